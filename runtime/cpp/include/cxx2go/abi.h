@@ -1,0 +1,131 @@
+/* cxx2go/abi.h — the C ABI between the cxx2go C++ runtime and the cxx2go Go runtime.
+ *
+ * This is the only header both languages see. Everything crossing the boundary is described here;
+ * generated code never crosses the boundary itself, it goes through one of the two runtimes.
+ *
+ * Ownership rules (the whole story; docs/design.md explains why):
+ *  - cxx2go_call and everything it points to is owned by the caller and valid only for the duration
+ *    of the function call that receives it. A callee that needs any of it later copies it.
+ *  - cxx2go_reply is owned by the caller. The callee writes the result either into inline_buf
+ *    (where == CXX2GO_REPLY_INLINE) or into memory from malloc() (where == CXX2GO_REPLY_MALLOC), which the
+ *    caller releases with free(). Nothing in a reply ever points into the callee's memory.
+ *  - Data passed to a completion function is valid only during that call; the receiver decodes it
+ *    into memory it owns before returning.
+ *  - No Go pointer is ever stored in C memory: Go passes its memory only as direct arguments of a
+ *    synchronous cgo call, and the C++ side copies whatever must outlive that call.
+ *
+ * Symbols are versioned by CXX2GO_ABI_VERSION through cxx2go_go_entry_points.abi_version: a Go runtime
+ * and a C++ runtime of different versions refuse to attach instead of misbehaving.
+ */
+#ifndef CXX2GO_ABI_H_
+#define CXX2GO_ABI_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CXX2GO_ABI_VERSION 1
+
+/* Status codes. 0..16 match gRPC's canonical codes so users can map them 1:1; 100+ are cxx2go's own. */
+enum {
+  CXX2GO_OK = 0,
+  CXX2GO_CANCELLED = 1,
+  CXX2GO_UNKNOWN = 2,
+  CXX2GO_INVALID_ARGUMENT = 3,
+  CXX2GO_DEADLINE_EXCEEDED = 4,
+  CXX2GO_NOT_FOUND = 5,
+  CXX2GO_ALREADY_EXISTS = 6,
+  CXX2GO_PERMISSION_DENIED = 7,
+  CXX2GO_RESOURCE_EXHAUSTED = 8,
+  CXX2GO_FAILED_PRECONDITION = 9,
+  CXX2GO_ABORTED = 10,
+  CXX2GO_OUT_OF_RANGE = 11,
+  CXX2GO_UNIMPLEMENTED = 12,
+  CXX2GO_INTERNAL = 13,
+  CXX2GO_UNAVAILABLE = 14,
+  CXX2GO_DATA_LOSS = 15,
+  CXX2GO_UNAUTHENTICATED = 16,
+  CXX2GO_PANIC = 100,          /* a Go handler panicked; message carries the panic value */
+  CXX2GO_EXCEPTION = 101,      /* a C++ implementation threw; message is "<type>: <what()>" */
+  CXX2GO_NOT_STARTED = 102,    /* the runtime has not been started */
+  CXX2GO_STOPPED = 103,        /* the runtime is stopping or stopped */
+  CXX2GO_UNKNOWN_METHOD = 104, /* no handler for this method id: not registered, or a different schema version */
+  CXX2GO_PROTOCOL = 105,       /* malformed arguments or results (a bug, or mismatched bindings) */
+  CXX2GO_PENDING = -1          /* reply only: the call continues asynchronously; a completion follows */
+};
+
+/* A borrowed run of elements: bytes for string/bytes, elements for list<scalar>. */
+typedef struct cxx2go_view {
+  const void* data;
+  size_t len;
+} cxx2go_view;
+
+/* cxx2go_call.flags */
+#define CXX2GO_CALL_ONEWAY 1u     /* no reply and no completion will be sent */
+#define CXX2GO_CALL_SYNC_ONLY 2u  /* the callee must complete before returning (never CXX2GO_PENDING) */
+
+typedef struct cxx2go_call {
+  uint64_t method_id;          /* fingerprint of package.Service.method and its full signature */
+  const char* method_name;     /* "package.Service.method", NUL-terminated, static storage: diagnostics */
+  uint64_t call_id;            /* nonzero: identifies an asynchronous call to cancel/complete */
+  int64_t deadline_unix_nanos; /* 0 = no deadline */
+  uint32_t flags;              /* CXX2GO_CALL_* */
+  uint32_t nviews;             /* number of entries in views */
+  const uint8_t* args;         /* encoded non-view arguments, in parameter order (docs/wire-format.md) */
+  size_t args_len;
+  const cxx2go_view* views;    /* view arguments (string, bytes, list<scalar>), in parameter order */
+} cxx2go_call;
+
+/* where the reply's payload is */
+#define CXX2GO_REPLY_INLINE 0u
+#define CXX2GO_REPLY_MALLOC 1u
+#define CXX2GO_REPLY_INLINE_CAP 224
+
+typedef struct cxx2go_reply {
+  int32_t code;    /* CXX2GO_OK, an error code, or CXX2GO_PENDING */
+  uint32_t where;  /* CXX2GO_REPLY_INLINE or CXX2GO_REPLY_MALLOC */
+  uint8_t* heap;   /* where == CXX2GO_REPLY_MALLOC: malloc()ed payload, freed by the caller */
+  size_t len;      /* payload length: the result encoding (code == OK) or a UTF-8 message (error) */
+  uint8_t inline_buf[CXX2GO_REPLY_INLINE_CAP];
+} cxx2go_reply;
+
+/* The Go runtime's entry points, handed to the C++ runtime by cxx2go_go_attach. The C++ runtime never
+ * names a Go symbol directly, so it also builds and is tested without Go (tests install a fake peer). */
+typedef struct cxx2go_go_entry_points {
+  uint32_t abi_version;
+  /* synchronous C++ → Go call; runs the handler on the calling thread and fills reply */
+  void (*invoke)(cxx2go_call* call, cxx2go_reply* reply);
+  /* asynchronous C++ → Go call: returns at once; the C++ side keeps call's memory alive until
+   * cxx2go_cpp_complete(call_id) (not for ONEWAY: then Go copies what it needs before returning) */
+  void (*submit)(cxx2go_call* call);
+  /* asks Go to cancel call_id (its context is cancelled); a completion still follows */
+  void (*cancel)(uint64_t call_id);
+  /* completion of an asynchronous Go → C++ call that was answered CXX2GO_PENDING */
+  void (*complete)(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
+} cxx2go_go_entry_points;
+
+/* ---- implemented by the C++ runtime ---- */
+
+/* Go → C++ call. With call_id == 0 or CXX2GO_CALL_SYNC_ONLY the call completes before returning.
+ * Otherwise reply->code may be CXX2GO_PENDING: the C++ side has copied what it needs, and
+ * entry_points.complete(call_id, …) follows exactly once. */
+void cxx2go_cpp_invoke(cxx2go_call* call, cxx2go_reply* reply);
+/* Go asks C++ to cancel a pending Go → C++ call. Idempotent; unknown ids are ignored. */
+void cxx2go_cpp_cancel(uint64_t call_id);
+/* Completion of an asynchronous C++ → Go call. data is valid only during this call. Exactly once per
+ * submitted non-oneway call, including cancelled ones: only then does C++ free the call's memory. */
+void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
+/* Runtime lifecycle, for Go hosts. Return a status code. */
+int32_t cxx2go_cpp_start(int32_t executor_threads);
+int32_t cxx2go_cpp_stop(void);
+/* 0 = not started, 1 = running, 2 = stopping, 3 = stopped */
+int32_t cxx2go_cpp_state(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CXX2GO_ABI_H_ */
