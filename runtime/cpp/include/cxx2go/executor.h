@@ -1,0 +1,135 @@
+// cxx2go/executor.h — where tasks and coroutine resumptions run: a pool of named threads, or an event loop
+// on a thread of the user's choosing.
+#ifndef CXX2GO_EXECUTOR_H_
+#define CXX2GO_EXECUTOR_H_
+
+#include <atomic>
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "cxx2go/detail/function.h"
+#include "cxx2go/error.h"
+
+namespace cxx2go {
+
+template <class T>
+class Future;
+
+namespace detail {
+class StateBase;
+}
+
+using Task = detail::UniqueFunction<void()>;
+
+class Executor {
+ public:
+  virtual ~Executor();
+  // Queues `task`. Returns false if the executor no longer accepts tasks (it was stopped); the task is then
+  // destroyed without running. An exception escaping a task is reported to stderr, never rethrown.
+  virtual bool post(Task task) noexcept = 0;
+
+ protected:
+  Executor() = default;
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+};
+
+// The executor whose task is running on this thread: set by ThreadPool workers and by EventLoop while it
+// runs tasks; nullptr elsewhere. Awaiting a Future resumes the coroutine through it.
+Executor* current_executor() noexcept;
+
+// Sets current_executor() for the scope; restores the previous one on exit.
+class ScopedCurrentExecutor {
+ public:
+  explicit ScopedCurrentExecutor(Executor* executor) noexcept;
+  ~ScopedCurrentExecutor();
+  ScopedCurrentExecutor(const ScopedCurrentExecutor&) = delete;
+  ScopedCurrentExecutor& operator=(const ScopedCurrentExecutor&) = delete;
+
+ private:
+  Executor* previous_;
+};
+
+// A fixed set of threads named "<prefix>-<i>" (truncated to the kernel's 15 characters) running tasks in
+// FIFO order.
+class ThreadPool final : public Executor {
+ public:
+  // Starts max(threads, 1) threads.
+  explicit ThreadPool(std::size_t threads, std::string name_prefix = "cxx2go");
+  // stop(). May run on one of the pool's own threads: that thread is then detached, not joined, and
+  // finishes its current task without touching the destroyed pool.
+  ~ThreadPool() override;
+
+  bool post(Task task) noexcept override;
+
+  // Stops accepting tasks, destroys the queued ones without running them (their owners observe that:
+  // a coroutine resumption, for instance, then resumes inline), lets running tasks finish and joins the
+  // threads. Idempotent. Called on one of the pool's own threads it does everything but joining.
+  void stop() noexcept;
+
+  // Whether the calling thread is one of this pool's.
+  bool is_current() const noexcept;
+  std::size_t size() const noexcept { return threads_.size(); }
+  // Tasks waiting for a thread (not counting running ones).
+  std::size_t queued() const;
+
+ private:
+  struct Shared;
+  static void work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::string name) noexcept;
+  void join_others() noexcept;
+
+  // Owned jointly with the threads, so that a thread outlives the pool safely when it destroyed the pool.
+  std::shared_ptr<Shared> shared_;
+  std::vector<std::thread> threads_;
+  std::mutex join_mu_;  // serializes joining, which std::thread does not allow concurrently
+};
+
+// Runs posted tasks on the thread that drives it with run(), run_one() or block_on(). One thread drives the
+// loop at a time. stop() is final, as for ThreadPool: later posts are refused and queued tasks are dropped.
+class EventLoop final : public Executor {
+ public:
+  EventLoop();
+  ~EventLoop() override;
+
+  bool post(Task task) noexcept override;
+
+  // Runs tasks, waiting for more, until stop().
+  void run();
+  // Runs the next queued task if there is one; never waits. Returns whether a task ran.
+  bool run_one();
+  // Makes run() and block_on() return once the current task finishes; refuses later posts and destroys the
+  // queued tasks. Any thread, idempotent.
+  void stop() noexcept;
+  // Whether the calling thread is driving the loop right now.
+  bool is_current() const noexcept;
+
+  // Runs the loop on this thread until `future` is ready and returns its result; Code::stopped (cancelling
+  // the future) if the loop is stopped first. Defined in future.h.
+  template <class T>
+  Result<T> block_on(Future<T> future);
+  // Calls `start` with current_executor() set to this loop, so that a coroutine it starts resumes on this
+  // loop, then block_on()s the Future it returns. Defined in future.h.
+  template <class F>
+    requires std::invocable<F>
+  auto block_on(F&& start);
+
+ private:
+  struct Inbox;
+  class Driving;
+  // Runs tasks until `until` is ready (true) or the loop stops (false); with nullptr, until the loop stops.
+  bool run_until(detail::StateBase* until);
+
+  // Shared with the wake-ups that block_on() leaves on futures, which may fire after the loop is gone.
+  std::shared_ptr<Inbox> inbox_;
+  std::atomic<std::thread::id> driver_;
+};
+
+}  // namespace cxx2go
+
+#endif  // CXX2GO_EXECUTOR_H_

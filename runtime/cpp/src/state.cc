@@ -1,0 +1,94 @@
+#include "cxx2go/detail/state.h"
+
+namespace cxx2go::detail {
+namespace {
+
+// Cancel callbacks run wherever cancellation happens, often in a destructor: an exception cannot go anywhere.
+void run_cancel_callback(UniqueFunction<void()>& fn) noexcept {
+  try {
+    fn();
+  } catch (...) {
+    report_uncaught_exception("an on_cancel callback");
+  }
+}
+
+}  // namespace
+
+StateBase::~StateBase() = default;
+
+void StateBase::wait() const {
+  std::unique_lock lock(mu_);
+  resolved_.wait(lock, [this] { return ready(); });
+}
+
+bool StateBase::wait_until(std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mu_);
+  return resolved_.wait_until(lock, deadline, [this] { return ready(); });
+}
+
+void StateBase::publish(std::unique_lock<std::mutex> lock, Status status) noexcept {
+  status_.store(status, std::memory_order_release);
+  UniqueFunction<void()> continuation = std::move(continuation_);
+  // Cancel callbacks run only when the state is cancelled; otherwise they are dropped now, which also
+  // releases whatever they hold (e.g. references to upstream states).
+  std::vector<UniqueFunction<void()>> callbacks = std::move(cancel_callbacks_);
+  std::stop_source stop = status == Status::cancelled ? stop_ : std::stop_source(std::nostopstate);
+  lock.unlock();
+  // The caller keeps a reference (a Promise or a Future), so the state outlives this function even if a
+  // waiter wakes up and drops its own reference.
+  resolved_.notify_all();
+  if (status == Status::cancelled) {
+    for (UniqueFunction<void()>& fn : callbacks) run_cancel_callback(fn);
+    stop.request_stop();
+  }
+  callbacks.clear();
+  if (continuation) continuation();
+}
+
+void StateBase::cancel() noexcept {
+  std::unique_lock lock(mu_);
+  if (ready()) return;
+  publish(std::move(lock), Status::cancelled);
+}
+
+void StateBase::abandon() noexcept {
+  std::unique_lock lock(mu_);
+  if (ready()) return;
+  publish(std::move(lock), Status::dropped);
+}
+
+void StateBase::on_cancel(UniqueFunction<void()> fn) {
+  std::unique_lock lock(mu_);
+  switch (status()) {
+    case Status::pending:
+      cancel_callbacks_.push_back(std::move(fn));
+      return;
+    case Status::cancelled:
+      lock.unlock();
+      run_cancel_callback(fn);
+      return;
+    case Status::value:
+    case Status::dropped:
+      lock.unlock();  // fn is destroyed on return, outside the lock
+      return;
+  }
+}
+
+std::stop_token StateBase::stop_token() {
+  std::lock_guard lock(mu_);
+  if (!stop_.stop_possible()) {
+    stop_ = std::stop_source();
+    // Nothing can be registered on a fresh source yet, so requesting stop here runs no callback.
+    if (status() == Status::cancelled) stop_.request_stop();
+  }
+  return stop_.get_token();
+}
+
+bool StateBase::try_set_continuation(UniqueFunction<void()>& fn) {
+  std::lock_guard lock(mu_);
+  if (ready()) return false;
+  continuation_ = std::move(fn);
+  return true;
+}
+
+}  // namespace cxx2go::detail

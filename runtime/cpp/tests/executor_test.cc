@@ -1,0 +1,241 @@
+#include "cxx2go/executor.h"
+
+#include <gtest/gtest.h>
+#include <pthread.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace cxx2go {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string thread_name() {
+  char name[16] = {};
+  pthread_getname_np(pthread_self(), name, sizeof name);
+  return name;
+}
+
+// A one-shot flag that a test can wait on without spinning, with a generous watchdog.
+class Latch {
+ public:
+  void open() {
+    std::lock_guard lock(mu_);
+    open_ = true;
+    cv_.notify_all();
+  }
+  bool wait() {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, 30s, [&] { return open_; });
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool open_ = false;
+};
+
+// Destroying it records that its task was dropped without running.
+struct DropProbe {
+  explicit DropProbe(std::atomic<int>* drops) : drops(drops) {}
+  DropProbe(DropProbe&& other) noexcept : drops(std::exchange(other.drops, nullptr)) {}
+  ~DropProbe() {
+    if (drops != nullptr) drops->fetch_add(1);
+  }
+  std::atomic<int>* drops;
+};
+
+TEST(ThreadPool, RunsTasksOnNamedThreads) {
+  ThreadPool pool(2, "worker-with-a-long-prefix");
+  EXPECT_EQ(pool.size(), 2u);
+  std::mutex mu;
+  std::set<std::string> names;
+  std::atomic<int> done = 0;
+  Latch all_done;
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(pool.post([&] {
+      {
+        std::lock_guard lock(mu);
+        names.insert(thread_name());
+      }
+      if (++done == 50) all_done.open();
+    }));
+  }
+  ASSERT_TRUE(all_done.wait());
+  for (const std::string& name : names) {
+    EXPECT_EQ(name.size(), 15u) << name;
+    EXPECT_EQ(name.rfind("worker-with-a-l", 0), 0u) << name;
+  }
+}
+
+TEST(ThreadPool, ShortNamesAreNumbered) {
+  ThreadPool pool(3, "io");
+  std::promise<std::string> name;
+  pool.post([&] { name.set_value(thread_name()); });
+  std::string got = name.get_future().get();
+  EXPECT_TRUE(got == "io-0" || got == "io-1" || got == "io-2") << got;
+}
+
+TEST(ThreadPool, ZeroThreadsMeansOne) {
+  ThreadPool pool(0);
+  EXPECT_EQ(pool.size(), 1u);
+  std::promise<void> ran;
+  pool.post([&] { ran.set_value(); });
+  EXPECT_EQ(ran.get_future().wait_for(30s), std::future_status::ready);
+}
+
+TEST(ThreadPool, CurrentExecutorAndIsCurrent) {
+  ThreadPool pool(1);
+  EXPECT_FALSE(pool.is_current());
+  EXPECT_EQ(current_executor(), nullptr);
+  std::promise<std::pair<Executor*, bool>> seen;
+  pool.post([&] { seen.set_value({current_executor(), pool.is_current()}); });
+  auto [executor, is_current] = seen.get_future().get();
+  EXPECT_EQ(executor, &pool);
+  EXPECT_TRUE(is_current);
+}
+
+TEST(ThreadPool, StopDropsQueuedTasksAndRefusesNewOnes) {
+  ThreadPool pool(1);
+  Latch started, release;
+  std::atomic<int> ran = 0, dropped = 0;
+  pool.post([&] {
+    started.open();
+    release.wait();
+    ++ran;
+  });
+  ASSERT_TRUE(started.wait());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(pool.post([&, probe = DropProbe(&dropped)] { ++ran; }));
+  }
+  EXPECT_EQ(pool.queued(), 5u);
+  std::thread stopper([&] { pool.stop(); });
+  // stop() drops the queue at once, then waits for the running task.
+  while (dropped.load() < 5) std::this_thread::sleep_for(1ms);
+  release.open();
+  stopper.join();
+  EXPECT_EQ(ran.load(), 1);  // the running task finished; the queued ones never ran
+  EXPECT_EQ(pool.queued(), 0u);
+
+  std::atomic<int> refused = 0;
+  EXPECT_FALSE(pool.post([probe = DropProbe(&refused)] {}));
+  EXPECT_EQ(refused.load(), 1);  // destroyed without running
+  pool.stop();                   // idempotent
+}
+
+TEST(ThreadPool, StopFromOwnWorkerDoesNotDeadlock) {
+  ThreadPool pool(2);
+  std::promise<bool> posted_after_stop;
+  pool.post([&] {
+    pool.stop();
+    posted_after_stop.set_value(pool.post([] {}));
+  });
+  auto result = posted_after_stop.get_future();
+  ASSERT_EQ(result.wait_for(30s), std::future_status::ready);
+  EXPECT_FALSE(result.get());
+}
+
+TEST(ThreadPool, DestroyedByItsOwnTask) {
+  auto pool = std::make_shared<ThreadPool>(2);
+  std::promise<void> destroyed;
+  ThreadPool* raw = pool.get();
+  raw->post([pool = std::move(pool), &destroyed]() mutable {
+    pool.reset();  // the last reference: ~ThreadPool runs on one of its own threads
+    destroyed.set_value();
+  });
+  EXPECT_EQ(destroyed.get_future().wait_for(30s), std::future_status::ready);
+}
+
+TEST(ThreadPool, ExceptionsInTasksAreReportedNotFatal) {
+  ThreadPool pool(1);
+  testing::internal::CaptureStderr();
+  pool.post([] { throw std::runtime_error("task failed"); });
+  std::promise<void> after;
+  pool.post([&] { after.set_value(); });
+  after.get_future().wait();
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("std::runtime_error: task failed"), std::string::npos) << err;
+}
+
+TEST(ScopedCurrentExecutor, SetsAndRestores) {
+  EventLoop a, b;
+  {
+    ScopedCurrentExecutor outer(&a);
+    EXPECT_EQ(current_executor(), &a);
+    {
+      ScopedCurrentExecutor inner(&b);
+      EXPECT_EQ(current_executor(), &b);
+    }
+    EXPECT_EQ(current_executor(), &a);
+  }
+  EXPECT_EQ(current_executor(), nullptr);
+}
+
+TEST(EventLoop, RunsTasksOnTheDrivingThread) {
+  EventLoop loop;
+  std::thread::id ran_on;
+  bool was_current = false;
+  Executor* executor = nullptr;
+  std::thread poster([&] {
+    loop.post([&] {
+      ran_on = std::this_thread::get_id();
+      was_current = loop.is_current();
+      executor = current_executor();
+      loop.stop();
+    });
+  });
+  loop.run();
+  poster.join();
+  EXPECT_EQ(ran_on, std::this_thread::get_id());
+  EXPECT_TRUE(was_current);
+  EXPECT_EQ(executor, &loop);
+  EXPECT_FALSE(loop.is_current());
+}
+
+TEST(EventLoop, RunOneNeverWaits) {
+  EventLoop loop;
+  EXPECT_FALSE(loop.run_one());
+  int n = 0;
+  loop.post([&] { ++n; });
+  loop.post([&] { ++n; });
+  EXPECT_TRUE(loop.run_one());
+  EXPECT_EQ(n, 1);
+  EXPECT_TRUE(loop.run_one());
+  EXPECT_FALSE(loop.run_one());
+  EXPECT_EQ(n, 2);
+}
+
+TEST(EventLoop, StopIsFinal) {
+  EventLoop loop;
+  std::atomic<int> dropped = 0;
+  loop.post([probe = DropProbe(&dropped)] {});
+  loop.stop();
+  EXPECT_EQ(dropped.load(), 1);
+  EXPECT_FALSE(loop.post([probe = DropProbe(&dropped)] {}));
+  EXPECT_EQ(dropped.load(), 2);
+  loop.run();  // returns at once
+  EXPECT_FALSE(loop.run_one());
+}
+
+TEST(EventLoop, TaskExceptionIsReported) {
+  EventLoop loop;
+  testing::internal::CaptureStderr();
+  loop.post([] { throw 7; });
+  loop.post([&] { loop.stop(); });
+  loop.run();
+  std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_NE(err.find("an EventLoop task: exception: int"), std::string::npos) << err;
+}
+
+}  // namespace
+}  // namespace cxx2go
