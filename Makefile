@@ -1,0 +1,65 @@
+# cxx2go — the two commands that matter: `make demo` and `make test`. Everything else is a step of those.
+#
+# Every target installs what it needs first (scripts/install-deps.sh), so both work on a fresh machine.
+
+BUILD      ?= build/release
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CXX2GO     := $(BUILD)/compiler/cxx2go
+GO         ?= go
+export CGO_ENABLED := 1
+
+.PHONY: all deps build test test-cpp test-go test-goldens test-e2e demo goldens clean help
+
+all: build
+
+help:
+	@echo "make demo    build everything and run the examples (LevelDB from Go, net/http from C++)"
+	@echo "make test    run every test suite"
+	@echo "make goldens regenerate the checked-in generated code after a compiler change"
+
+deps:
+	@scripts/install-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_ARGS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) -j $(JOBS)
+
+# ---- tests ----
+
+test: build test-cpp test-goldens test-go test-e2e
+	@echo "make test: all suites passed"
+
+# Compiler unit + diagnostics tests and C++ runtime tests (GoogleTest, through ctest).
+test-cpp: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The checked-in generated code must be exactly what the compiler produces now.
+test-goldens: build
+	scripts/check-goldens.sh $(CXX2GO)
+
+# The Go runtime package, with the race detector, and again with full cgo pointer checking.
+test-go: deps
+	$(GO) vet ./runtime/go/... ./tests/...
+	@unformatted=$$(gofmt -l runtime tests examples 2>/dev/null); \
+	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) test -race -count=1 ./runtime/go/...
+	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./runtime/go/...
+
+test-e2e: build
+	scripts/run-e2e.sh $(BUILD)
+
+# ---- generated code ----
+
+goldens: build
+	scripts/check-goldens.sh $(CXX2GO) --update
+
+# ---- demo ----
+
+demo: build
+	scripts/run-demo.sh $(BUILD)
+
+clean:
+	rm -rf build

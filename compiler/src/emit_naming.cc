@@ -1,0 +1,120 @@
+#include "emit_naming.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+namespace cxx2go::compiler {
+namespace {
+
+template <size_t N>
+bool contains(const std::array<std::string_view, N>& table, std::string_view name) {
+  return std::find(table.begin(), table.end(), name) != table.end();
+}
+
+// Go's keywords and predeclared identifiers: a parameter named `string` would shadow the type.
+constexpr std::array<std::string_view, 64> kGoReserved = {
+    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
+    "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
+    "struct", "switch", "type", "var", "any", "bool", "byte", "comparable", "complex64", "complex128",
+    "error", "float32", "float64", "int", "int8", "int16", "int32", "int64", "rune", "string", "uint",
+    "uint8", "uint16", "uint32", "uint64", "uintptr", "true", "false", "iota", "nil", "append", "cap",
+    "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new"};
+// More predeclared functions, and the names generated Go code uses next to user parameters.
+constexpr std::array<std::string_view, 13> kGoReservedMore = {
+    "panic", "print", "println", "real", "recover", "ctx", "err", "impl", "in", "out", "cxx2go",
+    "context", "strconv"};
+
+// golint's common initialisms.
+constexpr std::array<std::string_view, 40> kGoInitialisms = {
+    "acl", "api", "ascii", "cpu", "css", "dns", "eof", "guid", "html", "http", "https", "id", "ip",
+    "json", "lhs", "qps", "ram", "rhs", "rpc", "sla", "smtp", "sql", "ssh", "tcp", "tls", "ttl",
+    "udp", "ui", "uid", "uuid", "uri", "url", "utf8", "vm", "xml", "xmpp", "xsrf", "xss", "gid", "io"};
+
+constexpr std::array<std::string_view, 97> kCppReserved = {
+    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case",
+    "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const",
+    "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await", "co_return",
+    "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
+    "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline", "int",
+    "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or",
+    "or_eq", "private", "protected", "public", "register", "reinterpret_cast", "requires", "return",
+    "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct", "switch",
+    "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
+    "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq",
+    // macros from <cerrno>, <cassert>, <cstdio>, <sys/sysmacros.h>, and the predefined `unix`/`linux`
+    "errno", "assert", "major", "minor"};
+constexpr std::array<std::string_view, 8> kCppReservedMore = {
+    "NULL", "EOF", "stdin", "stdout", "stderr", "unix", "linux", "makedev"};
+// Parameters that generated C++ signatures add after the schema's own.
+constexpr std::array<std::string_view, 2> kCppGeneratedParams = {"context", "options"};
+
+std::string capitalize_part(std::string_view part) {
+  std::string lower(part);
+  if (contains(kGoInitialisms, lower)) {
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return lower;
+  }
+  std::string out(part);
+  if (!out.empty()) out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
+  return out;
+}
+
+// Splits on '_' and applies `first` to the first non-empty part and `rest` to the others.
+template <class First, class Rest>
+std::string join_camel(std::string_view snake, First first, Rest rest) {
+  std::string out;
+  bool at_first = true;
+  size_t start = 0;
+  while (start <= snake.size()) {
+    size_t end = snake.find('_', start);
+    if (end == std::string_view::npos) end = snake.size();
+    std::string_view part = snake.substr(start, end - start);
+    if (!part.empty()) {
+      out += at_first ? first(part) : rest(part);
+      at_first = false;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+}  // namespace
+
+std::string go_exported_name(std::string_view snake) {
+  return join_camel(snake, capitalize_part, capitalize_part);
+}
+
+std::string go_param_name(std::string_view snake) {
+  std::string name = join_camel(
+      snake, [](std::string_view part) { return std::string(part); }, capitalize_part);
+  if (contains(kGoReserved, name) || contains(kGoReservedMore, name)) name += '_';
+  return name;
+}
+
+std::string go_enum_constant(std::string_view enum_name, std::string_view value) {
+  // Enum values are UPPER_SNAKE: lower-case them so initialisms and capitalisation apply as for fields.
+  return std::string(enum_name) + go_exported_name(lower_ascii(value));
+}
+
+std::string cpp_name(std::string_view name) {
+  std::string out(name);
+  if (contains(kCppReserved, name) || contains(kCppReservedMore, name)) out += '_';
+  return out;
+}
+
+std::string cpp_param_name(std::string_view name) {
+  std::string out = cpp_name(name);
+  if (contains(kCppGeneratedParams, out)) out += '_';
+  return out;
+}
+
+}  // namespace cxx2go::compiler

@@ -1,0 +1,27 @@
+// Per-language naming: how schema names become identifiers in generated code. The rules are data
+// (keyword and initialism tables in naming.cc); emitters call these functions and never spell a
+// conversion themselves, so every generated file names things the same way.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cxx2go::compiler {
+
+// snake_case → PascalCase for exported Go identifiers, with Go's initialisms upper-cased
+// ("user_id" → "UserID", "http_url" → "HTTPURL").
+std::string go_exported_name(std::string_view snake);
+// snake_case → lowerCamelCase for Go parameters; escaped with a trailing '_' when it would collide with
+// a Go keyword, a predeclared identifier, or a name the generated code uses ("type" → "type_").
+std::string go_param_name(std::string_view snake);
+// UPPER_SNAKE enum value → Go constant name: "Color" + "LIGHT_BLUE" → "ColorLightBlue".
+std::string go_enum_constant(std::string_view enum_name, std::string_view value);
+
+// A schema name as a C++ identifier: unchanged unless it is a C++ keyword, an alternative token or a
+// macro that common headers define (errno, major, …): then a trailing '_' is added.
+std::string cpp_name(std::string_view name);
+// A parameter name in generated C++: like cpp_name, also escaping the names of the parameters the
+// generated signatures add (context, options).
+std::string cpp_param_name(std::string_view name);
+
+}  // namespace cxx2go::compiler

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Regenerates the code of every test schema and compares it with the checked-in copy under tests/gen,
+# so every change of a generator shows up in review as a diff of generated code.
+#   check-goldens.sh path/to/cxx2go            fail on any difference
+#   check-goldens.sh path/to/cxx2go --update   rewrite tests/gen
+#
+# Layout: tests/gen/<schema>/<schema>.c2g.go is the Go package; tests/gen/<schema>/cpp/ holds the C++
+# (a Go package directory that does not use cgo may not contain .cc files).
+set -euo pipefail
+compiler=$(realpath "$1")
+update=${2:-}
+cd "$(dirname "$0")/.."
+
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+status=0
+for schema in tests/schemas/*.c2g; do
+  stem=$(basename "$schema" .c2g)
+  out="$scratch/$stem"
+  "$compiler" --cpp_out="$out/cpp" --go_out="$out" "$schema"
+  if [ "$update" = "--update" ]; then
+    rm -rf "tests/gen/$stem"
+    mkdir -p tests/gen
+    cp -r "$out" "tests/gen/$stem"
+  elif ! diff -ru "tests/gen/$stem" "$out" >"$scratch/$stem.diff"; then
+    echo "golden mismatch for $schema (run 'make goldens' and review the diff):"
+    cat "$scratch/$stem.diff"
+    status=1
+  fi
+done
+# Generated Go must already be gofmt-clean: the compiler does not run gofmt.
+unformatted=$(gofmt -l tests/gen)
+if [ -n "$unformatted" ]; then
+  echo "generated Go is not gofmt-clean:"; echo "$unformatted"; gofmt -d tests/gen | head -50
+  status=1
+fi
+[ $status -eq 0 ] && echo "goldens: $(ls tests/schemas/*.c2g | wc -l) schemas match"
+exit $status

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what cxx2go needs on a fresh Debian machine of the project's kind, and nothing that is
+# already there. Safe to run repeatedly; `make` targets call it first.
+set -euo pipefail
+
+packages=(cmake ninja-build g++ pkg-config libgtest-dev libleveldb-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v go >/dev/null 2>&1; then
+  echo "install-deps: Go >= 1.24 is required (this machine kind ships it at /usr/local/go)" >&2
+  exit 1
+fi
+go mod download
