@@ -320,18 +320,17 @@ class CppWriter {
       std::string name = cpp_name(def.name);
       if (usage_.cpp_encodes().count(&def) != 0) {
         w.line();
-        w.open("static void c2g_encode(::cxx2go::detail::Encoder& e, const " + name + "& v) {");
+        std::string value = def.fields.empty() ? "" : " v";
+        w.open("static void c2g_encode(::cxx2go::detail::Encoder& e, const " + name + "&" + value + ") {");
         if (def.fields.empty()) w.line("e.u8(0);  // a struct without fields is one zero byte");
         for (const Field& field : def.fields) w.line("c2g_encode(e, v." + cpp_name(field.name) + ");");
         w.close("}");
       }
       if (usage_.cpp_decodes().count(&def) != 0) {
         w.line();
-        w.open("static void c2g_decode(::cxx2go::detail::Decoder& d, " + name + "& v) {");
-        if (def.fields.empty()) {
-          w.line("(void)v;");
-          w.line("d.u8();");
-        }
+        std::string value = def.fields.empty() ? "" : " v";
+        w.open("static void c2g_decode(::cxx2go::detail::Decoder& d, " + name + "&" + value + ") {");
+        if (def.fields.empty()) w.line("d.u8();");
         for (const Field& field : def.fields) w.line("c2g_decode(d, v." + cpp_name(field.name) + ");");
         w.close("}");
       }
@@ -448,7 +447,7 @@ class CppWriter {
       w.open("    [](" + prepare_params + ") {");
       write_prepare_arguments(w, method, "c2g_owned.");
       w.close("},");
-      w.line("    ::cxx2go::detail::decode_into<" + result + ">);");
+      w.line("    ::cxx2go::detail::DecodeInto<" + result + ">{});");
       w.close("}");
     }
   }

@@ -247,6 +247,17 @@ Result<T> decode_result(Result<Reply>&& reply) {
   }
 }
 
+// The DecodeFn of call_go_async: decodes a T (nothing for void); the runtime checks finish() after it.
+template <class T>
+struct DecodeInto {
+  bool operator()(Decoder& d, T& out) const {
+    c2g_decode(d, out);
+    return d.ok();
+  }
+};
+template <>
+struct DecodeInto<void> : DecodeNothing {};
+
 // Answers an incoming call with an implementation's result. Never throws: an encoding failure
 // (e.g. a string over 4 GiB, or bad_alloc) becomes the call's error, so a reply always goes out.
 template <class T>
