@@ -69,6 +69,9 @@ struct Field {
 struct StructDef {
   std::string name;
   std::vector<Field> fields;
+  // Minimum size of its encoding (docs/wire-format.md), saturated at UINT32_MAX. Computed once by the
+  // front end because recomputing it through nested structs can take exponential time.
+  uint32_t min_encoded_size = 1;
   Doc doc;
   SourceLoc loc;
 };
