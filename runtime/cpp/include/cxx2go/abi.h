@@ -57,20 +57,29 @@ enum {
   CXX2GO_PENDING = -1          /* reply only: the call continues asynchronously; a completion follows */
 };
 
-/* A borrowed run of elements: bytes for string/bytes, elements for list<scalar>. */
+/* A borrowed run of bytes: the contents of a string or bytes argument, or the elements of a list<scalar>
+ * argument. len is in BYTES for every kind (a list of n i32 has len 4n), so that a runtime can copy a view
+ * without knowing its element type; the receiver divides by the element size. data is aligned for the
+ * element type (both runtimes keep their copies 8-byte aligned); it may be NULL when len is 0. */
 typedef struct cxx2go_view {
   const void* data;
   size_t len;
 } cxx2go_view;
 
 /* cxx2go_call.flags */
-#define CXX2GO_CALL_ONEWAY 1u     /* no reply and no completion will be sent */
+#define CXX2GO_CALL_ONEWAY 1u     /* no result and no completion: the callee copies what it needs before
+                                     returning; a reply (invoke) only says whether the call was accepted */
 #define CXX2GO_CALL_SYNC_ONLY 2u  /* the callee must complete before returning (never CXX2GO_PENDING) */
+
+/* Method flags of generated code (cxx2go::detail::MethodInfo::flags, cxx2go.NewMethod): the CXX2GO_CALL_*
+ * bits plus this one. Never sent in cxx2go_call.flags; both runtimes mask it out. */
+#define CXX2GO_METHOD_INLINE 0x10000u /* @inline cpp method: runs on the caller's thread, never PENDING */
 
 typedef struct cxx2go_call {
   uint64_t method_id;          /* fingerprint of package.Service.method and its full signature */
   const char* method_name;     /* "package.Service.method", NUL-terminated, static storage: diagnostics */
-  uint64_t call_id;            /* nonzero: identifies an asynchronous call to cancel/complete */
+  uint64_t call_id;            /* nonzero: identifies an asynchronous call to cancel/complete; 0 for
+                                  synchronous C++ → Go calls (invoke) and oneway calls */
   int64_t deadline_unix_nanos; /* 0 = no deadline */
   uint32_t flags;              /* CXX2GO_CALL_* */
   uint32_t nviews;             /* number of entries in views */
@@ -99,11 +108,16 @@ typedef struct cxx2go_go_entry_points {
   /* synchronous C++ → Go call; runs the handler on the calling thread and fills reply */
   void (*invoke)(cxx2go_call* call, cxx2go_reply* reply);
   /* asynchronous C++ → Go call: returns at once; the C++ side keeps call's memory alive until
-   * cxx2go_cpp_complete(call_id) (not for ONEWAY: then Go copies what it needs before returning) */
+   * cxx2go_cpp_complete(call_id) (not for ONEWAY: then Go copies what it needs before returning).
+   * The completion may arrive on another thread before submit returns, so the caller must not touch
+   * the call's memory after calling submit. */
   void (*submit)(cxx2go_call* call);
-  /* asks Go to cancel call_id (its context is cancelled); a completion still follows */
+  /* asks Go to cancel call_id (its context is cancelled); a completion still follows. Unknown ids
+   * (already completed) are ignored. call_id 0 means the C++ runtime is stopping: Go cancels the
+   * contexts of every call it is running for C++, synchronous ones included. */
   void (*cancel)(uint64_t call_id);
-  /* completion of an asynchronous Go → C++ call that was answered CXX2GO_PENDING */
+  /* completion of an asynchronous Go → C++ call that was answered CXX2GO_PENDING. It may arrive before
+   * the cxx2go_cpp_invoke that answers PENDING has returned, so Go registers a call before invoking. */
   void (*complete)(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
 } cxx2go_go_entry_points;
 
@@ -111,7 +125,9 @@ typedef struct cxx2go_go_entry_points {
 
 /* Go → C++ call. With call_id == 0 or CXX2GO_CALL_SYNC_ONLY the call completes before returning.
  * Otherwise reply->code may be CXX2GO_PENDING: the C++ side has copied what it needs, and
- * entry_points.complete(call_id, …) follows exactly once. */
+ * entry_points.complete(call_id, …) follows exactly once (possibly before this function returns).
+ * The implementation may call back into Go on the calling thread while it still reads call's memory,
+ * so Go memory passed here must stay where it is for the whole call (heap, not a movable stack). */
 void cxx2go_cpp_invoke(cxx2go_call* call, cxx2go_reply* reply);
 /* Go asks C++ to cancel a pending Go → C++ call. Idempotent; unknown ids are ignored. */
 void cxx2go_cpp_cancel(uint64_t call_id);
@@ -123,6 +139,13 @@ int32_t cxx2go_cpp_start(int32_t executor_threads);
 int32_t cxx2go_cpp_stop(void);
 /* 0 = not started, 1 = running, 2 = stopping, 3 = stopped */
 int32_t cxx2go_cpp_state(void);
+
+/* ---- implemented by the Go runtime (exported with //export) ---- */
+
+/* Fills *eps with the Go runtime's entry points and CXX2GO_ABI_VERSION. Called by cxx2go::start() in
+ * builds with CXX2GO_WITH_GO; in a C++ host it also waits until the Go runtime of the archive is
+ * initialised, and the reference keeps the archive's Go code linked. */
+void cxx2go_go_attach(cxx2go_go_entry_points* eps);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,56 @@
+// cxx2go/runtime.h — the runtime's life cycle. There is one runtime per process, shared by both languages,
+// and one state machine: not_started → running → stopping → stopped (docs/design.md, "Failures").
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "cxx2go/abi.h"
+#include "cxx2go/error.h"
+
+namespace cxx2go {
+
+struct RuntimeOptions {
+  // Threads of the shared executor ("cxx2go-N") that runs cpp service implementations; 0 means
+  // max(2, std::thread::hardware_concurrency()). Each @affine service gets one more dedicated thread.
+  int executor_threads = 0;
+  // How long stop() waits for calls still running in the other language (and implementations still
+  // running here) after cancelling them.
+  std::chrono::milliseconds stop_timeout{5000};
+};
+
+// Starts the runtime: calls in both directions are accepted from now on. Fails with
+// Code::failed_precondition if it is running (or no Go peer is available), Code::stopped once stopped:
+// a stopped runtime cannot be restarted.
+Result<void> start(RuntimeOptions options = {});
+
+// Stops the runtime: rejects new calls (Code::stopped), cancels calls in flight in both directions
+// (pending Futures resolve with Code::stopped at once; C++ implementations see their stop token fire;
+// Go handlers see their context cancelled), fails queued calls with Code::stopped, waits up to
+// stop_timeout for Go to complete the calls it is running, and joins the executor threads. Memory Go may
+// still read is never freed: a call Go has not completed by the timeout is reported on stderr and kept
+// until Go completes it. Fails with Code::not_started / Code::stopped if not running. Must not be called
+// from an executor thread of the runtime (an implementation), which it would have to join.
+Result<void> stop();
+
+enum class State : int32_t { not_started = 0, running = 1, stopping = 2, stopped = 3 };
+State state() noexcept;
+
+// Calls and call records alive right now; all zero once every call has finished (tests check this).
+struct LiveCounts {
+  uint64_t outgoing_calls;  // C++ → Go calls not yet completed by Go (sync and async)
+  uint64_t incoming_calls;  // Go → C++ calls not yet answered
+  uint64_t records;         // heap call records (asynchronous calls in either direction)
+};
+LiveCounts live_counts() noexcept;
+
+namespace detail {
+// Uses `peer` as the Go side from the next start() on. Tests install a fake Go written in C++; builds with
+// CXX2GO_WITH_GO get the real one from cxx2go_go_attach() when none is installed.
+void install_go_peer(const cxx2go_go_entry_points& peer);
+// Tests only: returns a stopped (or never started) runtime to not_started, forgetting services, executors
+// and the Go peer. Fails with Code::failed_precondition while running or stopping, or while calls are alive.
+Result<void> reset_for_testing();
+}  // namespace detail
+
+}  // namespace cxx2go

@@ -1,0 +1,522 @@
+// Go → C++ calls: the callee's half (docs/design.md, "Calls / Go → C++"), and the registry of cpp services.
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cxx2go/detail/call.h"
+#include "cxx2go/service.h"
+#include "runtime_core.h"
+
+namespace cxx2go {
+
+Service::~Service() = default;
+
+namespace detail {
+
+// ---- answers ----
+
+// Writes an answer into a synchronous caller's reply: inline when it fits, else malloc()ed for the caller
+// to free (abi.h). Nothing in it points to C++ memory that outlives the call.
+void write_incoming_reply(cxx2go_reply& reply, int32_t code, const uint8_t* data, size_t len) noexcept {
+  reply.code = code;
+  reply.heap = nullptr;
+  if (len <= CXX2GO_REPLY_INLINE_CAP) {
+    reply.where = CXX2GO_REPLY_INLINE;
+    reply.len = len;
+    if (len != 0) std::memcpy(reply.inline_buf, data, len);
+    return;
+  }
+  void* heap = std::malloc(len);
+  if (heap == nullptr) {
+    static constexpr char kMessage[] = "out of memory writing the reply";
+    reply.code = CXX2GO_RESOURCE_EXHAUSTED;
+    reply.where = CXX2GO_REPLY_INLINE;
+    reply.len = sizeof(kMessage) - 1;
+    std::memcpy(reply.inline_buf, kMessage, reply.len);
+    return;
+  }
+  std::memcpy(heap, data, len);
+  reply.where = CXX2GO_REPLY_MALLOC;
+  reply.heap = static_cast<uint8_t*>(heap);
+  reply.len = len;
+}
+
+void write_incoming_error(cxx2go_reply& reply, const Error& error) noexcept {
+  write_incoming_reply(reply, static_cast<int32_t>(error.code),
+                       reinterpret_cast<const uint8_t*>(error.message.data()), error.message.size());
+}
+
+// cxx2go_cpp_invoke waits on this for a sync-only call answered through shared(). Owned jointly by the
+// waiting caller and the heap call, so that neither can destroy it under the other.
+struct IncomingCall::Waiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool answered = false;
+};
+
+void unregister_incoming(uint64_t call_id) noexcept {
+  Core& c = core();
+  std::lock_guard lock(c.calls_mu);
+  c.incoming.erase(call_id);
+}
+
+// Lists a call under its id for cxx2go_cpp_cancel and stop(). Fails once the runtime is stopping: stop()
+// lists the table after setting the state under calls_mu, so a call is either listed or refused.
+Result<void> register_incoming(uint64_t call_id, const std::stop_source& stop,
+                               std::weak_ptr<IncomingCall> call) noexcept {
+  Core& c = core();
+  std::lock_guard lock(c.calls_mu);
+  if (const State s = c.state.load(); s != State::running) return not_running_error(s);
+  try {
+    c.incoming.insert_or_assign(call_id, IncomingEntry{stop, std::move(call)});
+  } catch (...) {
+    return error_from_current_exception();
+  }
+  return {};
+}
+
+IncomingCall::IncomingCall(Key, std::shared_ptr<Service> service, const MethodEntry* entry, const cxx2go_call& call,
+                           Sink sink) noexcept
+    : service_(std::move(service)),
+      entry_(entry),
+      call_id_(call.call_id),
+      args_(call.args),
+      args_len_(call.args_len),
+      views_(call.views),
+      nviews_(call.nviews),
+      sink_(sink) {}
+
+IncomingCall::~IncomingCall() {
+  if (!answered_.load(std::memory_order_acquire)) {
+    // Exactly one answer per call, even when nobody gave one: the InvokeFn returned without answering
+    // or calling shared(), or the last shared() reference was dropped (e.g. a continuation was destroyed).
+    const bool stopping = core().state.load() != State::running;
+    fail(stopping ? error_nothrow(Code::stopped, std::string("the cxx2go runtime stopped before ") +
+                                                     entry_->info.name + " was answered")
+                  : error_nothrow(Code::internal, std::string("the implementation of ") + entry_->info.name +
+                                                      " returned without answering"));
+  }
+  if (heap_) core().record_count.fetch_sub(1);
+}
+
+const MethodInfo& IncomingCall::method() const noexcept { return entry_->info; }
+
+void IncomingCall::reply(const Encoder& result) noexcept {
+  if (!result.ok()) {
+    fail(result.error());
+    return;
+  }
+  deliver(CXX2GO_OK, result.data(), result.size());
+}
+
+void IncomingCall::fail(Error error) noexcept {
+  if (error.code == Code::ok) error = error_nothrow(Code::internal, "an implementation failed with Code::ok");
+  deliver(static_cast<int32_t>(error.code), reinterpret_cast<const uint8_t*>(error.message.data()),
+          error.message.size());
+}
+
+void IncomingCall::deliver(int32_t code, const uint8_t* data, size_t len) noexcept {
+  if (answered_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
+  Core& c = core();
+  if (registered_) unregister_incoming(call_id_);
+  switch (sink_) {
+    case Sink::reply:
+      write_incoming_reply(*reply_, code, data, len);
+      break;
+    case Sink::waiter: {
+      write_incoming_reply(*reply_, code, data, len);
+      std::lock_guard lock(waiter_->mu);
+      waiter_->answered = true;
+      waiter_->cv.notify_all();
+      break;
+    }
+    case Sink::completion:
+      // Go copies data before returning (abi.h); the completion may arrive before cxx2go_cpp_invoke returns
+      // PENDING, which Go is ready for.
+      c.go.complete(call_id_, code, const_cast<uint8_t*>(data), len);
+      break;
+    case Sink::none:
+      break;
+  }
+  if (counted_) release_call(c.incoming_count);
+}
+
+void IncomingCall::own_arguments(const cxx2go_call& call) {
+  // One allocation, in 8-byte words: the views array, the args, then each view's bytes, each part
+  // 8-byte aligned so that view_list<T> can read any number type in place.
+  auto round8 = [](size_t n) { return (n + 7) & ~size_t{7}; };
+  size_t bytes = round8(call.nviews * sizeof(cxx2go_view)) + round8(call.args_len);
+  for (uint32_t i = 0; i < call.nviews; ++i) bytes += round8(call.views[i].len);
+  storage_.reset(new uint64_t[bytes / 8 + 1]);
+  auto* p = reinterpret_cast<unsigned char*>(storage_.get());
+  auto* views = new (p) cxx2go_view[call.nviews == 0 ? 1 : call.nviews];
+  p += round8(call.nviews * sizeof(cxx2go_view));
+  if (call.args_len != 0) std::memcpy(p, call.args, call.args_len);
+  args_ = p;
+  args_len_ = call.args_len;
+  p += round8(call.args_len);
+  for (uint32_t i = 0; i < call.nviews; ++i) {
+    const size_t len = call.views[i].len;
+    if (len != 0) std::memcpy(p, call.views[i].data, len);
+    views[i] = cxx2go_view{len == 0 ? nullptr : p, len};
+    p += round8(len);
+  }
+  views_ = views;
+  nviews_ = call.nviews;
+}
+
+std::shared_ptr<IncomingCall> IncomingCall::shared() {
+  if (std::shared_ptr<IncomingCall> self = weak_from_this().lock()) return self;  // already a heap record
+  // An inline call, reading Go's memory in place and answering into the caller's reply: move it to a heap
+  // copy that owns its arguments, answers through a completion (or wakes the waiting caller), and takes
+  // over the registration and the count. This object then answers nothing.
+  cxx2go_call view{};
+  view.method_id = entry_->info.id;
+  view.method_name = entry_->info.name;
+  view.call_id = call_id_;
+  view.args = args_;
+  view.args_len = args_len_;
+  view.views = views_;
+  view.nviews = nviews_;
+  const Sink sink = sink_ == Sink::none ? Sink::none : may_pend_ ? Sink::completion : Sink::waiter;
+  auto copy = std::make_shared<IncomingCall>(Key{}, service_, entry_, view, sink);
+  copy->own_arguments(view);
+  copy->may_pend_ = may_pend_;
+  copy->stop_ = stop_;
+  copy->context_ = context_;  // the implementation may hold a copy already: same token, same deadline
+  if (sink == Sink::waiter) {
+    copy->waiter_ = std::make_shared<Waiter>();
+    copy->reply_ = reply_;
+    waiter_ = copy->waiter_;
+  }
+  copy->heap_ = true;
+  core().record_count.fetch_add(1);
+  copy->counted_ = std::exchange(counted_, false);
+  copy->registered_ = std::exchange(registered_, false);
+  promoted_ = true;
+  answered_.store(true, std::memory_order_release);
+  if (copy->registered_) {
+    // Last: once listed, stop() may answer the copy from another thread.
+    Core& c = core();
+    std::lock_guard lock(c.calls_mu);
+    if (auto it = c.incoming.find(call_id_); it != c.incoming.end()) it->second.call = copy;
+  }
+  return copy;
+}
+
+// ---- dispatch ----
+
+Context::Deadline call_deadline(const cxx2go_call& call) {
+  if (call.deadline_unix_nanos == 0) return std::nullopt;
+  return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::nanoseconds(call.deadline_unix_nanos)));
+}
+
+Error unknown_method_error(const cxx2go_call& call) {
+  char id[24];
+  std::snprintf(id, sizeof id, "%#" PRIx64, call.method_id);
+  return Error(Code::unknown_method, std::string("no C++ implementation of ") +
+                                         (call.method_name != nullptr ? call.method_name : "<unnamed method>") +
+                                         " (method id " + id +
+                                         "): the service is not registered, or the bindings come from a "
+                                         "different schema version");
+}
+
+// The dispatcher: everything that builds IncomingCalls and touches their private fields.
+struct IncomingAccess {
+  static void invoke(IncomingCall& call) noexcept {
+    ++t_incoming_depth;
+    call.entry_->invoke(*call.service_, call);
+    --t_incoming_depth;
+  }
+
+  // Runs the call on this (Go's) thread with the views in place, answering into `reply` before returning,
+  // unless the implementation took the call with shared(). `counted` is handed to the call.
+  static void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply, bool oneway,
+                         bool may_pend, bool& counted) {
+    Core& c = core();
+    IncomingCall call(IncomingCall::Key{}, slot.service->impl, slot.entry, wire,
+                      oneway ? IncomingCall::Sink::none : IncomingCall::Sink::reply);
+    call.reply_ = &reply;
+    call.may_pend_ = may_pend;
+    call.counted_ = std::exchange(counted, false);
+    if (may_pend) {
+      // Go can only cancel this call once it is pending (its goroutine is in this cgo call until then), and
+      // by then shared() has moved it; its stop source exists from the start because the implementation may
+      // copy the Context before that.
+      call.stop_ = std::stop_source();
+      if (Result<void> listed = register_incoming(wire.call_id, call.stop_, {}); !listed) {
+        call.fail(listed.error());
+        return;
+      }
+      call.registered_ = true;
+      call.context_ = Context(call.stop_.get_token(), call_deadline(wire));
+    } else {
+      call.context_ = Context(c.inline_stop.get_token(), call_deadline(wire));
+    }
+    invoke(call);
+    if (call.promoted_) {
+      if (may_pend) {
+        // The heap copy answers through entry_points.complete (perhaps already has).
+        write_incoming_reply(reply, CXX2GO_PENDING, nullptr, 0);
+      } else if (!oneway) {
+        std::shared_ptr<IncomingCall::Waiter> waiter = call.waiter_;
+        std::unique_lock lock(waiter->mu);
+        waiter->cv.wait(lock, [&] { return waiter->answered; });
+      }
+    }
+    // `call` answers now, with Code::internal, if the implementation neither answered nor took it.
+  }
+
+  // Copies the call, queues it on `executor` and answers CXX2GO_PENDING (a completion follows), or OK for
+  // a oneway call (accepted). `counted` is handed to the call.
+  static void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply,
+                     bool oneway, bool& counted);
+};
+
+// A queued executor call. Destroyed without running (the executor stopped), it fails the call with
+// Code::stopped, so that Go always gets its answer.
+struct RunIncomingCall {
+  std::shared_ptr<IncomingCall> call;
+
+  explicit RunIncomingCall(std::shared_ptr<IncomingCall> c) noexcept : call(std::move(c)) {}
+  RunIncomingCall(RunIncomingCall&&) noexcept = default;
+  RunIncomingCall& operator=(RunIncomingCall&&) = delete;
+  ~RunIncomingCall() {
+    if (call) call->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped before the call ran"));
+  }
+
+  void operator()() noexcept {
+    std::shared_ptr<IncomingCall> c = std::move(call);
+    if (const State s = core().state.load(); s != State::running) {
+      c->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped before the call ran"));
+    } else if (c->context().cancelled()) {
+      c->fail(error_nothrow(Code::cancelled, "cancelled before it ran"));
+    } else {
+      IncomingAccess::invoke(*c);
+    }
+  }
+};
+static_assert(Task::stores_inline<RunIncomingCall>, "posting an incoming call must not allocate");
+
+void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wire,
+                            cxx2go_reply& reply, bool oneway, bool& counted) {
+  Core& c = core();
+  // Answers into `reply` until queued: a refusal before that is reported synchronously.
+  auto call = std::make_shared<IncomingCall>(IncomingCall::Key{}, slot.service->impl, slot.entry, wire,
+                                             IncomingCall::Sink::reply);
+  call->reply_ = &reply;
+  call->heap_ = true;
+  c.record_count.fetch_add(1);
+  call->counted_ = std::exchange(counted, false);
+  try {
+    call->own_arguments(wire);
+  } catch (...) {
+    call->fail(error_from_current_exception());
+    return;
+  }
+  // From here on the call answers asynchronously: Go gets PENDING (or OK: accepted, for oneway) and a
+  // completion, even if the call is refused below.
+  call->sink_ = oneway ? IncomingCall::Sink::none : IncomingCall::Sink::completion;
+  call->reply_ = nullptr;
+  write_incoming_reply(reply, oneway ? CXX2GO_OK : CXX2GO_PENDING, nullptr, 0);
+  if (oneway) {
+    // Nobody waits and Go cannot cancel it: the runtime's stop is its only cancellation.
+    call->context_ = Context(c.inline_stop.get_token(), call_deadline(wire));
+  } else {
+    call->stop_ = std::stop_source();
+    call->context_ = Context(call->stop_.get_token(), call_deadline(wire));
+    // Every field is final before the call is listed: stop() may answer it from another thread.
+    call->registered_ = true;
+    if (Result<void> listed = register_incoming(wire.call_id, call->stop_, call); !listed) {
+      call->registered_ = false;
+      call->fail(listed.error());
+      return;
+    }
+  }
+  // If the executor refuses the task (it stopped), destroying the task fails the call with a completion.
+  executor.post(Task(RunIncomingCall(std::move(call))));
+}
+
+MethodSlot lookup_method(uint64_t id) {
+  Core& c = core();
+  std::shared_lock lock(c.registry_mu);
+  auto it = c.methods.find(id);
+  return it == c.methods.end() ? MethodSlot{} : it->second;
+}
+
+// The executor that serves `service`: the shared pool, or the service's own thread if it is @affine
+// (created on its first call, kept until the runtime stops). nullptr once the runtime is stopping.
+ThreadPool* executor_of(ServiceSlot& service) {
+  Core& c = core();
+  if (!service.descriptor->affine) return c.pool.get();
+  if (ThreadPool* pool = service.affine_pool.load(std::memory_order_acquire)) return pool;
+  std::lock_guard lock(c.lifecycle_mu);
+  if (c.state.load() != State::running) return nullptr;
+  std::unique_ptr<ThreadPool>& pool = c.affine_pools[service.descriptor->name];
+  if (!pool) {
+    // Thread names show the service: "Pricer-0" for "shop.Pricer" (truncated to 15 characters).
+    std::string_view name = service.descriptor->name;
+    if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
+    pool = std::make_unique<ThreadPool>(1, std::string(name));
+  }
+  service.affine_pool.store(pool.get(), std::memory_order_release);
+  return pool.get();
+}
+
+void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply) {
+  Core& c = core();
+  if (Result<void> admitted = admit_call(c.incoming_count); !admitted) {
+    write_incoming_error(reply, admitted.error());
+    return;
+  }
+  // The count is handed to the IncomingCall that answers; until then (and on any early exit, exceptions
+  // included) this guard gives it back.
+  struct CountGuard {
+    bool counted = true;
+    ~CountGuard() {
+      if (counted) release_call(core().incoming_count);
+    }
+  } guard;
+
+  const MethodSlot slot = lookup_method(call.method_id);
+  if (slot.entry == nullptr) {
+    write_incoming_error(reply, unknown_method_error(call));
+    return;
+  }
+  ThreadPool* executor = executor_of(*slot.service);
+  if (executor == nullptr) {
+    write_incoming_error(reply, not_running_error(c.state.load()));
+    return;
+  }
+  const bool oneway = (call.flags & CXX2GO_CALL_ONEWAY) != 0;
+  const bool may_pend = call.call_id != 0 && (call.flags & CXX2GO_CALL_SYNC_ONLY) == 0 && !oneway;
+  // Inline: @inline methods; calls made from the service's own executor (waiting for itself would
+  // deadlock an @affine service, and could exhaust the pool); callers that must be answered now.
+  const bool inline_call = (slot.entry->info.flags & kMethodInline) != 0 || executor->is_current() ||
+                           (!may_pend && !oneway);
+  if (inline_call) {
+    IncomingAccess::run_inline(slot, call, reply, oneway, may_pend, guard.counted);
+    if (oneway) write_incoming_reply(reply, CXX2GO_OK, nullptr, 0);
+  } else {
+    IncomingAccess::run_on(*executor, slot, call, reply, oneway, guard.counted);
+  }
+}
+
+void cancel_all_incoming() noexcept {
+  Core& c = core();
+  std::vector<std::stop_source> sources;
+  {
+    std::lock_guard lock(c.calls_mu);
+    try {
+      sources.reserve(c.incoming.size());
+      for (auto& [id, entry] : c.incoming) sources.push_back(entry.stop);
+    } catch (...) {
+      // Out of memory: these calls are answered by fail_unfinished_incoming() after the timeout.
+    }
+  }
+  // Outside the lock: stop callbacks are the implementations' code.
+  for (std::stop_source& s : sources) s.request_stop();
+}
+
+void fail_unfinished_incoming() noexcept {
+  Core& c = core();
+  std::vector<std::shared_ptr<IncomingCall>> calls;
+  {
+    std::lock_guard lock(c.calls_mu);
+    try {
+      for (auto& [id, entry] : c.incoming) {
+        if (std::shared_ptr<IncomingCall> call = entry.call.lock()) calls.push_back(std::move(call));
+      }
+    } catch (...) {
+    }
+  }
+  if (!calls.empty()) {
+    std::fprintf(stderr,
+                 "cxx2go: stop: %zu C++ implementation(s) did not answer within stop_timeout; their Go callers "
+                 "get Code::stopped\n",
+                 calls.size());
+  }
+  for (auto& call : calls) call->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped"));
+}
+
+}  // namespace detail
+
+// ---- registry ----
+
+Result<void> register_service(std::shared_ptr<Service> service) {
+  using namespace detail;
+  if (!service) return Error(Code::invalid_argument, "register_service: null service");
+  Core& c = core();
+  if (const State s = c.state.load(); s == State::stopping || s == State::stopped) return not_running_error(s);
+  const ServiceDescriptor& d = service->cxx2go_descriptor();
+  auto slot = std::make_shared<ServiceSlot>();
+  slot->impl = std::move(service);
+  slot->descriptor = &d;
+  std::unique_lock lock(c.registry_mu);
+  if (c.services.contains(d.name)) {
+    return Error(Code::already_exists, std::string("service ") + d.name + " is already registered");
+  }
+  for (size_t i = 0; i < d.method_count; ++i) {
+    if (auto it = c.methods.find(d.methods[i].info.id); it != c.methods.end()) {
+      return Error(Code::already_exists, std::string("method ") + d.methods[i].info.name + " has the id of " +
+                                             it->second.entry->info.name + ", which is already registered");
+    }
+  }
+  for (size_t i = 0; i < d.method_count; ++i) c.methods.emplace(d.methods[i].info.id, MethodSlot{slot, &d.methods[i]});
+  c.services.emplace(d.name, std::move(slot));
+  return {};
+}
+
+Result<void> unregister_service(std::string_view name) {
+  using namespace detail;
+  Core& c = core();
+  std::shared_ptr<ServiceSlot> slot;  // destroyed after the lock: it may hold the last reference to the impl
+  std::unique_lock lock(c.registry_mu);
+  auto it = c.services.find(name);
+  if (it == c.services.end()) {
+    return Error(Code::not_found, "service " + std::string(name) + " is not registered");
+  }
+  slot = std::move(it->second);
+  c.services.erase(it);
+  for (size_t i = 0; i < slot->descriptor->method_count; ++i) c.methods.erase(slot->descriptor->methods[i].info.id);
+  lock.unlock();
+  return {};
+}
+
+}  // namespace cxx2go
+
+// ---- the C ABI of Go → C++ calls (abi.h) ----
+
+extern "C" void cxx2go_cpp_invoke(cxx2go_call* call, cxx2go_reply* reply) {
+  try {
+    cxx2go::detail::dispatch_incoming(*call, *reply);
+  } catch (...) {
+    // Only before an answer exists (allocating the call record, creating an @affine thread): nothing was
+    // sent, and this is the answer.
+    cxx2go::detail::write_incoming_error(*reply, cxx2go::error_from_current_exception());
+  }
+}
+
+extern "C" void cxx2go_cpp_cancel(uint64_t call_id) {
+  using namespace cxx2go::detail;
+  try {
+    Core& c = core();
+    std::stop_source stop{std::nostopstate};
+    {
+      std::lock_guard lock(c.calls_mu);
+      auto it = c.incoming.find(call_id);
+      if (it == c.incoming.end()) return;  // answered already, or never pending: nothing to cancel
+      stop = it->second.stop;
+    }
+    stop.request_stop();  // runs the implementation's stop callbacks, here, outside the lock
+  } catch (...) {
+    cxx2go::detail::report_uncaught_exception("cxx2go_cpp_cancel");
+  }
+}

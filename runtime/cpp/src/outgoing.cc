@@ -1,0 +1,324 @@
+// C++ → Go calls: the caller's half (docs/design.md, "Calls / C++ → Go").
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "cxx2go/detail/call.h"
+#include "runtime_core.h"
+
+namespace cxx2go::detail {
+
+// ---- Reply ----
+
+struct ReplyAccess {
+  static cxx2go_reply& raw(Reply& r) noexcept { return r.raw_; }
+};
+
+Reply::Reply() noexcept { reset(); }
+
+Reply::Reply(Reply&& other) noexcept {
+  reset();
+  *this = std::move(other);
+}
+
+Reply& Reply::operator=(Reply&& other) noexcept {
+  if (this == &other) return *this;
+  if (raw_.where == CXX2GO_REPLY_MALLOC) std::free(raw_.heap);
+  raw_.code = other.raw_.code;
+  raw_.where = other.raw_.where;
+  raw_.heap = other.raw_.heap;
+  raw_.len = other.raw_.len;
+  if (raw_.where == CXX2GO_REPLY_INLINE) std::memcpy(raw_.inline_buf, other.raw_.inline_buf, raw_.len);
+  other.reset();
+  return *this;
+}
+
+Reply::~Reply() {
+  if (raw_.where == CXX2GO_REPLY_MALLOC) std::free(raw_.heap);
+}
+
+void Reply::reset() noexcept {
+  raw_.code = CXX2GO_OK;
+  raw_.where = CXX2GO_REPLY_INLINE;
+  raw_.heap = nullptr;
+  raw_.len = 0;
+}
+
+std::span<const uint8_t> Reply::bytes() const noexcept {
+  if (raw_.where == CXX2GO_REPLY_MALLOC) return {raw_.heap, raw_.len};
+  return {raw_.inline_buf, raw_.len};
+}
+
+// ---- shared helpers ----
+
+int64_t unix_nanos(std::chrono::system_clock::time_point t) noexcept {
+  const int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  return ns > 0 ? ns : 1;  // 0 means "no deadline" on the wire
+}
+
+Error deadline_passed_error(const MethodInfo& method) noexcept {
+  return error_nothrow(Code::deadline_exceeded, std::string("deadline exceeded calling ") + method.name);
+}
+
+// cxx2go_call.flags for a method: its CXX2GO_CALL_* bits, without the generated-code-only ones.
+uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~kMethodInline; }
+
+Result<void> check_can_call(const CallOptions& options) noexcept {
+  const State s = core().state.load();
+  if (s != State::running) return not_running_error(s);
+  if (options.deadline && *options.deadline <= std::chrono::system_clock::now()) {
+    return error_nothrow(Code::deadline_exceeded, "deadline exceeded before the call started");
+  }
+  return {};
+}
+
+// ---- synchronous calls ----
+
+// The Error a synchronous reply carries, or none. Checks that Go's reply is well-formed.
+std::optional<Error> reply_error(const cxx2go_reply& r, const MethodInfo& method) {
+  if (r.where == CXX2GO_REPLY_INLINE ? r.len > CXX2GO_REPLY_INLINE_CAP
+                                     : r.where != CXX2GO_REPLY_MALLOC || (r.heap == nullptr && r.len != 0)) {
+    return Error(Code::protocol, std::string("malformed reply from Go for ") + method.name);
+  }
+  if (r.code == CXX2GO_OK) return std::nullopt;
+  if (r.code == CXX2GO_PENDING) {
+    return Error(Code::protocol, std::string("Go answered PENDING to the synchronous call ") + method.name);
+  }
+  const uint8_t* p = r.where == CXX2GO_REPLY_MALLOC ? r.heap : r.inline_buf;
+  return Error(static_cast<Code>(r.code), std::string(reinterpret_cast<const char*>(p), r.len));
+}
+
+Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                      const CallOptions& options) {
+  if (!args.ok()) return args.error();
+  int64_t deadline = 0;
+  if (options.deadline) {
+    if (*options.deadline <= std::chrono::system_clock::now()) return deadline_passed_error(method);
+    deadline = unix_nanos(*options.deadline);
+  }
+  Core& c = core();
+  if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
+
+  cxx2go_call call{};
+  call.method_id = method.id;
+  call.method_name = method.name;
+  call.call_id = 0;  // synchronous: stop() reaches it through cancel(0)
+  call.deadline_unix_nanos = deadline;
+  call.flags = wire_flags(method);
+  call.nviews = views.size();
+  call.args = args.data();
+  call.args_len = args.size();
+  call.views = views.data();
+
+  Reply reply;
+  ++t_outgoing_depth;
+  c.go.invoke(&call, &ReplyAccess::raw(reply));
+  --t_outgoing_depth;
+  release_call(c.outgoing_count);
+
+  if (std::optional<Error> error = reply_error(ReplyAccess::raw(reply), method)) return std::move(*error);
+  return reply;
+}
+
+Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, const ViewList& views) noexcept {
+  if (!args.ok()) return args.error();
+  Core& c = core();
+  if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted;
+  cxx2go_call call{};
+  call.method_id = method.id;
+  call.method_name = method.name;
+  call.call_id = 0;
+  call.flags = wire_flags(method) | CXX2GO_CALL_ONEWAY;
+  call.nviews = views.size();
+  call.args = args.data();
+  call.args_len = args.size();
+  call.views = views.data();
+  ++t_outgoing_depth;
+  c.go.submit(&call);  // Go copies what it needs before returning (abi.h)
+  --t_outgoing_depth;
+  release_call(c.outgoing_count);
+  return {};
+}
+
+// ---- asynchronous calls ----
+//
+// A record is in core().outgoing from submission until Go's completion; the table owns one reference.
+// Whoever else touches a record (cancellation, the deadline timer, stop) finds it by id under calls_mu
+// and takes a reference first, because Go's completion may free it on another thread at any moment.
+// Resolving the Future is decided by `settled_`: the completion and an abort race, the first one wins,
+// and only the completion ever ends Go's use of the memory.
+
+struct OutgoingAccess {
+  static cxx2go_call& call(OutgoingCall& r) noexcept { return r.call_; }
+  static uint64_t& timer(OutgoingCall& r) noexcept { return r.timer_; }
+  static void deliver(OutgoingCall& r, int32_t code, const uint8_t* data, size_t len) noexcept {
+    if (!r.settled_.exchange(true)) r.deliver(code, data, len);
+  }
+  // True if this call resolved the Future.
+  static bool abort(OutgoingCall& r, Error error) noexcept {
+    if (r.settled_.exchange(true)) return false;
+    r.abort(std::move(error));
+    return true;
+  }
+  static void watch_cancel(OutgoingCall& r, uint64_t id) { r.watch_cancel(id); }
+  static void ref(OutgoingCall& r) noexcept { r.refs_.fetch_add(1, std::memory_order_relaxed); }
+  static void unref(OutgoingCall* r) noexcept {
+    if (r->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      delete r;
+      core().record_count.fetch_sub(1);
+    }
+  }
+};
+
+OutgoingCall::~OutgoingCall() = default;
+
+// Finds call `id` and takes a reference to it, or returns nullptr if Go already completed it.
+OutgoingCall* find_outgoing(uint64_t id) noexcept {
+  Core& c = core();
+  std::lock_guard lock(c.calls_mu);
+  auto it = c.outgoing.find(id);
+  if (it == c.outgoing.end()) return nullptr;
+  OutgoingAccess::ref(*it->second);
+  return it->second;
+}
+
+// Resolves call `id`'s Future with `error` now, and asks Go to stop the handler. The record stays until
+// Go completes: Go may still be reading the arguments.
+void abort_outgoing(uint64_t id, Error error) noexcept {
+  OutgoingCall* call = find_outgoing(id);
+  if (call == nullptr) return;
+  if (OutgoingAccess::abort(*call, std::move(error))) core().go.cancel(id);
+  OutgoingAccess::unref(call);
+}
+
+void cancel_go_async(uint64_t id) noexcept { abort_outgoing(id, error_nothrow(Code::cancelled, "cancelled")); }
+
+void expire_go_async(uint64_t id) noexcept {
+  OutgoingCall* call = find_outgoing(id);
+  if (call == nullptr) return;
+  // method_name was written before the timer was scheduled, and is static storage.
+  Error error = deadline_passed_error(MethodInfo{0, OutgoingAccess::call(*call).method_name, 0});
+  if (OutgoingAccess::abort(*call, std::move(error))) core().go.cancel(id);
+  OutgoingAccess::unref(call);
+}
+
+void submit_go_async(const MethodInfo& method, const CallOptions& options,
+                     std::unique_ptr<OutgoingCall> owned) noexcept {
+  Core& c = core();
+  OutgoingCall* call = owned.get();
+  cxx2go_call& wire = OutgoingAccess::call(*call);
+  wire.method_id = method.id;
+  wire.method_name = method.name;
+  wire.deadline_unix_nanos = options.deadline ? unix_nanos(*options.deadline) : 0;
+  wire.flags = wire_flags(method) & ~CXX2GO_CALL_ONEWAY;
+  wire.nviews = call->views.size();
+  wire.args = call->args.data();
+  wire.args_len = call->args.size();
+  wire.views = call->views.data();
+  std::optional<Error> refused;
+  {
+    std::lock_guard lock(c.calls_mu);
+    if (const State s = c.state.load(); s != State::running) {
+      refused = not_running_error(s);
+    } else {
+      try {
+        const uint64_t id = ++c.last_outgoing_id;
+        wire.call_id = id;
+        // The Future is still in the caller's hands, not cancelled: this only registers the callback.
+        OutgoingAccess::watch_cancel(*call, id);
+        c.outgoing.emplace(id, call);
+        c.outgoing_count.fetch_add(1);
+        c.record_count.fetch_add(1);
+        owned.release();  // the table owns it now
+      } catch (...) {
+        refused = error_from_current_exception();
+      }
+    }
+  }
+  if (refused) {
+    OutgoingAccess::abort(*call, std::move(*refused));
+    return;  // Go never saw the record: `owned` frees it
+  }
+  const uint64_t id = wire.call_id;
+  if (options.deadline) {
+    const auto wait = *options.deadline - std::chrono::system_clock::now();
+    const auto when = std::chrono::steady_clock::now() +
+                      std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait);
+    try {
+      OutgoingAccess::timer(*call) = c.timers->schedule(when, [id] { expire_go_async(id); });
+    } catch (...) {
+      // Without a timer, Go still enforces the deadline through the handler's context.
+    }
+  }
+  ++t_outgoing_depth;
+  c.go.submit(&wire);  // from here on the completion may free `call` on another thread
+  --t_outgoing_depth;
+}
+
+void abort_all_outgoing(const Error& error) noexcept {
+  Core& c = core();
+  std::vector<OutgoingCall*> calls;
+  {
+    std::lock_guard lock(c.calls_mu);
+    try {
+      calls.reserve(c.outgoing.size());
+    } catch (...) {
+      return;  // out of memory: the futures resolve when Go completes the (cancelled) calls
+    }
+    for (auto& [id, call] : c.outgoing) {
+      OutgoingAccess::ref(*call);
+      calls.push_back(call);
+    }
+  }
+  // Outside the lock: resolving a Future runs its continuations, which may call into the runtime.
+  for (OutgoingCall* call : calls) {
+    OutgoingAccess::abort(*call, error);
+    OutgoingAccess::unref(call);
+  }
+}
+
+void report_unfinished_outgoing() noexcept {
+  Core& c = core();
+  size_t async_calls = 0;
+  {
+    std::lock_guard lock(c.calls_mu);
+    async_calls = c.outgoing.size();
+  }
+  const uint64_t all = c.outgoing_count.load();
+  if (all > t_outgoing_depth) {
+    std::fprintf(stderr,
+                 "cxx2go: stop: Go has not completed %llu call(s) after stop_timeout (%zu asynchronous); their "
+                 "memory is kept until Go completes them, and leaked if it never does\n",
+                 static_cast<unsigned long long>(all - t_outgoing_depth), async_calls);
+  }
+}
+
+}  // namespace cxx2go::detail
+
+// Completion of an asynchronous C++ → Go call (abi.h): exactly once per submitted call.
+extern "C" void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len) {
+  using namespace cxx2go::detail;
+  try {
+    Core& c = core();
+    OutgoingCall* call = nullptr;
+    {
+      std::lock_guard lock(c.calls_mu);
+      auto it = c.outgoing.find(call_id);
+      if (it == c.outgoing.end()) return;  // unknown or duplicate: nothing to free twice
+      call = it->second;
+      c.outgoing.erase(it);
+    }
+    if (const uint64_t timer = OutgoingAccess::timer(*call); timer != 0) c.timers->cancel(timer);
+    // Go is done with the call's memory. Counted out before resolving the Future, whose continuations may
+    // call stop(), which would otherwise wait for this very call.
+    release_call(c.outgoing_count);
+    OutgoingAccess::deliver(*call, code, data, len);  // data is valid only now: decoded on the spot
+    OutgoingAccess::unref(call);
+  } catch (...) {
+    report_uncaught_exception("cxx2go_cpp_complete");
+  }
+}

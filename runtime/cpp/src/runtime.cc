@@ -1,0 +1,244 @@
+// The runtime's life cycle: the one state machine of the process (docs/design.md, "Failures").
+#include "cxx2go/runtime.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "runtime_core.h"
+
+namespace cxx2go {
+namespace detail {
+
+Core& core() noexcept {
+  // Never destroyed: Go threads, and C++ threads the user did not join, may still call in while static
+  // destructors run at exit (Go's exit does not wait for them). A leaked singleton cannot be used after
+  // destruction.
+  static Core* const instance = new Core();
+  return *instance;
+}
+
+thread_local uint64_t t_outgoing_depth = 0;
+thread_local uint64_t t_incoming_depth = 0;
+
+Error not_running_error(State s) noexcept {
+  if (s == State::not_started) {
+    return error_nothrow(Code::not_started, "the cxx2go runtime is not started (call cxx2go::start())");
+  }
+  return error_nothrow(Code::stopped, "the cxx2go runtime is stopped");
+}
+
+Result<void> admit_call(std::atomic<uint64_t>& counter) noexcept {
+  counter.fetch_add(1);
+  const State s = core().state.load();
+  if (s == State::running) return {};
+  release_call(counter);
+  return not_running_error(s);
+}
+
+void release_call(std::atomic<uint64_t>& counter) noexcept {
+  counter.fetch_sub(1);
+  Core& c = core();
+  if (c.state.load() != State::running) {
+    // Under the mutex, so that stop() cannot miss the wake-up between its check and its wait.
+    std::lock_guard lock(c.calls_mu);
+    c.drained.notify_all();
+  }
+}
+
+void install_go_peer(const cxx2go_go_entry_points& peer) {
+  Core& c = core();
+  std::lock_guard lock(c.lifecycle_mu);
+  c.installed_peer = peer;
+}
+
+Result<void> reset_for_testing() {
+  Core& c = core();
+  std::lock_guard lock(c.lifecycle_mu);
+  const State s = c.state.load();
+  if (s == State::running || s == State::stopping) {
+    return Error(Code::failed_precondition, "reset_for_testing: the runtime is running");
+  }
+  if (c.outgoing_count.load() != 0 || c.incoming_count.load() != 0 || c.record_count.load() != 0) {
+    return Error(Code::failed_precondition, "reset_for_testing: calls are still alive");
+  }
+  if (c.pool) c.pool->stop();
+  for (auto& [name, pool] : c.affine_pools) pool->stop();
+  if (c.timers) c.timers->stop();
+  {
+    std::unique_lock registry(c.registry_mu);
+    c.methods.clear();
+    c.services.clear();
+  }
+  c.pool.reset();
+  c.affine_pools.clear();
+  c.timers.reset();
+  c.installed_peer.reset();
+  c.go = {};
+  c.inline_stop = std::stop_source(std::nostopstate);
+  c.state.store(State::not_started);
+  return {};
+}
+
+// Sets up everything calls need. Called with lifecycle_mu held, in state not_started.
+Result<void> start_locked(Core& c, const RuntimeOptions& options) {
+  cxx2go_go_entry_points peer{};
+  if (c.installed_peer) {
+    peer = *c.installed_peer;
+  } else {
+#ifdef CXX2GO_WITH_GO
+    cxx2go_go_attach(&peer);
+#else
+    return Error(Code::failed_precondition,
+                 "no Go peer: this build has no Go runtime (CXX2GO_WITH_GO) and none was installed");
+#endif
+  }
+  if (peer.abi_version != CXX2GO_ABI_VERSION) {
+    return Error(Code::failed_precondition, "ABI mismatch: the C++ runtime has version " +
+                                                std::to_string(CXX2GO_ABI_VERSION) + ", the Go runtime " +
+                                                std::to_string(peer.abi_version));
+  }
+  if (peer.invoke == nullptr || peer.submit == nullptr || peer.cancel == nullptr || peer.complete == nullptr) {
+    return Error(Code::failed_precondition, "the Go peer's entry points are incomplete");
+  }
+  const size_t threads = options.executor_threads > 0
+                             ? static_cast<size_t>(options.executor_threads)
+                             : std::max<size_t>(2, std::thread::hardware_concurrency());
+  auto pool = std::make_unique<ThreadPool>(threads, "cxx2go");
+  auto timers = std::make_unique<TimerQueue>();
+  c.go = peer;
+  c.options = options;
+  c.pool = std::move(pool);
+  c.timers = std::move(timers);
+  c.inline_stop = std::stop_source();
+  c.state.store(State::running);  // publishes everything above to the calls that read `running`
+  return {};
+}
+
+// Waits until every call in flight, except those of the calling thread, is over, or until `deadline`.
+bool wait_drained(Core& c, std::chrono::steady_clock::time_point deadline) {
+  const uint64_t own_outgoing = t_outgoing_depth;
+  const uint64_t own_incoming = t_incoming_depth;
+  std::unique_lock lock(c.calls_mu);
+  return c.drained.wait_until(lock, deadline, [&] {
+    return c.outgoing_count.load() <= own_outgoing && c.incoming_count.load() <= own_incoming;
+  });
+}
+
+bool on_executor_thread(Core& c) {
+  if (c.pool && c.pool->is_current()) return true;
+  std::lock_guard lock(c.lifecycle_mu);
+  return std::any_of(c.affine_pools.begin(), c.affine_pools.end(),
+                     [](const auto& entry) { return entry.second->is_current(); });
+}
+
+}  // namespace detail
+
+Result<void> start(RuntimeOptions options) {
+  detail::Core& c = detail::core();
+  std::lock_guard lock(c.lifecycle_mu);
+  switch (c.state.load()) {
+    case State::not_started:
+      break;
+    case State::running:
+      return Error(Code::failed_precondition, "the cxx2go runtime is already running");
+    case State::stopping:
+    case State::stopped:
+      return Error(Code::stopped, "the cxx2go runtime was stopped; it cannot be started again");
+  }
+  try {
+    return detail::start_locked(c, options);
+  } catch (...) {  // e.g. std::system_error: no thread could be created
+    return error_from_current_exception();
+  }
+}
+
+Result<void> stop() {
+  using std::chrono::steady_clock;
+  detail::Core& c = detail::core();
+  if (detail::on_executor_thread(c)) {
+    return Error(Code::failed_precondition,
+                 "cxx2go::stop() called on a runtime executor thread, which it would have to join");
+  }
+  {
+    std::lock_guard lock(c.lifecycle_mu);
+    const State s = c.state.load();
+    if (s != State::running) return detail::not_running_error(s);
+    // Under calls_mu too: a call registering itself in a table checks the state under that mutex, so
+    // after this it either is in the tables below or has seen `stopping` (and failed).
+    std::lock_guard calls(c.calls_mu);
+    c.state.store(State::stopping);
+  }
+  // From here on, only this thread changes the state, and nothing it uses is torn down under it.
+  const auto deadline = steady_clock::now() + c.options.stop_timeout;
+
+  // Cancel everything in flight. Go: every handler's context, synchronous calls included (they have no
+  // call id). C++ → Go futures: resolved now. C++ implementations: their stop tokens.
+  c.go.cancel(0);
+  detail::abort_all_outgoing(Error(Code::stopped, "the cxx2go runtime stopped"));
+  c.inline_stop.request_stop();
+  detail::cancel_all_incoming();
+
+  if (!detail::wait_drained(c, deadline)) {
+    // Go callers still waiting for C++ implementations get their answer now; the implementations' own
+    // answers will be dropped. Calls Go has not completed keep their memory (see outgoing.cc).
+    detail::fail_unfinished_incoming();
+    detail::report_unfinished_outgoing();
+  }
+
+  // Queued calls fail with Code::stopped (a task sees the state, or is destroyed unrun); running ones finish.
+  if (const uint64_t running = c.incoming_count.load(); running > detail::t_incoming_depth) {
+    std::fprintf(stderr,
+                 "cxx2go: stop: waiting for %llu C++ implementation(s) that ignore their stop token to return\n",
+                 static_cast<unsigned long long>(running - detail::t_incoming_depth));
+  }
+  c.pool->stop();
+  {
+    std::lock_guard lock(c.lifecycle_mu);
+    for (auto& [name, pool] : c.affine_pools) pool->stop();
+  }
+  c.timers->stop();
+  {
+    std::lock_guard calls(c.calls_mu);
+    c.state.store(State::stopped);
+    c.drained.notify_all();
+  }
+  return {};
+}
+
+State state() noexcept { return detail::core().state.load(); }
+
+LiveCounts live_counts() noexcept {
+  detail::Core& c = detail::core();
+  return LiveCounts{c.outgoing_count.load(), c.incoming_count.load(), c.record_count.load()};
+}
+
+}  // namespace cxx2go
+
+// ---- the C ABI of the life cycle, for Go hosts (abi.h) ----
+
+extern "C" int32_t cxx2go_cpp_start(int32_t executor_threads) {
+  try {
+    cxx2go::RuntimeOptions options;
+    options.executor_threads = executor_threads;
+    cxx2go::Result<void> r = cxx2go::start(options);
+    if (!r) std::fprintf(stderr, "cxx2go: start: %s\n", r.error().to_string().c_str());
+    return static_cast<int32_t>(r.error().code);
+  } catch (...) {
+    cxx2go::detail::report_uncaught_exception("cxx2go_cpp_start");
+    return CXX2GO_INTERNAL;
+  }
+}
+
+extern "C" int32_t cxx2go_cpp_stop(void) {
+  try {
+    cxx2go::Result<void> r = cxx2go::stop();
+    return static_cast<int32_t>(r.error().code);
+  } catch (...) {
+    cxx2go::detail::report_uncaught_exception("cxx2go_cpp_stop");
+    return CXX2GO_INTERNAL;
+  }
+}
+
+extern "C" int32_t cxx2go_cpp_state(void) { return static_cast<int32_t>(cxx2go::state()); }

@@ -1,0 +1,101 @@
+// The runtime's process-wide state, private to runtime.cc, outgoing.cc and incoming.cc.
+//
+// Unity builds: the Go runtime package compiles every src/*.cc as ONE translation unit
+// (runtime/go/cxx2go/cxx2go_runtime.cc), so helpers here and in those files are named, never in an
+// anonymous namespace where two files could define the same name.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <stop_token>
+#include <string>
+#include <unordered_map>
+
+#include "cxx2go/abi.h"
+#include "cxx2go/detail/call.h"
+#include "cxx2go/detail/timer.h"
+#include "cxx2go/error.h"
+#include "cxx2go/executor.h"
+#include "cxx2go/runtime.h"
+#include "cxx2go/service.h"
+
+namespace cxx2go::detail {
+
+// A registered cpp service.
+struct ServiceSlot {
+  std::shared_ptr<Service> impl;
+  const ServiceDescriptor* descriptor = nullptr;
+  std::atomic<ThreadPool*> affine_pool{nullptr};  // @affine: its dedicated thread, created on first call
+};
+
+struct MethodSlot {
+  std::shared_ptr<ServiceSlot> service;
+  const MethodEntry* entry = nullptr;
+};
+
+// A Go → C++ call that Go may cancel (listed under its call id) and stop() must reach.
+struct IncomingEntry {
+  std::stop_source stop;
+  std::weak_ptr<IncomingCall> call;  // empty while the call runs inline on Go's thread
+};
+
+struct Core {
+  // ---- life cycle: transitions under lifecycle_mu; `state` is read lock-free on every call ----
+  std::mutex lifecycle_mu;
+  std::atomic<State> state{State::not_started};
+  cxx2go_go_entry_points go{};  // set before state becomes running, never changed while calls are possible
+  std::optional<cxx2go_go_entry_points> installed_peer;
+  RuntimeOptions options;
+  std::unique_ptr<ThreadPool> pool;  // the shared executor
+  std::map<std::string, std::unique_ptr<ThreadPool>, std::less<>> affine_pools;  // by service name
+  std::unique_ptr<TimerQueue> timers;
+  std::stop_source inline_stop{std::nostopstate};  // token of calls without their own: fired by stop()
+
+  // ---- calls in flight: tables under calls_mu; counters are atomics that stop() waits on ----
+  std::mutex calls_mu;
+  std::condition_variable drained;  // notified (under calls_mu) when a counter drops while not running
+  std::unordered_map<uint64_t, OutgoingCall*> outgoing;  // async C++ → Go calls Go has not completed
+  std::unordered_map<uint64_t, IncomingEntry> incoming;  // cancellable Go → C++ calls not yet answered
+  uint64_t last_outgoing_id = 0;
+  std::atomic<uint64_t> outgoing_count{0};  // C++ → Go calls in Go's hands (sync, oneway, async)
+  std::atomic<uint64_t> incoming_count{0};  // Go → C++ calls not yet answered
+  std::atomic<uint64_t> record_count{0};    // heap call records alive, both directions
+
+  // ---- cpp services ----
+  std::shared_mutex registry_mu;
+  std::unordered_map<uint64_t, MethodSlot> methods;
+  std::map<std::string, std::shared_ptr<ServiceSlot>, std::less<>> services;
+};
+
+// The one runtime of the process.
+Core& core() noexcept;
+
+// Calls of this thread that stop() must not wait for, because stop() runs inside them: a C++ → Go call
+// whose Go handler calls stop(), or a C++ implementation that does. Per OS thread is exact here: a C++
+// thread does not migrate, and a goroutine is locked to its thread during a cgo call or callback.
+extern thread_local uint64_t t_outgoing_depth;
+extern thread_local uint64_t t_incoming_depth;
+
+// Error{not_started} or Error{stopped} for a runtime in state `s`.
+Error not_running_error(State s) noexcept;
+
+// Counts a call into `counter` if the runtime is running. Both sides use sequentially consistent
+// operations: the call increments then reads the state, stop() stores `stopping` then reads the counter,
+// so either the call sees `stopping` and backs out, or stop() sees (and waits for) the call.
+Result<void> admit_call(std::atomic<uint64_t>& counter) noexcept;
+// Gives back what admit_call took, waking stop() if it is waiting.
+void release_call(std::atomic<uint64_t>& counter) noexcept;
+
+// Helpers of stop(), one per direction.
+void abort_all_outgoing(const Error& error) noexcept;  // outgoing.cc
+void report_unfinished_outgoing() noexcept;            // outgoing.cc
+void cancel_all_incoming() noexcept;                   // incoming.cc
+void fail_unfinished_incoming() noexcept;              // incoming.cc
+
+}  // namespace cxx2go::detail

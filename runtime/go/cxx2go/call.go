@@ -1,0 +1,280 @@
+package cxx2go
+
+/*
+#include <stdlib.h>
+#include "cxx2go/abi.h"
+
+// Go → C++ calls go through these wrappers so that Go memory reaches C only as direct arguments of one
+// synchronous cgo call (the cgo pointer rules, checked by GOEXPERIMENT=cgocheck2): the cxx2go_call and
+// its views array are built here, on the C stack. C++ copies whatever it keeps (abi.h).
+//
+// No `#cgo noescape` on these: an implementation running inline may call back into Go on this thread
+// while it still reads the arguments, and a callback runs on the calling goroutine, whose stack may
+// grow and move. cgo's default (the arguments escape to the heap) is what keeps them in place.
+
+static inline void cxx2go_invoke_views(uint64_t method_id, const char* method_name, uint64_t call_id,
+                                       int64_t deadline, uint32_t flags, const void* args, size_t args_len,
+                                       const cxx2go_view* views, uint32_t nviews, cxx2go_reply* reply) {
+  cxx2go_call call;
+  call.method_id = method_id;
+  call.method_name = method_name;
+  call.call_id = call_id;
+  call.deadline_unix_nanos = deadline;
+  call.flags = flags;
+  call.nviews = nviews;
+  call.args = (const uint8_t*)args;
+  call.args_len = args_len;
+  call.views = views;
+  cxx2go_cpp_invoke(&call, reply);
+}
+
+static inline void cxx2go_invoke0(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
+                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply) {
+  cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, NULL, 0, reply);
+}
+
+static inline void cxx2go_invoke1(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
+                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
+                                  const void* d0, size_t n0) {
+  cxx2go_view v[1] = {{d0, n0}};
+  cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 1, reply);
+}
+
+static inline void cxx2go_invoke2(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
+                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
+                                  const void* d0, size_t n0, const void* d1, size_t n1) {
+  cxx2go_view v[2] = {{d0, n0}, {d1, n1}};
+  cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 2, reply);
+}
+
+static inline void cxx2go_invoke3(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
+                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
+                                  const void* d0, size_t n0, const void* d1, size_t n1, const void* d2,
+                                  size_t n2) {
+  cxx2go_view v[3] = {{d0, n0}, {d1, n1}, {d2, n2}};
+  cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 3, reply);
+}
+
+static inline void cxx2go_invoke4(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
+                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
+                                  const void* d0, size_t n0, const void* d1, size_t n1, const void* d2,
+                                  size_t n2, const void* d3, size_t n3) {
+  cxx2go_view v[4] = {{d0, n0}, {d1, n1}, {d2, n2}, {d3, n3}};
+  cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 4, reply);
+}
+*/
+import "C"
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Reply is the result of a successful CallCpp. Generated code decodes it and releases it.
+type Reply struct {
+	// raw is what C++ fills on the synchronous path. It is its own Go allocation, holding no Go
+	// pointers (only heap, a C pointer), so passing it to C is allowed by the cgo pointer rules.
+	raw  *C.cxx2go_reply
+	buf  []byte         // payload copied out of an asynchronous completion
+	data []byte         // the payload: in raw.inline_buf, in C memory at heap, or in buf
+	heap unsafe.Pointer // malloc()ed by C++ (CXX2GO_REPLY_MALLOC): freed by Release
+	dec  Decoder
+}
+
+var replyPool = sync.Pool{New: func() any { return &Reply{raw: new(C.cxx2go_reply)} }}
+
+// Decoder returns a Decoder over the result's encoding, valid until Release.
+func (r *Reply) Decoder() *Decoder {
+	r.dec.Reset(r.data)
+	return &r.dec
+}
+
+// Release frees the payload. r and everything borrowed from it must not be used afterwards.
+func (r *Reply) Release() {
+	if r.heap != nil {
+		C.free(r.heap)
+		r.heap = nil
+	}
+	r.data = nil
+	r.dec = Decoder{}
+	if cap(r.buf) > maxPooledEncoder {
+		r.buf = nil
+	}
+	r.buf = r.buf[:0]
+	replyPool.Put(r)
+}
+
+// takeRaw points data at the payload C++ wrote into raw, taking ownership of a malloc()ed one.
+func (r *Reply) takeRaw() {
+	n := int(r.raw.len)
+	if r.raw.where == C.CXX2GO_REPLY_MALLOC {
+		r.heap = unsafe.Pointer(r.raw.heap)
+		r.data = unsafe.Slice((*byte)(r.heap), n)
+	} else {
+		r.data = unsafe.Slice((*byte)(unsafe.Pointer(&r.raw.inline_buf[0])), n)
+	}
+	r.raw.heap = nil
+}
+
+// pendingCall is a Go → C++ call that C++ answered (or may answer) CXX2GO_PENDING. It is registered
+// under its call id before the cgo call, because the completion may arrive before cxx2go_cpp_invoke
+// returns (abi.h). Exactly one side removes it from pendingCalls: the completion (which then signals
+// done) or the caller giving up on its context (which then cancels the C++ side); a completion that
+// finds nothing is dropped.
+type pendingCall struct {
+	done chan struct{} // buffered: the completion never blocks
+	code Code
+	data []byte
+}
+
+var (
+	pendingCalls sync.Map // call id (uint64) → *pendingCall
+	lastCallID   atomic.Uint64
+	pendingPool  = sync.Pool{New: func() any { return &pendingCall{done: make(chan struct{}, 1)} }}
+)
+
+// CallCpp calls the C++ implementation of m with the encoded non-view arguments and the view arguments,
+// in parameter order. args and the memory of views are borrowed for the duration of the call only.
+//
+// The call runs on the calling thread for @inline methods, and on the service's C++ executor otherwise;
+// then the goroutine waits for the completion or for ctx, and no OS thread is blocked in C. When ctx
+// ends first, the C++ implementation's Context is cancelled and CallCpp returns an *Error with code
+// Cancelled or DeadlineExceeded (errors.Is(err, context.Canceled) etc. hold); the late completion is
+// dropped. Errors of the C++ side are returned as *Error.
+func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Reply, error) {
+	buf, err := argBytes(args)
+	if err != nil {
+		return nil, err
+	}
+	if ctx.Err() != nil {
+		return nil, contextError(ctx)
+	}
+	var deadline int64
+	if d, ok := ctx.Deadline(); ok {
+		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
+	}
+	var id uint64
+	var p *pendingCall
+	if m.flags&MethodInline == 0 {
+		id = lastCallID.Add(1)
+		p = pendingPool.Get().(*pendingCall)
+		pendingCalls.Store(id, p)
+	}
+	r := replyPool.Get().(*Reply)
+	invoke(m, id, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
+
+	code := Code(r.raw.code)
+	if code != codePending {
+		if p != nil {
+			// Answered synchronously: no completion will come for id.
+			pendingCalls.Delete(id)
+			pendingPool.Put(p)
+		}
+		r.takeRaw()
+	} else {
+		if p == nil {
+			r.Release()
+			return nil, &Error{Code: Protocol, Message: "C++ answered PENDING to @inline " + m.name}
+		}
+		select {
+		case <-p.done:
+		case <-ctx.Done():
+			if _, mine := pendingCalls.LoadAndDelete(id); mine {
+				C.cxx2go_cpp_cancel(C.uint64_t(id))
+				pendingPool.Put(p) // no completion can reach p any more
+				r.Release()
+				return nil, contextError(ctx)
+			}
+			<-p.done // the completion won the race and is being delivered: use it
+		}
+		code = p.code
+		r.buf, p.data = p.data, r.buf[:0] // swap buffers: both stay pooled
+		r.data = r.buf
+		pendingPool.Put(p)
+	}
+	if code != OK {
+		err := &Error{Code: code, Message: string(r.data)}
+		r.Release()
+		return nil, err
+	}
+	return r, nil
+}
+
+// CallCppOneway sends a @oneway call: C++ copies the arguments and runs the implementation later; the
+// error reports only whether the call was accepted (e.g. NotStarted, UnknownMethod).
+func CallCppOneway(m *Method, args *Encoder, views []View) error {
+	buf, err := argBytes(args)
+	if err != nil {
+		return err
+	}
+	r := replyPool.Get().(*Reply)
+	invoke(m, 0, 0, (m.flags&^methodOnlyMask)|CallOneway, buf, views, r.raw)
+	r.takeRaw()
+	if code := Code(r.raw.code); code != OK {
+		err = &Error{Code: code, Message: string(r.data)}
+	}
+	r.Release()
+	return err
+}
+
+// argBytes returns the encoded arguments (a nil Encoder stands for none) or the encoder's error.
+func argBytes(args *Encoder) ([]byte, error) {
+	if args == nil {
+		return nil, nil
+	}
+	if args.err != nil {
+		return nil, args.err
+	}
+	return args.buf, nil
+}
+
+// completePending delivers the completion of a pending Go → C++ call (entry_points.complete).
+// data is C memory valid only during this call: it is copied.
+func completePending(id uint64, code Code, data []byte) {
+	v, ok := pendingCalls.LoadAndDelete(id)
+	if !ok {
+		return // the caller gave up (its context ended); it already cancelled the call
+	}
+	p := v.(*pendingCall)
+	p.code = code
+	p.data = append(p.data[:0], data...)
+	p.done <- struct{}{}
+}
+
+func invoke(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View, raw *C.cxx2go_reply) {
+	cid, cname, ccall, cdl, cfl := C.uint64_t(m.id), m.cname, C.uint64_t(id), C.int64_t(deadline), C.uint32_t(flags)
+	a, al := unsafe.Pointer(unsafe.SliceData(args)), C.size_t(len(args))
+	switch len(views) {
+	case 0:
+		C.cxx2go_invoke0(cid, cname, ccall, cdl, cfl, a, al, raw)
+	case 1:
+		C.cxx2go_invoke1(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n))
+	case 2:
+		C.cxx2go_invoke2(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n),
+			views[1].ptr, C.size_t(views[1].n))
+	case 3:
+		C.cxx2go_invoke3(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n),
+			views[1].ptr, C.size_t(views[1].n), views[2].ptr, C.size_t(views[2].n))
+	case 4:
+		C.cxx2go_invoke4(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n),
+			views[1].ptr, C.size_t(views[1].n), views[2].ptr, C.size_t(views[2].n), views[3].ptr,
+			C.size_t(views[3].n))
+	default:
+		// More views than the fixed-arity wrappers take: the views array is Go memory holding Go
+		// pointers, which the cgo rules allow only if every one of them is pinned for the call.
+		var pin runtime.Pinner
+		defer pin.Unpin()
+		vs := make([]C.cxx2go_view, len(views))
+		for i, v := range views {
+			if v.ptr != nil {
+				pin.Pin(v.ptr)
+			}
+			vs[i].data = v.ptr
+			vs[i].len = C.size_t(v.n)
+		}
+		C.cxx2go_invoke_views(cid, cname, ccall, cdl, cfl, a, al, &vs[0], C.uint32_t(len(vs)), raw)
+	}
+}

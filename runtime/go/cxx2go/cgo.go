@@ -1,0 +1,15 @@
+package cxx2go
+
+// Build settings of the whole package, in one place.
+//
+// The package compiles the C++ runtime itself (cxx2go_runtime.cc includes every runtime/cpp/src/*.cc),
+// so a process containing Go has exactly one copy of it, whether the host is Go or C++
+// (docs/design.md, "Where the C++ runtime lives in a process"). C preambles and C files of the package
+// see only abi.h, through CFLAGS.
+
+/*
+#cgo CFLAGS: -I${SRCDIR}/../../cpp/include
+#cgo CXXFLAGS: -std=c++20 -DCXX2GO_WITH_GO -I${SRCDIR}/../../cpp/include
+#cgo LDFLAGS: -lstdc++ -lpthread
+*/
+import "C"

@@ -1,0 +1,188 @@
+package cxx2go
+
+// Every Go function C++ can reach is in this file. Each one recovers: a panic unwinding into C++ frames
+// would skip their destructors or kill the process (docs/design.md, "Failures").
+//
+// cgo copies the preamble of a file with //export into two C files, so it only declares.
+
+/*
+#include "cxx2go/abi.h"
+void cxx2go_go_fill_entry_points(cxx2go_go_entry_points* eps); // entry_points.c
+*/
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"sync"
+	"time"
+	"unsafe"
+)
+
+var (
+	// rootCtx is the parent of every context given to a Go handler. The C++ runtime cancels it when it
+	// stops (entry_points.cancel(0)), which reaches synchronous calls too: they have no call id.
+	rootCtx, rootCancel = context.WithCancel(context.Background())
+
+	// asyncCalls maps the call id of each running asynchronous C++ → Go call to its context's cancel.
+	asyncCalls sync.Map // uint64 → context.CancelFunc
+)
+
+//export cxx2go_go_attach
+func cxx2go_go_attach(eps *C.cxx2go_go_entry_points) {
+	C.cxx2go_go_fill_entry_points(eps)
+}
+
+// cxx2go_go_invoke runs a synchronous C++ → Go call on the calling (C++) thread.
+//
+//export cxx2go_go_invoke
+func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
+	md := lookupMethod(uint64(call.method_id))
+	if md == nil {
+		writeReply(reply, UnknownMethod, []byte(unknownMethodMessage(call)))
+		return
+	}
+	ctx, cancel := handlerContext(rootCtx, call)
+	defer cancel()
+	in := borrowIncoming(call)
+	out := GetEncoder()
+	code, payload := runHandler(ctx, md, in, out)
+	writeReply(reply, code, payload)
+	in.release()
+	out.Release()
+}
+
+// cxx2go_go_submit starts an asynchronous C++ → Go call on a new goroutine and returns at once.
+//
+//export cxx2go_go_submit
+func cxx2go_go_submit(call *C.cxx2go_call) {
+	id := uint64(call.call_id)
+	oneway := uint32(call.flags)&CallOneway != 0
+	md := lookupMethod(uint64(call.method_id))
+	if md == nil {
+		if oneway {
+			// A oneway call has nowhere to report an error; this is a deployment bug worth seeing.
+			fmt.Fprintf(os.Stderr, "cxx2go: dropped oneway call: %s\n", unknownMethodMessage(call))
+		} else {
+			completeCpp(id, UnknownMethod, []byte(unknownMethodMessage(call)))
+		}
+		return
+	}
+	if oneway {
+		// C++ frees the call's memory as soon as submit returns: copy it first.
+		in := copyIncoming(call)
+		ctx, cancel := handlerContext(rootCtx, call)
+		go func() {
+			defer cancel()
+			out := GetEncoder()
+			runHandler(ctx, md, in, out) // no one to report to; runHandler already logged a panic
+			out.Release()
+		}()
+		return
+	}
+	// The call's memory stays valid until completeCpp: the handler reads it in place.
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if dl := int64(call.deadline_unix_nanos); dl != 0 {
+		ctx, cancel = context.WithDeadline(rootCtx, time.Unix(0, dl))
+	} else {
+		ctx, cancel = context.WithCancel(rootCtx)
+	}
+	asyncCalls.Store(id, cancel)
+	in := borrowIncoming(call)
+	go func() {
+		out := GetEncoder()
+		code, payload := runHandler(ctx, md, in, out)
+		asyncCalls.Delete(id)
+		cancel()
+		in.release()
+		completeCpp(id, code, payload) // exactly once per submitted call, cancelled ones included
+		out.Release()
+	}()
+}
+
+// cxx2go_go_cancel cancels the context of the asynchronous call id, or of every call if id is 0 (the C++
+// runtime is stopping). The call still completes.
+//
+//export cxx2go_go_cancel
+func cxx2go_go_cancel(id C.uint64_t) {
+	if id == 0 {
+		rootCancel()
+		return
+	}
+	if cancel, ok := asyncCalls.Load(uint64(id)); ok {
+		cancel.(context.CancelFunc)()
+	}
+}
+
+// cxx2go_go_complete delivers the completion of a Go → C++ call answered CXX2GO_PENDING.
+//
+//export cxx2go_go_complete
+func cxx2go_go_complete(id C.uint64_t, code C.int32_t, data *C.uint8_t, n C.size_t) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(os.Stderr, "cxx2go: internal error delivering completion %d: %v\n%s", id, v, debug.Stack())
+		}
+	}()
+	completePending(uint64(id), Code(code), cBytes(unsafe.Pointer(data), int(n)))
+}
+
+// handlerContext derives the context of a handler from parent and the call's deadline. The returned
+// cancel must be called when the handler is done.
+func handlerContext(parent context.Context, call *C.cxx2go_call) (context.Context, context.CancelFunc) {
+	if dl := int64(call.deadline_unix_nanos); dl != 0 {
+		return context.WithDeadline(parent, time.Unix(0, dl))
+	}
+	return parent, func() {}
+}
+
+// runHandler runs md's handler and returns what to send back: the result encoding or an error message.
+// A panic becomes Code Panic with "panic: <value>" (its stack goes to stderr, like net/http does).
+func runHandler(ctx context.Context, md *MethodDesc, in *Incoming, out *Encoder) (code Code, payload []byte) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(os.Stderr, "cxx2go: Go handler of %s panicked: %v\n%s", md.Name, v, debug.Stack())
+			code, payload = Panic, []byte(fmt.Sprint("panic: ", v))
+		}
+	}()
+	err := md.Handler(ctx, in, out)
+	if err == nil {
+		err = out.Err() // e.g. a result too long for the wire format
+	}
+	if err != nil {
+		code, msg := wireError(err)
+		return code, []byte(msg)
+	}
+	return OK, out.Data()
+}
+
+// writeReply writes a synchronous call's result into the C++ caller's reply: inline when it fits,
+// otherwise in malloc()ed memory that the caller frees (abi.h). Nothing in it points to Go memory.
+func writeReply(reply *C.cxx2go_reply, code Code, payload []byte) {
+	reply.code = C.int32_t(code)
+	reply.len = C.size_t(len(payload))
+	if len(payload) <= replyInlineCap {
+		reply.where = C.CXX2GO_REPLY_INLINE
+		reply.heap = nil
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&reply.inline_buf[0])), len(payload)), payload)
+		return
+	}
+	p := C.malloc(C.size_t(len(payload))) // cgo's malloc never returns nil: it aborts on exhaustion
+	copy(unsafe.Slice((*byte)(p), len(payload)), payload)
+	reply.where = C.CXX2GO_REPLY_MALLOC
+	reply.heap = (*C.uint8_t)(p)
+}
+
+// completeCpp completes an asynchronous C++ → Go call. payload is passed as a direct argument and
+// C++ decodes it before returning.
+func completeCpp(id uint64, code Code, payload []byte) {
+	C.cxx2go_cpp_complete(C.uint64_t(id), C.int32_t(code), (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(payload))),
+		C.size_t(len(payload)))
+}
+
+func unknownMethodMessage(call *C.cxx2go_call) string {
+	return fmt.Sprintf("no Go implementation of %s (method id %#x): the service is not registered, or the "+
+		"bindings come from a different schema version", C.GoString(call.method_name), uint64(call.method_id))
+}

@@ -1,0 +1,43 @@
+package cxx2go
+
+/*
+#include <stdlib.h>
+*/
+import "C"
+
+// Method flags of generated code, abi.h's CXX2GO_CALL_* and CXX2GO_METHOD_INLINE.
+const (
+	CallOneway   uint32 = 1       // @oneway: no result, no completion
+	MethodInline uint32 = 0x10000 // @inline cpp method: runs on the calling thread, never pending
+
+	callSyncOnly   uint32 = 2 // cxx2go_call.flags: the callee must complete before returning
+	methodOnlyMask        = MethodInline
+	codePending    Code   = -1 // cxx2go_reply.code: a completion follows
+	replyInlineCap        = 224
+	abiVersion            = 1
+)
+
+// Method identifies one method of a cpp service for the Go clients that call it. Generated code creates
+// one per method in a package-level variable; it is immutable and never freed.
+type Method struct {
+	id    uint64
+	name  string
+	cname *C.char // C copy of name: cxx2go_call.method_name must point to C memory (no Go pointers in C)
+	flags uint32
+}
+
+// NewMethod returns the Method with the given fingerprint id (docs/design.md), full name
+// ("package.Service.method") and flags (CallOneway, MethodInline).
+func NewMethod(id uint64, name string, flags uint32) *Method {
+	// Allocated once per method for the life of the process, like the string constants it mirrors.
+	return &Method{id: id, name: name, cname: C.CString(name), flags: flags}
+}
+
+// ID returns the method's fingerprint.
+func (m *Method) ID() uint64 { return m.id }
+
+// Name returns "package.Service.method".
+func (m *Method) Name() string { return m.name }
+
+// Flags returns the flags given to NewMethod.
+func (m *Method) Flags() uint32 { return m.flags }
