@@ -188,6 +188,11 @@ bool EventLoop::run_one() {
   return true;
 }
 
+void EventLoop::run_here(detail::UniqueFunction<void()> fn) {
+  Driving driving(*this);
+  fn();
+}
+
 bool EventLoop::run_until(detail::StateBase* until) {
   Driving driving(*this);
   if (until != nullptr) {

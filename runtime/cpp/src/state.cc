@@ -17,6 +17,7 @@ void run_cancel_callback(UniqueFunction<void()>& fn) noexcept {
 StateBase::~StateBase() = default;
 
 void StateBase::wait() const {
+  if (ready()) return;
   std::unique_lock lock(mu_);
   resolved_.wait(lock, [this] { return ready(); });
 }
@@ -27,6 +28,10 @@ bool StateBase::wait_until(std::chrono::steady_clock::time_point deadline) const
 }
 
 void StateBase::publish(std::unique_lock<std::mutex> lock, Status status) noexcept {
+  // Once the status is stored, the consumer may observe it, drop the Future and, seeing the result, drop
+  // the Promise too, on another thread, while this function still notifies and runs callbacks. The state
+  // keeps itself alive until then.
+  Ref<StateBase> self = Ref<StateBase>::share(this);  // destroyed last
   status_.store(status, std::memory_order_release);
   UniqueFunction<void()> continuation = std::move(continuation_);
   // Cancel callbacks run only when the state is cancelled; otherwise they are dropped now, which also
@@ -34,8 +39,6 @@ void StateBase::publish(std::unique_lock<std::mutex> lock, Status status) noexce
   std::vector<UniqueFunction<void()>> callbacks = std::move(cancel_callbacks_);
   std::stop_source stop = status == Status::cancelled ? stop_ : std::stop_source(std::nostopstate);
   lock.unlock();
-  // The caller keeps a reference (a Promise or a Future), so the state outlives this function even if a
-  // waiter wakes up and drops its own reference.
   resolved_.notify_all();
   if (status == Status::cancelled) {
     for (UniqueFunction<void()>& fn : callbacks) run_cancel_callback(fn);

@@ -147,12 +147,14 @@ TEST(ThreadPool, StopFromOwnWorkerDoesNotDeadlock) {
 
 TEST(ThreadPool, DestroyedByItsOwnTask) {
   auto pool = std::make_shared<ThreadPool>(2);
-  std::promise<void> destroyed;
+  std::promise<void> posted, destroyed;
   ThreadPool* raw = pool.get();
-  raw->post([pool = std::move(pool), &destroyed]() mutable {
-    pool.reset();  // the last reference: ~ThreadPool runs on one of its own threads
+  raw->post([pool = std::move(pool), posted = posted.get_future(), &destroyed]() mutable {
+    posted.wait();  // until post() returned: no object may be destroyed while a call on it is in progress
+    pool.reset();   // the last reference: ~ThreadPool runs on one of its own threads
     destroyed.set_value();
   });
+  posted.set_value();
   EXPECT_EQ(destroyed.get_future().wait_for(30s), std::future_status::ready);
 }
 

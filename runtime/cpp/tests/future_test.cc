@@ -451,6 +451,20 @@ TEST(FutureRace, GetVersusSetValue) {
   }
 }
 
+// Whoever observes the result may destroy the Promise at once, while set_value() is still returning on
+// the producer's thread (as a mutex may be destroyed right after the last unlock()).
+TEST(FutureRace, PromiseDestroyedAsSoonAsTheResultIsSeen) {
+  constexpr int kRounds = 2'000;
+  for (int i = 0; i < kRounds; ++i) {
+    auto* promise = new Promise<int>();
+    Future<int> f = promise->get_future();
+    std::thread producer([promise, i] { promise->set_value(i); });
+    ASSERT_EQ(*f.get(), i);
+    delete promise;
+    producer.join();
+  }
+}
+
 // ---- EventLoop::block_on ----
 
 TEST(BlockOn, RunsTheLoopUntilReady) {

@@ -115,12 +115,14 @@ TEST(TimerQueue, StopDropsPendingAndRefusesNew) {
 
 TEST(TimerQueue, DestroyedInsideItsOwnCallback) {
   auto timers = std::make_shared<TimerQueue>();
-  std::promise<void> done;
+  std::promise<void> scheduled, done;
   TimerQueue* raw = timers.get();
-  raw->schedule(Clock::now(), [timers = std::move(timers), &done]() mutable {
-    timers.reset();
+  raw->schedule(Clock::now(), [timers = std::move(timers), scheduled = scheduled.get_future(), &done]() mutable {
+    scheduled.wait();  // until schedule() returned: no object may be destroyed during a call on it
+    timers.reset();    // the last reference: ~TimerQueue runs on the timer thread
     done.set_value();
   });
+  scheduled.set_value();
   EXPECT_EQ(done.get_future().wait_for(30s), std::future_status::ready);
 }
 

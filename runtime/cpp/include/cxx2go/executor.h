@@ -113,8 +113,8 @@ class EventLoop final : public Executor {
   // the future) if the loop is stopped first. Defined in future.h.
   template <class T>
   Result<T> block_on(Future<T> future);
-  // Calls `start` with current_executor() set to this loop, so that a coroutine it starts resumes on this
-  // loop, then block_on()s the Future it returns. Defined in future.h.
+  // Calls `start` on this thread as if it were a task of this loop (current_executor() is the loop, so a
+  // coroutine it starts resumes here), then block_on()s the Future it returns. Defined in future.h.
   template <class F>
     requires std::invocable<F>
   auto block_on(F&& start);
@@ -124,6 +124,8 @@ class EventLoop final : public Executor {
   class Driving;
   // Runs tasks until `until` is ready (true) or the loop stops (false); with nullptr, until the loop stops.
   bool run_until(detail::StateBase* until);
+  // Runs `fn` now, on this thread, as if it were one of the loop's tasks (exceptions propagate).
+  void run_here(detail::UniqueFunction<void()> fn);
 
   // Shared with the wake-ups that block_on() leaves on futures, which may fire after the loop is gone.
   std::shared_ptr<Inbox> inbox_;

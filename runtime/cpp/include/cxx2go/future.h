@@ -88,7 +88,8 @@ class PromiseBase {
   // The first call returns the Future; later calls return an invalid one.
   Future<T> get_future();
 
-  // Each setter returns false, changing nothing, if the Future is already resolved (cancelled).
+  // Each setter returns false, changing nothing, if the Future is already resolved (cancelled). Once the
+  // consumer has seen the result it may destroy the Promise, even while a setter is still returning.
   bool set_result(Result<T> result) { return state_ && state_->set(std::move(result)); }
   bool set_error(Error error) { return set_result(std::move(error)); }
 
@@ -559,11 +560,9 @@ Result<T> EventLoop::block_on(Future<T> future) {
 template <class F>
   requires std::invocable<F>
 auto EventLoop::block_on(F&& start) {
-  auto future = [&] {
-    ScopedCurrentExecutor on_this_loop(this);
-    return std::invoke(std::forward<F>(start));
-  }();
-  return block_on(std::move(future));
+  std::optional<std::invoke_result_t<F>> future;
+  run_here([&] { future.emplace(std::invoke(std::forward<F>(start))); });
+  return block_on(std::move(*future));
 }
 
 }  // namespace cxx2go
