@@ -11,7 +11,8 @@ namespace cxx2go::compiler {
 namespace {
 
 bool has_attribute(const std::vector<ast::Attribute>& attributes, std::string_view name) {
-  return std::any_of(attributes.begin(), attributes.end(), [&](const ast::Attribute& a) { return a.name == name; });
+  return std::any_of(attributes.begin(), attributes.end(),
+                     [&](const ast::Attribute& a) { return a.name == name; });
 }
 
 uint32_t saturating_add(uint32_t a, uint32_t b) {
@@ -84,7 +85,8 @@ class SchemaBuilder {
       service.affine = has_attribute(decl.attributes, "affine");
       service.doc = decl.doc;
       service.loc = decl.name.loc;
-      for (const ast::MethodDecl& method_decl : decl.methods) service.methods.push_back(build_method(service, method_decl));
+      for (const ast::MethodDecl& method_decl : decl.methods)
+        service.methods.push_back(build_method(service, method_decl));
       schema_.services.push_back(std::move(service));
     }
   }
@@ -110,7 +112,8 @@ class SchemaBuilder {
       method.canonical = std::move(*canonical);
       method.id = fnv1a64(method.canonical);
     } else {
-      reporter_.error(DiagId::SignatureTooLarge, method.loc, {method.name, std::to_string(kMaxSignatureSize)});
+      reporter_.error(DiagId::SignatureTooLarge, method.loc,
+                      {method.name, std::to_string(kMaxSignatureSize)});
     }
     return method;
   }
@@ -149,12 +152,14 @@ class SchemaBuilder {
   Reporter& reporter_;
   Schema schema_;
   std::vector<uint32_t> struct_slot_;  // index in File::structs → index in Schema::structs
-  std::map<std::tuple<TypeKind, const Type*, const Type*, const EnumDef*, const StructDef*>, const Type*> interned_;
+  std::map<std::tuple<TypeKind, const Type*, const Type*, const EnumDef*, const StructDef*>, const Type*>
+      interned_;
 };
 
 }  // namespace
 
-Schema build_schema(std::string_view path, const ast::File& file, const CheckedFacts& facts, Reporter& reporter) {
+Schema build_schema(std::string_view path, const ast::File& file, const CheckedFacts& facts,
+                    Reporter& reporter) {
   return SchemaBuilder(file, facts, reporter).run(path);
 }
 

@@ -17,6 +17,7 @@ inline constexpr size_t kMaxViewParams = 16;
 // Builds the Schema of `file`, computing struct sizes and method fingerprints. Reports methods with
 // more view parameters than kMaxViewParams and signatures too large to fingerprint; the result is only
 // meaningful when nothing was reported. The Schema points into itself: move it, never copy it.
-Schema build_schema(std::string_view path, const ast::File& file, const CheckedFacts& facts, Reporter& reporter);
+Schema build_schema(std::string_view path, const ast::File& file, const CheckedFacts& facts,
+                    Reporter& reporter);
 
 }  // namespace cxx2go::compiler

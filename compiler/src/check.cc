@@ -42,7 +42,8 @@ bool check_name(const ast::Name& name, std::string_view what, NameStyle style, R
 // a misspelt name is not reported twice.
 class Scope {
  public:
-  Scope(std::string_view member_kind, std::string_view owner_kind, std::string_view owner_name, Reporter& reporter)
+  Scope(std::string_view member_kind, std::string_view owner_kind, std::string_view owner_name,
+        Reporter& reporter)
       : member_kind_(member_kind), owner_kind_(owner_kind), owner_name_(owner_name), reporter_(reporter) {}
 
   void add(const ast::Name& name) {
@@ -74,20 +75,41 @@ class Scope {
 };
 
 // Where an attribute is written; each attribute is allowed in some places only.
-enum class Place { Package, Option, Enum, EnumValue, Struct, Field, GoService, CppService, GoMethod, CppMethod };
+enum class Place {
+  Package,
+  Option,
+  Enum,
+  EnumValue,
+  Struct,
+  Field,
+  GoService,
+  CppService,
+  GoMethod,
+  CppMethod
+};
 
 std::string_view place_name(Place place) {
   switch (place) {
-    case Place::Package: return "a package declaration";
-    case Place::Option: return "an option";
-    case Place::Enum: return "an enum";
-    case Place::EnumValue: return "an enum value";
-    case Place::Struct: return "a struct";
-    case Place::Field: return "a field";
-    case Place::GoService: return "a go service";
-    case Place::CppService: return "a cpp service";
-    case Place::GoMethod: return "a method of a go service";
-    case Place::CppMethod: return "a method of a cpp service";
+    case Place::Package:
+      return "a package declaration";
+    case Place::Option:
+      return "an option";
+    case Place::Enum:
+      return "an enum";
+    case Place::EnumValue:
+      return "an enum value";
+    case Place::Struct:
+      return "a struct";
+    case Place::Field:
+      return "a field";
+    case Place::GoService:
+      return "a go service";
+    case Place::CppService:
+      return "a cpp service";
+    case Place::GoMethod:
+      return "a method of a go service";
+    case Place::CppMethod:
+      return "a method of a cpp service";
   }
   return "";
 }
@@ -166,7 +188,8 @@ void check_type(const ast::TypeRef& type, Reporter& reporter) {
   if (is_builtin(type, TypeKind::Map) && type.args.size() == 2 && !is_valid_map_key(type.args[0])) {
     reporter.error(DiagId::UnsupportedMapKey, type.args[0].name.loc, {spell(type.args[0])});
   }
-  if (is_builtin(type, TypeKind::Optional) && type.args.size() == 1 && is_builtin(type.args[0], TypeKind::Optional)) {
+  if (is_builtin(type, TypeKind::Optional) && type.args.size() == 1 &&
+      is_builtin(type.args[0], TypeKind::Optional)) {
     reporter.error(DiagId::NestedOptional, type.args[0].name.loc);
   }
   for (const ast::TypeRef& arg : type.args) check_type(arg, reporter);
@@ -201,8 +224,8 @@ void check_struct(const ast::StructDecl& decl, Reporter& reporter) {
 }
 
 void check_method(const ast::MethodDecl& method, ServiceSide side, Reporter& reporter) {
-  Attributes attributes =
-      check_attributes(method.attributes, side == ServiceSide::Cpp ? Place::CppMethod : Place::GoMethod, reporter);
+  Attributes attributes = check_attributes(
+      method.attributes, side == ServiceSide::Cpp ? Place::CppMethod : Place::GoMethod, reporter);
   Scope scope("parameter", "method", method.name.text, reporter);
   for (const ast::ParamDecl& param : method.params) {
     if (check_name(param.name, "parameter", NameStyle::Snake, reporter)) scope.add(param.name);
@@ -210,7 +233,8 @@ void check_method(const ast::MethodDecl& method, ServiceSide side, Reporter& rep
   }
   if (method.result) check_type(*method.result, reporter);
   if (attributes.oneway && method.result) {
-    reporter.error(DiagId::OnewayWithResult, method.result->name.loc, {method.name.text, spell(*method.result)});
+    reporter.error(DiagId::OnewayWithResult, method.result->name.loc,
+                   {method.name.text, spell(*method.result)});
   }
   if (attributes.oneway && attributes.inline_call) {
     reporter.error(DiagId::InlineOneway, method.name.loc, {method.name.text});
@@ -218,8 +242,8 @@ void check_method(const ast::MethodDecl& method, ServiceSide side, Reporter& rep
 }
 
 void check_service(const ast::ServiceDecl& service, Reporter& reporter) {
-  check_attributes(service.attributes, service.side == ServiceSide::Cpp ? Place::CppService : Place::GoService,
-                   reporter);
+  check_attributes(service.attributes,
+                   service.side == ServiceSide::Cpp ? Place::CppService : Place::GoService, reporter);
   check_name(service.name, "service", NameStyle::Pascal, reporter);
   Scope scope("method", "service", service.name.text, reporter);
   for (const ast::MethodDecl& method : service.methods) {
@@ -230,7 +254,8 @@ void check_service(const ast::ServiceDecl& service, Reporter& reporter) {
   constexpr std::string_view kAsyncSuffix = "_async";
   for (const ast::MethodDecl& method : service.methods) {
     std::string_view name = method.name.text;
-    if (name.size() <= kAsyncSuffix.size() || name.substr(name.size() - kAsyncSuffix.size()) != kAsyncSuffix) continue;
+    if (name.size() <= kAsyncSuffix.size() || name.substr(name.size() - kAsyncSuffix.size()) != kAsyncSuffix)
+      continue;
     std::string base(name.substr(0, name.size() - kAsyncSuffix.size()));
     if (const ast::Name* twin = scope.find(base)) {
       reporter.error_with_note(DiagId::AsyncTwinClash, method.name.loc, twin->loc, {method.name.text, base});
@@ -242,8 +267,10 @@ void check_service(const ast::ServiceDecl& service, Reporter& reporter) {
 
 CheckedFacts check(const ast::File& file, Reporter& reporter) {
   check_attributes(file.package.attributes, Place::Package, reporter);
-  for (const ast::Name& segment : file.package.segments) check_name(segment, "package", NameStyle::Snake, reporter);
-  for (const ast::OptionDecl& option : file.options) check_attributes(option.attributes, Place::Option, reporter);
+  for (const ast::Name& segment : file.package.segments)
+    check_name(segment, "package", NameStyle::Snake, reporter);
+  for (const ast::OptionDecl& option : file.options)
+    check_attributes(option.attributes, Place::Option, reporter);
   for (const ast::EnumDecl& decl : file.enums) check_enum(decl, reporter);
   for (const ast::StructDecl& decl : file.structs) check_struct(decl, reporter);
   for (const ast::ServiceDecl& service : file.services) check_service(service, reporter);

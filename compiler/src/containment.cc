@@ -111,14 +111,17 @@ class ContainmentAnalysis {
     }
     // Walk back from the struct that closes the cycle: (struct, field) steps in reverse.
     std::vector<std::pair<uint32_t, uint32_t>> steps{{last, closing_field}};
-    for (uint32_t s = last; s != start; s = reached_by[s].target) steps.emplace_back(reached_by[s].target, reached_by[s].field);
+    for (uint32_t s = last; s != start; s = reached_by[s].target)
+      steps.emplace_back(reached_by[s].target, reached_by[s].field);
     std::reverse(steps.begin(), steps.end());
 
     std::string path;
-    for (const auto& [s, f] : steps) path += file_.structs[s].name.text + "." + file_.structs[s].fields[f].name.text + " -> ";
+    for (const auto& [s, f] : steps)
+      path += file_.structs[s].name.text + "." + file_.structs[s].fields[f].name.text + " -> ";
     path += file_.structs[start].name.text;
     const ast::FieldDecl& first_field = file_.structs[start].fields[steps.front().second];
-    reporter_.error(DiagId::StructContainsItself, first_field.name.loc, {file_.structs[start].name.text, path});
+    reporter_.error(DiagId::StructContainsItself, first_field.name.loc,
+                    {file_.structs[start].name.text, path});
   }
 
   // An optional field is on a cycle exactly when the struct it is in and the struct it holds are in

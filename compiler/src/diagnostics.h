@@ -84,7 +84,7 @@ struct Diagnostic {
   DiagId id = DiagId::ExpectedToken;
   SourceLoc loc;
   std::string message;
-  std::string hint;                   // empty when the message needs none
+  std::string hint;                    // empty when the message needs none
   std::optional<DiagnosticNote> note;  // a related place, e.g. the first of two duplicates
 };
 

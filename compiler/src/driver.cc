@@ -40,8 +40,8 @@ struct OutputRequest {
 
 // If args[i] is `flag DIR` or `flag=DIR`, stores DIR in `dir` (advancing `i` past a separate DIR) and
 // returns true; sets `error` when DIR is missing.
-bool take_directory(const std::vector<std::string_view>& args, size_t& i, std::string_view flag, std::string& dir,
-                    std::string& error) {
+bool take_directory(const std::vector<std::string_view>& args, size_t& i, std::string_view flag,
+                    std::string& dir, std::string& error) {
   std::string_view arg = args[i];
   if (arg == flag) {
     dir = i + 1 < args.size() ? std::string(args[++i]) : std::string();
@@ -95,7 +95,8 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
   std::string usage_error;
   std::optional<CommandLine> command = parse_command_line(args, usage_error);
   if (!command) {
-    err << "cxx2go: error: " << usage_error << "\n" << "try 'cxx2go --help'\n";
+    err << "cxx2go: error: " << usage_error << "\n"
+        << "try 'cxx2go --help'\n";
     return kExitUsage;
   }
   if (command->help) {

@@ -8,20 +8,34 @@ namespace {
 
 std::string_view scalar_spelling(TypeKind kind) {
   switch (kind) {
-    case TypeKind::Bool: return "bool";
-    case TypeKind::I8: return "i8";
-    case TypeKind::I16: return "i16";
-    case TypeKind::I32: return "i32";
-    case TypeKind::I64: return "i64";
-    case TypeKind::U8: return "u8";
-    case TypeKind::U16: return "u16";
-    case TypeKind::U32: return "u32";
-    case TypeKind::U64: return "u64";
-    case TypeKind::F32: return "f32";
-    case TypeKind::F64: return "f64";
-    case TypeKind::String: return "string";
-    case TypeKind::Bytes: return "bytes";
-    default: return "";
+    case TypeKind::Bool:
+      return "bool";
+    case TypeKind::I8:
+      return "i8";
+    case TypeKind::I16:
+      return "i16";
+    case TypeKind::I32:
+      return "i32";
+    case TypeKind::I64:
+      return "i64";
+    case TypeKind::U8:
+      return "u8";
+    case TypeKind::U16:
+      return "u16";
+    case TypeKind::U32:
+      return "u32";
+    case TypeKind::U64:
+      return "u64";
+    case TypeKind::F32:
+      return "f32";
+    case TypeKind::F64:
+      return "f64";
+    case TypeKind::String:
+      return "string";
+    case TypeKind::Bytes:
+      return "bytes";
+    default:
+      return "";
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <string>
+#include <utility>
 
 namespace cxx2go::compiler {
 namespace {
@@ -55,6 +56,13 @@ std::string code_point_name(uint32_t code_point) {
   std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(code_point));
   return buf;
 }
+
+constexpr std::pair<char, TokenKind> kPunctuation[] = {
+    {'{', TokenKind::LeftBrace},  {'}', TokenKind::RightBrace}, {'(', TokenKind::LeftParen},
+    {')', TokenKind::RightParen}, {'<', TokenKind::LeftAngle},  {'>', TokenKind::RightAngle},
+    {',', TokenKind::Comma},      {';', TokenKind::Semicolon},  {':', TokenKind::Colon},
+    {'=', TokenKind::Equals},     {'.', TokenKind::Dot},        {'@', TokenKind::At},
+};
 
 class Lexer {
  public:
@@ -113,21 +121,13 @@ class Lexer {
   }
 
   static bool punctuation(char c, TokenKind& kind) {
-    switch (c) {
-      case '{': kind = TokenKind::LeftBrace; return true;
-      case '}': kind = TokenKind::RightBrace; return true;
-      case '(': kind = TokenKind::LeftParen; return true;
-      case ')': kind = TokenKind::RightParen; return true;
-      case '<': kind = TokenKind::LeftAngle; return true;
-      case '>': kind = TokenKind::RightAngle; return true;
-      case ',': kind = TokenKind::Comma; return true;
-      case ';': kind = TokenKind::Semicolon; return true;
-      case ':': kind = TokenKind::Colon; return true;
-      case '=': kind = TokenKind::Equals; return true;
-      case '.': kind = TokenKind::Dot; return true;
-      case '@': kind = TokenKind::At; return true;
-      default: return false;
+    for (const auto& [spelling, punctuation_kind] : kPunctuation) {
+      if (spelling == c) {
+        kind = punctuation_kind;
+        return true;
+      }
     }
+    return false;
   }
 
   // Reports the non-ASCII bytes of src_[begin, end) that are not UTF-8. Comments and strings may hold
@@ -225,7 +225,8 @@ class Lexer {
       return;
     }
     // Non-ASCII characters are named by code point too: many are invisible or look like ASCII.
-    std::string name = "'" + std::string(src_.substr(pos_, length)) + "' (" + code_point_name(code_point) + ")";
+    std::string name =
+        "'" + std::string(src_.substr(pos_, length)) + "' (" + code_point_name(code_point) + ")";
     reporter_.error(DiagId::UnexpectedCharacter, loc_at(pos_), {name});
     pos_ += length;
   }
@@ -246,11 +247,16 @@ std::vector<Token> lex(std::string_view source, Reporter& reporter) { return Lex
 
 std::string describe_token(const Token& token) {
   switch (token.kind) {
-    case TokenKind::Identifier: return "'" + std::string(token.text) + "'";
-    case TokenKind::Integer: return "integer " + std::string(token.text);
-    case TokenKind::String: return "string \"" + std::string(token.text) + "\"";
-    case TokenKind::End: return "end of file";
-    default: return "'" + std::string(token.text) + "'";
+    case TokenKind::Identifier:
+      return "'" + std::string(token.text) + "'";
+    case TokenKind::Integer:
+      return "integer " + std::string(token.text);
+    case TokenKind::String:
+      return "string \"" + std::string(token.text) + "\"";
+    case TokenKind::End:
+      return "end of file";
+    default:
+      return "'" + std::string(token.text) + "'";
   }
 }
 

@@ -56,21 +56,25 @@ std::vector<std::string> words_of(std::string_view name) {
 }
 
 constexpr std::string_view kGoKeywords[] = {
-    "break",  "case",   "chan",   "const",       "continue", "default", "defer",  "else",      "fallthrough",
-    "for",    "func",   "go",     "goto",        "if",       "import",  "interface", "map",    "package",
-    "range",  "return", "select", "struct",      "switch",   "type",    "var"};
+    "break", "case",   "chan",   "const",  "continue", "default", "defer",     "else", "fallthrough",
+    "for",   "func",   "go",     "goto",   "if",       "import",  "interface", "map",  "package",
+    "range", "return", "select", "struct", "switch",   "type",    "var"};
 
 constexpr std::string_view kCppKeywords[] = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case", "catch",
-    "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const", "consteval", "constexpr",
-    "constinit", "const_cast", "continue", "co_await", "co_return", "co_yield", "decltype", "default",
-    "delete", "do", "double", "dynamic_cast", "else", "enum", "explicit", "export", "extern", "false",
-    "float", "for", "friend", "goto", "if", "inline", "int", "long", "mutable", "namespace", "new",
-    "noexcept", "not", "not_eq", "nullptr", "operator", "or", "or_eq", "private", "protected", "public",
-    "register", "reinterpret_cast", "requires", "return", "short", "signed", "sizeof", "static",
-    "static_assert", "static_cast", "struct", "switch", "template", "this", "thread_local", "throw", "true",
-    "try", "typedef", "typeid", "typename", "union", "unsigned", "using", "virtual", "void", "volatile",
-    "wchar_t", "while", "xor", "xor_eq"};
+    "alignas",     "alignof",   "and",        "and_eq",    "asm",      "auto",         "bitand",
+    "bitor",       "bool",      "break",      "case",      "catch",    "char",         "char8_t",
+    "char16_t",    "char32_t",  "class",      "compl",     "concept",  "const",        "consteval",
+    "constexpr",   "constinit", "const_cast", "continue",  "co_await", "co_return",    "co_yield",
+    "decltype",    "default",   "delete",     "do",        "double",   "dynamic_cast", "else",
+    "enum",        "explicit",  "export",     "extern",    "false",    "float",        "for",
+    "friend",      "goto",      "if",         "inline",    "int",      "long",         "mutable",
+    "namespace",   "new",       "noexcept",   "not",       "not_eq",   "nullptr",      "operator",
+    "or",          "or_eq",     "private",    "protected", "public",   "register",     "reinterpret_cast",
+    "requires",    "return",    "short",      "signed",    "sizeof",   "static",       "static_assert",
+    "static_cast", "struct",    "switch",     "template",  "this",     "thread_local", "throw",
+    "true",        "try",       "typedef",    "typeid",    "typename", "union",        "unsigned",
+    "using",       "virtual",   "void",       "volatile",  "wchar_t",  "while",        "xor",
+    "xor_eq"};
 
 template <size_t N>
 bool contains(const std::string_view (&table)[N], std::string_view word) {
@@ -86,7 +90,8 @@ bool is_reserved_name(std::string_view name) {
 
 bool is_pascal_case(std::string_view name) {
   if (name.empty() || !is_upper(name.front())) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return is_lower(c) || is_upper(c) || is_digit(c); });
+  return std::all_of(name.begin(), name.end(),
+                     [](char c) { return is_lower(c) || is_upper(c) || is_digit(c); });
 }
 
 bool is_snake_case(std::string_view name) {

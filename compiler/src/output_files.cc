@@ -31,7 +31,8 @@ bool has_contents(const fs::path& path, const std::string& contents) {
 
 std::string write_one(const fs::path& dir, const OutputFile& file) {
   const fs::path path = dir / file.name;
-  if (!is_safe_relative_name(file.name)) return "refusing to write '" + path.string() + "': not inside the output directory";
+  if (!is_safe_relative_name(file.name))
+    return "refusing to write '" + path.string() + "': not inside the output directory";
   if (has_contents(path, file.contents)) return {};
 
   std::error_code ec;

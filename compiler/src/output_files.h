@@ -13,6 +13,7 @@ namespace cxx2go::compiler {
 // Writes each file to `dir`/name, creating directories as needed. A changed file is written to a
 // temporary file beside it and renamed over the old one, so readers never see a partial file.
 // Returns one message per failure (e.g. "cannot write 'out/x.go': Permission denied"); empty on success.
-std::vector<std::string> write_output_files(const std::filesystem::path& dir, const std::vector<OutputFile>& files);
+std::vector<std::string> write_output_files(const std::filesystem::path& dir,
+                                            const std::vector<OutputFile>& files);
 
 }  // namespace cxx2go::compiler

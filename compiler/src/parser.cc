@@ -267,7 +267,9 @@ class Parser {
     decl.attributes = std::move(attrs);
     const Token& first = current();
     const std::string side(first.text);
-    auto name_for_hint = [&] { return next().kind == TokenKind::Identifier ? std::string(next().text) : "Name"; };
+    auto name_for_hint = [&] {
+      return next().kind == TokenKind::Identifier ? std::string(next().text) : "Name";
+    };
     if (side == "service") {
       reporter_.error(DiagId::MissingServiceSide, first.loc, {name_for_hint()});
       advance();
@@ -356,6 +358,8 @@ class Parser {
 
 }  // namespace
 
-ast::File parse(const std::vector<Token>& tokens, Reporter& reporter) { return Parser(tokens, reporter).run(); }
+ast::File parse(const std::vector<Token>& tokens, Reporter& reporter) {
+  return Parser(tokens, reporter).run();
+}
 
 }  // namespace cxx2go::compiler

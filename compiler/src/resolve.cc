@@ -37,11 +37,11 @@ constexpr Builtin kBuiltins[] = {
 
 // Type names of other languages that people write out of habit.
 constexpr std::pair<std::string_view, std::string_view> kForeignTypeNames[] = {
-    {"int", "i32"},      {"int8", "i8"},      {"int16", "i16"},  {"int32", "i32"},   {"int64", "i64"},
-    {"long", "i64"},     {"uint", "u32"},     {"uint8", "u8"},   {"uint16", "u16"},  {"uint32", "u32"},
-    {"uint64", "u64"},   {"byte", "u8"},      {"float", "f32"},  {"float32", "f32"}, {"float64", "f64"},
-    {"double", "f64"},   {"boolean", "bool"}, {"str", "string"}, {"vector", "list"}, {"array", "list"},
-    {"dict", "map"},     {"option", "optional"}};
+    {"int", "i32"},    {"int8", "i8"},        {"int16", "i16"},  {"int32", "i32"},   {"int64", "i64"},
+    {"long", "i64"},   {"uint", "u32"},       {"uint8", "u8"},   {"uint16", "u16"},  {"uint32", "u32"},
+    {"uint64", "u64"}, {"byte", "u8"},        {"float", "f32"},  {"float32", "f32"}, {"float64", "f64"},
+    {"double", "f64"}, {"boolean", "bool"},   {"str", "string"}, {"vector", "list"}, {"array", "list"},
+    {"dict", "map"},   {"option", "optional"}};
 
 // Names longer than this get no "did you mean" from edit distance, which costs length².
 constexpr size_t kMaxSuggestionLength = 64;
@@ -107,7 +107,8 @@ class Resolver {
       declarations.push_back({&file_.enums[i].name, Symbol{SymbolKind::Enum, i, file_.enums[i].name.loc}});
     }
     for (uint32_t i = 0; i < file_.structs.size(); ++i) {
-      declarations.push_back({&file_.structs[i].name, Symbol{SymbolKind::Struct, i, file_.structs[i].name.loc}});
+      declarations.push_back(
+          {&file_.structs[i].name, Symbol{SymbolKind::Struct, i, file_.structs[i].name.loc}});
     }
     for (uint32_t i = 0; i < file_.services.size(); ++i) {
       declarations.push_back(
@@ -119,7 +120,8 @@ class Resolver {
     });
     for (const auto& [name, symbol] : declarations) {
       auto [it, inserted] = symbols_.emplace(name->text, symbol);
-      if (!inserted) reporter_.error_with_note(DiagId::DuplicateDefinition, name->loc, it->second.loc, {name->text});
+      if (!inserted)
+        reporter_.error_with_note(DiagId::DuplicateDefinition, name->loc, it->second.loc, {name->text});
     }
   }
 

@@ -15,12 +15,14 @@ bool is_import_path_char(char c) {
 std::string import_path_problem(std::string_view path) {
   if (path.empty()) return "it is empty";
   for (char c : path) {
-    if (!is_import_path_char(c)) return "it may only contain ASCII letters, digits and the characters / - . _ ~ +";
+    if (!is_import_path_char(c))
+      return "it may only contain ASCII letters, digits and the characters / - . _ ~ +";
   }
   size_t start = 0;
   while (true) {
     size_t slash = path.find('/', start);
-    std::string_view element = path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view element =
+        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (element.empty()) return "it has an empty path element";
     if (element.front() == '.' || element.back() == '.') {
       return "path element '" + std::string(element) + "' starts or ends with '.'";
@@ -71,7 +73,8 @@ PackageNames check_options(const ast::File& file, Reporter& reporter) {
     if (slot == nullptr) {
       reporter.error(DiagId::UnknownOption, option.name.loc, {option.name.text});
     } else if (*slot != nullptr) {
-      reporter.error_with_note(DiagId::DuplicateOption, option.name.loc, (*slot)->name.loc, {option.name.text});
+      reporter.error_with_note(DiagId::DuplicateOption, option.name.loc, (*slot)->name.loc,
+                               {option.name.text});
     } else {
       *slot = &option;
     }
@@ -93,7 +96,8 @@ PackageNames check_options(const ast::File& file, Reporter& reporter) {
       }
     }
   } else {
-    for (const ast::Name& segment : segments) names.go_package += (names.go_package.empty() ? "" : "/") + segment.text;
+    for (const ast::Name& segment : segments)
+      names.go_package += (names.go_package.empty() ? "" : "/") + segment.text;
     names.go_package_name = segments.back().text;
     // Package segments are identifiers already (the naming rules check their case), but may be keywords.
     if (is_go_keyword(names.go_package_name)) {

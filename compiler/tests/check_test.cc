@@ -83,7 +83,8 @@ TEST(CheckNames, AMethodClashesWithTheAsyncTwinOfAnother) {
   for (std::string_view side : {"go", "cpp"}) {
     auto compiled = compile_body(std::string(side) + " service S { get_async(); get(); }");
     ASSERT_EQ(compiled.ids(), Ids{DiagId::AsyncTwinClash}) << compiled.text();
-    EXPECT_EQ(compiled.diagnostics[0].message, "method 'get_async' clashes with the asynchronous twin of method 'get'");
+    EXPECT_EQ(compiled.diagnostics[0].message,
+              "method 'get_async' clashes with the asynchronous twin of method 'get'");
   }
   EXPECT_EQ(errors_of("go service S { get_async(); }"), Ids{});
   EXPECT_EQ(errors_of("go service S { fetch(); get_async(); }"), Ids{});
@@ -99,8 +100,10 @@ TEST(CheckEnums, NumbersAreUnique) {
 TEST(CheckEnums, MustHaveValues) { EXPECT_EQ(errors_of("enum E {}"), Ids{DiagId::EmptyEnum}); }
 
 TEST(CheckTypes, MapKeys) {
-  for (std::string_view key : {"bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "string", "Color"}) {
-    EXPECT_EQ(errors_of("enum Color { RED = 0; }\nstruct A { m: map<" + std::string(key) + ", i32>; }"), Ids{})
+  for (std::string_view key :
+       {"bool", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64", "string", "Color"}) {
+    EXPECT_EQ(errors_of("enum Color { RED = 0; }\nstruct A { m: map<" + std::string(key) + ", i32>; }"),
+              Ids{})
         << key;
   }
   for (std::string_view key : {"f32", "f64", "bytes", "list<i32>", "map<i32, i32>", "optional<i32>", "B"}) {
@@ -129,7 +132,8 @@ TEST(CheckAttributes, WhereEachAttributeIsAllowed) {
   EXPECT_EQ(errors_of("@oneway go service S {}"), Ids{DiagId::MisplacedOneway});
   EXPECT_EQ(errors_of("@inline struct A {}"), Ids{DiagId::MisplacedInline});
   EXPECT_EQ(errors_of("struct A { @oneway a: i32; }"), Ids{DiagId::MisplacedOneway});
-  EXPECT_EQ(errors_of("@affine enum E { @affine A = 0; }"), (Ids{DiagId::MisplacedAffine, DiagId::MisplacedAffine}));
+  EXPECT_EQ(errors_of("@affine enum E { @affine A = 0; }"),
+            (Ids{DiagId::MisplacedAffine, DiagId::MisplacedAffine}));
   EXPECT_EQ(errors_of("cpp service S { @affine f(); }"), Ids{DiagId::MisplacedAffine});
   EXPECT_EQ(compile("@oneway package p;").ids(), Ids{DiagId::MisplacedOneway});
   EXPECT_EQ(errors_of("@inline option go_package = \"a/b\";"), Ids{DiagId::MisplacedInline});
@@ -147,7 +151,8 @@ TEST(CheckAttributes, UnknownAndDuplicate) {
 TEST(CheckAttributes, OnewayMethodsHaveNoResult) {
   auto compiled = compile_body("go service S { @oneway f() -> list<i32>; }");
   ASSERT_EQ(compiled.ids(), Ids{DiagId::OnewayWithResult});
-  EXPECT_EQ(compiled.diagnostics[0].hint, "a fire-and-forget call has no result; remove `-> list<i32>` or `@oneway`");
+  EXPECT_EQ(compiled.diagnostics[0].hint,
+            "a fire-and-forget call has no result; remove `-> list<i32>` or `@oneway`");
 }
 
 TEST(CheckAttributes, InlineMethodsAreNotOneway) {
@@ -171,7 +176,8 @@ TEST(CheckOptions, Defaults) {
 }
 
 TEST(CheckOptions, ExplicitValues) {
-  auto compiled = compile_body("option go_package = \"example.com/app/shop_v2\";\noption cpp_namespace = \"app::shop\";");
+  auto compiled =
+      compile_body("option go_package = \"example.com/app/shop_v2\";\noption cpp_namespace = \"app::shop\";");
   ASSERT_TRUE(compiled.schema.has_value()) << compiled.text();
   EXPECT_EQ(compiled.schema->go_package, "example.com/app/shop_v2");
   EXPECT_EQ(compiled.schema->go_package_name, "shop_v2");
@@ -189,7 +195,8 @@ TEST(CheckOptions, InvalidGoPackages) {
       {"a//b", DiagId::InvalidGoPackage, "it has an empty path element"},
       {"/a", DiagId::InvalidGoPackage, "it has an empty path element"},
       {"a/b/", DiagId::InvalidGoPackage, "it has an empty path element"},
-      {"a b", DiagId::InvalidGoPackage, "it may only contain ASCII letters, digits and the characters / - . _ ~ +"},
+      {"a b", DiagId::InvalidGoPackage,
+       "it may only contain ASCII letters, digits and the characters / - . _ ~ +"},
       {"a/../b", DiagId::InvalidGoPackage, "path element '..' starts or ends with '.'"},
       {"example.com/app/shop-v2", DiagId::InvalidGoPackageName, "is not a Go identifier"},
       {"example.com/app/v1.2", DiagId::InvalidGoPackageName, "is not a Go identifier"},
@@ -199,7 +206,8 @@ TEST(CheckOptions, InvalidGoPackages) {
   for (const Case& c : cases) {
     auto compiled = compile_body("option go_package = \"" + std::string(c.path) + "\";");
     ASSERT_EQ(compiled.ids(), Ids{c.id}) << c.path;
-    EXPECT_NE(compiled.diagnostics[0].message.find(c.problem), std::string::npos) << compiled.diagnostics[0].message;
+    EXPECT_NE(compiled.diagnostics[0].message.find(c.problem), std::string::npos)
+        << compiled.diagnostics[0].message;
     EXPECT_EQ(compiled.diagnostics[0].loc.col, 21u);  // at the value
   }
 }
@@ -240,8 +248,9 @@ TEST(CheckOptions, InvalidCppNamespaces) {
 TEST(CheckOptions, DefaultCppNamespaceMustNotContainAKeyword) {
   auto compiled = compile("package acme.class.x;");
   ASSERT_EQ(compiled.ids(), Ids{DiagId::InvalidDefaultCppNamespace});
-  EXPECT_EQ(compiled.diagnostics[0].message,
-            "the C++ namespace 'acme::class::x' derived from the package is invalid: 'class' is a C++ keyword");
+  EXPECT_EQ(
+      compiled.diagnostics[0].message,
+      "the C++ namespace 'acme::class::x' derived from the package is invalid: 'class' is a C++ keyword");
   EXPECT_EQ(compile("package acme.class.x;\noption cpp_namespace = \"acme::klass\";").ids(), Ids{});
 }
 

@@ -49,7 +49,8 @@ TEST(Containment, ALongerDirectCycleIsReportedOnceWithItsShortestPath) {
 
 TEST(Containment, SeparateCyclesAreReportedSeparately) {
   auto compiled = compile_body("struct A { a: A; }\nstruct B { c: C; }\nstruct C { b: B; }\n");
-  EXPECT_EQ(compiled.ids(), (Ids{DiagId::StructContainsItself, DiagId::StructContainsItself})) << compiled.text();
+  EXPECT_EQ(compiled.ids(), (Ids{DiagId::StructContainsItself, DiagId::StructContainsItself}))
+      << compiled.text();
 }
 
 TEST(Containment, ListsMapsAndOptionalsBreakCycles) {
@@ -81,7 +82,8 @@ TEST(Containment, AnOptionalOffTheCycleIsNotBoxed) {
 }
 
 TEST(Containment, OnlyTheOptionalFieldsOfACycleAreBoxedNotItsOptionalParameters) {
-  auto compiled = compile_body("struct Node { next: optional<Node>; }\ngo service S { f(n: optional<Node>); }");
+  auto compiled =
+      compile_body("struct Node { next: optional<Node>; }\ngo service S { f(n: optional<Node>); }");
   ASSERT_TRUE(compiled.schema.has_value()) << compiled.text();
   EXPECT_EQ(boxed_fields(*compiled.schema), (std::vector<std::string>{"Node.next"}));
 }
@@ -124,7 +126,8 @@ TEST(Containment, FieldTypesPointAtTheReorderedStructs) {
 TEST(Containment, ManyStructsInAChainDoNotExhaustTheStack) {
   std::string body;
   const int count = 20000;
-  for (int i = 0; i < count; ++i) body += "struct S" + std::to_string(i) + " { next: S" + std::to_string(i + 1) + "; }\n";
+  for (int i = 0; i < count; ++i)
+    body += "struct S" + std::to_string(i) + " { next: S" + std::to_string(i + 1) + "; }\n";
   body += "struct S" + std::to_string(count) + " { back: S0; }\n";  // one direct cycle through all of them
   auto compiled = compile_body(body);
   ASSERT_EQ(compiled.ids(), Ids{DiagId::StructContainsItself});

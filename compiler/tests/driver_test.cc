@@ -45,7 +45,8 @@ TEST(CommandLine, UsageErrors) {
   const std::pair<std::vector<std::string_view>, std::string> cases[] = {
       {{}, "no schema file given"},
       {{"shop.c2g"}, "nothing to do: give --cpp_out, --go_out or --check"},
-      {{"--check", "--go_out=x", "shop.c2g"}, "--check writes nothing: do not combine it with --cpp_out or --go_out"},
+      {{"--check", "--go_out=x", "shop.c2g"},
+       "--check writes nothing: do not combine it with --cpp_out or --go_out"},
       {{"--cpp_out"}, "--cpp_out needs a directory"},
       {{"--go_out=", "a.c2g"}, "--go_out needs a directory"},
       {{"--cpp_outx=y", "a.c2g"}, "unknown option '--cpp_outx=y'"},
@@ -62,8 +63,9 @@ TEST(CommandLine, UsageErrors) {
 class TempDir : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("cxx2go_driver_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-                                        "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("cxx2go_driver_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

@@ -112,8 +112,10 @@ TEST(Fingerprint, UsesTheDottedPackage) {
 }
 
 TEST(Fingerprint, ChangingAFieldTypeChangesTheIdsOfMethodsThatUseTheStruct) {
-  const std::string before = "package p;\nstruct Item { price: i64; }\ngo service S { get() -> Item; ping(); }";
-  const std::string after = "package p;\nstruct Item { price: i32; }\ngo service S { get() -> Item; ping(); }";
+  const std::string before =
+      "package p;\nstruct Item { price: i64; }\ngo service S { get() -> Item; ping(); }";
+  const std::string after =
+      "package p;\nstruct Item { price: i32; }\ngo service S { get() -> Item; ping(); }";
   auto old_ids = ids_of(before);
   auto new_ids = ids_of(after);
   EXPECT_NE(old_ids["get"], new_ids["get"]);
@@ -121,10 +123,12 @@ TEST(Fingerprint, ChangingAFieldTypeChangesTheIdsOfMethodsThatUseTheStruct) {
 }
 
 TEST(Fingerprint, NestedChangesPropagate) {
-  auto old_ids = ids_of("package p;\nenum E { A = 0; }\nstruct In { e: E; }\nstruct Out { in: list<In>; }\n"
-                        "go service S { f(o: optional<Out>); }");
-  auto new_ids = ids_of("package p;\nenum E { A = 0; B = 1; }\nstruct In { e: E; }\nstruct Out { in: list<In>; }\n"
-                        "go service S { f(o: optional<Out>); }");
+  auto old_ids = ids_of(
+      "package p;\nenum E { A = 0; }\nstruct In { e: E; }\nstruct Out { in: list<In>; }\n"
+      "go service S { f(o: optional<Out>); }");
+  auto new_ids = ids_of(
+      "package p;\nenum E { A = 0; B = 1; }\nstruct In { e: E; }\nstruct Out { in: list<In>; }\n"
+      "go service S { f(o: optional<Out>); }");
   EXPECT_NE(old_ids["f"], new_ids["f"]);
 }
 

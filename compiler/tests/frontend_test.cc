@@ -34,7 +34,8 @@ size_t position_of(const Schema& schema, std::string_view name) {
 
 TEST(Frontend, EveryValidSchemaCompiles) {
   size_t count = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(CXX2GO_REPO_ROOT) + "/tests/schemas")) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(CXX2GO_REPO_ROOT) + "/tests/schemas")) {
     if (entry.path().extension() != ".c2g") continue;
     ++count;
     std::string relative = "tests/schemas/" + entry.path().filename().string();
@@ -80,7 +81,8 @@ TEST(Frontend, Everything) {
   EXPECT_EQ(boxed, (std::vector<std::string>{"Inner.outer", "Ping.pong", "Pong.ping", "Tree.copy"}));
 
   EXPECT_LT(position_of(*schema, "Inner"), position_of(*schema, "Outer"));
-  for (const char* part : {"Scalars", "Empty", "Keywords", "Tree", "Ping", "Outer", "Optionals", "Lists", "Maps"}) {
+  for (const char* part :
+       {"Scalars", "Empty", "Keywords", "Tree", "Ping", "Outer", "Optionals", "Lists", "Maps"}) {
     EXPECT_LT(position_of(*schema, part), position_of(*schema, "Everything")) << part;
   }
   EXPECT_EQ(schema->structs.back().name, "Everything");
@@ -136,7 +138,8 @@ TEST(Frontend, TheSchemaSurvivesAMove) {
 // Mutates the valid schemas byte by byte (deterministically) and compiles the result: every input must
 // end in a schema or in diagnostics, never in a crash or a hang. A coarse stand-in for the fuzzer.
 TEST(Frontend, SurvivesMutatedInput) {
-  const std::string seeds[] = {read_repo_file("tests/schemas/shop.c2g"), read_repo_file("tests/schemas/everything.c2g")};
+  const std::string seeds[] = {read_repo_file("tests/schemas/shop.c2g"),
+                               read_repo_file("tests/schemas/everything.c2g")};
   const std::string alphabet = "{}()<>;:,.=@/*\"-_ \n\tAaZz09\x80\xC3\xFF";
   std::mt19937 random(12345);
   for (int round = 0; round < 3000; ++round) {
@@ -145,10 +148,18 @@ TEST(Frontend, SurvivesMutatedInput) {
     for (int e = 0; e < edits; ++e) {
       size_t at = random() % source.size();
       switch (random() % 4) {
-        case 0: source[at] = alphabet[random() % alphabet.size()]; break;
-        case 1: source.erase(at, 1 + random() % 20); break;
-        case 2: source.insert(at, 1, alphabet[random() % alphabet.size()]); break;
-        case 3: source.insert(at, source.substr(random() % source.size(), random() % 200)); break;
+        case 0:
+          source[at] = alphabet[random() % alphabet.size()];
+          break;
+        case 1:
+          source.erase(at, 1 + random() % 20);
+          break;
+        case 2:
+          source.insert(at, 1, alphabet[random() % alphabet.size()]);
+          break;
+        case 3:
+          source.insert(at, source.substr(random() % source.size(), random() % 200));
+          break;
       }
       if (source.empty()) source = "x";
     }

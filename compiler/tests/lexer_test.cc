@@ -31,10 +31,12 @@ TEST(Lexer, PunctuationIdentifiersAndLiterals) {
   ASSERT_TRUE(lexed.diagnostics.empty());
   using K = TokenKind;
   EXPECT_EQ(kinds(lexed.tokens),
-            (std::vector<K>{K::Identifier, K::LeftParen, K::Identifier, K::Colon, K::Identifier, K::LeftAngle,
-                            K::Identifier, K::Comma, K::Identifier, K::LeftAngle, K::Identifier, K::RightAngle,
-                            K::RightAngle, K::RightParen, K::Arrow, K::Identifier, K::Semicolon, K::Equals, K::Dot,
-                            K::At, K::LeftBrace, K::RightBrace, K::Integer, K::Integer, K::String, K::End}));
+            (std::vector<K>{K::Identifier, K::LeftParen,  K::Identifier, K::Colon,      K::Identifier,
+                            K::LeftAngle,  K::Identifier, K::Comma,      K::Identifier, K::LeftAngle,
+                            K::Identifier, K::RightAngle, K::RightAngle, K::RightParen, K::Arrow,
+                            K::Identifier, K::Semicolon,  K::Equals,     K::Dot,        K::At,
+                            K::LeftBrace,  K::RightBrace, K::Integer,    K::Integer,    K::String,
+                            K::End}));
   EXPECT_EQ(lexed.tokens[22].text, "-12");
   EXPECT_EQ(lexed.tokens[24].text, "a/b");  // without the quotes
 }
@@ -102,6 +104,9 @@ struct BadInput {
   const char* message;
 };
 
+// Names the case in test output instead of dumping its bytes.
+void PrintTo(const BadInput& bad, std::ostream* out) { *out << bad.name; }
+
 class LexerErrors : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(LexerErrors, ReportsPositionAndMessage) {
@@ -116,20 +121,30 @@ TEST_P(LexerErrors, ReportsPositionAndMessage) {
 
 INSTANTIATE_TEST_SUITE_P(
     All, LexerErrors,
-    ::testing::Values(BadInput{"Dollar", "a $", DiagId::UnexpectedCharacter, 1, 3, "unexpected character '$'"},
-                      BadInput{"ControlCharacter", "a\n\x01", DiagId::UnexpectedCharacter, 2, 1, "unexpected character U+0001"},
-                      BadInput{"NonAsciiCharacter", "caf\xC3\xA9", DiagId::UnexpectedCharacter, 1, 4, "unexpected character 'é' (U+00E9)"},
-                      BadInput{"LoneMinus", "- x", DiagId::UnexpectedCharacter, 1, 1, "unexpected character '-'"},
-                      BadInput{"InvalidByte", "x \xFF", DiagId::InvalidUtf8, 1, 3, "invalid UTF-8 byte 0xFF"},
-                      BadInput{"InvalidByteInLineComment", "// caf\xE9!", DiagId::InvalidUtf8, 1, 7, "invalid UTF-8 byte 0xE9"},
-                      BadInput{"InvalidByteInBlockComment", "/* \n \x80 */", DiagId::InvalidUtf8, 2, 2, "invalid UTF-8 byte 0x80"},
-                      BadInput{"OverlongEncoding", "\"a\xC0\x80\"", DiagId::InvalidUtf8, 1, 3, "invalid UTF-8 byte 0xC0"},      // overlong
-                      BadInput{"Surrogate", "/*\xED\xA0\x80*/", DiagId::InvalidUtf8, 1, 3, "invalid UTF-8 byte 0xED"},   // surrogate
-                      BadInput{"AboveMaxCodePoint", "//\xF4\x90\x80\x80", DiagId::InvalidUtf8, 1, 3, "invalid UTF-8 byte 0xF4"},  // > U+10FFFF
-                      BadInput{"UnterminatedBlockComment", "x /* never\nclosed *", DiagId::UnterminatedBlockComment, 1, 3,
-                               "unterminated block comment"},
-                      BadInput{"UnterminatedStringAtNewline", "x = \"abc\ny", DiagId::UnterminatedString, 1, 5, "unterminated string literal"},
-                      BadInput{"UnterminatedStringAtEnd", "\"abc", DiagId::UnterminatedString, 1, 1, "unterminated string literal"}),
+    ::testing::Values(
+        BadInput{"Dollar", "a $", DiagId::UnexpectedCharacter, 1, 3, "unexpected character '$'"},
+        BadInput{"ControlCharacter", "a\n\x01", DiagId::UnexpectedCharacter, 2, 1,
+                 "unexpected character U+0001"},
+        BadInput{"NonAsciiCharacter", "caf\xC3\xA9", DiagId::UnexpectedCharacter, 1, 4,
+                 "unexpected character 'é' (U+00E9)"},
+        BadInput{"LoneMinus", "- x", DiagId::UnexpectedCharacter, 1, 1, "unexpected character '-'"},
+        BadInput{"InvalidByte", "x \xFF", DiagId::InvalidUtf8, 1, 3, "invalid UTF-8 byte 0xFF"},
+        BadInput{"InvalidByteInLineComment", "// caf\xE9!", DiagId::InvalidUtf8, 1, 7,
+                 "invalid UTF-8 byte 0xE9"},
+        BadInput{"InvalidByteInBlockComment", "/* \n \x80 */", DiagId::InvalidUtf8, 2, 2,
+                 "invalid UTF-8 byte 0x80"},
+        BadInput{"OverlongEncoding", "\"a\xC0\x80\"", DiagId::InvalidUtf8, 1, 3,
+                 "invalid UTF-8 byte 0xC0"},  // overlong
+        BadInput{"Surrogate", "/*\xED\xA0\x80*/", DiagId::InvalidUtf8, 1, 3,
+                 "invalid UTF-8 byte 0xED"},  // surrogate
+        BadInput{"AboveMaxCodePoint", "//\xF4\x90\x80\x80", DiagId::InvalidUtf8, 1, 3,
+                 "invalid UTF-8 byte 0xF4"},  // > U+10FFFF
+        BadInput{"UnterminatedBlockComment", "x /* never\nclosed *", DiagId::UnterminatedBlockComment, 1, 3,
+                 "unterminated block comment"},
+        BadInput{"UnterminatedStringAtNewline", "x = \"abc\ny", DiagId::UnterminatedString, 1, 5,
+                 "unterminated string literal"},
+        BadInput{"UnterminatedStringAtEnd", "\"abc", DiagId::UnterminatedString, 1, 1,
+                 "unterminated string literal"}),
     [](const ::testing::TestParamInfo<BadInput>& info) { return std::string(info.param.name); });
 
 TEST(Lexer, ValidMultiByteCharactersInCommentsAndStringsAreAccepted) {

@@ -43,8 +43,8 @@ TEST(Model, ViewTypes) {
     EXPECT_TRUE(is_view_type(*types[viewed])) << viewed;
   }
   // list<bool> and enum lists are encoded (docs/wire-format.md, "Views").
-  for (const char* encoded : {"T.b", "T.i32v", "T.e", "T.bools", "T.enums", "T.strings", "T.lists", "T.m", "T.o",
-                              "T.os", "T.empty"}) {
+  for (const char* encoded : {"T.b", "T.i32v", "T.e", "T.bools", "T.enums", "T.strings", "T.lists", "T.m",
+                              "T.o", "T.os", "T.empty"}) {
     EXPECT_FALSE(is_view_type(*types[encoded])) << encoded;
   }
 }
@@ -53,8 +53,8 @@ TEST(Model, Scalars) {
   auto compiled = compile_body(kTypes);
   ASSERT_TRUE(compiled.schema.has_value()) << compiled.text();
   auto types = field_types(compiled.schema);
-  for (const char* scalar : {"T.b", "T.i8v", "T.i16v", "T.i32v", "T.i64v", "T.u8v", "T.u16v", "T.u32v", "T.u64v",
-                             "T.f32v", "T.f64v"}) {
+  for (const char* scalar : {"T.b", "T.i8v", "T.i16v", "T.i32v", "T.i64v", "T.u8v", "T.u16v", "T.u32v",
+                             "T.u64v", "T.f32v", "T.f64v"}) {
     EXPECT_TRUE(is_scalar(*types[scalar])) << scalar;
   }
   for (const char* other : {"T.s", "T.by", "T.e", "T.bools", "T.o", "T.empty"}) {
@@ -67,11 +67,11 @@ TEST(Model, MinimumEncodedSizes) {
   ASSERT_TRUE(compiled.schema.has_value()) << compiled.text();
   auto types = field_types(compiled.schema);
   const std::map<std::string, uint32_t> expected = {
-      {"T.b", 1},      {"T.i8v", 1},     {"T.u8v", 1},   {"T.o", 1},     {"T.os", 1},    {"T.i16v", 2},
-      {"T.u16v", 2},   {"T.i32v", 4},    {"T.u32v", 4},  {"T.f32v", 4},  {"T.e", 4},     {"T.i64v", 8},
-      {"T.u64v", 8},   {"T.f64v", 8},    {"T.s", 4},     {"T.by", 4},    {"T.bools", 4}, {"T.m", 4},
-      {"T.empty", 1},  // a struct without fields is one byte
-      {"T.small", 5},  // bool + enum
+      {"T.b", 1},     {"T.i8v", 1},  {"T.u8v", 1},   {"T.o", 1}, {"T.os", 1},    {"T.i16v", 2}, {"T.u16v", 2},
+      {"T.i32v", 4},  {"T.u32v", 4}, {"T.f32v", 4},  {"T.e", 4}, {"T.i64v", 8},  {"T.u64v", 8}, {"T.f64v", 8},
+      {"T.s", 4},     {"T.by", 4},   {"T.bools", 4}, {"T.m", 4}, {"T.empty", 1},  // a struct without fields
+                                                                                  // is one byte
+      {"T.small", 5},                                                             // bool + enum
   };
   for (const auto& [field, size] : expected) EXPECT_EQ(min_encoded_size(*types[field]), size) << field;
 }
@@ -81,7 +81,8 @@ TEST(Model, StructSizesSaturate) {
   std::string body;
   for (int i = 0; i < 20; ++i) {
     std::string next = "S" + std::to_string(i + 1);
-    body += "struct S" + std::to_string(i) + " { a: " + next + "; b: " + next + "; c: " + next + "; d: " + next + "; }\n";
+    body += "struct S" + std::to_string(i) + " { a: " + next + "; b: " + next + "; c: " + next +
+            "; d: " + next + "; }\n";
   }
   body += "struct S20 { x: u64; }\n";
   auto compiled = compile_body(body);
@@ -140,7 +141,8 @@ TEST(Model, AtMostSixteenViewParameters) {
   EXPECT_TRUE(compile_body(method_with(16)).schema.has_value());
   auto compiled = compile_body(method_with(17));
   ASSERT_EQ(compiled.ids(), std::vector<DiagId>{DiagId::TooManyViewParams});
-  EXPECT_EQ(compiled.diagnostics[0].message, "method 'f' has 17 parameters passed as views; at most 16 are supported");
+  EXPECT_EQ(compiled.diagnostics[0].message,
+            "method 'f' has 17 parameters passed as views; at most 16 are supported");
 }
 
 }  // namespace

@@ -7,18 +7,21 @@ namespace {
 
 TEST(NameRules, PascalCase) {
   for (const char* good : {"Item", "HTTPServer", "V2", "X"}) EXPECT_TRUE(is_pascal_case(good)) << good;
-  for (const char* bad : {"", "item", "Item_List", "_Item", "2Item"}) EXPECT_FALSE(is_pascal_case(bad)) << bad;
+  for (const char* bad : {"", "item", "Item_List", "_Item", "2Item"})
+    EXPECT_FALSE(is_pascal_case(bad)) << bad;
 }
 
 TEST(NameRules, SnakeCase) {
-  for (const char* good : {"sku", "price_cents", "sha_256", "v2", "a_b_c"}) EXPECT_TRUE(is_snake_case(good)) << good;
+  for (const char* good : {"sku", "price_cents", "sha_256", "v2", "a_b_c"})
+    EXPECT_TRUE(is_snake_case(good)) << good;
   for (const char* bad : {"", "Sku", "priceCents", "a__b", "a_", "_a", "2a", "a_B"}) {
     EXPECT_FALSE(is_snake_case(bad)) << bad;
   }
 }
 
 TEST(NameRules, UpperSnakeCase) {
-  for (const char* good : {"RED", "LIGHT_BLUE", "HTTP_2", "A1"}) EXPECT_TRUE(is_upper_snake_case(good)) << good;
+  for (const char* good : {"RED", "LIGHT_BLUE", "HTTP_2", "A1"})
+    EXPECT_TRUE(is_upper_snake_case(good)) << good;
   for (const char* bad : {"", "Red", "LIGHT__BLUE", "RED_", "_RED", "1A", "lightBlue"}) {
     EXPECT_FALSE(is_upper_snake_case(bad)) << bad;
   }

@@ -132,9 +132,11 @@ TEST(Parser, PackageMustBeFirstAndUnique) {
 
 TEST(Parser, ServiceLanguage) {
   EXPECT_EQ(parse_text("package p; service S {}").ids(), (std::vector<DiagId>{DiagId::MissingServiceSide}));
-  EXPECT_EQ(parse_text("package p; rust service S {}").ids(), (std::vector<DiagId>{DiagId::UnknownServiceSide}));
+  EXPECT_EQ(parse_text("package p; rust service S {}").ids(),
+            (std::vector<DiagId>{DiagId::UnknownServiceSide}));
   EXPECT_EQ(parse_text("package p; go S {}").ids(), (std::vector<DiagId>{DiagId::ExpectedServiceKeyword}));
-  EXPECT_EQ(parse_text("package p; cpp struct S {}").ids(), (std::vector<DiagId>{DiagId::ExpectedServiceKeyword}));
+  EXPECT_EQ(parse_text("package p; cpp struct S {}").ids(),
+            (std::vector<DiagId>{DiagId::ExpectedServiceKeyword}));
   Parsed missing = parse_text("package p; service Catalog {}");
   EXPECT_EQ(missing.diagnostics[0].hint,
             "write `go service Catalog` (implemented in Go, called from C++) or `cpp service Catalog` "
@@ -198,7 +200,8 @@ std::string nested_list(int depth) {
 }
 
 TEST(Parser, TypeNestingIsLimited) {
-  EXPECT_TRUE(parse_text("package p; struct A { a: " + nested_list(kMaxTypeDepth) + "; }").diagnostics.empty());
+  EXPECT_TRUE(
+      parse_text("package p; struct A { a: " + nested_list(kMaxTypeDepth) + "; }").diagnostics.empty());
   Parsed too_deep = parse_text("package p; struct A { a: " + nested_list(kMaxTypeDepth + 1) + "; }");
   EXPECT_EQ(too_deep.ids(), (std::vector<DiagId>{DiagId::TypeTooDeep}));
   EXPECT_EQ(too_deep.diagnostics[0].message, "type is nested more than 64 levels deep");

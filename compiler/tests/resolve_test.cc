@@ -24,10 +24,10 @@ TEST(Resolve, EveryBuiltinTypeResolves) {
       " l: string; m: bytes; n: list<i32>; o: map<string, i32>; p: optional<i32>; }");
   ASSERT_TRUE(compiled.schema.has_value()) << compiled.text();
   const std::vector<Field>& fields = compiled.schema->structs[0].fields;
-  const TypeKind expected[] = {TypeKind::Bool, TypeKind::I8,  TypeKind::I16,    TypeKind::I32,   TypeKind::I64,
-                               TypeKind::U8,   TypeKind::U16, TypeKind::U32,    TypeKind::U64,   TypeKind::F32,
-                               TypeKind::F64,  TypeKind::String, TypeKind::Bytes, TypeKind::List, TypeKind::Map,
-                               TypeKind::Optional};
+  const TypeKind expected[] = {TypeKind::Bool,  TypeKind::I8,   TypeKind::I16, TypeKind::I32,
+                               TypeKind::I64,   TypeKind::U8,   TypeKind::U16, TypeKind::U32,
+                               TypeKind::U64,   TypeKind::F32,  TypeKind::F64, TypeKind::String,
+                               TypeKind::Bytes, TypeKind::List, TypeKind::Map, TypeKind::Optional};
   ASSERT_EQ(fields.size(), std::size(expected));
   for (size_t i = 0; i < fields.size(); ++i) EXPECT_EQ(fields[i].type->kind, expected[i]) << fields[i].name;
 }
@@ -49,10 +49,10 @@ TEST(Resolve, SuggestsCloseNames) {
   EXPECT_EQ(hint_for("String"), "did you mean 'string'?");  // case of a built-in
   EXPECT_EQ(hint_for("int"), "did you mean 'i32'?");        // another language's name
   EXPECT_EQ(hint_for("double"), "did you mean 'f64'?");
-  EXPECT_EQ(hint_for("i23"), "did you mean 'i32'?");        // swapped characters
-  EXPECT_EQ(hint_for("Completely"), "");                    // nothing close: no hint
-  EXPECT_EQ(hint_for("Y"), "");                             // a one-letter name is no typo of 'A'
-  EXPECT_EQ(hint_for(std::string(200, 'x')), "");           // long names are not compared
+  EXPECT_EQ(hint_for("i23"), "did you mean 'i32'?");  // swapped characters
+  EXPECT_EQ(hint_for("Completely"), "");              // nothing close: no hint
+  EXPECT_EQ(hint_for("Y"), "");                       // a one-letter name is no typo of 'A'
+  EXPECT_EQ(hint_for(std::string(200, 'x')), "");     // long names are not compared
 }
 
 TEST(Resolve, TypesAndServicesShareOneNamespace) {
@@ -76,7 +76,8 @@ TEST(Resolve, ServicesAreNotTypes) {
 TEST(Resolve, TypeArguments) {
   EXPECT_EQ(errors_of("struct A { a: list; }"), (std::vector<DiagId>{DiagId::WrongTypeArgumentCount}));
   EXPECT_EQ(errors_of("struct A { a: map<i32>; }"), (std::vector<DiagId>{DiagId::WrongTypeArgumentCount}));
-  EXPECT_EQ(errors_of("struct A { a: optional<i32, i32>; }"), (std::vector<DiagId>{DiagId::WrongTypeArgumentCount}));
+  EXPECT_EQ(errors_of("struct A { a: optional<i32, i32>; }"),
+            (std::vector<DiagId>{DiagId::WrongTypeArgumentCount}));
   EXPECT_EQ(errors_of("struct A { a: i32<i32>; }"), (std::vector<DiagId>{DiagId::NotGeneric}));
   EXPECT_EQ(errors_of("struct A { a: A<i32>; }"), (std::vector<DiagId>{DiagId::NotGeneric}));
   auto compiled = compile_body("struct A { a: map<i32>; }");

@@ -50,5 +50,7 @@ inline std::string read_repo_file(const std::string& relative_path) {
 
 namespace cxx2go::compiler {
 // Lets gtest print DiagId values by name-independent number in failure messages.
-inline std::ostream& operator<<(std::ostream& out, DiagId id) { return out << "DiagId(" << static_cast<int>(id) << ")"; }
+inline std::ostream& operator<<(std::ostream& out, DiagId id) {
+  return out << "DiagId(" << static_cast<int>(id) << ")";
+}
 }  // namespace cxx2go::compiler
