@@ -38,29 +38,52 @@ CXX2GO_CHECK_CODE(protocol, CXX2GO_PROTOCOL);
 
 std::string_view code_name(Code code) noexcept {
   switch (code) {
-    case Code::ok: return "ok";
-    case Code::cancelled: return "cancelled";
-    case Code::unknown: return "unknown";
-    case Code::invalid_argument: return "invalid_argument";
-    case Code::deadline_exceeded: return "deadline_exceeded";
-    case Code::not_found: return "not_found";
-    case Code::already_exists: return "already_exists";
-    case Code::permission_denied: return "permission_denied";
-    case Code::resource_exhausted: return "resource_exhausted";
-    case Code::failed_precondition: return "failed_precondition";
-    case Code::aborted: return "aborted";
-    case Code::out_of_range: return "out_of_range";
-    case Code::unimplemented: return "unimplemented";
-    case Code::internal: return "internal";
-    case Code::unavailable: return "unavailable";
-    case Code::data_loss: return "data_loss";
-    case Code::unauthenticated: return "unauthenticated";
-    case Code::panic: return "panic";
-    case Code::exception: return "exception";
-    case Code::not_started: return "not_started";
-    case Code::stopped: return "stopped";
-    case Code::unknown_method: return "unknown_method";
-    case Code::protocol: return "protocol";
+    case Code::ok:
+      return "ok";
+    case Code::cancelled:
+      return "cancelled";
+    case Code::unknown:
+      return "unknown";
+    case Code::invalid_argument:
+      return "invalid_argument";
+    case Code::deadline_exceeded:
+      return "deadline_exceeded";
+    case Code::not_found:
+      return "not_found";
+    case Code::already_exists:
+      return "already_exists";
+    case Code::permission_denied:
+      return "permission_denied";
+    case Code::resource_exhausted:
+      return "resource_exhausted";
+    case Code::failed_precondition:
+      return "failed_precondition";
+    case Code::aborted:
+      return "aborted";
+    case Code::out_of_range:
+      return "out_of_range";
+    case Code::unimplemented:
+      return "unimplemented";
+    case Code::internal:
+      return "internal";
+    case Code::unavailable:
+      return "unavailable";
+    case Code::data_loss:
+      return "data_loss";
+    case Code::unauthenticated:
+      return "unauthenticated";
+    case Code::panic:
+      return "panic";
+    case Code::exception:
+      return "exception";
+    case Code::not_started:
+      return "not_started";
+    case Code::stopped:
+      return "stopped";
+    case Code::unknown_method:
+      return "unknown_method";
+    case Code::protocol:
+      return "protocol";
   }
   return "unrecognized";
 }
@@ -88,8 +111,8 @@ namespace {
 // Appends the demangled form of a mangled type name (the mangled name itself if demangling fails).
 void append_type_name(std::string& out, const char* mangled) {
   int status = 0;
-  std::unique_ptr<char, decltype(&std::free)> demangled(abi::__cxa_demangle(mangled, nullptr, nullptr, &status),
-                                                        &std::free);
+  std::unique_ptr<char, decltype(&std::free)> demangled(
+      abi::__cxa_demangle(mangled, nullptr, nullptr, &status), &std::free);
   out += status == 0 && demangled ? demangled.get() : mangled;
 }
 

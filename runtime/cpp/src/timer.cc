@@ -17,13 +17,13 @@ struct TimerQueue::Shared {
   using Key = std::pair<Clock::time_point, uint64_t>;
 
   std::mutex mu;
-  std::condition_variable changed;   // the timer thread waits for an earlier timer or stop
-  std::condition_variable finished;  // cancel() waits for a running callback
-  std::map<Key, UniqueFunction<void()>> timers;  // guarded by mu
+  std::condition_variable changed;                      // the timer thread waits for an earlier timer or stop
+  std::condition_variable finished;                     // cancel() waits for a running callback
+  std::map<Key, UniqueFunction<void()>> timers;         // guarded by mu
   std::unordered_map<uint64_t, Clock::time_point> due;  // id → due time, for cancel(); guarded by mu
-  uint64_t next_id = 1;                                  // guarded by mu
-  uint64_t running = 0;  // id of the callback running now, 0 if none; guarded by mu
-  bool stopped = false;  // guarded by mu
+  uint64_t next_id = 1;                                 // guarded by mu
+  uint64_t running = 0;       // id of the callback running now, 0 if none; guarded by mu
+  bool stopped = false;       // guarded by mu
   std::thread::id thread_id;  // written under mu by the constructor, before any timer can exist
 };
 

@@ -19,7 +19,9 @@ using namespace std::chrono_literals;
 
 // Awaiting consumes the Future: only rvalues can be awaited.
 template <class F>
-concept AwaitableAsIs = requires { std::declval<F>().operator co_await(); };
+concept AwaitableAsIs = requires {
+  std::declval<F>().operator co_await();
+};
 static_assert(AwaitableAsIs<Future<int>&&>);
 static_assert(!AwaitableAsIs<Future<int>&>);
 
@@ -34,7 +36,10 @@ Future<void> fail_if_negative(int v) {
   co_return;
 }
 
-Future<void> falls_off_the_end(bool& ran) { ran = true; co_return; }
+Future<void> falls_off_the_end(bool& ran) {
+  ran = true;
+  co_return;
+}
 
 TEST(Coroutine, StartsEagerly) {
   bool ran = false;
@@ -244,9 +249,9 @@ TEST(Coroutine, ResumptionDroppedByAStoppedExecutorRunsInline) {
     ScopedCurrentExecutor on_loop(&loop);
     return coro();
   }();
-  p.set_value(5);      // the resumption is queued on the loop...
+  p.set_value(5);  // the resumption is queued on the loop...
   EXPECT_FALSE(finished);
-  loop.stop();         // ...which drops it: the coroutine resumes inline instead of leaking
+  loop.stop();  // ...which drops it: the coroutine resumes inline instead of leaking
   EXPECT_TRUE(finished);
   EXPECT_EQ(*f.get(), 5);
 }

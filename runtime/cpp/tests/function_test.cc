@@ -30,7 +30,9 @@ TEST(UniqueFunction, EmptyByDefault) {
 }
 
 TEST(UniqueFunction, CallsWithArgumentsAndReturn) {
-  UniqueFunction<int(int, std::string)> f = [](int a, std::string s) { return a + static_cast<int>(s.size()); };
+  UniqueFunction<int(int, std::string)> f = [](int a, std::string s) {
+    return a + static_cast<int>(s.size());
+  };
   ASSERT_TRUE(f);
   EXPECT_EQ(f(2, "abc"), 5);
 }

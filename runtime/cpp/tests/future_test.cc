@@ -226,8 +226,8 @@ TEST(Then, RunsOnTheResolvingThread) {
 }
 
 TEST(Then, ReturningResultAndVoid) {
-  Future<int> failed =
-      make_ready_future<int>(1).then([](Result<int>&&) -> Result<int> { return Error(Code::not_found, "gone"); });
+  Future<int> failed = make_ready_future<int>(1).then(
+      [](Result<int>&&) -> Result<int> { return Error(Code::not_found, "gone"); });
   EXPECT_EQ(failed.get().error().code, Code::not_found);
   int seen = 0;
   Future<void> done = make_ready_future<int>(4).then([&](Result<int>&& r) { seen = *r; });
@@ -243,7 +243,8 @@ TEST(Then, ErrorsReachTheContinuation) {
 }
 
 TEST(Then, ExceptionBecomesError) {
-  Future<int> f = make_ready_future<int>(1).then([](Result<int>&&) -> int { throw std::runtime_error("boom"); });
+  Future<int> f =
+      make_ready_future<int>(1).then([](Result<int>&&) -> int { throw std::runtime_error("boom"); });
   EXPECT_EQ(f.get().error(), Error(Code::exception, "std::runtime_error: boom"));
 }
 
@@ -293,7 +294,8 @@ TEST(Then, CancelPropagatesIntoTheFlattenedFuture) {
 TEST(Then, DestroyingTheResultCancelsAWholeChain) {
   Promise<int> p;
   {
-    Future<int> f = p.get_future().then([](Result<int>&& r) { return r; }).then([](Result<int>&& r) { return r; });
+    Future<int> f =
+        p.get_future().then([](Result<int>&& r) { return r; }).then([](Result<int>&& r) { return r; });
   }
   EXPECT_TRUE(p.cancel_requested());
 }
@@ -364,7 +366,7 @@ TEST(FutureRace, SetValueVersusCancelVersusDrop) {
 
   struct Slot {
     std::unique_ptr<Promise<int>> promise;
-    Future<int> downstream;      // a then() of the promise's future: exercises propagation too
+    Future<int> downstream;  // a then() of the promise's future: exercises propagation too
     std::atomic<int> continuations = 0;
     std::atomic<int> cancel_callbacks = 0;
     bool set_ok = false;

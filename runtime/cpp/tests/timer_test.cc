@@ -29,7 +29,10 @@ TEST(TimerQueue, RunsInDueOrderOnTheTimerThread) {
     std::lock_guard lock(mu);
     order.push_back(v);
   };
-  timers.schedule(now + 30ms, [&] { record(3); last.set_value(); });
+  timers.schedule(now + 30ms, [&] {
+    record(3);
+    last.set_value();
+  });
   timers.schedule(now + 10ms, [&] {
     record(1);
     char name[16] = {};
@@ -117,11 +120,12 @@ TEST(TimerQueue, DestroyedInsideItsOwnCallback) {
   auto timers = std::make_shared<TimerQueue>();
   std::promise<void> scheduled, done;
   TimerQueue* raw = timers.get();
-  raw->schedule(Clock::now(), [timers = std::move(timers), scheduled = scheduled.get_future(), &done]() mutable {
-    scheduled.wait();  // until schedule() returned: no object may be destroyed during a call on it
-    timers.reset();    // the last reference: ~TimerQueue runs on the timer thread
-    done.set_value();
-  });
+  raw->schedule(
+      Clock::now(), [timers = std::move(timers), scheduled = scheduled.get_future(), &done]() mutable {
+        scheduled.wait();  // until schedule() returned: no object may be destroyed during a call on it
+        timers.reset();    // the last reference: ~TimerQueue runs on the timer thread
+        done.set_value();
+      });
   scheduled.set_value();
   EXPECT_EQ(done.get_future().wait_for(30s), std::future_status::ready);
 }

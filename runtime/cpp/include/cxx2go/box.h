@@ -19,8 +19,8 @@ class Box {
   using value_type = T;
 
   constexpr Box() noexcept = default;
-  constexpr Box(std::nullopt_t) noexcept {}  // NOLINT(google-explicit-constructor)
-  Box(const T& value) : p_(new T(value)) {}  // NOLINT(google-explicit-constructor)
+  constexpr Box(std::nullopt_t) noexcept {}        // NOLINT(google-explicit-constructor)
+  Box(const T& value) : p_(new T(value)) {}        // NOLINT(google-explicit-constructor)
   Box(T&& value) : p_(new T(std::move(value))) {}  // NOLINT(google-explicit-constructor)
   template <class... Args>
   explicit Box(std::in_place_t, Args&&... args) : p_(new T(std::forward<Args>(args)...)) {}

@@ -96,15 +96,16 @@ class [[nodiscard]] Result {
   using value_type = T;
 
   template <class U = T>
-    requires(std::is_convertible_v<U &&, T> && !std::is_same_v<std::remove_cvref_t<U>, Result> &&
-             !std::is_same_v<std::remove_cvref_t<U>, Error>)
-  Result(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>)  // NOLINT(google-explicit-constructor)
+  requires(std::is_convertible_v<U&&, T> && !std::is_same_v<std::remove_cvref_t<U>, Result> &&
+           !std::is_same_v<std::remove_cvref_t<U>, Error>) Result(U&& value)
+  noexcept(std::is_nothrow_constructible_v<T, U&&>)  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_index<0>, std::forward<U>(value)) {}
 
   Result(Error error) noexcept  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_index<1>, std::move(error)) {
     Error& e = std::get<1>(v_);
-    if (e.code == Code::ok) e = detail::error_nothrow(Code::internal, "Result<T> built from an Error with Code::ok");
+    if (e.code == Code::ok)
+      e = detail::error_nothrow(Code::internal, "Result<T> built from an Error with Code::ok");
   }
 
   bool ok() const noexcept { return v_.index() == 0; }
@@ -141,9 +142,7 @@ class [[nodiscard]] Result {
     return ok() ? std::get<0>(std::move(v_)) : static_cast<T>(std::forward<U>(fallback));
   }
 
-  friend bool operator==(const Result& a, const Result& b)
-    requires std::equality_comparable<T>
-  {
+  friend bool operator==(const Result& a, const Result& b) requires std::equality_comparable<T> {
     return a.v_ == b.v_;
   }
 
@@ -162,7 +161,7 @@ class [[nodiscard]] Result<void> {
 
   Result() noexcept : error_(Code::ok, {}) {}
   Result(Error error) noexcept : error_(std::move(error)) {  // NOLINT(google-explicit-constructor)
-    if (ok()) error_.message.clear();  // every success compares equal
+    if (ok()) error_.message.clear();                        // every success compares equal
   }
 
   bool ok() const noexcept { return error_.code == Code::ok; }

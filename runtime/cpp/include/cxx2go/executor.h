@@ -10,7 +10,6 @@
 #include <mutex>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
 #include "cxx2go/detail/function.h"
@@ -116,7 +115,7 @@ class EventLoop final : public Executor {
   // Calls `start` on this thread as if it were a task of this loop (current_executor() is the loop, so a
   // coroutine it starts resumes here), then block_on()s the Future it returns. Defined in future.h.
   template <class F>
-    requires std::invocable<F>
+  requires std::invocable<F>
   auto block_on(F&& start);
 
  private:

@@ -26,9 +26,12 @@
 //   - an exception escaping the body becomes Code::exception (error_from_current_exception());
 //   - `co_await std::move(future)` yields the Result<U> of another Future (it never throws). Awaiting
 //     consumes the Future, hence the std::move; awaiting an lvalue does not compile. The coroutine resumes
-//     on current_executor() as it was when it suspended, or inline on the resolving thread if that was null;
+//     on current_executor() as it was when it suspended, or inline on the resolving thread if that was null
+//     (or if the executor stopped and refused or dropped the resumption: a coroutine is never lost);
 //   - `co_await cxx2go::this_coroutine::stop_token` is a std::stop_token that stops when the coroutine's
 //     own Future is cancelled. Cancelling that Future also cancels the Future the coroutine is awaiting.
+// As with any coroutine, a lambda's captures live in the closure object, not in the coroutine frame: a
+// lambda coroutine that outlives its closure must take what it needs as parameters.
 #ifndef CXX2GO_FUTURE_H_
 #define CXX2GO_FUTURE_H_
 
@@ -64,7 +67,8 @@ class FutureAwaiter;
 struct FutureAccess;
 
 inline Error invalid_future_error() noexcept {
-  return error_nothrow(Code::failed_precondition, "invalid Future (default-constructed, moved from, consumed or detached)");
+  return error_nothrow(Code::failed_precondition,
+                       "invalid Future (default-constructed, moved from, consumed or detached)");
 }
 
 template <class T>
@@ -263,9 +267,8 @@ struct FutureAccess {
   template <class T, class Fn>
   static void on_ready(Future<T> future, Fn fn) {
     SharedState<T>* state = future.state_.get();
-    UniqueFunction<void()> continuation = [future = std::move(future), fn = std::move(fn)]() mutable noexcept {
-      fn(future.state_->take());
-    };
+    UniqueFunction<void()> continuation =
+        [future = std::move(future), fn = std::move(fn)]() mutable noexcept { fn(future.state_->take()); };
     if (!state->try_set_continuation(continuation)) continuation();
   }
 };
@@ -284,13 +287,14 @@ void forward_to(Future<T> future, Promise<T> promise) {
     return;
   }
   promise.on_cancel([state = Ref<StateBase>::share(FutureAccess::state(future))] { state->cancel(); });
-  FutureAccess::on_ready(std::move(future), [promise = std::move(promise)](Result<T>&& result) mutable noexcept {
-    try {
-      promise.set_result(std::move(result));
-    } catch (...) {
-      promise.set_error(error_from_current_exception());
-    }
-  });
+  FutureAccess::on_ready(std::move(future),
+                         [promise = std::move(promise)](Result<T>&& result) mutable noexcept {
+                           try {
+                             promise.set_result(std::move(result));
+                           } catch (...) {
+                             promise.set_error(error_from_current_exception());
+                           }
+                         });
 }
 
 }  // namespace detail
@@ -315,8 +319,8 @@ auto Future<T>::then(F&& f) -> Future<detail::ThenValue<F, T>> {
   Future<U> out = promise.get_future();
   promise.on_cancel([up = detail::Ref<detail::StateBase>::share(state_.get())] { up->cancel(); });
   detail::FutureAccess::on_ready(
-      std::move(*this),
-      [promise = std::move(promise), fn = std::decay_t<F>(std::forward<F>(f))](Result<T>&& result) mutable noexcept {
+      std::move(*this), [promise = std::move(promise),
+                         fn = std::decay_t<F>(std::forward<F>(f))](Result<T>&& result) mutable noexcept {
         if (promise.cancel_requested()) return;  // nobody wants what fn would make
         try {
           if constexpr (detail::is_future<R>) {
@@ -474,7 +478,7 @@ class StopTokenAwaiter {
  public:
   bool await_ready() const noexcept { return false; }
   template <class P>
-    requires is_coroutine_promise<P>
+  requires is_coroutine_promise<P>
   bool await_suspend(std::coroutine_handle<P> handle) {
     token_ = handle.promise().stop_token();
     return false;  // never actually suspends: suspending is only how an awaiter reaches the promise
@@ -558,7 +562,7 @@ Result<T> EventLoop::block_on(Future<T> future) {
 }
 
 template <class F>
-  requires std::invocable<F>
+requires std::invocable<F>
 auto EventLoop::block_on(F&& start) {
   std::optional<std::invoke_result_t<F>> future;
   run_here([&] { future.emplace(std::invoke(std::forward<F>(start))); });

@@ -25,15 +25,15 @@ class UniqueFunction<R(Args...)> {
 
  public:
   template <class F>
-  static constexpr bool stores_inline = sizeof(F) <= kInlineSize && alignof(F) <= alignof(void*) &&
-                                        std::is_nothrow_move_constructible_v<F>;
+  static constexpr bool stores_inline =
+      sizeof(F) <= kInlineSize && alignof(F) <= alignof(void*) && std::is_nothrow_move_constructible_v<F>;
 
   UniqueFunction() noexcept = default;
   UniqueFunction(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
 
   template <class F, class D = std::decay_t<F>>
-    requires(!std::is_same_v<D, UniqueFunction> && std::is_invocable_r_v<R, D&, Args...>)
-  UniqueFunction(F&& f) {  // NOLINT(google-explicit-constructor)
+  requires(!std::is_same_v<D, UniqueFunction> && std::is_invocable_r_v<R, D&, Args...>)
+      UniqueFunction(F&& f) {  // NOLINT(google-explicit-constructor)
     if constexpr (std::is_pointer_v<D> || std::is_member_pointer_v<D>) {
       if (f == nullptr) return;  // a null function pointer makes an empty UniqueFunction, not a crash later
     }

@@ -8,9 +8,9 @@
 // state and fails; that is the whole argument for "exactly once".
 //
 // Memory ordering: `status_` is stored (release) under `mu_` after the result is in place, and read with
-// acquire loads outside `mu_` (ready(), take()), so a reader that sees a resolved status also sees the result.
-// Everything else (continuation, cancel callbacks, stop source) is only touched under `mu_`, and all of it
-// runs after `mu_` is released, so callbacks may freely call back into the state.
+// acquire loads outside `mu_` (ready(), take()), so a reader that sees a resolved status also sees the
+// result. Everything else (continuation, cancel callbacks, stop source) is only touched under `mu_`, and all
+// of it runs after `mu_` is released, so callbacks may freely call back into the state.
 #ifndef CXX2GO_DETAIL_STATE_H_
 #define CXX2GO_DETAIL_STATE_H_
 
