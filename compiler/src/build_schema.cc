@@ -108,14 +108,31 @@ class SchemaBuilder {
       reporter_.error(DiagId::TooManyViewParams, method.loc,
                       {method.name, std::to_string(views), std::to_string(kMaxViewParams)});
     }
-    if (std::optional<std::string> canonical = canonical_signature(schema_.package, service, method)) {
-      method.canonical = std::move(*canonical);
-      method.id = fnv1a64(method.canonical);
-    } else {
-      reporter_.error(DiagId::SignatureTooLarge, method.loc,
-                      {method.name, std::to_string(kMaxSignatureSize)});
-    }
+    fingerprint(service, method);
     return method;
+  }
+
+  // Sets the method's canonical signature and id, within the limits of one signature and of all.
+  void fingerprint(const ServiceDef& service, Method& method) {
+    if (total_signatures_exceeded_) return;  // reported once; the schema is rejected anyway
+    const size_t remaining = kMaxTotalSignatureSize - total_signature_size_;
+    const bool total_limits = remaining < kMaxSignatureSize;
+    std::optional<std::string> canonical =
+        canonical_signature(schema_.package, service, method, total_limits ? remaining : kMaxSignatureSize);
+    if (!canonical) {
+      if (total_limits) {
+        total_signatures_exceeded_ = true;
+        reporter_.error(DiagId::SignaturesTooLargeInTotal, method.loc,
+                        {method.name, std::to_string(kMaxTotalSignatureSize)});
+      } else {
+        reporter_.error(DiagId::SignatureTooLarge, method.loc,
+                        {method.name, std::to_string(kMaxSignatureSize)});
+      }
+      return;
+    }
+    total_signature_size_ += canonical->size();
+    method.canonical = std::move(*canonical);
+    method.id = fnv1a64(method.canonical);
   }
 
   // One Type per distinct type, so emitters may compare types by pointer.
@@ -152,6 +169,8 @@ class SchemaBuilder {
   Reporter& reporter_;
   Schema schema_;
   std::vector<uint32_t> struct_slot_;  // index in File::structs → index in Schema::structs
+  size_t total_signature_size_ = 0;    // of the methods fingerprinted so far
+  bool total_signatures_exceeded_ = false;
   std::map<std::tuple<TypeKind, const Type*, const Type*, const EnumDef*, const StructDef*>, const Type*>
       interned_;
 };

@@ -125,13 +125,16 @@ constexpr MessageSpec kMessages[] = {
     // model building
     {DiagId::SignatureTooLarge, "the signature of method '{0}' is too large to fingerprint (over {1} bytes)",
      "the fingerprint spells out every struct the method uses; pass fewer or smaller structs", nullptr},
+    {DiagId::SignaturesTooLargeInTotal,
+     "the signatures of the methods up to '{0}' are too large to fingerprint (over {1} bytes in total)",
+     "the fingerprints spell out every struct each method uses; pass fewer or smaller structs", nullptr},
 };
 
 constexpr bool messages_are_indexed_by_id() {
   for (size_t i = 0; i < std::size(kMessages); ++i) {
     if (static_cast<size_t>(kMessages[i].id) != i) return false;
   }
-  return std::size(kMessages) == static_cast<size_t>(DiagId::SignatureTooLarge) + 1;
+  return std::size(kMessages) == static_cast<size_t>(DiagId::SignaturesTooLargeInTotal) + 1;
 }
 static_assert(messages_are_indexed_by_id(), "kMessages must list every DiagId once, in enum order");
 

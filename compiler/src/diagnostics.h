@@ -73,6 +73,7 @@ enum class DiagId : uint16_t {
   InvalidDefaultCppNamespace,
   // model building
   SignatureTooLarge,
+  SignaturesTooLargeInTotal,
 };
 
 struct DiagnosticNote {

@@ -16,6 +16,9 @@ namespace cxx2go::compiler {
 // The canonical signature expands each struct at every use, so its size can grow exponentially with
 // the nesting of structs; beyond this size the front end reports an error instead of hashing.
 inline constexpr size_t kMaxSignatureSize = size_t{1} << 20;
+// The same bound for all methods of a schema together, so that many large signatures cannot take
+// unbounded time and memory either.
+inline constexpr size_t kMaxTotalSignatureSize = size_t{16} << 20;
 
 uint64_t fnv1a64(std::string_view bytes);
 

@@ -160,6 +160,36 @@ TEST(Fingerprint, SignaturesThatGrowExponentiallyAreRejected) {
             "the signature of method 'f' is too large to fingerprint (over 1048576 bytes)");
 }
 
+TEST(Fingerprint, TheSignaturesOfASchemaAreBoundedInTotal) {
+  // Each signature spells out 2^14 copies of S14 (about 650 KB): under the limit of one signature, but
+  // 40 of them are over the limit of a schema, which is reported once, at the first method over it.
+  std::string structs;
+  for (int i = 0; i < 14; ++i) {
+    std::string next = "S" + std::to_string(i + 1);
+    structs += "struct S" + std::to_string(i) + " { a: " + next + "; b: " + next + "; }\n";
+  }
+  structs += "struct S14 { value: i32; }\n";
+
+  auto single = compile_body(structs + "go service S { m(s: S0); }\n");
+  ASSERT_TRUE(single.schema.has_value()) << single.text();
+  const size_t size_of_m = single.schema->services[0].methods[0].canonical.size();
+  size_t first_over = 0;
+  for (size_t total = 0;; ++first_over) {
+    size_t size = size_of_m + std::to_string(first_over).size();  // method mN
+    if (total + size > kMaxTotalSignatureSize) break;
+    total += size;
+  }
+  ASSERT_LT(first_over, 40u);
+
+  std::string body = structs + "go service S {\n";
+  for (int i = 0; i < 40; ++i) body += "  m" + std::to_string(i) + "(s: S0);\n";
+  auto compiled = compile_body(body + "}\n");
+  ASSERT_EQ(compiled.ids(), std::vector<DiagId>{DiagId::SignaturesTooLargeInTotal}) << compiled.text();
+  EXPECT_EQ(compiled.diagnostics[0].message,
+            "the signatures of the methods up to 'm" + std::to_string(first_over) +
+                "' are too large to fingerprint (over 16777216 bytes in total)");
+}
+
 TEST(Fingerprint, CanonicalSignatureRespectsTheSizeLimit) {
   auto compiled = compile_body("go service S { f(x: i32); }");
   ASSERT_TRUE(compiled.schema.has_value());
