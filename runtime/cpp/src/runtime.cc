@@ -188,11 +188,6 @@ Result<void> stop() {
   }
 
   // Queued calls fail with Code::stopped (a task sees the state, or is destroyed unrun); running ones finish.
-  if (const uint64_t running = c.incoming_count.load(); running > detail::t_incoming_depth) {
-    std::fprintf(stderr,
-                 "cxx2go: stop: waiting for %llu C++ implementation(s) that ignore their stop token to return\n",
-                 static_cast<unsigned long long>(running - detail::t_incoming_depth));
-  }
   c.pool->stop();
   {
     std::lock_guard lock(c.lifecycle_mu);
