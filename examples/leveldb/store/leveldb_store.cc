@@ -90,7 +90,8 @@ Result<void> LevelDbStore::open(std::string_view dir, const OpenOptions& config,
   auto db = std::make_shared<Db>();
   leveldb::Options options;
   options.create_if_missing = config.create_if_missing;
-  if (config.write_buffer_bytes != 0) options.write_buffer_size = static_cast<size_t>(config.write_buffer_bytes);
+  if (config.write_buffer_bytes != 0)
+    options.write_buffer_size = static_cast<size_t>(config.write_buffer_bytes);
   if (config.block_cache_bytes != 0) {
     db->cache.reset(leveldb::NewLRUCache(static_cast<size_t>(config.block_cache_bytes)));
     options.block_cache = db->cache.get();
@@ -126,7 +127,8 @@ Result<void> LevelDbStore::put(std::span<const uint8_t> key, std::span<const uin
   return {};
 }
 
-Result<std::optional<std::vector<uint8_t>>> LevelDbStore::get(std::span<const uint8_t> key, const cxx2go::Context&) {
+Result<std::optional<std::vector<uint8_t>>> LevelDbStore::get(std::span<const uint8_t> key,
+                                                              const cxx2go::Context&) {
   Result<std::shared_ptr<Db>> db = acquire();
   if (!db) return db.error();
   (*db)->gets.fetch_add(1, kRelaxed);
@@ -194,7 +196,8 @@ Result<void> LevelDbStore::write(const std::vector<Write>& batch, const cxx2go::
         p.operands.push_back(w.value);
         break;
       default:
-        return Error(Code::invalid_argument, "write: unknown WriteKind " + std::to_string(static_cast<int32_t>(w.kind)));
+        return Error(Code::invalid_argument,
+                     "write: unknown WriteKind " + std::to_string(static_cast<int32_t>(w.kind)));
     }
   }
 
@@ -238,7 +241,8 @@ Result<void> LevelDbStore::write(const std::vector<Write>& batch, const cxx2go::
 
   // A caller that has given up learns nothing of what happens next, so skip the write it no longer waits for.
   if (context.cancelled()) return Error(Code::cancelled, "write cancelled; nothing was written");
-  if (leveldb::Status status = db.db->Write(db.write_options, &updates); !status.ok()) return to_error(status, "write");
+  if (leveldb::Status status = db.db->Write(db.write_options, &updates); !status.ok())
+    return to_error(status, "write");
   db.batches.fetch_add(1, kRelaxed);
   db.merged_keys.fetch_add(merged, kRelaxed);
   return {};
@@ -250,7 +254,8 @@ Result<Stats> LevelDbStore::stats(const cxx2go::Context&) {
   const Db& db = **acquired;
 
   Stats stats;
-  stats.leveldb_version = std::to_string(leveldb::kMajorVersion) + "." + std::to_string(leveldb::kMinorVersion);
+  stats.leveldb_version =
+      std::to_string(leveldb::kMajorVersion) + "." + std::to_string(leveldb::kMinorVersion);
   stats.puts = db.puts.load(kRelaxed);
   stats.gets = db.gets.load(kRelaxed);
   stats.hits = db.hits.load(kRelaxed);
@@ -261,7 +266,8 @@ Result<Stats> LevelDbStore::stats(const cxx2go::Context&) {
 
   std::string value;
   // LevelDB answers for its levels (7; db/dbformat.h is not installed) and refuses the next one.
-  for (int level = 0; db.db->GetProperty("leveldb.num-files-at-level" + std::to_string(level), &value); ++level) {
+  for (int level = 0; db.db->GetProperty("leveldb.num-files-at-level" + std::to_string(level), &value);
+       ++level) {
     stats.files_per_level.push_back(static_cast<uint32_t>(std::stoul(value)));
   }
   if (db.db->GetProperty("leveldb.approximate-memory-usage", &value)) stats.memory_bytes = std::stoull(value);
@@ -287,7 +293,8 @@ extern "C" int32_t examples_kv_register_store(void) {
         cxx2go::register_service(std::make_shared<examples::kv::LevelDbStore>());
     return static_cast<int32_t>(registered.error().code);
   } catch (...) {  // nothing may unwind into Go, which called this
-    std::fprintf(stderr, "examples_kv_register_store: %s\n", cxx2go::error_from_current_exception().to_string().c_str());
+    std::fprintf(stderr, "examples_kv_register_store: %s\n",
+                 cxx2go::error_from_current_exception().to_string().c_str());
     return CXX2GO_INTERNAL;
   }
 }

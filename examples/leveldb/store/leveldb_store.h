@@ -26,15 +26,16 @@ class LevelDbStore final : public Store {
   LevelDbStore();
   ~LevelDbStore() override;
 
-  cxx2go::Result<void> open(std::string_view dir, const OpenOptions& config, const cxx2go::Context& context) override;
+  cxx2go::Result<void> open(std::string_view dir, const OpenOptions& config,
+                            const cxx2go::Context& context) override;
   cxx2go::Result<void> close(const cxx2go::Context& context) override;
   cxx2go::Result<void> put(std::span<const uint8_t> key, std::span<const uint8_t> value,
                            const cxx2go::Context& context) override;
   cxx2go::Result<std::optional<std::vector<uint8_t>>> get(std::span<const uint8_t> key,
                                                           const cxx2go::Context& context) override;
   cxx2go::Result<void> remove(std::span<const uint8_t> key, const cxx2go::Context& context) override;
-  cxx2go::Result<std::vector<Entry>> scan(std::span<const uint8_t> start, std::span<const uint8_t> end, uint32_t limit,
-                                          const cxx2go::Context& context) override;
+  cxx2go::Result<std::vector<Entry>> scan(std::span<const uint8_t> start, std::span<const uint8_t> end,
+                                          uint32_t limit, const cxx2go::Context& context) override;
   cxx2go::Result<void> write(const std::vector<Write>& batch, const cxx2go::Context& context) override;
   cxx2go::Result<Stats> stats(const cxx2go::Context& context) override;
 
