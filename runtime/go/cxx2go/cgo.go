@@ -1,6 +1,8 @@
 package cxx2go
 
 // Build settings of the whole package, in one place.
+
+//go:generate go run ./internal/gensources
 //
 // The package compiles the C++ runtime itself (cxx2go_runtime.cc includes every runtime/cpp/src/*.cc),
 // so a process containing Go has exactly one copy of it, whether the host is Go or C++

@@ -2,37 +2,33 @@ package cxx2go
 
 import (
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/internal/cppsources"
 )
 
-// The C++ runtime reaches Go processes only through cxx2go_runtime.cc: a source file added to
-// runtime/cpp/src but not included there would be missing from every Go binary (and only show up as an
-// undefined symbol in whatever first uses it).
-func TestUnityFileIncludesEveryRuntimeSource(t *testing.T) {
+// The C++ runtime reaches Go processes only through cxx2go_runtime.cc, and Go rebuilds it only when
+// cpp_sources.go changes (see internal/cppsources). Both are generated from runtime/cpp; stale ones mean
+// Go binaries built from other C++ than the tree's.
+func TestGeneratedCppSourcesAreCurrent(t *testing.T) {
+	const cppDir = "../../cpp"
+	sources, err := cppsources.Sources(cppDir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	unity, err := os.ReadFile("cxx2go_runtime.cc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	included := map[string]bool{}
-	for _, line := range strings.Split(string(unity), "\n") {
-		if rest, ok := strings.CutPrefix(line, `#include "../../cpp/src/`); ok {
-			included[strings.TrimSuffix(rest, `"`)] = true
-		}
+	if string(unity) != cppsources.UnityFile(sources) {
+		t.Errorf("cxx2go_runtime.cc does not include exactly runtime/cpp/src/*.cc %v: run go generate ./runtime/go/cxx2go", sources)
 	}
-	sources, err := filepath.Glob("../../cpp/src/*.cc")
-	if err != nil || len(sources) == 0 {
-		t.Fatalf("no C++ runtime sources found: %v", err)
+	digest, err := cppsources.Digest(cppDir)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, src := range sources {
-		name := filepath.Base(src)
-		if !included[name] {
-			t.Errorf("runtime/cpp/src/%s is not included by cxx2go_runtime.cc", name)
-		}
-		delete(included, name)
-	}
-	for name := range included {
-		t.Errorf("cxx2go_runtime.cc includes runtime/cpp/src/%s, which does not exist", name)
+	if digest != cppSourcesDigest {
+		t.Errorf("runtime/cpp changed since cpp_sources.go was generated, so Go builds may use a stale C++ "+
+			"runtime: run go generate ./runtime/go/cxx2go (digest %s, generated %s)", digest, cppSourcesDigest)
 	}
 }

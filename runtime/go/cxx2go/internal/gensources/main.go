@@ -1,0 +1,34 @@
+// Command gensources writes cxx2go_runtime.cc and cpp_sources.go of the Go runtime package from the C++
+// runtime's files (see internal/cppsources). Run it through `go generate ./runtime/go/cxx2go`.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/internal/cppsources"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "gensources:", err)
+		os.Exit(1)
+	}
+}
+
+// run works in the package directory (go generate's working directory).
+func run() error {
+	const cppDir = "../../cpp"
+	sources, err := cppsources.Sources(cppDir)
+	if err != nil {
+		return err
+	}
+	digest, err := cppsources.Digest(cppDir)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile("cxx2go_runtime.cc", []byte(cppsources.UnityFile(sources)), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile("cpp_sources.go", []byte(cppsources.DigestFile(digest)), 0o644)
+}
