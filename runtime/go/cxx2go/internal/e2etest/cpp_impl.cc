@@ -1,0 +1,177 @@
+// The C++ side of the end-to-end tests, as a user writes it: an implementation of tiny.CppSvc, and C++ code
+// calling tiny.GoSvc (driven by the Go test through driver.h).
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+
+#include "driver.h"
+#include "tiny.c2g.h"
+
+namespace {
+
+using cxx2go::Code;
+using cxx2go::Context;
+using cxx2go::Error;
+using cxx2go::Result;
+
+std::atomic<int64_t> g_slow_cancelled{0};
+std::atomic<int64_t> g_last_inline_thread{0};
+
+int64_t gettid_now() { return static_cast<int64_t>(::syscall(SYS_gettid)); }
+
+class CppSvcImpl final : public tiny::CppSvc {
+ public:
+  Result<std::string> echo(std::string_view s, const Context& context) override {
+    if (s.starts_with("to-go/")) {
+      // Re-entrancy: a call to Go while serving a call from Go. The caller's deadline travels on.
+      Result<std::string> inner = tiny::GoSvcClient().echo(s.substr(6), cxx2go::CallOptions{context.deadline()});
+      if (!inner) return inner.error();
+      return "cpp(" + *inner + ")";
+    }
+    return "cpp:" + std::string(s);
+  }
+
+  Result<int64_t> add(int64_t a, int64_t b, const Context&) override {
+    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));  // wraps, like Go
+  }
+
+  Result<void> fail(int32_t code, const Context&) override {
+    return Error(static_cast<Code>(code), "cpp fail " + std::to_string(code));
+  }
+
+  // Blocks an executor thread until ms passed or the call is cancelled (Go's context ended, or stop()).
+  Result<void> slow(int64_t ms, const Context& context) override {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    const bool cancelled = cv.wait_for(lock, context.stop_token(), std::chrono::milliseconds(ms), [] { return false; }) ||
+                           context.cancelled();
+    if (cancelled) {
+      g_slow_cancelled.fetch_add(1);
+      return Error(Code::cancelled, "slow: cancelled");
+    }
+    return {};
+  }
+
+  Result<int64_t> inline_add(int64_t a, int64_t b, const Context&) override {
+    g_last_inline_thread.store(gettid_now());
+    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+  }
+
+  Result<void> throws(const Context&) override { throw std::runtime_error("boom"); }
+};
+
+// Runs fn on a new C++ thread and times it.
+template <class Fn>
+tiny_outcome on_cpp_thread(Fn fn) {
+  tiny_outcome out{};
+  std::thread t([&] {
+    const auto start = std::chrono::steady_clock::now();
+    fn(out);
+    out.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  });
+  t.join();
+  return out;
+}
+
+void set_text(tiny_outcome& out, std::string_view text) {
+  out.text = static_cast<char*>(std::malloc(text.size() + 1));
+  std::memcpy(out.text, text.data(), text.size());
+  out.text[text.size()] = '\0';
+  out.text_len = text.size();
+}
+
+template <class T>
+void record(tiny_outcome& out, const Result<T>& r) {
+  out.code = static_cast<int32_t>(r.error().code);
+  if (!r) {
+    set_text(out, r.error().message);
+    return;
+  }
+  if constexpr (std::is_same_v<T, std::string>) set_text(out, *r);
+  if constexpr (std::is_same_v<T, int64_t>) out.value = *r;
+}
+
+cxx2go::CallOptions timeout_options(int64_t timeout_ms) {
+  return timeout_ms > 0 ? cxx2go::CallOptions::with_timeout(std::chrono::milliseconds(timeout_ms)) : cxx2go::CallOptions{};
+}
+
+}  // namespace
+
+extern "C" {
+
+int32_t tiny_register_cpp_svc(void) {
+  return static_cast<int32_t>(cxx2go::register_service(std::make_shared<CppSvcImpl>()).error().code);
+}
+
+int32_t tiny_unregister_cpp_svc(void) {
+  return static_cast<int32_t>(cxx2go::unregister_service(tiny::CppSvc::service_name).error().code);
+}
+
+tiny_outcome tiny_go_echo(const char* s, size_t len, int32_t mode) {
+  std::string arg(s, len);  // the Go memory behind s is only valid during this call
+  return on_cpp_thread([&](tiny_outcome& out) {
+    if (mode == TINY_ASYNC) {
+      record(out, tiny::GoSvcClient().echo_async(arg).get());
+    } else {
+      record(out, tiny::GoSvcClient().echo(arg));
+    }
+  });
+}
+
+tiny_outcome tiny_go_add(int64_t a, int64_t b, int32_t mode) {
+  return on_cpp_thread([&](tiny_outcome& out) {
+    record(out, mode == TINY_ASYNC ? tiny::GoSvcClient().add_async(a, b).get() : tiny::GoSvcClient().add(a, b));
+  });
+}
+
+tiny_outcome tiny_go_fail(int32_t code, int32_t mode) {
+  return on_cpp_thread([&](tiny_outcome& out) {
+    record(out, mode == TINY_ASYNC ? tiny::GoSvcClient().fail_async(code).get() : tiny::GoSvcClient().fail(code));
+  });
+}
+
+tiny_outcome tiny_go_slow(int64_t ms, int64_t timeout_ms, int64_t cancel_after_ms, int32_t mode) {
+  return on_cpp_thread([&](tiny_outcome& out) {
+    if (mode != TINY_ASYNC) {
+      record(out, tiny::GoSvcClient().slow(ms, timeout_options(timeout_ms)));
+      return;
+    }
+    cxx2go::Future<void> f = tiny::GoSvcClient().slow_async(ms, timeout_options(timeout_ms));
+    if (cancel_after_ms > 0 && !f.wait_for(std::chrono::milliseconds(cancel_after_ms))) f.cancel();
+    record(out, f.get());
+  });
+}
+
+tiny_outcome tiny_go_unknown(void) {
+  // What the bindings of another schema version would send: a method name Go knows, another fingerprint.
+  static const cxx2go::detail::MethodInfo kStale{0x0123456789abcdefull, "tiny.GoSvc.echo", 0};
+  return on_cpp_thread([&](tiny_outcome& out) {
+    cxx2go::detail::Encoder args;
+    cxx2go::detail::ViewList views;
+    views.add(std::string_view("x"));
+    record(out, cxx2go::detail::decode_result<std::string>(cxx2go::detail::call_go(kStale, args, views, {})));
+  });
+}
+
+void tiny_live_counts(uint64_t* outgoing, uint64_t* incoming, uint64_t* records) {
+  const cxx2go::LiveCounts live = cxx2go::live_counts();
+  *outgoing = live.outgoing_calls;
+  *incoming = live.incoming_calls;
+  *records = live.records;
+}
+
+int64_t tiny_cpp_slow_cancelled(void) { return g_slow_cancelled.load(); }
+int64_t tiny_last_inline_thread(void) { return g_last_inline_thread.load(); }
+int64_t tiny_gettid(void) { return gettid_now(); }
+
+}  // extern "C"

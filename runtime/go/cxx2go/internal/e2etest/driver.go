@@ -1,0 +1,92 @@
+// Package e2etest tests the cxx2go runtime end to end in a Go host, without the schema compiler: the
+// bindings of tiny.c2g are written by hand (tiny.c2g.go, tiny.c2g.h, tiny.c2g.cc), the C++ side is
+// compiled into this package by cgo, and the Go test drives both directions (e2e_test.go).
+//
+// Test files cannot use cgo, so this file wraps the C entry points of the C++ side (driver.h).
+package e2etest
+
+/*
+#cgo CXXFLAGS: -std=c++20 -Wall -Wextra -Werror -I${SRCDIR}/../../../../cpp/include
+#cgo LDFLAGS: -lstdc++
+#include <stdlib.h>
+#include "driver.h"
+*/
+import "C"
+
+import (
+	"time"
+	"unsafe"
+
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+)
+
+// Outcome is what a call made by C++ code to Go returned.
+type Outcome struct {
+	Code    cxx2go.Code
+	Text    string // the string result, or the error message
+	Value   int64  // the integer result
+	Elapsed time.Duration
+}
+
+func outcome(o C.tiny_outcome) Outcome {
+	out := Outcome{Code: cxx2go.Code(o.code), Value: int64(o.value), Elapsed: time.Duration(o.elapsed_ms) * time.Millisecond}
+	if o.text != nil {
+		out.Text = C.GoStringN(o.text, C.int(o.text_len))
+		C.free(unsafe.Pointer(o.text))
+	}
+	return out
+}
+
+func mode(async bool) C.int32_t {
+	if async {
+		return C.TINY_ASYNC
+	}
+	return C.TINY_SYNC
+}
+
+// RegisterCppSvc registers the C++ implementation of tiny.CppSvc.
+func RegisterCppSvc() cxx2go.Code { return cxx2go.Code(C.tiny_register_cpp_svc()) }
+
+// UnregisterCppSvc unregisters it.
+func UnregisterCppSvc() cxx2go.Code { return cxx2go.Code(C.tiny_unregister_cpp_svc()) }
+
+// CppCallsGoEcho makes C++ code call GoSvc.echo(s), on a thread C++ created.
+func CppCallsGoEcho(s string, async bool) Outcome {
+	// s is Go memory passed as a direct argument: C++ copies it before the call returns.
+	return outcome(C.tiny_go_echo((*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s)), mode(async)))
+}
+
+// CppCallsGoAdd makes C++ code call GoSvc.add(a, b).
+func CppCallsGoAdd(a, b int64, async bool) Outcome {
+	return outcome(C.tiny_go_add(C.int64_t(a), C.int64_t(b), mode(async)))
+}
+
+// CppCallsGoFail makes C++ code call GoSvc.fail(code).
+func CppCallsGoFail(code int32, async bool) Outcome {
+	return outcome(C.tiny_go_fail(C.int32_t(code), mode(async)))
+}
+
+// CppCallsGoSlow makes C++ code call GoSvc.slow(ms) with an optional timeout, and (async only) cancel the
+// Future after cancelAfter.
+func CppCallsGoSlow(ms int64, timeout, cancelAfter time.Duration, async bool) Outcome {
+	return outcome(C.tiny_go_slow(C.int64_t(ms), C.int64_t(timeout.Milliseconds()), C.int64_t(cancelAfter.Milliseconds()), mode(async)))
+}
+
+// CppCallsUnknownGoMethod makes C++ code call a method id Go does not know.
+func CppCallsUnknownGoMethod() Outcome { return outcome(C.tiny_go_unknown()) }
+
+// LiveCounts returns the runtime's live calls and records (cxx2go::live_counts()).
+func LiveCounts() (outgoing, incoming, records uint64) {
+	var o, i, r C.uint64_t
+	C.tiny_live_counts(&o, &i, &r)
+	return uint64(o), uint64(i), uint64(r)
+}
+
+// CppSlowCancelled returns how many CppSvc.slow calls saw their stop token fire.
+func CppSlowCancelled() int64 { return int64(C.tiny_cpp_slow_cancelled()) }
+
+// LastInlineThread returns the thread on which CppSvc.inline_add last ran.
+func LastInlineThread() int64 { return int64(C.tiny_last_inline_thread()) }
+
+// Gettid returns the calling thread's id.
+func Gettid() int64 { return int64(C.tiny_gettid()) }

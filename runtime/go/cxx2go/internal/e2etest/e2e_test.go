@@ -1,0 +1,348 @@
+package e2etest
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+)
+
+// goSvc is the Go implementation of tiny.GoSvc, as a user writes it.
+type goSvc struct {
+	cpp           *CppSvcClient
+	slowCancelled atomic.Int64 // Slow calls that ended because their context did
+}
+
+func (s *goSvc) Echo(ctx context.Context, str string) (string, error) {
+	if rest, ok := strings.CutPrefix(str, "to-cpp/"); ok {
+		// Re-entrancy: a call to C++ while serving a call from C++.
+		inner, err := s.cpp.Echo(ctx, rest)
+		if err != nil {
+			return "", err
+		}
+		return "go(" + inner + ")", nil
+	}
+	return "go:" + str, nil
+}
+
+func (s *goSvc) Add(_ context.Context, a, b int64) (int64, error) { return a + b, nil }
+
+func (s *goSvc) Fail(_ context.Context, code int32) error {
+	if cxx2go.Code(code) == cxx2go.Panic {
+		panic("boom")
+	}
+	return cxx2go.Errorf(cxx2go.Code(code), "go fail %d", code)
+}
+
+func (s *goSvc) Slow(ctx context.Context, ms int64) error {
+	select {
+	case <-time.After(time.Duration(ms) * time.Millisecond):
+		return nil
+	case <-ctx.Done():
+		s.slowCancelled.Add(1)
+		return ctx.Err()
+	}
+}
+
+// promptly bounds how long a cancelled or expired call may take to return (generous: the machine is shared).
+const promptly = 2 * time.Second
+
+// eventually waits until cond holds, at most 5 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+	}
+}
+
+func wantCode(t *testing.T, err error, code cxx2go.Code) *cxx2go.Error {
+	t.Helper()
+	var e *cxx2go.Error
+	if !errors.As(err, &e) || e.Code != code {
+		t.Fatalf("want an *cxx2go.Error with code %v, got %v", code, err)
+	}
+	return e
+}
+
+func wantOutcome(t *testing.T, o Outcome, code cxx2go.Code) {
+	t.Helper()
+	if o.Code != code {
+		t.Fatalf("C++ got %v (%q), want %v", o.Code, o.Text, code)
+	}
+}
+
+// ran makes a second run in the same process (go test -count=N) skip: a stopped runtime cannot start again.
+var ran atomic.Bool
+
+// The runtime is one per process and its states are ordered (not started → running → stopped), so the
+// whole life is one test: before Start, every scenario while running, after Stop.
+func TestEndToEnd(t *testing.T) {
+	if ran.Swap(true) {
+		t.Skip("the runtime of this process was stopped by the first run and cannot be restarted; repeat with separate processes")
+	}
+	ctx := context.Background()
+	cpp := NewCppSvcClient()
+	impl := &goSvc{cpp: cpp}
+
+	// Registrations may precede Start (generated code often registers from init()).
+	if err := RegisterGoSvc(impl); err != nil {
+		t.Fatal(err)
+	}
+	if code := RegisterCppSvc(); code != cxx2go.OK {
+		t.Fatalf("registering the C++ service: %v", code)
+	}
+
+	t.Run("before_start", func(t *testing.T) {
+		_, err := cpp.Echo(ctx, "x")
+		wantCode(t, err, cxx2go.NotStarted)
+		wantOutcome(t, CppCallsGoEcho("x", false), cxx2go.NotStarted)
+		wantOutcome(t, CppCallsGoEcho("x", true), cxx2go.NotStarted)
+	})
+
+	if err := cxx2go.Start(cxx2go.Options{ExecutorThreads: 2}); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("go_to_cpp_executor", func(t *testing.T) {
+		got, err := cpp.Echo(ctx, "hello")
+		if err != nil || got != "cpp:hello" {
+			t.Fatalf("Echo = %q, %v", got, err)
+		}
+		sum, err := cpp.Add(ctx, 40, 2)
+		if err != nil || sum != 42 {
+			t.Fatalf("Add = %d, %v", sum, err)
+		}
+	})
+
+	t.Run("go_to_cpp_inline", func(t *testing.T) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		sum, err := cpp.InlineAdd(ctx, -5, 8)
+		if err != nil || sum != 3 {
+			t.Fatalf("InlineAdd = %d, %v", sum, err)
+		}
+		if got, want := LastInlineThread(), Gettid(); got != want {
+			t.Fatalf("@inline method ran on thread %d, the caller is on %d", got, want)
+		}
+	})
+
+	t.Run("go_to_cpp_large_and_empty_strings", func(t *testing.T) {
+		big := strings.Repeat("0123456789", 100_000)
+		got, err := cpp.Echo(ctx, big)
+		if err != nil || got != "cpp:"+big {
+			t.Fatalf("Echo of 1 MB: %d bytes, %v", len(got), err)
+		}
+		if got, err := cpp.Echo(ctx, ""); err != nil || got != "cpp:" {
+			t.Fatalf("Echo(\"\") = %q, %v", got, err)
+		}
+	})
+
+	t.Run("cpp_to_go_sync_and_async", func(t *testing.T) {
+		for _, async := range []bool{false, true} {
+			if o := CppCallsGoEcho("from C++", async); o.Code != cxx2go.OK || o.Text != "go:from C++" {
+				t.Fatalf("async=%v: echo: %+v", async, o)
+			}
+			if o := CppCallsGoAdd(1<<40, 1, async); o.Code != cxx2go.OK || o.Value != 1<<40+1 {
+				t.Fatalf("async=%v: add: %+v", async, o)
+			}
+		}
+	})
+
+	t.Run("errors_go_to_cpp", func(t *testing.T) {
+		e := wantCode(t, cpp.Fail(ctx, int32(cxx2go.NotFound)), cxx2go.NotFound)
+		if e.Message != "cpp fail 5" {
+			t.Fatalf("message %q", e.Message)
+		}
+		// Codes that mean cancellation still read as the context errors.
+		if err := cpp.Fail(ctx, int32(cxx2go.DeadlineExceeded)); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("a deadline_exceeded error is not context.DeadlineExceeded: %v", err)
+		}
+	})
+
+	t.Run("errors_cpp_to_go", func(t *testing.T) {
+		for _, async := range []bool{false, true} {
+			o := CppCallsGoFail(int32(cxx2go.PermissionDenied), async)
+			if o.Code != cxx2go.PermissionDenied || o.Text != "go fail 7" {
+				t.Fatalf("async=%v: %+v", async, o)
+			}
+		}
+	})
+
+	t.Run("go_panic_becomes_code_panic", func(t *testing.T) {
+		for _, async := range []bool{false, true} {
+			o := CppCallsGoFail(int32(cxx2go.Panic), async)
+			if o.Code != cxx2go.Panic || o.Text != "panic: boom" {
+				t.Fatalf("async=%v: %+v", async, o)
+			}
+		}
+	})
+
+	t.Run("cpp_exception_becomes_code_exception", func(t *testing.T) {
+		e := wantCode(t, cpp.Throws(ctx), cxx2go.Exception)
+		if e.Message != "std::runtime_error: boom" {
+			t.Fatalf("message %q", e.Message)
+		}
+	})
+
+	t.Run("cancel_go_to_cpp", func(t *testing.T) {
+		before := CppSlowCancelled()
+		cctx, cancel := context.WithCancel(ctx)
+		time.AfterFunc(50*time.Millisecond, cancel)
+		start := time.Now()
+		err := cpp.Slow(cctx, 60_000)
+		if !errors.Is(err, context.Canceled) || time.Since(start) > promptly {
+			t.Fatalf("Slow after cancel: %v after %v", err, time.Since(start))
+		}
+		wantCode(t, err, cxx2go.Cancelled)
+		eventually(t, "the C++ implementation saw its stop token", func() bool { return CppSlowCancelled() == before+1 })
+	})
+
+	t.Run("deadline_go_to_cpp", func(t *testing.T) {
+		before := CppSlowCancelled()
+		dctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		err := cpp.Slow(dctx, 60_000)
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > promptly {
+			t.Fatalf("Slow past its deadline: %v after %v", err, time.Since(start))
+		}
+		wantCode(t, err, cxx2go.DeadlineExceeded)
+		eventually(t, "the C++ implementation saw its stop token", func() bool { return CppSlowCancelled() == before+1 })
+		// A context that already ended fails without crossing.
+		if err := cpp.Slow(dctx, 1); !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("call with an expired context: %v", err)
+		}
+	})
+
+	t.Run("cancel_cpp_to_go", func(t *testing.T) {
+		before := impl.slowCancelled.Load()
+		o := CppCallsGoSlow(60_000, 0, 50*time.Millisecond, true)
+		wantOutcome(t, o, cxx2go.Cancelled)
+		if o.Elapsed > promptly {
+			t.Fatalf("the cancelled Future resolved after %v", o.Elapsed)
+		}
+		eventually(t, "the Go handler saw its context end", func() bool { return impl.slowCancelled.Load() == before+1 })
+	})
+
+	t.Run("deadline_cpp_to_go", func(t *testing.T) {
+		for _, async := range []bool{false, true} {
+			before := impl.slowCancelled.Load()
+			o := CppCallsGoSlow(60_000, 50*time.Millisecond, 0, async)
+			wantOutcome(t, o, cxx2go.DeadlineExceeded)
+			if o.Elapsed > promptly {
+				t.Fatalf("async=%v: the call returned after %v", async, o.Elapsed)
+			}
+			eventually(t, "the Go handler saw its deadline", func() bool { return impl.slowCancelled.Load() == before+1 })
+		}
+	})
+
+	t.Run("unknown_method", func(t *testing.T) {
+		stale := cxx2go.NewMethod(0xfedcba9876543210, "tiny.CppSvc.echo", 0)
+		_, err := cxx2go.CallCpp(ctx, stale, cxx2go.GetEncoder(), []cxx2go.View{cxx2go.StringView("x")})
+		e := wantCode(t, err, cxx2go.UnknownMethod)
+		if !strings.Contains(e.Message, "tiny.CppSvc.echo") || !strings.Contains(e.Message, "different schema version") {
+			t.Fatalf("message %q", e.Message)
+		}
+		o := CppCallsUnknownGoMethod()
+		wantOutcome(t, o, cxx2go.UnknownMethod)
+		if !strings.Contains(o.Text, "tiny.GoSvc.echo") {
+			t.Fatalf("message %q", o.Text)
+		}
+	})
+
+	t.Run("reentrancy", func(t *testing.T) {
+		// Go → C++ → Go → C++ → Go: each side calls the other while serving a call from it.
+		got, err := cpp.Echo(ctx, "to-go/to-cpp/to-go/hi")
+		if err != nil || got != "cpp(go(cpp(go:hi)))" {
+			t.Fatalf("Echo = %q, %v", got, err)
+		}
+		// C++ → Go → C++ → Go → C++, started by C++ code, synchronously and asynchronously.
+		for _, async := range []bool{false, true} {
+			if o := CppCallsGoEcho("to-cpp/to-go/to-cpp/hi", async); o.Code != cxx2go.OK || o.Text != "go(cpp(go(cpp:hi)))" {
+				t.Fatalf("async=%v: %+v", async, o)
+			}
+		}
+	})
+
+	t.Run("concurrent_calls_both_ways", func(t *testing.T) {
+		var wg sync.WaitGroup
+		errs := make(chan string, 64)
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range 25 {
+					switch j % 3 {
+					case 0:
+						if got, err := cpp.Echo(ctx, "to-go/x"); err != nil || got != "cpp(go:x)" {
+							errs <- "Echo: " + got
+						}
+					case 1:
+						if sum, err := cpp.InlineAdd(ctx, int64(i), int64(j)); err != nil || sum != int64(i+j) {
+							errs <- "InlineAdd"
+						}
+					case 2:
+						if o := CppCallsGoAdd(int64(i), int64(j), j%2 == 0); o.Code != cxx2go.OK || o.Value != int64(i+j) {
+							errs <- "C++ calling Add"
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for e := range errs {
+			t.Error(e)
+		}
+	})
+
+	t.Run("unregistered_services", func(t *testing.T) {
+		if err := UnregisterGoSvc(); err != nil {
+			t.Fatal(err)
+		}
+		wantOutcome(t, CppCallsGoEcho("x", false), cxx2go.UnknownMethod)
+		if err := RegisterGoSvc(impl); err != nil {
+			t.Fatal(err)
+		}
+		if code := UnregisterCppSvc(); code != cxx2go.OK {
+			t.Fatal(code)
+		}
+		_, err := cpp.Echo(ctx, "x")
+		wantCode(t, err, cxx2go.UnknownMethod)
+		if code := RegisterCppSvc(); code != cxx2go.OK {
+			t.Fatal(code)
+		}
+	})
+
+	t.Run("nothing_left_alive", func(t *testing.T) {
+		eventually(t, "no call or record is alive", func() bool {
+			o, i, r := LiveCounts()
+			return o == 0 && i == 0 && r == 0
+		})
+	})
+
+	if err := cxx2go.Stop(); err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("after_stop", func(t *testing.T) {
+		_, err := cpp.Echo(ctx, "x")
+		wantCode(t, err, cxx2go.Stopped)
+		if _, err := cpp.InlineAdd(ctx, 1, 2); cxx2go.CodeOf(err) != cxx2go.Stopped {
+			t.Fatalf("InlineAdd after Stop: %v", err)
+		}
+		wantOutcome(t, CppCallsGoEcho("x", false), cxx2go.Stopped)
+		wantOutcome(t, CppCallsGoEcho("x", true), cxx2go.Stopped)
+		if err := cxx2go.Start(cxx2go.Options{}); cxx2go.CodeOf(err) != cxx2go.Stopped {
+			t.Fatalf("Start after Stop: %v", err)
+		}
+	})
+}
