@@ -34,5 +34,13 @@ if [ -n "$unformatted" ]; then
   echo "generated Go is not gofmt-clean:"; echo "$unformatted"; gofmt -d tests/gen | head -50
   status=1
 fi
+# Generated code must compile warning-free in both languages (the e2e tests run only some of it).
+if [ "$update" != "--update" ]; then
+  for source in tests/gen/*/cpp/*.c2g.cc; do
+    ${CXX:-g++} -std=c++20 -Wall -Wextra -Werror -Wpedantic -fsyntax-only -Iruntime/cpp/include "$source" ||
+      { echo "generated C++ does not compile: $source"; status=1; }
+  done
+  go vet ./tests/gen/... || { echo "go vet failed on generated Go"; status=1; }
+fi
 [ $status -eq 0 ] && echo "goldens: $(ls tests/schemas/*.c2g | wc -l) schemas match"
 exit $status
