@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "name_rules.h"
+
 namespace cxx2go::compiler {
 namespace {
 
@@ -12,18 +14,14 @@ bool contains(const std::array<std::string_view, N>& table, std::string_view nam
   return std::find(table.begin(), table.end(), name) != table.end();
 }
 
-// Go's keywords and predeclared identifiers: a parameter named `string` would shadow the type.
-constexpr std::array<std::string_view, 64> kGoReserved = {
-    "break", "case", "chan", "const", "continue", "default", "defer", "else", "fallthrough", "for",
-    "func", "go", "goto", "if", "import", "interface", "map", "package", "range", "return", "select",
-    "struct", "switch", "type", "var", "any", "bool", "byte", "comparable", "complex64", "complex128",
-    "error", "float32", "float64", "int", "int8", "int16", "int32", "int64", "rune", "string", "uint",
-    "uint8", "uint16", "uint32", "uint64", "uintptr", "true", "false", "iota", "nil", "append", "cap",
-    "clear", "close", "complex", "copy", "delete", "imag", "len", "make", "max", "min", "new"};
-// More predeclared functions, and the names generated Go code uses next to user parameters.
-constexpr std::array<std::string_view, 13> kGoReservedMore = {
-    "panic", "print", "println", "real", "recover", "ctx", "err", "impl", "in", "out", "cxx2go",
-    "context", "strconv"};
+// Go's predeclared identifiers (a parameter named `string` would shadow the type), and the names generated
+// Go code uses next to user parameters. Keywords come from the front end's table (name_rules.h).
+constexpr std::array<std::string_view, 52> kGoPredeclaredAndGenerated = {
+    "any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32", "float64", "int",
+    "int8", "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64",
+    "uintptr", "true", "false", "iota", "nil", "append", "cap", "clear", "close", "complex", "copy",
+    "delete", "imag", "len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
+    "ctx", "err", "impl", "in", "out", "cxx2go", "context", "strconv"};
 
 // golint's common initialisms.
 constexpr std::array<std::string_view, 40> kGoInitialisms = {
@@ -31,21 +29,10 @@ constexpr std::array<std::string_view, 40> kGoInitialisms = {
     "json", "lhs", "qps", "ram", "rhs", "rpc", "sla", "smtp", "sql", "ssh", "tcp", "tls", "ttl",
     "udp", "ui", "uid", "uuid", "uri", "url", "utf8", "vm", "xml", "xmpp", "xsrf", "xss", "gid", "io"};
 
-constexpr std::array<std::string_view, 97> kCppReserved = {
-    "alignas", "alignof", "and", "and_eq", "asm", "auto", "bitand", "bitor", "bool", "break", "case",
-    "catch", "char", "char8_t", "char16_t", "char32_t", "class", "compl", "concept", "const",
-    "consteval", "constexpr", "constinit", "const_cast", "continue", "co_await", "co_return",
-    "co_yield", "decltype", "default", "delete", "do", "double", "dynamic_cast", "else", "enum",
-    "explicit", "export", "extern", "false", "float", "for", "friend", "goto", "if", "inline", "int",
-    "long", "mutable", "namespace", "new", "noexcept", "not", "not_eq", "nullptr", "operator", "or",
-    "or_eq", "private", "protected", "public", "register", "reinterpret_cast", "requires", "return",
-    "short", "signed", "sizeof", "static", "static_assert", "static_cast", "struct", "switch",
-    "template", "this", "thread_local", "throw", "true", "try", "typedef", "typeid", "typename",
-    "union", "unsigned", "using", "virtual", "void", "volatile", "wchar_t", "while", "xor", "xor_eq",
-    // macros from <cerrno>, <cassert>, <cstdio>, <sys/sysmacros.h>, and the predefined `unix`/`linux`
-    "errno", "assert", "major", "minor"};
-constexpr std::array<std::string_view, 8> kCppReservedMore = {
-    "NULL", "EOF", "stdin", "stdout", "stderr", "unix", "linux", "makedev"};
+// Macros that common headers define (<cerrno>, <cassert>, <cstdio>, <sys/sysmacros.h>) and the predefined
+// `unix`/`linux`: not keywords, but a field named like them would not compile either.
+constexpr std::array<std::string_view, 12> kCppMacros = {
+    "errno", "assert", "major", "minor", "makedev", "NULL", "EOF", "stdin", "stdout", "stderr", "unix", "linux"};
 // Parameters that generated C++ signatures add after the schema's own.
 constexpr std::array<std::string_view, 2> kCppGeneratedParams = {"context", "options"};
 
@@ -96,7 +83,7 @@ std::string go_exported_name(std::string_view snake) {
 std::string go_param_name(std::string_view snake) {
   std::string name = join_camel(
       snake, [](std::string_view part) { return std::string(part); }, capitalize_part);
-  if (contains(kGoReserved, name) || contains(kGoReservedMore, name)) name += '_';
+  if (is_go_keyword(name) || contains(kGoPredeclaredAndGenerated, name)) name += '_';
   return name;
 }
 
@@ -107,7 +94,7 @@ std::string go_enum_constant(std::string_view enum_name, std::string_view value)
 
 std::string cpp_name(std::string_view name) {
   std::string out(name);
-  if (contains(kCppReserved, name) || contains(kCppReservedMore, name)) out += '_';
+  if (is_cpp_keyword(name) || contains(kCppMacros, name)) out += '_';
   return out;
 }
 

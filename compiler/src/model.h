@@ -121,7 +121,8 @@ struct Schema {
   std::deque<Type> types;          // storage for Type (stable addresses)
 };
 
-// Is `t` passed as a cxx2go_view when it is a top-level parameter (string, bytes, list<scalar>)?
+// Is `t` passed as a cxx2go_view when it is a top-level parameter? string, bytes, and lists of integers
+// and floats (not list<bool>: std::vector<bool> has no contiguous storage; not enum lists).
 bool is_view_type(const Type& t);
 // Is `t` a fixed-size scalar (bool, integers, floats)? Enums are not.
 bool is_scalar(const Type& t);
