@@ -105,6 +105,22 @@ TEST_F(CallGoTest, ListViewsCarryTheirLengthInBytes) {
   EXPECT_EQ(reply->decoder().i64(), 321);
 }
 
+TEST_F(CallGoTest, MoreThanSixteenViewsSpillToTheHeapInOrder) {
+  std::vector<std::string> seen;
+  go().handle(kEcho.id, [&](const GoCall& call) {
+    seen = call.views;
+    return GoAnswer::ok();
+  });
+  std::vector<std::string> texts;
+  for (int i = 0; i < 20; ++i) texts.push_back("view " + std::to_string(i));
+  detail::Encoder args;
+  detail::ViewList views;
+  for (const std::string& t : texts) views.add(t);
+  ASSERT_EQ(views.size(), 20u);
+  ASSERT_TRUE(detail::call_go(kEcho, args, views, {}));
+  EXPECT_EQ(seen, texts);
+}
+
 TEST_F(CallGoTest, LargeResultsComeInMallocedMemory) {
   const std::string big(10000, 'z');
   go().handle(kEcho.id, [&](const GoCall&) {

@@ -32,13 +32,34 @@ var (
 
 //export cxx2go_go_attach
 func cxx2go_go_attach(eps *C.cxx2go_go_entry_points) {
+	defer recoverExport("cxx2go_go_attach")
 	C.cxx2go_go_fill_entry_points(eps)
+}
+
+// reportInternalPanic reports a panic of this package's own code (not a handler's) on stderr.
+func reportInternalPanic(where string, v any) {
+	fmt.Fprintf(os.Stderr, "cxx2go: internal error in %s: %v\n%s", where, v, debug.Stack())
+}
+
+// recoverExport is the last line of defence of an exported function, deferred first: handler panics are
+// recovered closer to the handler (runHandler), so a panic here is a bug of this package. It must still
+// not unwind into C++.
+func recoverExport(where string) {
+	if v := recover(); v != nil {
+		reportInternalPanic(where, v)
+	}
 }
 
 // cxx2go_go_invoke runs a synchronous C++ → Go call on the calling (C++) thread.
 //
 //export cxx2go_go_invoke
 func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
+	defer func() {
+		if v := recover(); v != nil {
+			reportInternalPanic("cxx2go_go_invoke", v)
+			writeReply(reply, Internal, []byte(fmt.Sprint("internal error in the Go runtime: ", v)))
+		}
+	}()
 	md := lookupMethod(uint64(call.method_id))
 	if md == nil {
 		writeReply(reply, UnknownMethod, []byte(unknownMethodMessage(call)))
@@ -60,6 +81,16 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 func cxx2go_go_submit(call *C.cxx2go_call) {
 	id := uint64(call.call_id)
 	oneway := uint32(call.flags)&CallOneway != 0
+	started := false // a goroutine owns the call's completion
+	defer func() {
+		if v := recover(); v != nil {
+			reportInternalPanic("cxx2go_go_submit", v)
+			if !oneway && !started {
+				asyncCalls.Delete(id)
+				completeCpp(id, Internal, []byte(fmt.Sprint("internal error in the Go runtime: ", v)))
+			}
+		}
+	}()
 	md := lookupMethod(uint64(call.method_id))
 	if md == nil {
 		if oneway {
@@ -74,6 +105,7 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 		// C++ frees the call's memory as soon as submit returns: copy it first.
 		in := copyIncoming(call)
 		ctx, cancel := handlerContext(rootCtx, call)
+		started = true
 		go func() {
 			defer cancel()
 			out := GetEncoder()
@@ -92,6 +124,7 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 	}
 	asyncCalls.Store(id, cancel)
 	in := borrowIncoming(call)
+	started = true
 	go func() {
 		out := GetEncoder()
 		code, payload := runHandler(ctx, md, in, out)
@@ -108,6 +141,7 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 //
 //export cxx2go_go_cancel
 func cxx2go_go_cancel(id C.uint64_t) {
+	defer recoverExport("cxx2go_go_cancel")
 	if id == 0 {
 		rootCancel()
 		return
@@ -121,11 +155,7 @@ func cxx2go_go_cancel(id C.uint64_t) {
 //
 //export cxx2go_go_complete
 func cxx2go_go_complete(id C.uint64_t, code C.int32_t, data *C.uint8_t, n C.size_t) {
-	defer func() {
-		if v := recover(); v != nil {
-			fmt.Fprintf(os.Stderr, "cxx2go: internal error delivering completion %d: %v\n%s", id, v, debug.Stack())
-		}
-	}()
+	defer recoverExport("cxx2go_go_complete")
 	completePending(uint64(id), Code(code), cBytes(unsafe.Pointer(data), int(n)))
 }
 

@@ -68,6 +68,24 @@ class CppSvcImpl final : public tiny::CppSvc {
   }
 
   Result<void> throws(const Context&) override { throw std::runtime_error("boom"); }
+
+  // "n|a|b as hex|c|d|e|f", each list joined with ','.
+  Result<std::string> join(int32_t n, std::string_view a, std::span<const uint8_t> b, std::span<const int32_t> c,
+                           std::span<const double> d, std::string_view e, std::span<const uint16_t> f,
+                           const Context&) override {
+    std::string out = std::to_string(n) + "|" + std::string(a) + "|";
+    static constexpr char kHex[] = "0123456789abcdef";
+    for (uint8_t x : b) (out += kHex[x >> 4]) += kHex[x & 15];
+    auto list = [&out](auto values) {
+      out += "|";
+      for (size_t i = 0; i < values.size(); ++i) out += (i != 0 ? "," : "") + std::to_string(values[i]);
+    };
+    list(c);
+    list(d);
+    out += "|" + std::string(e);
+    list(f);
+    return out;
+  }
 };
 
 // Runs fn on a new C++ thread and times it.

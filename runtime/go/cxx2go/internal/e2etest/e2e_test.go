@@ -145,6 +145,19 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("go_to_cpp_many_views", func(t *testing.T) {
+		// Six views: the runtime pins them instead of using a fixed-arity wrapper. The C++ side copies them
+		// (the method runs on the executor), keeping each list aligned for its element type.
+		got, err := cpp.Join(ctx, 7, "a", []byte{0xca, 0xfe}, []int32{-1, 2}, []float64{0.5, -2.25}, "", []uint16{65535, 0})
+		if want := "7|a|cafe|-1,2|0.500000,-2.250000||65535,0"; err != nil || got != want {
+			t.Fatalf("Join = %q, %v; want %q", got, err, want)
+		}
+		got, err = cpp.Join(ctx, 0, "", nil, nil, nil, "e", nil)
+		if err != nil || got != "0|||||e|" {
+			t.Fatalf("Join of empty views = %q, %v", got, err)
+		}
+	})
+
 	t.Run("cpp_to_go_sync_and_async", func(t *testing.T) {
 		for _, async := range []bool{false, true} {
 			if o := CppCallsGoEcho("from C++", async); o.Code != cxx2go.OK || o.Text != "go:from C++" {

@@ -125,6 +125,8 @@ const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_inline_add{0x522a3773d5fd27
                                                                 ::cxx2go::detail::kMethodInline};
 // tiny.CppSvc.throws()
 const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_throws{0xe5dff0cc1ab29786ull, "tiny.CppSvc.throws", 0};
+// tiny.CppSvc.join(i32,string,bytes,list<i32>,list<f64>,string,list<u16>)->string
+const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_join{0xf62a318e25f8a972ull, "tiny.CppSvc.join", 0};
 }  // namespace
 
 // Default forms: the asynchronous one calls the synchronous one (with owned arguments, which convert to
@@ -173,6 +175,19 @@ const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_throws{0xe5dff0cc1ab29786ul
 
 ::cxx2go::Future<void> CppSvc::throws_async(::cxx2go::Context context) {
   return ::cxx2go::make_ready_future(throws(context));
+}
+
+::cxx2go::Result<std::string> CppSvc::join(int32_t, std::string_view, std::span<const uint8_t>, std::span<const int32_t>,
+                                           std::span<const double>, std::string_view, std::span<const uint16_t>,
+                                           const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                         "tiny.CppSvc.join is not implemented: override join or join_async"};
+}
+
+::cxx2go::Future<std::string> CppSvc::join_async(int32_t n, std::string a, std::vector<uint8_t> b,
+                                                 std::vector<int32_t> c, std::vector<double> d, std::string e,
+                                                 std::vector<uint16_t> f, ::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(join(n, a, b, c, d, e, f, context));
 }
 
 // Thunks: one per method, reached from Go through the runtime. noexcept, and every exception (from
@@ -273,6 +288,30 @@ static void c2g_invoke_CppSvc_throws(::cxx2go::Service& c2g_service,
   }
 }
 
+static void c2g_invoke_CppSvc_join(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSvc&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int32_t n{};
+    c2g_decode(c2g_args, n);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    std::string a = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    std::vector<uint8_t> b = ::cxx2go::detail::to_owned<std::vector<uint8_t>>(c2g_call.view_bytes(1));
+    std::vector<int32_t> c = ::cxx2go::detail::to_owned<std::vector<int32_t>>(c2g_call.view_list<int32_t>(2));
+    std::vector<double> d = ::cxx2go::detail::to_owned<std::vector<double>>(c2g_call.view_list<double>(3));
+    std::string e = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(4));
+    std::vector<uint16_t> f = ::cxx2go::detail::to_owned<std::vector<uint16_t>>(c2g_call.view_list<uint16_t>(5));
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.join_async(n, std::move(a), std::move(b), std::move(c),
+                                                                     std::move(d), std::move(e), std::move(f),
+                                                                     c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 namespace {
 const ::cxx2go::detail::MethodEntry c2g_CppSvc_methods[] = {
     {c2g_method_CppSvc_echo, &c2g_invoke_CppSvc_echo},
@@ -281,6 +320,7 @@ const ::cxx2go::detail::MethodEntry c2g_CppSvc_methods[] = {
     {c2g_method_CppSvc_slow, &c2g_invoke_CppSvc_slow},
     {c2g_method_CppSvc_inline_add, &c2g_invoke_CppSvc_inline_add},
     {c2g_method_CppSvc_throws, &c2g_invoke_CppSvc_throws},
+    {c2g_method_CppSvc_join, &c2g_invoke_CppSvc_join},
 };
 const ::cxx2go::detail::ServiceDescriptor c2g_CppSvc_descriptor{"tiny.CppSvc", /*affine=*/false, c2g_CppSvc_methods,
                                                                  std::size(c2g_CppSvc_methods)};

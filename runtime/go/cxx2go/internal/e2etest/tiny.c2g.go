@@ -111,6 +111,7 @@ var (
 	c2gMethodCppSvcSlow      = cxx2go.NewMethod(0x92f0634bbfcb334b, "tiny.CppSvc.slow", 0)
 	c2gMethodCppSvcInlineAdd = cxx2go.NewMethod(0x522a3773d5fd2758, "tiny.CppSvc.inline_add", cxx2go.MethodInline)
 	c2gMethodCppSvcThrows    = cxx2go.NewMethod(0xe5dff0cc1ab29786, "tiny.CppSvc.throws", 0)
+	c2gMethodCppSvcJoin      = cxx2go.NewMethod(0xf62a318e25f8a972, "tiny.CppSvc.join", 0)
 )
 
 // Echo returns "cpp:" + s; "cpp(" + GoSvc.echo(rest) + ")" when s is "to-go/" + rest (re-entrancy).
@@ -205,4 +206,24 @@ func (*CppSvcClient) Throws(ctx context.Context) error {
 	}
 	defer c2gReply.Release()
 	return c2gReply.Decoder().Finish()
+}
+
+// Join has more views than the Go runtime's fixed-arity wrappers take, mixed with an encoded argument.
+func (*CppSvcClient) Join(ctx context.Context, n int32, a string, b []byte, c []int32, d []float64, e string, f []uint16) (string, error) {
+	var c2gResult string
+	c2gArgs := cxx2go.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.I32(n)
+	c2gViews := [...]cxx2go.View{cxx2go.StringView(a), cxx2go.BytesView(b), cxx2go.SliceView(c), cxx2go.SliceView(d), cxx2go.StringView(e), cxx2go.SliceView(f)}
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSvcJoin, c2gArgs, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.String()
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
 }

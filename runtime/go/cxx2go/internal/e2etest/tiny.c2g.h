@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cxx2go/cxx2go.h"
 
@@ -62,6 +64,15 @@ class CppSvc : public ::cxx2go::Service {
   // Throws std::runtime_error("boom").
   virtual ::cxx2go::Result<void> throws(const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<void> throws_async(::cxx2go::Context context);
+
+  // More views than the Go runtime's fixed-arity wrappers take, mixed with an encoded argument.
+  virtual ::cxx2go::Result<std::string> join(int32_t n, std::string_view a, std::span<const uint8_t> b,
+                                             std::span<const int32_t> c, std::span<const double> d,
+                                             std::string_view e, std::span<const uint16_t> f,
+                                             const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<std::string> join_async(int32_t n, std::string a, std::vector<uint8_t> b,
+                                                   std::vector<int32_t> c, std::vector<double> d, std::string e,
+                                                   std::vector<uint16_t> f, ::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 };
