@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests in both kinds of process (docs/design.md):
+#   Go host  (tests/e2e/gohost)  go test -race, and go test with GOEXPERIMENT=cgocheck2
+#   C++ host (tests/e2e/cpphost) the GoogleTest program with its Go side built normally, with
+#                                GOEXPERIMENT=cgocheck2, and with the race detector
+#
+# usage: scripts/run-e2e.sh BUILD_DIR     (a CMake build directory of the repository; configured if needed)
+#
+# Prints a PASS/FAIL line per step and "e2e: N passed, M failed"; exits non-zero if anything failed.
+# Nothing can hang: go test has -timeout, the C++ host aborts any test still running after 120 s, and
+# every step runs under timeout(1). Logs are in BUILD_DIR/e2e-logs/.
+set -uo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build="$1"
+logs="$build/e2e-logs"
+mkdir -p "$logs"
+go="${GO:-go}"
+jobs="${JOBS:-$(nproc)}"
+export CGO_ENABLED=1
+
+# The go command's build cache does not see C/C++ files that a cgo package includes from outside its
+# directory (the runtime's cxx2go_runtime.cc includes runtime/cpp/src; the Go host's e2e_cpp.cc includes the
+# generated C++ and tests/e2e/cppimpl). Key the cache on their contents through a -D flag, which it does
+# see, so that editing them rebuilds what includes them (cmake/Cxx2GoCArchive.cmake does the same).
+# CGO_CXXFLAGS only: it keys just the packages with C++ files, not the standard library's cgo packages.
+sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests/e2e/cppimpl tests/e2e/gohost \
+  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O2 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
+
+passed=0
+failed=0
+tests=0
+
+# step NAME TIMEOUT_SECONDS COMMAND...: runs COMMAND with its output in $logs/NAME.log.
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  local log="$logs/$name.log"
+  local start=$SECONDS
+  timeout -k 30 "$limit" "$@" >"$log" 2>&1
+  local status=$?
+  local n
+  n=$(count_tests "$log")
+  if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
+    passed=$((passed + 1))
+    tests=$((tests + n))
+    printf 'PASS %-28s %4d tests  %4ds\n' "$name" "$n" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    local why="exit status $status"
+    [[ $status -eq 124 || $status -eq 137 ]] && why="timed out after ${limit}s"
+    grep -q "WARNING: DATA RACE" "$log" && why="$why, data race"
+    printf 'FAIL %-28s (%s; log: %s)\n' "$name" "$why" "$log"
+    grep -E -- '--- FAIL|\[  FAILED  \]|FAIL|WATCHDOG|WARNING: DATA RACE|panic:|Failure|fatal error' "$log" |
+      grep -v '^FAIL\s*$' | head -40 | sed 's/^/    /'
+    echo "    ... last lines:"
+    tail -n 25 "$log" | sed 's/^/    /'
+  fi
+}
+
+# Tests that passed in a log: go test -v subtests and top-level tests, or GoogleTest's count.
+count_tests() {
+  local log="$1" n
+  n=$(grep -cE '^\s*--- PASS' "$log")
+  if [[ $n -eq 0 ]]; then
+    n=$(sed -nE 's/^\[  PASSED  \] ([0-9]+) tests?\./\1/p' "$log" | tail -1)
+  fi
+  echo "${n:-0}"
+}
+
+echo "e2e: Go host (go test ./tests/e2e/...)"
+step go-race 1500 "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/...
+step go-cgocheck2 1500 env GOEXPERIMENT=cgocheck2 "$go" test -count=1 -v -timeout 600s ./tests/e2e/...
+
+echo "e2e: C++ host (tests/e2e/cpphost)"
+targets=(e2e_cpphost e2e_cpphost_cgocheck2 e2e_cpphost_race)
+if [[ ! -f "$build/build.ninja" ]]; then
+  step configure 300 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+step build-cpphost 1800 ninja -C "$build" -j "$jobs" "${targets[@]}"
+if [[ -x "$build/tests/e2e/cpphost/e2e_cpphost" ]]; then
+  step cpphost 900 "$build/tests/e2e/cpphost/e2e_cpphost"
+  step cpphost-cgocheck2 900 "$build/tests/e2e/cpphost/e2e_cpphost_cgocheck2"
+  step cpphost-race 900 env GORACE=halt_on_error=1 "$build/tests/e2e/cpphost/e2e_cpphost_race"
+else
+  failed=$((failed + 1))
+  echo "FAIL cpphost                       (not built: is GoogleTest installed? see $logs/build-cpphost.log)"
+fi
+
+echo "e2e: $passed passed, $failed failed ($tests tests)"
+[[ $failed -eq 0 ]]
