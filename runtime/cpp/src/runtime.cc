@@ -217,8 +217,13 @@ extern "C" int32_t cxx2go_cpp_start(int32_t executor_threads) {
   try {
     cxx2go::RuntimeOptions options;
     options.executor_threads = executor_threads;
+    const cxx2go::State before = cxx2go::state();
     cxx2go::Result<void> r = cxx2go::start(options);
-    if (!r) std::fprintf(stderr, "cxx2go: start: %s\n", r.error().to_string().c_str());
+    // Only a status code crosses: the reason of a real failure (e.g. an ABI mismatch) goes to stderr. Starting
+    // a running or stopped runtime is fully described by its code.
+    if (!r && before == cxx2go::State::not_started) {
+      std::fprintf(stderr, "cxx2go: start: %s\n", r.error().to_string().c_str());
+    }
     return static_cast<int32_t>(r.error().code);
   } catch (...) {
     cxx2go::detail::report_uncaught_exception("cxx2go_cpp_start");

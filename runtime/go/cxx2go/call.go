@@ -11,10 +11,15 @@ package cxx2go
 // No `#cgo noescape` on these: an implementation running inline may call back into Go on this thread
 // while it still reads the arguments, and a callback runs on the calling goroutine, whose stack may
 // grow and move. cgo's default (the arguments escape to the heap) is what keeps them in place.
+//
+// Pointers are typed as pointers to bytes (uint8_t*, also for the reply): cgo then checks the pointer
+// rules from the element type (no pointers inside), instead of searching the Go heap for the object
+// behind an untyped pointer on every call. That is exact here: every one of them points to memory that
+// holds no Go pointers (strings, []byte, slices of numbers; the reply holds only a C pointer).
 
 static inline void cxx2go_invoke_views(uint64_t method_id, const char* method_name, uint64_t call_id,
-                                       int64_t deadline, uint32_t flags, const void* args, size_t args_len,
-                                       const cxx2go_view* views, uint32_t nviews, cxx2go_reply* reply) {
+                                       int64_t deadline, uint32_t flags, const uint8_t* args, size_t args_len,
+                                       const cxx2go_view* views, uint32_t nviews, uint8_t* reply) {
   cxx2go_call call;
   call.method_id = method_id;
   call.method_name = method_name;
@@ -22,43 +27,43 @@ static inline void cxx2go_invoke_views(uint64_t method_id, const char* method_na
   call.deadline_unix_nanos = deadline;
   call.flags = flags;
   call.nviews = nviews;
-  call.args = (const uint8_t*)args;
+  call.args = args;
   call.args_len = args_len;
   call.views = views;
-  cxx2go_cpp_invoke(&call, reply);
+  cxx2go_cpp_invoke(&call, (cxx2go_reply*)reply);
 }
 
 static inline void cxx2go_invoke0(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
-                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply) {
+                                  uint32_t flags, const uint8_t* args, size_t args_len, uint8_t* reply) {
   cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, NULL, 0, reply);
 }
 
 static inline void cxx2go_invoke1(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
-                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
-                                  const void* d0, size_t n0) {
+                                  uint32_t flags, const uint8_t* args, size_t args_len, uint8_t* reply,
+                                  const uint8_t* d0, size_t n0) {
   cxx2go_view v[1] = {{d0, n0}};
   cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 1, reply);
 }
 
 static inline void cxx2go_invoke2(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
-                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
-                                  const void* d0, size_t n0, const void* d1, size_t n1) {
+                                  uint32_t flags, const uint8_t* args, size_t args_len, uint8_t* reply,
+                                  const uint8_t* d0, size_t n0, const uint8_t* d1, size_t n1) {
   cxx2go_view v[2] = {{d0, n0}, {d1, n1}};
   cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 2, reply);
 }
 
 static inline void cxx2go_invoke3(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
-                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
-                                  const void* d0, size_t n0, const void* d1, size_t n1, const void* d2,
+                                  uint32_t flags, const uint8_t* args, size_t args_len, uint8_t* reply,
+                                  const uint8_t* d0, size_t n0, const uint8_t* d1, size_t n1, const uint8_t* d2,
                                   size_t n2) {
   cxx2go_view v[3] = {{d0, n0}, {d1, n1}, {d2, n2}};
   cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 3, reply);
 }
 
 static inline void cxx2go_invoke4(uint64_t id, const char* name, uint64_t call_id, int64_t deadline,
-                                  uint32_t flags, const void* args, size_t args_len, cxx2go_reply* reply,
-                                  const void* d0, size_t n0, const void* d1, size_t n1, const void* d2,
-                                  size_t n2, const void* d3, size_t n3) {
+                                  uint32_t flags, const uint8_t* args, size_t args_len, uint8_t* reply,
+                                  const uint8_t* d0, size_t n0, const uint8_t* d1, size_t n1, const uint8_t* d2,
+                                  size_t n2, const uint8_t* d3, size_t n3) {
   cxx2go_view v[4] = {{d0, n0}, {d1, n1}, {d2, n2}, {d3, n3}};
   cxx2go_invoke_views(id, name, call_id, deadline, flags, args, args_len, v, 4, reply);
 }
@@ -246,22 +251,21 @@ func completePending(id uint64, code Code, data []byte) {
 
 func invoke(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View, raw *C.cxx2go_reply) {
 	cid, cname, ccall, cdl, cfl := C.uint64_t(m.id), m.cname, C.uint64_t(id), C.int64_t(deadline), C.uint32_t(flags)
-	a, al := unsafe.Pointer(unsafe.SliceData(args)), C.size_t(len(args))
+	a, al := (*C.uint8_t)(unsafe.SliceData(args)), C.size_t(len(args))
+	r := (*C.uint8_t)(unsafe.Pointer(raw))
+	v := func(i int) *C.uint8_t { return (*C.uint8_t)(views[i].ptr) }
+	n := func(i int) C.size_t { return C.size_t(views[i].n) }
 	switch len(views) {
 	case 0:
-		C.cxx2go_invoke0(cid, cname, ccall, cdl, cfl, a, al, raw)
+		C.cxx2go_invoke0(cid, cname, ccall, cdl, cfl, a, al, r)
 	case 1:
-		C.cxx2go_invoke1(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n))
+		C.cxx2go_invoke1(cid, cname, ccall, cdl, cfl, a, al, r, v(0), n(0))
 	case 2:
-		C.cxx2go_invoke2(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n),
-			views[1].ptr, C.size_t(views[1].n))
+		C.cxx2go_invoke2(cid, cname, ccall, cdl, cfl, a, al, r, v(0), n(0), v(1), n(1))
 	case 3:
-		C.cxx2go_invoke3(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n),
-			views[1].ptr, C.size_t(views[1].n), views[2].ptr, C.size_t(views[2].n))
+		C.cxx2go_invoke3(cid, cname, ccall, cdl, cfl, a, al, r, v(0), n(0), v(1), n(1), v(2), n(2))
 	case 4:
-		C.cxx2go_invoke4(cid, cname, ccall, cdl, cfl, a, al, raw, views[0].ptr, C.size_t(views[0].n),
-			views[1].ptr, C.size_t(views[1].n), views[2].ptr, C.size_t(views[2].n), views[3].ptr,
-			C.size_t(views[3].n))
+		C.cxx2go_invoke4(cid, cname, ccall, cdl, cfl, a, al, r, v(0), n(0), v(1), n(1), v(2), n(2), v(3), n(3))
 	default:
 		// More views than the fixed-arity wrappers take: the views array is Go memory holding Go
 		// pointers, which the cgo rules allow only if every one of them is pinned for the call.
@@ -275,6 +279,6 @@ func invoke(m *Method, id uint64, deadline int64, flags uint32, args []byte, vie
 			vs[i].data = v.ptr
 			vs[i].len = C.size_t(v.n)
 		}
-		C.cxx2go_invoke_views(cid, cname, ccall, cdl, cfl, a, al, &vs[0], C.uint32_t(len(vs)), raw)
+		C.cxx2go_invoke_views(cid, cname, ccall, cdl, cfl, a, al, &vs[0], C.uint32_t(len(vs)), r)
 	}
 }

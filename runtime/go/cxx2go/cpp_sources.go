@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "cbee29764c5ca7d32568d93e41667434acf167bfdd79203a7d7f058792e55832"
+const cppSourcesDigest = "662ad5a2bd2f21bb54b6a2d1acb8bd1ae0eb49c279df9c7147a544895de77e18"

@@ -75,6 +75,11 @@ func CppCallsGoSlow(ms int64, timeout, cancelAfter time.Duration, async bool) Ou
 // CppCallsUnknownGoMethod makes C++ code call a method id Go does not know.
 func CppCallsUnknownGoMethod() Outcome { return outcome(C.tiny_go_unknown()) }
 
+// BenchCppCallsGoAdd makes C++ code call GoSvc.add n times from one C++ thread and returns the time taken.
+func BenchCppCallsGoAdd(n int, async bool) time.Duration {
+	return time.Duration(C.tiny_bench_go_add(C.int64_t(n), mode(async)))
+}
+
 // LiveCounts returns the runtime's live calls and records (cxx2go::live_counts()).
 func LiveCounts() (outgoing, incoming, records uint64) {
 	var o, i, r C.uint64_t
@@ -88,5 +93,5 @@ func CppSlowCancelled() int64 { return int64(C.tiny_cpp_slow_cancelled()) }
 // LastInlineThread returns the thread on which CppSvc.inline_add last ran.
 func LastInlineThread() int64 { return int64(C.tiny_last_inline_thread()) }
 
-// Gettid returns the calling thread's id.
-func Gettid() int64 { return int64(C.tiny_gettid()) }
+// ThreadIdentity returns the calling thread's identity (pthread_self).
+func ThreadIdentity() int64 { return int64(C.tiny_thread_identity()) }

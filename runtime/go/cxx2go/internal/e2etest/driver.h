@@ -36,12 +36,16 @@ tiny_outcome tiny_go_slow(int64_t ms, int64_t timeout_ms, int64_t cancel_after_m
 // Calls a method Go does not implement, as bindings of another schema version would.
 tiny_outcome tiny_go_unknown(void);
 
+// Benchmarks: n synchronous (or async + get) GoSvc.add calls from one C++ thread; returns the total time
+// in nanoseconds.
+int64_t tiny_bench_go_add(int64_t n, int32_t mode);
+
 void tiny_live_counts(uint64_t* outgoing, uint64_t* incoming, uint64_t* records);
 // How many CppSvc.slow calls returned because their stop token fired.
 int64_t tiny_cpp_slow_cancelled(void);
-// The thread (gettid) on which CppSvc.inline_add last ran; the calling thread.
+// The thread (pthread_self) on which CppSvc.inline_add last ran; the calling thread.
 int64_t tiny_last_inline_thread(void);
-int64_t tiny_gettid(void);
+int64_t tiny_thread_identity(void);
 
 #ifdef __cplusplus
 }

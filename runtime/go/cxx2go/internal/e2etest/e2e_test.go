@@ -129,7 +129,7 @@ func TestEndToEnd(t *testing.T) {
 		if err != nil || sum != 3 {
 			t.Fatalf("InlineAdd = %d, %v", sum, err)
 		}
-		if got, want := LastInlineThread(), Gettid(); got != want {
+		if got, want := LastInlineThread(), ThreadIdentity(); got != want {
 			t.Fatalf("@inline method ran on thread %d, the caller is on %d", got, want)
 		}
 	})
