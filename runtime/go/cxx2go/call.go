@@ -112,14 +112,20 @@ func (r *Reply) Release() {
 	replyPool.Put(r)
 }
 
-// takeRaw points data at the payload C++ wrote into raw, taking ownership of a malloc()ed one.
+// takeRaw points data at the payload C++ wrote into raw, taking ownership of a malloc()ed one. A reply
+// that cannot be right (an inline payload longer than the buffer) becomes a protocol error rather than
+// a read past the buffer.
 func (r *Reply) takeRaw() {
 	n := int(r.raw.len)
-	if r.raw.where == C.CXX2GO_REPLY_MALLOC {
+	switch {
+	case r.raw.where == C.CXX2GO_REPLY_MALLOC && (r.raw.heap != nil || n == 0):
 		r.heap = unsafe.Pointer(r.raw.heap)
-		r.data = unsafe.Slice((*byte)(r.heap), n)
-	} else {
+		r.data = cBytes(r.heap, n)
+	case r.raw.where == C.CXX2GO_REPLY_INLINE && n <= replyInlineCap:
 		r.data = unsafe.Slice((*byte)(unsafe.Pointer(&r.raw.inline_buf[0])), n)
+	default:
+		r.raw.code = C.int32_t(Protocol)
+		r.data = []byte("malformed reply from C++")
 	}
 	r.raw.heap = nil
 }
