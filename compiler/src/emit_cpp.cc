@@ -455,9 +455,8 @@ class CppWriter {
   // Declares and decodes the arguments of an incoming call into locals named like the parameters.
   // `owned`: decode views into owned values too (for *_async); otherwise views stay borrowed.
   void write_decode_arguments(CodeWriter& w, const Method& method, bool owned) {
-    bool has_encoded = false;
-    for (const Param& param : method.params) has_encoded |= !is_view_type(*param.type);
-    if (has_encoded) w.line("auto c2g_args = c2g_call.args();");
+    // The encoded arguments are checked even when there are none: trailing bytes mean mismatched bindings.
+    w.line("auto c2g_args = c2g_call.args();");
     size_t view_index = 0;
     for (const Param& param : method.params) {
       std::string name = cpp_param_name(param.name);
@@ -483,12 +482,10 @@ class CppWriter {
       w.line(cpp_type(type) + " " + name + "{};");
       w.line("c2g_decode(c2g_args, " + name + ");");
     }
-    if (has_encoded) {
-      w.open("if (!c2g_args.finish()) {");
-      w.line("c2g_call.fail(c2g_args.error());");
-      w.line("return;");
-      w.close("}");
-    }
+    w.open("if (!c2g_args.finish()) {");
+    w.line("c2g_call.fail(c2g_args.error());");
+    w.line("return;");
+    w.close("}");
   }
 
   void write_service_definition(CodeWriter& w, const ServiceDef& service) {

@@ -157,6 +157,8 @@ class GoWriter {
     w.line("type " + def.name + " int32");
     w.line();
     for (const EnumValue& value : def.values) {
+      // gofmt separates a top-level declaration from a following comment with a blank line.
+      if (!value.doc.empty() && &value != &def.values.front()) w.line();
       write_doc(w, value.doc);
       w.line("const " + go_enum_constant(def.name, value.name) + " " + def.name + " = " +
              std::to_string(value.value));
@@ -445,14 +447,13 @@ class GoWriter {
     w.line();
     w.open("func c2gHandle" + service.name + go_exported_name(method.name) + "(impl " + service.name +
            ") cxx2go.Handler {");
-    bool has_encoded = false;
-    for (const Param& param : method.params) has_encoded |= !is_view_type(*param.type);
     bool writes_result = !method.oneway && method.result != nullptr;
-    std::string in_name = method.params.empty() ? "_" : "in";
+    std::string in_name = "in";
     std::string out_name = writes_result ? "out" : "_";
     w.open("return func(ctx context.Context, " + in_name + " *cxx2go.Incoming, " + out_name +
            " *cxx2go.Encoder) error {");
-    if (has_encoded) w.line("c2gArgs := in.Args()");
+    // Checked even without encoded arguments: trailing bytes mean mismatched bindings.
+    w.line("c2gArgs := in.Args()");
     size_t view_index = 0;
     std::string call_args = "ctx";
     for (const Param& param : method.params) {
@@ -473,11 +474,9 @@ class GoWriter {
       w.line("var " + name + " " + go_type(type));
       decode(w, type, name, "c2gArgs", 0);
     }
-    if (has_encoded) {
-      w.open("if err := c2gArgs.Finish(); err != nil {");
-      w.line("return err");
-      w.close("}");
-    }
+    w.open("if err := c2gArgs.Finish(); err != nil {");
+    w.line("return err");
+    w.close("}");
     std::string call = "impl." + go_exported_name(method.name) + "(" + call_args + ")";
     if (method.oneway) {
       w.line(call);

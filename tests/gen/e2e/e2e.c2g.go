@@ -14,6 +14,8 @@ import (
 type Color int32
 
 const ColorRed Color = 0
+
+// A documented value: its doc comment must reach both languages.
 const ColorGreen Color = 1
 const ColorBlue Color = 2
 
@@ -420,7 +422,11 @@ func UnregisterGoSide() error { return cxx2go.UnregisterService("e2e.GoSide") }
 
 func c2gHandleGoSideRunChecks(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		filter := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.RunChecks(ctx, filter)
 		if err != nil {
 			return err
@@ -452,10 +458,14 @@ func c2gHandleGoSideEcho(impl GoSide) cxx2go.Handler {
 
 func c2gHandleGoSideConcat(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		text := in.ViewString(0)
 		blob := in.ViewBytes(1)
 		numbers := cxx2go.ViewSlice[int32](in, 2)
 		doubles := cxx2go.ViewSlice[float64](in, 3)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Concat(ctx, text, blob, numbers, doubles)
 		if err != nil {
 			return err
@@ -480,7 +490,11 @@ func c2gHandleGoSideFail(impl GoSide) cxx2go.Handler {
 
 func c2gHandleGoSidePanic(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		message := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		return impl.Panic(ctx, message)
 	}
 }
@@ -521,7 +535,11 @@ func c2gHandleGoSideCallCpp(impl GoSide) cxx2go.Handler {
 
 func c2gHandleGoSideNotify(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		text := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		impl.Notify(ctx, text)
 		return nil
 	}
@@ -548,7 +566,11 @@ func c2gHandleGoSideNotifications(impl GoSide) cxx2go.Handler {
 }
 
 func c2gHandleGoSideDeadline(impl GoSide) cxx2go.Handler {
-	return func(ctx context.Context, _ *cxx2go.Incoming, out *cxx2go.Encoder) error {
+	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Deadline(ctx)
 		if err != nil {
 			return err

@@ -1199,7 +1199,11 @@ func RegisterGoSide(impl GoSide) error {
 func UnregisterGoSide() error { return cxx2go.UnregisterService("everything.GoSide") }
 
 func c2gHandleGoSideNothing(impl GoSide) cxx2go.Handler {
-	return func(ctx context.Context, _ *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		return impl.Nothing(ctx)
 	}
 }
@@ -1223,8 +1227,12 @@ func c2gHandleGoSideOne(impl GoSide) cxx2go.Handler {
 
 func c2gHandleGoSideTwo(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		a := in.ViewString(0)
 		b := in.ViewBytes(1)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Two(ctx, a, b)
 		if err != nil {
 			return err
@@ -1358,7 +1366,11 @@ func c2gHandleGoSideSix(impl GoSide) cxx2go.Handler {
 }
 
 func c2gHandleGoSideStructs(impl GoSide) cxx2go.Handler {
-	return func(ctx context.Context, _ *cxx2go.Incoming, out *cxx2go.Encoder) error {
+	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Structs(ctx)
 		if err != nil {
 			return err
@@ -1372,7 +1384,11 @@ func c2gHandleGoSideStructs(impl GoSide) cxx2go.Handler {
 }
 
 func c2gHandleGoSideTable(impl GoSide) cxx2go.Handler {
-	return func(ctx context.Context, _ *cxx2go.Incoming, out *cxx2go.Encoder) error {
+	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Table(ctx)
 		if err != nil {
 			return err
@@ -1390,7 +1406,11 @@ func c2gHandleGoSideTable(impl GoSide) cxx2go.Handler {
 }
 
 func c2gHandleGoSideMaybeTexts(impl GoSide) cxx2go.Handler {
-	return func(ctx context.Context, _ *cxx2go.Incoming, out *cxx2go.Encoder) error {
+	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.MaybeTexts(ctx)
 		if err != nil {
 			return err
@@ -1407,7 +1427,11 @@ func c2gHandleGoSideMaybeTexts(impl GoSide) cxx2go.Handler {
 }
 
 func c2gHandleGoSideEmpty(impl GoSide) cxx2go.Handler {
-	return func(ctx context.Context, _ *cxx2go.Incoming, out *cxx2go.Encoder) error {
+	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Empty(ctx)
 		if err != nil {
 			return err
@@ -1448,7 +1472,11 @@ func c2gHandleGoSideKeywords(impl GoSide) cxx2go.Handler {
 
 func c2gHandleGoSideNotify(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		message := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		impl.Notify(ctx, message)
 		return nil
 	}

@@ -157,7 +157,11 @@ func UnregisterCatalog() error { return cxx2go.UnregisterService("shop.Catalog")
 
 func c2gHandleCatalogGet(impl Catalog) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		sku := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		c2gResult, err := impl.Get(ctx, sku)
 		if err != nil {
 			return err
@@ -202,7 +206,11 @@ func c2gHandleCatalogSearch(impl Catalog) cxx2go.Handler {
 
 func c2gHandleCatalogTouch(impl Catalog) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
 		sku := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
 		impl.Touch(ctx, sku)
 		return nil
 	}

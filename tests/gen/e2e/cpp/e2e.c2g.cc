@@ -446,7 +446,12 @@ namespace {
 static void c2g_invoke_CppSide_run_checks(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     std::string filter = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.run_checks_async(std::move(filter), c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -490,10 +495,15 @@ static void c2g_invoke_CppSide_echo(::cxx2go::Service& c2g_service, ::cxx2go::de
 static void c2g_invoke_CppSide_concat(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     std::string text = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
     std::vector<uint8_t> blob = ::cxx2go::detail::to_owned<std::vector<uint8_t>>(c2g_call.view_bytes(1));
     std::vector<int32_t> numbers = ::cxx2go::detail::to_owned<std::vector<int32_t>>(c2g_call.view_list<int32_t>(2));
     std::vector<double> doubles = ::cxx2go::detail::to_owned<std::vector<double>>(c2g_call.view_list<double>(3));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.concat_async(std::move(text), std::move(blob), std::move(numbers), std::move(doubles), c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -538,7 +548,12 @@ static void c2g_invoke_CppSide_fail(::cxx2go::Service& c2g_service, ::cxx2go::de
 static void c2g_invoke_CppSide_throw_std(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     std::string message = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.throw_std_async(std::move(message), c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -691,8 +706,13 @@ static void c2g_invoke_CppSide_add(::cxx2go::Service& c2g_service, ::cxx2go::det
 static void c2g_invoke_CppSide_inline_concat(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     auto a = c2g_call.view_string(0);
     auto b = c2g_call.view_string(1);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_with(c2g_call, c2g_impl.inline_concat(a, b, c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -711,6 +731,11 @@ static void c2g_invoke_CppSide_inline_concat(::cxx2go::Service& c2g_service, ::c
 static void c2g_invoke_CppSide_thread_id(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.thread_id_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -729,6 +754,11 @@ static void c2g_invoke_CppSide_thread_id(::cxx2go::Service& c2g_service, ::cxx2g
 static void c2g_invoke_CppSide_deadline(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.deadline_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -747,7 +777,12 @@ static void c2g_invoke_CppSide_deadline(::cxx2go::Service& c2g_service, ::cxx2go
 static void c2g_invoke_CppSide_notify(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     std::string text = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.notify_async(std::move(text), c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -823,6 +858,11 @@ namespace {
 static void c2g_invoke_Affine_thread_id(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<Affine&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.thread_id_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());

@@ -19,6 +19,7 @@ namespace cxx2go_test::e2e {
 
 enum class Color : int32_t {
   RED = 0,
+  /// A documented value: its doc comment must reach both languages.
   GREEN = 1,
   BLUE = 2,
 };

@@ -830,6 +830,11 @@ namespace {
 static void c2g_invoke_CppSide_nothing(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.nothing_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -873,8 +878,13 @@ static void c2g_invoke_CppSide_one(::cxx2go::Service& c2g_service, ::cxx2go::det
 static void c2g_invoke_CppSide_two(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     std::string a = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
     std::vector<uint8_t> b = ::cxx2go::detail::to_owned<std::vector<uint8_t>>(c2g_call.view_bytes(1));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.two_async(std::move(a), std::move(b), c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -1016,6 +1026,11 @@ static void c2g_invoke_CppSide_six(::cxx2go::Service& c2g_service, ::cxx2go::det
 static void c2g_invoke_CppSide_structs(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.structs_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -1034,6 +1049,11 @@ static void c2g_invoke_CppSide_structs(::cxx2go::Service& c2g_service, ::cxx2go:
 static void c2g_invoke_CppSide_table(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.table_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -1052,6 +1072,11 @@ static void c2g_invoke_CppSide_table(::cxx2go::Service& c2g_service, ::cxx2go::d
 static void c2g_invoke_CppSide_maybe_texts(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.maybe_texts_async(c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -1107,7 +1132,12 @@ static void c2g_invoke_CppSide_keywords(::cxx2go::Service& c2g_service, ::cxx2go
 static void c2g_invoke_CppSide_notify(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     std::string message = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.notify_async(std::move(message), c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
@@ -1169,10 +1199,15 @@ static void c2g_invoke_Affine_add(::cxx2go::Service& c2g_service, ::cxx2go::deta
 static void c2g_invoke_Affine_checksum(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<Affine&>(c2g_service);
+    auto c2g_args = c2g_call.args();
     auto data = c2g_call.view_bytes(0);
     auto text = c2g_call.view_string(1);
     auto numbers = c2g_call.view_list<int32_t>(2);
     auto reals = c2g_call.view_list<float>(3);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
     ::cxx2go::detail::reply_with(c2g_call, c2g_impl.checksum(data, text, numbers, reals, c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
