@@ -173,10 +173,12 @@ Result<void> stop() {
   // From here on, only this thread changes the state, and nothing it uses is torn down under it.
   const auto deadline = steady_clock::now() + c.options.stop_timeout;
 
-  // Cancel everything in flight. Go: every handler's context, synchronous calls included (they have no
-  // call id). C++ → Go futures: resolved now. C++ implementations: their stop tokens.
-  c.go.cancel(0);
+  // Cancel everything in flight. C++ → Go futures first: resolved now with `stopped`, as runtime.h
+  // promises — a Go handler that returns as soon as its context ends would otherwise complete its call
+  // in between and resolve the future with its own answer. Then Go: every handler's context, synchronous
+  // calls included (they have no call id). Then C++ implementations: their stop tokens.
   detail::abort_all_outgoing(Error(Code::stopped, "the cxx2go runtime stopped"));
+  c.go.cancel(0);
   c.inline_stop.request_stop();
   detail::cancel_all_incoming();
 

@@ -113,6 +113,7 @@ class FakeGo {
     completed_.clear();
     cancels_.clear();
     cpp_completions_.clear();
+    answer_on_stop_.reset();
     cpp_waiting_.clear();
     manual_.clear();
     oneway_.clear();
@@ -129,6 +130,13 @@ class FakeGo {
   void set_submit_mode(SubmitMode mode) {
     std::lock_guard lock(mu_);
     mode_ = mode;
+  }
+
+  // Manual calls are answered with `answer` inside cancel(0), before it returns: like Go handlers that
+  // return the moment their context ends, racing the runtime's stop() as tightly as possible.
+  void answer_pending_on_stop(GoAnswer answer) {
+    std::lock_guard lock(mu_);
+    answer_on_stop_ = std::move(answer);
   }
 
   int invokes() const { return invokes_.load(); }
@@ -353,15 +361,24 @@ class FakeGo {
 
   static void go_cancel(uint64_t call_id) {
     FakeGo& go = get();
-    std::lock_guard lock(go.mu_);
-    go.cancels_.push_back(call_id);
-    if (call_id == 0) {
-      go.stopped_ = true;
-      for (auto& [id, flag] : go.flags_) flag->store(true);
-    } else if (auto it = go.flags_.find(call_id); it != go.flags_.end()) {
-      it->second->store(true);
+    std::optional<GoAnswer> answer;
+    std::vector<uint64_t> to_answer;
+    {
+      std::lock_guard lock(go.mu_);
+      go.cancels_.push_back(call_id);
+      if (call_id == 0) {
+        go.stopped_ = true;
+        for (auto& [id, flag] : go.flags_) flag->store(true);
+        answer = go.answer_on_stop_;
+        if (answer) {
+          for (auto& [id, call] : go.manual_) to_answer.push_back(id);
+        }
+      } else if (auto it = go.flags_.find(call_id); it != go.flags_.end()) {
+        it->second->store(true);
+      }
+      go.cv_.notify_all();
     }
-    go.cv_.notify_all();
+    for (uint64_t id : to_answer) go.complete(id, *answer);
   }
 
   static void go_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len) {
@@ -396,6 +413,7 @@ class FakeGo {
   std::map<uint64_t, std::shared_ptr<std::atomic<bool>>> flags_;  // async calls in flight, by id
   std::set<uint64_t> submitted_;
   std::set<uint64_t> completed_;
+  std::optional<GoAnswer> answer_on_stop_;
   std::vector<uint64_t> cancels_;
   std::map<uint64_t, cxx2go_call*> manual_;
   std::vector<GoCall> oneway_;

@@ -60,6 +60,16 @@ TEST_F(StopTest, PendingFuturesResolveAtOnceAndStopWaitsForGo) {
   EXPECT_EQ(live_counts().records, 0u);
 }
 
+TEST_F(StopTest, PendingFuturesResolveStoppedEvenWhenGoAnswersDuringStop) {
+  go().set_submit_mode(SubmitMode::manual);
+  go().answer_pending_on_stop(GoAnswer::ok());  // a handler returning as soon as its context ends
+  Future<void> f = work_async();
+  ASSERT_TRUE(go().wait_pending(1));
+  EXPECT_TRUE(stop());
+  EXPECT_EQ(f.get().error().code, Code::stopped) << "stop() must resolve futures before Go can answer them";
+  EXPECT_EQ(live_counts().records, 0u);
+}
+
 TEST_F(StopTest, WhenGoNeverCompletesTheRecordIsKeptNotFreed) {
   go().set_submit_mode(SubmitMode::manual);
   Future<void> f = work_async();

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "662ad5a2bd2f21bb54b6a2d1acb8bd1ae0eb49c279df9c7147a544895de77e18"
+const cppSourcesDigest = "fc191488c2026dd5deccf85e4823d948b2bc907e4c6842f7b8541a6acb12a63f"
