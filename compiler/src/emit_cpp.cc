@@ -330,7 +330,9 @@ class CppWriter {
         w.line();
         std::string value = def.fields.empty() ? "" : " v";
         w.open("static void c2g_decode(::cxx2go::detail::Decoder& d, " + name + "&" + value + ") {");
-        if (def.fields.empty()) w.line("d.u8();");
+        if (def.fields.empty()) {
+          w.line("if (d.u8() != 0) d.fail(\"a struct without fields must encode as a zero byte\");");
+        }
         for (const Field& field : def.fields) w.line("c2g_decode(d, v." + cpp_name(field.name) + ");");
         w.close("}");
       }

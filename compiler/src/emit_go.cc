@@ -310,7 +310,11 @@ class GoWriter {
     uses_runtime_ = true;
     w.line();
     w.open("func c2gDecode" + def.name + "(d *cxx2go.Decoder, v *" + def.name + ") {");
-    if (def.fields.empty()) w.line("d.U8()");
+    if (def.fields.empty()) {
+      w.open("if d.U8() != 0 {");
+      w.line("d.Fail(\"a struct without fields must encode as a zero byte\")");
+      w.close("}");
+    }
     for (const Field& field : def.fields) decode(w, *field.type, "v." + go_exported_name(field.name), "d", 0);
     w.close("}");
   }

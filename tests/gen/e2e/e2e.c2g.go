@@ -148,7 +148,9 @@ func c2gEncodeEmpty(e *cxx2go.Encoder, v *Empty) {
 }
 
 func c2gDecodeEmpty(d *cxx2go.Decoder, v *Empty) {
-	d.U8()
+	if d.U8() != 0 {
+		d.Fail("a struct without fields must encode as a zero byte")
+	}
 }
 
 func c2gEncodeEverything(e *cxx2go.Encoder, v *Everything) {

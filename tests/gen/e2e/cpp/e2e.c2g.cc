@@ -79,7 +79,7 @@ static void c2g_encode(::cxx2go::detail::Encoder& e, const Empty&) {
 }
 
 static void c2g_decode(::cxx2go::detail::Decoder& d, Empty&) {
-  d.u8();
+  if (d.u8() != 0) d.fail("a struct without fields must encode as a zero byte");
 }
 
 static void c2g_encode(::cxx2go::detail::Encoder& e, const Everything& v) {
