@@ -3,40 +3,17 @@
 //
 // Everything the generated code does at the boundary goes through cxx2go/detail/codec.h and
 // cxx2go/detail/call.h; the generated text only decides *what* to encode, never how bytes cross.
-#include <cinttypes>
-#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "code_writer.h"
+#include "emit_text.h"
 #include "emitter.h"
 #include "emit_naming.h"
 #include "emit_type_usage.h"
 
 namespace cxx2go::compiler {
 namespace {
-
-std::string file_stem(const std::string& path) {
-  size_t slash = path.find_last_of('/');
-  std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".c2g") == 0) base.resize(base.size() - 4);
-  return base;
-}
-
-std::string hex64(uint64_t value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%016" PRIx64 "ull", value);
-  return buf;
-}
-
-std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
 
 // The owned C++ representation of a schema type.
 std::string cpp_type(const Type& type) {
@@ -94,7 +71,7 @@ std::string method_info_name(const ServiceDef& service, const Method& method) {
 class CppWriter {
  public:
   CppWriter(const Schema& schema) : schema_(schema), usage_(compute_type_usage(schema)) {
-    stem_ = file_stem(schema.file);
+    stem_ = schema_file_stem(schema.file);
   }
 
   std::vector<OutputFile> files() {
@@ -366,7 +343,7 @@ class CppWriter {
                                                     : "CXX2GO_METHOD_INLINE";
       w.line("// " + method.canonical);
       w.line("const ::cxx2go::detail::MethodInfo " + method_info_name(service, method) + "{" +
-             hex64(method.id) + ", " + quoted(schema_.package + "." + service.name + "." + method.name) +
+             hex64(method.id) + "ull, " + quoted(schema_.package + "." + service.name + "." + method.name) +
              ", " + flags + "};");
     }
     w.close("}  // namespace");
