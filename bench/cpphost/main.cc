@@ -1,0 +1,219 @@
+// cpphost: the C++ host of `make bench` (bench/README.md). C++ calls Go synchronously (cxx2go, and the raw
+// cgo baseline: //export'ed Go functions of bench/cppside) and asynchronously with 1, 64 and 1,024 calls in
+// flight. Prints one JSON object per measured row.
+//
+//   cpphost [--reps N] [--rep-ms MS] [--async-ms MS]
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "bench.c2g.h"
+#include "cxx2go/cxx2go.h"
+#include "libbench_cppside.h"  // the //export'ed raw baseline
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int g_reps = 7;
+double g_rep_ns = 40e6;
+double g_async_ns = 500e6;
+
+double ns_since(Clock::time_point t) { return std::chrono::duration<double, std::nano>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+template <class R>
+void check(const R& ok, const char* what) {
+  if (!static_cast<bool>(ok)) {
+    std::fprintf(stderr, "cpphost: %s failed\n", what);
+    std::exit(1);
+  }
+}
+
+void sync_row(const std::string& row, size_t payload, const std::string& mech, const std::function<void(long)>& fn) {
+  fn(100);  // warm-up
+  long n = 1;
+  for (;;) {
+    auto t = Clock::now();
+    fn(n);
+    double d = ns_since(t);
+    if (d >= g_rep_ns / 4 || n >= (1L << 30)) {
+      n = std::max(1L, static_cast<long>(n * g_rep_ns / std::max(d, 1.0)));
+      break;
+    }
+    n *= 4;
+  }
+  std::vector<double> res;
+  for (int i = 0; i < g_reps; ++i) {
+    auto t = Clock::now();
+    fn(n);
+    res.push_back(ns_since(t) / static_cast<double>(n));
+  }
+  std::string reps;
+  for (double r : res) {
+    if (!reps.empty()) reps += ',';
+    reps += std::to_string(r);
+  }
+  std::printf(
+      "{\"direction\":\"cpp->go\",\"kind\":\"sync\",\"row\":\"%s\",\"payload_bytes\":%zu,\"mechanism\":\"%s\","
+      "\"ns_per_call\":%.2f,\"reps_ns\":[%s]}\n",
+      row.c_str(), payload, mech.c_str(), median(res), reps.c_str());
+  std::fflush(stdout);
+}
+
+std::string size_label(size_t n) {
+  if (n >= (1u << 20)) return std::to_string(n >> 20) + " MiB";
+  if (n >= (1u << 10)) return std::to_string(n >> 10) + " KiB";
+  return std::to_string(n) + " B";
+}
+
+// K calls in flight from one C++ thread: a window of futures; the oldest is waited for, then replaced.
+// Latency = issue → get() of that future returned (in issue order: an upper bound when K > 1).
+void async_row(int k, const benchgen::GoBenchClient& go) {
+  const benchgen::Small v{1, 2, 3};
+  struct Slot {
+    cxx2go::Future<benchgen::Small> f;
+    Clock::time_point t;
+  };
+  for (int i = 0; i < 100; ++i) check(go.small_async(v).get(), "warm-up");
+  std::deque<Slot> window;
+  std::vector<double> lat;
+  lat.reserve(1 << 20);
+  auto start = Clock::now();
+  auto end = start + std::chrono::nanoseconds(static_cast<long>(g_async_ns));
+  auto retire = [&] {
+    auto r = window.front().f.get();
+    check(static_cast<bool>(r), "small_async");
+    lat.push_back(ns_since(window.front().t));
+    window.pop_front();
+  };
+  while (Clock::now() < end) {
+    while (window.size() < static_cast<size_t>(k)) window.push_back(Slot{go.small_async(v), Clock::now()});
+    retire();
+  }
+  while (!window.empty()) retire();
+  double elapsed = ns_since(start);
+  std::sort(lat.begin(), lat.end());
+  std::printf(
+      "{\"direction\":\"cpp->go\",\"kind\":\"async\",\"row\":\"small struct, %d in flight\",\"payload_bytes\":20,"
+      "\"mechanism\":\"cxx2go async (Future)\",\"in_flight\":%d,\"calls_per_s\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f}\n",
+      k, k, lat.size() / (elapsed / 1e9), lat[lat.size() / 2], lat[lat.size() * 99 / 100]);
+  std::fflush(stdout);
+}
+
+// Per-call latency of sequential sync calls (for the gRPC comparison: the same percentiles).
+void latency_row(const std::string& row, const std::string& mech, const std::function<void()>& call) {
+  for (int i = 0; i < 1000; ++i) call();
+  std::vector<double> lat;
+  auto end = Clock::now() + std::chrono::nanoseconds(static_cast<long>(g_async_ns));
+  while (Clock::now() < end) {
+    auto t = Clock::now();
+    call();
+    lat.push_back(ns_since(t));
+  }
+  std::sort(lat.begin(), lat.end());
+  std::printf(
+      "{\"direction\":\"cpp->go\",\"kind\":\"latency\",\"row\":\"%s\",\"payload_bytes\":20,\"mechanism\":\"%s\","
+      "\"in_flight\":1,\"calls_per_s\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f}\n",
+      row.c_str(), mech.c_str(), lat.size() / (g_async_ns / 1e9), lat[lat.size() / 2], lat[lat.size() * 99 / 100]);
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--reps")) g_reps = std::atoi(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--rep-ms")) g_rep_ns = std::atof(argv[i + 1]) * 1e6;
+    if (!std::strcmp(argv[i], "--async-ms")) g_async_ns = std::atof(argv[i + 1]) * 1e6;
+  }
+  check(cxx2go::start(), "cxx2go::start");
+  benchgen::GoBenchClient go;
+
+  sync_row("empty", 0, "raw cgo", [](long n) {
+    for (long i = 0; i < n; ++i) bench_go_raw_ping();
+  });
+  sync_row("empty", 0, "cxx2go", [&](long n) {
+    for (long i = 0; i < n; ++i) check(go.ping(), "ping");
+  });
+
+  sync_row("small struct", 20, "raw cgo", [](long n) {
+    bench_small in{1, 2, 3}, out{};
+    for (long i = 0; i < n; ++i) bench_go_raw_small(&in, &out);
+  });
+  const benchgen::Small small{1, 2, 3};
+  sync_row("small struct", 20, "cxx2go", [&](long n) {
+    for (long i = 0; i < n; ++i) check(go.small(small), "small");
+  });
+
+  for (size_t size : {size_t{16}, size_t{4} << 10, size_t{64} << 10, size_t{1} << 20}) {
+    std::string text(size, 'x');
+    for (size_t i = 0; i < size; ++i) text[i] = static_cast<char>('a' + i % 26);
+    std::vector<uint8_t> blob(text.begin(), text.end());
+    const std::string label = size_label(size);
+    sync_row("string " + label, size, "raw cgo", [&](long n) {
+      for (long i = 0; i < n; ++i) bench_go_raw_bytes(reinterpret_cast<uint8_t*>(text.data()), text.size());
+    });
+    sync_row("string " + label, size, "cxx2go", [&](long n) {
+      for (long i = 0; i < n; ++i) check(go.text(text), "text");
+    });
+    sync_row("bytes " + label, size, "raw cgo", [&](long n) {
+      for (long i = 0; i < n; ++i) bench_go_raw_bytes(blob.data(), blob.size());
+    });
+    sync_row("bytes " + label, size, "cxx2go", [&](long n) {
+      for (long i = 0; i < n; ++i) check(go.blob(blob), "blob");
+    });
+  }
+
+  std::vector<std::string> names;
+  size_t names_len = 0;
+  for (int i = 0; i < 100; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "name-%03d-xxxxxxxx", i);
+    names.emplace_back(buf);
+    names_len += names.back().size();
+  }
+  sync_row("list<string> x100", names_len, "raw cgo", [&](long n) {
+    std::string packed;
+    std::vector<uint64_t> lens;
+    for (long i = 0; i < n; ++i) {
+      packed.clear();
+      lens.clear();
+      for (const auto& s : names) {
+        packed += s;
+        lens.push_back(s.size());
+      }
+      bench_go_raw_names(reinterpret_cast<uint8_t*>(packed.data()), packed.size(), lens.data(), lens.size());
+    }
+  });
+  sync_row("list<string> x100", names_len, "cxx2go", [&](long n) {
+    for (long i = 0; i < n; ++i) check(go.names(names), "names");
+  });
+
+  benchgen::Nested nested{7, small, {"inner", {1, 2, 3, 4}}, "a nested struct", {{"c1", {5}}, {"c2", {6, 7}}}};
+  sync_row("nested struct", 0, "cxx2go", [&](long n) {
+    for (long i = 0; i < n; ++i) check(go.nested(nested), "nested");
+  });
+
+  latency_row("small struct, 1 in flight", "cxx2go sync", [&] { check(go.small(small), "small"); });
+  latency_row("small struct, 1 in flight", "raw cgo", [] {
+    bench_small in{1, 2, 3}, out{};
+    bench_go_raw_small(&in, &out);
+  });
+  for (int k : {1, 64, 1024}) async_row(k, go);
+
+  check(cxx2go::stop(), "cxx2go::stop");
+  return 0;
+}

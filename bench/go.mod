@@ -1,0 +1,14 @@
+// The benchmark (`make bench`, bench/README.md) is a module of its own: it imports Go code generated into
+// the build directory (<build>/bench/go.work joins it) and gRPC, which the repository's module does not need.
+module github.com/cxx2go/cxx2go/bench
+
+go 1.26.0
+
+require (
+	golang.org/x/net v0.60.0 // indirect
+	golang.org/x/sys v0.48.0 // indirect
+	golang.org/x/text v0.42.0 // indirect
+	google.golang.org/genproto/googleapis/rpc v0.0.0-20260817212433-ac3dfec99bb1 // indirect
+	google.golang.org/grpc v1.85.0 // indirect
+	google.golang.org/protobuf v1.36.12 // indirect
+)
