@@ -9,7 +9,7 @@ CXX2GO     := $(BUILD)/compiler/cxx2go
 GO         ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-cpp test-go test-goldens test-e2e demo goldens clean help
+.PHONY: all deps build test test-cpp test-go test-goldens test-e2e demo goldens bench bench-check clean help
 
 all: build
 
@@ -17,6 +17,8 @@ help:
 	@echo "make demo    build everything and run the examples (LevelDB from Go, net/http from C++)"
 	@echo "make test    run every test suite"
 	@echo "make goldens regenerate the checked-in generated code after a compiler change"
+	@echo "make bench   measure cxx2go against raw cgo, SWIG and gRPC; writes bench/results/ (not a test)"
+	@echo "make bench-check  print which performance targets (issue 3) the latest results meet"
 
 deps:
 	@scripts/install-deps.sh
@@ -60,6 +62,14 @@ goldens: build
 
 demo: build
 	scripts/run-demo.sh $(BUILD)
+
+# ---- benchmarks (never part of `make test` or CI; bench/README.md) ----
+
+bench: build
+	JOBS=2 scripts/run-bench.sh $(BUILD)
+
+bench-check:
+	@python3 scripts/bench-report.py check bench/results/latest.json
 
 clean:
 	rm -rf build

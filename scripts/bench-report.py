@@ -1,0 +1,248 @@
+#!/usr/bin/env python3
+"""Turns the JSON lines of the bench drivers into bench/results/latest.{md,json,png}, or checks the
+targets of issue 3 part 2 against a latest.json (`make bench-check`). Standard library only; the plot
+is drawn by gnuplot (scripts/install-bench-deps.sh).
+
+  bench-report.py report --out DIR --machine machine.json rows.jsonl...
+  bench-report.py check DIR/latest.json
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+SIZES = [16, 4 << 10, 64 << 10, 1 << 20]
+BASELINE = "raw cgo"
+
+
+def size_label(n):
+    if n >= 1 << 20:
+        return f"{n >> 20} MiB"
+    if n >= 1 << 10:
+        return f"{n >> 10} KiB"
+    return f"{n} B"
+
+
+def load(paths):
+    rows = []
+    for p in paths:
+        with open(p) as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    rows.append(json.loads(line))
+    return rows
+
+
+def add_ratios(rows):
+    """sync rows: ratio to the raw cgo row of the same direction and payload row. gRPC rows: how many
+    times the cxx2go sync p50 of the same call is lower."""
+    raw = {(r["direction"], r["row"]): r["ns_per_call"] for r in rows
+           if r["kind"] == "sync" and r["mechanism"] == BASELINE}
+    lat = {r["direction"]: r["p50_ns"] for r in rows
+           if r["kind"] == "latency" and r["mechanism"] == "cxx2go sync"}
+    for r in rows:
+        if r["kind"] == "sync" and r["mechanism"] != BASELINE and (r["direction"], r["row"]) in raw:
+            r["baseline"] = BASELINE
+            r["ratio"] = r["ns_per_call"] / raw[(r["direction"], r["row"])]
+        if r["kind"] == "latency" and r["mechanism"].startswith("gRPC") and r["direction"] in lat:
+            r["baseline"] = "cxx2go sync p50"
+            r["ratio"] = r["p50_ns"] / lat[r["direction"]]
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    if ns >= 1e4:
+        return f"{ns / 1e3:.1f} µs"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.2f} µs"
+    return f"{ns:.0f} ns"
+
+
+def spread(r):
+    reps = r.get("reps_ns") or []
+    if len(reps) < 2:
+        return ""
+    return f"{fmt_ns(min(reps))} – {fmt_ns(max(reps))}"
+
+
+def markdown(rows, machine):
+    out = []
+    out.append("# cxx2go benchmark results\n")
+    out.append(f"Measured {machine.get('date', '?')} on **{machine.get('cpu', '?')}**, {machine.get('nproc', '?')} "
+               f"vCPUs ({machine.get('kernel', '?')}); {machine.get('go', '?')}; {machine.get('gxx', '?')}; "
+               f"commit {machine.get('commit', '?')}. Sync rows: median of {machine.get('reps', '?')} repetitions "
+               "(the range is min – max); the machine is shared and noisy.\n")
+    dirs = [("cpp->go", "C++ → Go"), ("go->cpp", "Go → C++")]
+    for d, title in dirs:
+        sync = [r for r in rows if r["direction"] == d and r["kind"] == "sync"]
+        if not sync:
+            continue
+        out.append(f"\n## {title}, synchronous (ns per call)\n")
+        out.append("| row | mechanism | ns/call (median) | range | ratio to raw cgo |")
+        out.append("|---|---|---:|---|---:|")
+        for r in sync:
+            ratio = f"{r['ratio']:.2f}×" if "ratio" in r else ("1.00× (baseline)" if r["mechanism"] == BASELINE else "—")
+            out.append(f"| {r['row']} | {r['mechanism']} | {fmt_ns(r['ns_per_call'])} | {spread(r)} | {ratio} |")
+    other = [r for r in rows if r["kind"] in ("async", "latency")]
+    if other:
+        out.append("\n## Latency and throughput (calls in flight)\n")
+        out.append("| direction | row | mechanism | calls/s | p50 | p99 | ratio |")
+        out.append("|---|---|---|---:|---:|---:|---:|")
+        for r in other:
+            dn = dict(dirs).get(r["direction"], r["direction"])
+            ratio = f"{r['ratio']:.0f}× slower than cxx2go sync p50" if "ratio" in r else "—"
+            out.append(f"| {dn} | {r['row']} | {r['mechanism']} | {r['calls_per_s']:,.0f} | {fmt_ns(r['p50_ns'])} | "
+                       f"{fmt_ns(r['p99_ns'])} | {ratio} |")
+    out.append("\n## Targets (issue 3 part 2)\n")
+    for ok, text in check(rows):
+        out.append(f"- **{ok}** {text}")
+    out.append("")
+    return "\n".join(out)
+
+
+def find(rows, direction, row, mech, kind="sync"):
+    for r in rows:
+        if r["direction"] == direction and r["row"] == row and r["mechanism"] == mech and r["kind"] == kind:
+            return r
+    return None
+
+
+def check(rows):
+    res = []
+    # 1. sync overhead <= 1.10x raw cgo
+    for d, mech, name in (("cpp->go", "cxx2go", "C++ → Go"), ("go->cpp", "cxx2go @inline", "Go → C++ (@inline)")):
+        for row in ("empty", "small struct"):
+            r, b = find(rows, d, row, mech), find(rows, d, row, BASELINE)
+            if not r or not b:
+                res.append(("MISSING", f"sync overhead {name}, {row}: not measured"))
+                continue
+            q = r["ns_per_call"] / b["ns_per_call"]
+            res.append(("HOLDS" if q <= 1.10 else "FAILS",
+                        f"sync overhead {name}, {row}: {fmt_ns(r['ns_per_call'])} vs raw cgo "
+                        f"{fmt_ns(b['ns_per_call'])} = {q:.2f}× (target ≤ 1.10×)"))
+    # 2. zero copy: 1 MiB <= 1.2x 16 B
+    for d, mech, name in (("cpp->go", "cxx2go", "C++ → Go"), ("go->cpp", "cxx2go @inline", "Go → C++ (@inline)"),
+                          ("go->cpp", "cxx2go executor", "Go → C++ (executor)")):
+        for kind in ("string", "bytes"):
+            a, b = find(rows, d, f"{kind} 16 B", mech), find(rows, d, f"{kind} 1 MiB", mech)
+            if not a or not b:
+                res.append(("MISSING", f"zero copy {name}, {kind}: not measured"))
+                continue
+            q = b["ns_per_call"] / a["ns_per_call"]
+            res.append(("HOLDS" if q <= 1.2 else "FAILS",
+                        f"zero copy {name}, {kind}: 1 MiB {fmt_ns(b['ns_per_call'])} vs 16 B "
+                        f"{fmt_ns(a['ns_per_call'])} = {q:.2f}× (target ≤ 1.2×)"))
+    # 3. >= 100x lower p50 than gRPC
+    grpc = [r for r in rows if r["kind"] == "latency" and r["mechanism"].startswith("gRPC")]
+    if not grpc:
+        res.append(("MISSING", "≥ 100× lower p50 than gRPC over a Unix socket: gRPC not measured"))
+    for g in grpc:
+        c = find(rows, g["direction"], g["row"], "cxx2go sync", "latency")
+        if not c:
+            res.append(("MISSING", f"gRPC comparison: no cxx2go sync latency row for {g['row']}"))
+            continue
+        q = g["p50_ns"] / c["p50_ns"]
+        res.append(("HOLDS" if q >= 100 else "FAILS",
+                    f"p50 vs gRPC ({g['mechanism']}, {g['row']}): cxx2go {fmt_ns(c['p50_ns'])} vs "
+                    f"{fmt_ns(g['p50_ns'])} = {q:.0f}× lower (target ≥ 100×)"))
+    # 4. ring transport
+    res.append(("NOT IMPLEMENTED YET", "ring transport ≥ 2× async-over-cgo throughput at 1,024 in flight, "
+                "p50 round trip ≤ 1 µs while both sides are busy (issue 3 part 3)"))
+    a = [r for r in rows if r["kind"] == "async" and r.get("in_flight") == 1024]
+    for r in a:
+        res.append(("INFO", f"async-over-cgo today ({r['direction']}, {r['mechanism']}): "
+                    f"{r['calls_per_s']:,.0f} calls/s at 1,024 in flight, p50 {fmt_ns(r['p50_ns'])}"))
+    # 5. noescape / nocallback
+    for row in ("empty", "bytes 1 MiB"):
+        r, b = find(rows, "go->cpp", row, "raw cgo noescape+nocallback"), find(rows, "go->cpp", row, BASELINE)
+        if r and b:
+            res.append(("INFO", f"#cgo noescape+nocallback on raw cgo ({row}): {fmt_ns(r['ns_per_call'])} vs "
+                        f"{fmt_ns(b['ns_per_call'])} without; generated code does not use them "
+                        "(runtime/go/cxx2go/call.go: @inline implementations may call back into Go)"))
+    return res
+
+
+def plot(rows, path):
+    series = {}
+    for r in rows:
+        if r["kind"] != "sync":
+            continue
+        kind = r["row"].split(" ")[0]
+        if kind not in ("string", "bytes") or r["payload_bytes"] not in SIZES:
+            continue
+        key = (r["direction"], f"{r['mechanism']} ({kind})")
+        series.setdefault(key, []).append((r["payload_bytes"], r["ns_per_call"]))
+    if not series:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        panels = []
+        for d, title in (("cpp->go", "C++ → Go, sync"), ("go->cpp", "Go → C++, sync")):
+            plots = []
+            for i, ((dd, name), pts) in enumerate(sorted(series.items())):
+                if dd != d:
+                    continue
+                f = os.path.join(tmp, f"s{i}.dat")
+                with open(f, "w") as fh:
+                    for x, y in sorted(pts):
+                        fh.write(f"{x} {y}\n")
+                plots.append(f"'{f}' using 1:2 with linespoints lw 2 title '{name}'")
+            if plots:
+                panels.append((title, plots))
+        script = [
+            "set terminal pngcairo noenhanced size 1400,600 font 'sans,10'",
+            f"set output '{path}'",
+            f"set multiplot layout 1,{len(panels)}",
+            "set logscale xy",
+            "set xtics ('16 B' 16, '4 KiB' 4096, '64 KiB' 65536, '1 MiB' 1048576)",
+            "set xlabel 'argument size'",
+            "set ylabel 'ns per call (median)'",
+            "set grid",
+            "set key top left",
+        ]
+        for title, plots in panels:
+            script.append(f"set title '{title}'")
+            script.append("plot " + ", ".join(plots))
+        script.append("unset multiplot")
+        sf = os.path.join(tmp, "plot.gp")
+        with open(sf, "w") as fh:
+            fh.write("\n".join(script) + "\n")
+        try:
+            subprocess.run(["gnuplot", sf], check=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            print(f"bench-report: no plot ({e}); scripts/install-bench-deps.sh installs gnuplot", file=sys.stderr)
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "check":
+        with open(argv[2]) as f:
+            data = json.load(f)
+        m = data["machine"]
+        print(f"Targets of issue 3 part 2, from {argv[2]} ({m.get('date')}, {m.get('cpu')}, {m.get('nproc')} vCPUs):")
+        for ok, text in check(data["rows"]):
+            print(f"  [{ok}] {text}")
+        return 0
+    if len(argv) < 6 or argv[1] != "report" or argv[2] != "--out" or argv[4] != "--machine":
+        print(__doc__, file=sys.stderr)
+        return 2
+    out, machine_path, inputs = argv[3], argv[5], argv[6:]
+    with open(machine_path) as f:
+        machine = json.load(f)
+    rows = load(inputs)
+    add_ratios(rows)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "latest.json"), "w") as f:
+        json.dump({"machine": machine, "rows": rows, "targets": [{"status": s, "text": t} for s, t in check(rows)]},
+                  f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    with open(os.path.join(out, "latest.md"), "w") as f:
+        f.write(markdown(rows, machine))
+    plot(rows, os.path.join(out, "latest.png"))
+    print(f"bench-report: wrote {out}/latest.md, latest.json, latest.png ({len(rows)} rows)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make bench` (bench/README.md): builds the benchmark with the compiler of BUILD_DIR, runs every driver
+# and writes bench/results/latest.{md,json,png}.
+#
+#   scripts/run-bench.sh BUILD_DIR
+#
+# Environment: BENCH_REPS (repetitions per sync row, default 7), BENCH_REP_MS (one repetition, default 50),
+# BENCH_ASYNC_MS (one async / latency row, default 1000), BENCH_OUT (default bench/results), JOBS (default 2).
+# Benchmarks are not tests: nothing here asserts a timing (`make bench-check` prints the targets).
+set -euo pipefail
+
+build=${1:?usage: run-bench.sh BUILD_DIR}
+cd "$(dirname "$0")/.."
+root=$PWD
+jobs=${JOBS:-2}
+reps=${BENCH_REPS:-7}
+rep_ms=${BENCH_REP_MS:-50}
+async_ms=${BENCH_ASYNC_MS:-1000}
+out=${BENCH_OUT:-bench/results}
+bench_build=$build/bench
+
+heading() { printf '\n==== %s ====\n\n' "$*"; }
+
+scripts/install-bench-deps.sh
+
+heading "Building the compiler and the benchmark ($bench_build)"
+ninja -C "$build" -j "$jobs" cxx2go
+cmake -S bench -B "$bench_build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DCXX2GO_COMPILER="$root/$build/compiler/cxx2go" >/dev/null
+ninja -C "$bench_build" -j "$jobs"
+
+raw=$(mktemp -d)
+trap 'rm -rf "$raw"' EXIT
+
+heading "C++ → Go (cpphost)"
+"$bench_build/cpphost" --reps "$reps" --rep-ms "$rep_ms" --async-ms "$async_ms" | tee "$raw/cpphost.jsonl"
+
+heading "Go → C++ (gohost)"
+"$bench_build/gohost" -reps "$reps" -rep-time "${rep_ms}ms" -async-time "${async_ms}ms" | tee "$raw/gohost.jsonl"
+
+if [ -x "$bench_build/swig_bench" ]; then
+  heading "Go → C++ through SWIG"
+  "$bench_build/swig_bench" -reps "$reps" -rep-time "${rep_ms}ms" | tee "$raw/swig.jsonl"
+fi
+
+if [ -x "$bench_build/grpc_client" ] && [ -x "$bench_build/grpc_server" ]; then
+  heading "gRPC over a Unix domain socket (C++ client → Go server)"
+  sock="$raw/grpc.sock"
+  "$bench_build/grpc_server" -socket "$sock" &
+  server=$!
+  for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
+  "$bench_build/grpc_client" --socket "$sock" --ms "$async_ms" | tee "$raw/grpc.jsonl" || echo "grpc_client failed"
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+fi
+
+heading "Report"
+gxx=$(g++ --version | head -1)
+gover=$(go version)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+commit=$(git rev-parse --short HEAD)
+git diff --quiet HEAD -- runtime compiler 2>/dev/null || commit="$commit (with uncommitted changes to runtime/ or compiler/)"
+python3 - "$raw/machine.json" <<PY
+import json, sys
+json.dump({"date": "$(date -u +%Y-%m-%dT%H:%MZ)", "nproc": $(nproc), "cpu": """$cpu""", "kernel": "$(uname -sr)",
+           "go": """$gover""", "gxx": """$gxx""", "commit": """$commit""", "reps": $reps,
+           "rep_ms": $rep_ms, "async_ms": $async_ms, "loadavg": open("/proc/loadavg").read().split()[:3]},
+          open(sys.argv[1], "w"))
+PY
+python3 scripts/bench-report.py report --out "$out" --machine "$raw/machine.json" "$raw"/*.jsonl
+echo
+cat "$out/latest.md" | sed -n '/## Targets/,$p'
