@@ -215,7 +215,34 @@ def plot(rows, path):
             print(f"bench-report: no plot ({e}); scripts/install-bench-deps.sh installs gnuplot", file=sys.stderr)
 
 
+def summary(rows):
+    """The compact table of the README: the sync rows of the targets, median ns/call per mechanism."""
+    mechs = {"cpp->go": ["raw cgo", "cxx2go"],
+             "go->cpp": ["raw cgo", "cxx2go @inline", "cxx2go executor", "SWIG"]}
+    names = ["empty", "small struct", "string 16 B", "string 1 MiB", "bytes 16 B", "bytes 1 MiB",
+             "list<string> x100", "nested struct"]
+    out = ["| row | C++ → Go raw cgo | C++ → Go cxx2go | Go → C++ raw cgo | Go → C++ cxx2go @inline | "
+           "Go → C++ cxx2go executor | Go → C++ SWIG |", "|---|" + "---:|" * 6]
+    for n in names:
+        cells = []
+        for d, ms in mechs.items():
+            for m in ms:
+                r = find(rows, d, n, m)
+                if not r:
+                    cells.append("—")
+                elif "ratio" in r:
+                    cells.append(f"{fmt_ns(r['ns_per_call'])} ({r['ratio']:.1f}×)")
+                else:
+                    cells.append(fmt_ns(r["ns_per_call"]))
+        out.append(f"| {n} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
 def main(argv):
+    if len(argv) >= 3 and argv[1] == "summary":
+        with open(argv[2]) as f:
+            print(summary(json.load(f)["rows"]))
+        return 0
     if len(argv) >= 2 and argv[1] == "check":
         with open(argv[2]) as f:
             data = json.load(f)
