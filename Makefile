@@ -9,13 +9,14 @@ CXX2GO     := $(BUILD)/compiler/cxx2go
 GO         ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-cpp test-go test-goldens test-e2e demo goldens bench bench-check clean help
+.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-stress demo goldens bench bench-check clean help
 
 all: build
 
 help:
 	@echo "make demo    build everything and run the examples (LevelDB from Go, net/http from C++)"
 	@echo "make test    run every test suite"
+	@echo "make test-stress  cancellation storm, thread churn, signals, fork, failure containment (tests/stress)"
 	@echo "make goldens regenerate the checked-in generated code after a compiler change"
 	@echo "make bench   measure cxx2go against raw cgo, SWIG and gRPC; writes bench/results/ (not a test)"
 	@echo "make bench-check  print which performance targets (issue 3) the latest results meet"
@@ -52,6 +53,10 @@ test-go: deps
 
 test-e2e: build
 	scripts/run-e2e.sh $(BUILD)
+
+# Stress and reliability tests (tests/stress/README.md): about 2 minutes on 2 cores.
+test-stress: build
+	scripts/run-stress.sh $(BUILD)
 
 # ---- generated code ----
 

@@ -1,6 +1,8 @@
 // The runtime's life cycle: the one state machine of the process (docs/design.md, "Failures").
 #include "cxx2go/runtime.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -22,7 +24,29 @@ Core& core() noexcept {
 thread_local uint64_t t_outgoing_depth = 0;
 thread_local uint64_t t_incoming_depth = 0;
 
+std::atomic<bool> forked_child{false};
+
+// pthread_atfork child handler. A child of fork() without exec has one thread, the one that forked: the
+// Go runtime's threads, the executors and the timer thread are gone, and mutexes they held stay locked
+// forever (golang/go#14767). The runtime cannot work there, so every call fails at once instead of
+// hanging. Only atomic stores: nothing else is safe in a forked child.
+void on_fork_child() noexcept {
+  forked_child.store(true);
+  core().state.store(State::stopped);
+}
+
+// Registered while the program loads (a static initializer), so that a fork before the first call is
+// covered too. Neither posix_spawn nor Go's os/exec run atfork handlers: only a real fork() does.
+[[maybe_unused]] const int atfork_registration = pthread_atfork(nullptr, nullptr, &on_fork_child);
+
+Error forked_child_error() noexcept {
+  return error_nothrow(Code::failed_precondition,
+                       "the cxx2go runtime is unusable in a child of fork() without exec (the Go runtime and "
+                       "the runtime's threads do not survive fork)");
+}
+
 Error not_running_error(State s) noexcept {
+  if (forked_child.load()) return forked_child_error();
   if (s == State::not_started) {
     return error_nothrow(Code::not_started, "the cxx2go runtime is not started (call cxx2go::start())");
   }
@@ -39,6 +63,7 @@ Result<void> admit_call(std::atomic<uint64_t>& counter) noexcept {
 
 void release_call(std::atomic<uint64_t>& counter) noexcept {
   counter.fetch_sub(1);
+  if (forked_child.load()) return;  // calls_mu may have been held by a thread the fork did not copy
   Core& c = core();
   if (c.state.load() != State::running) {
     // Under the mutex, so that stop() cannot miss the wake-up between its check and its wait.
@@ -136,6 +161,7 @@ bool on_executor_thread(Core& c) {
 }  // namespace detail
 
 Result<void> start(RuntimeOptions options) {
+  if (detail::forked_child.load()) return detail::forked_child_error();
   detail::Core& c = detail::core();
   std::lock_guard lock(c.lifecycle_mu);
   switch (c.state.load()) {
@@ -156,6 +182,7 @@ Result<void> start(RuntimeOptions options) {
 
 Result<void> stop() {
   using std::chrono::steady_clock;
+  if (detail::forked_child.load()) return detail::forked_child_error();
   detail::Core& c = detail::core();
   if (detail::on_executor_thread(c)) {
     return Error(Code::failed_precondition,

@@ -82,7 +82,12 @@ Core& core() noexcept;
 extern thread_local uint64_t t_outgoing_depth;
 extern thread_local uint64_t t_incoming_depth;
 
-// Error{not_started} or Error{stopped} for a runtime in state `s`.
+// True in a child of fork() (without exec) of a process using the runtime: set by a pthread_atfork
+// handler, which also sets the state to stopped. Every call then fails with forked_child_error().
+extern std::atomic<bool> forked_child;
+Error forked_child_error() noexcept;
+
+// Error{not_started} or Error{stopped} for a runtime in state `s` (or forked_child_error() in a fork child).
 Error not_running_error(State s) noexcept;
 
 // Counts a call into `counter` if the runtime is running. Both sides use sequentially consistent

@@ -173,6 +173,7 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 		id = lastCallID.Add(1)
 		p = pendingPool.Get().(*pendingCall)
 		pendingCalls.Store(id, p)
+		livePending.Add(1)
 	}
 	r := replyPool.Get().(*Reply)
 	invoke(m, id, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
@@ -181,7 +182,9 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 	if code != codePending {
 		if p != nil {
 			// Answered synchronously: no completion will come for id.
-			pendingCalls.Delete(id)
+			if _, ok := pendingCalls.LoadAndDelete(id); ok {
+				livePending.Add(-1)
+			}
 			pendingPool.Put(p)
 		}
 		r.takeRaw()
@@ -194,6 +197,7 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 		case <-p.done:
 		case <-ctx.Done():
 			if _, mine := pendingCalls.LoadAndDelete(id); mine {
+				livePending.Add(-1)
 				C.cxx2go_cpp_cancel(C.uint64_t(id))
 				pendingPool.Put(p) // no completion can reach p any more
 				r.Release()
@@ -249,6 +253,7 @@ func completePending(id uint64, code Code, data []byte) {
 	if !ok {
 		return // the caller gave up (its context ended); it already cancelled the call
 	}
+	livePending.Add(-1)
 	p := v.(*pendingCall)
 	p.code = code
 	p.data = append(p.data[:0], data...)

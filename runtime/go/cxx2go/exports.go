@@ -69,6 +69,8 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 	defer cancel()
 	in := borrowIncoming(call)
 	out := GetEncoder()
+	liveHandlers.Add(1)
+	defer liveHandlers.Add(-1)
 	code, payload := runHandler(ctx, md, in, out)
 	writeReply(reply, code, payload)
 	in.release()
@@ -106,7 +108,9 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 		in := copyIncoming(call)
 		ctx, cancel := handlerContext(rootCtx, call)
 		started = true
+		liveHandlers.Add(1)
 		go func() {
+			defer liveHandlers.Add(-1)
 			defer cancel()
 			out := GetEncoder()
 			runHandler(ctx, md, in, out) // no one to report to; runHandler already logged a panic
@@ -125,7 +129,9 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 	asyncCalls.Store(id, cancel)
 	in := borrowIncoming(call)
 	started = true
+	liveHandlers.Add(1)
 	go func() {
+		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
 		code, payload := runHandler(ctx, md, in, out)
 		asyncCalls.Delete(id)

@@ -36,6 +36,11 @@ Result<void> stop();
 enum class State : int32_t { not_started = 0, running = 1, stopping = 2, stopped = 3 };
 State state() noexcept;
 
+// fork() without exec: in the child, the runtime is unusable (the Go runtime's threads and the runtime's
+// own did not survive the fork). A pthread_atfork handler makes state() stopped there, and every call,
+// start() and stop() fail at once with Code::failed_precondition and a message naming fork. The parent is
+// unaffected; posix_spawn and Go's os/exec do not run atfork handlers.
+
 // Calls and call records alive right now; all zero once every call has finished (tests check this).
 struct LiveCounts {
   uint64_t outgoing_calls;  // C++ → Go calls not yet completed by Go (sync and async)

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs the stress tests (tests/stress, see its README): cancellation storm, thread churn, signal storm and
+# signal-handler audit, process life cycle (static constructor, after stop, fork), failure containment and
+# its negative control. Each scenario runs in a process of its own under a watchdog.
+#
+# usage: scripts/run-stress.sh [BUILD_DIR]   (logs go to BUILD_DIR/stress-logs; default build/release)
+#
+# Prints a PASS/FAIL line per step, then "stress: N passed, M failed"; exits non-zero if anything failed.
+# Sizes: STRESS_CALLS (storm, default 1,000,000; 100,000 with -race), STRESS_THREADS (default 100,000),
+# STRESS_SIGNAL_CALLS (default 20,000 per direction).
+set -uo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build="${1:-build/release}"
+logs="$build/stress-logs"
+mkdir -p "$logs"
+go="${GO:-go}"
+export CGO_ENABLED=1
+
+# Go's build cache does not see C/C++ files included from outside a package's directory (the runtime's
+# cxx2go_runtime.cc, the generated C++ that stress_cpp.cc includes): key it on their contents (run-e2e.sh).
+sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/stress/cpp tests/stress/gohost \
+  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O2 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
+
+passed=0
+failed=0
+
+# step NAME TIMEOUT_SECONDS COMMAND...
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  local log="$logs/$name.log"
+  local start=$SECONDS
+  timeout -k 30 "$limit" "$@" >"$log" 2>&1
+  local status=$?
+  if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
+    passed=$((passed + 1))
+    printf 'PASS %-20s %4ds\n' "$name" $((SECONDS - start))
+    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|audit:|fork child sees' "$log" |
+      grep -v 'scenario .*:$' | sed 's/^ */    /' | head -20
+  else
+    failed=$((failed + 1))
+    local why="exit status $status"
+    [[ $status -eq 124 || $status -eq 137 ]] && why="timed out after ${limit}s"
+    grep -q "WARNING: DATA RACE" "$log" && why="$why, data race"
+    printf 'FAIL %-20s (%s; log: %s)\n' "$name" "$why" "$log"
+    grep -E -- '--- FAIL|STRESS FAIL|WATCHDOG|WARNING: DATA RACE|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
+    echo "    ... last lines:"
+    tail -n 20 "$log" | sed 's/^/    /'
+  fi
+}
+
+echo "stress: Go host (tests/stress/gohost)"
+step go-stress 900 "$go" test -count=1 -v -timeout 800s ./tests/stress/...
+# With the race detector: the storm is 100,000 calls (race_test.go), the thread churn 10,000 threads.
+step go-stress-race 900 env STRESS_THREADS=10000 GORACE=halt_on_error=1 \
+  "$go" test -race -count=1 -v -timeout 800s ./tests/stress/...
+
+echo "stress: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,5 @@
+//go:build !race
+
+package gohost_test
+
+const raceEnabled = false
