@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # Installs what cxx2go needs on a fresh Debian machine of the project's kind, and nothing that is
 # already there. Safe to run repeatedly; `make` targets call it first.
+#
+# usage: scripts/install-deps.sh [sanitize]
+#   sanitize  also what `make test-sanitize` needs (scripts/run-sanitizers.sh): clang and its libFuzzer
+#             (libclang-rt-14-dev on Debian 12) for the compiler's fuzzer, and valgrind
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config libgtest-dev libleveldb-dev)
+if [[ "${1:-}" == "sanitize" ]]; then
+  packages+=(clang libclang-rt-14-dev valgrind)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# The sanitizer and fuzzing matrix (`make test-sanitize`, run by .ci/run after `make test`):
+#
+#   asan-*      C++ runtime tests + compiler tests (ctest) with ASan + UBSan + LSan, -fno-sanitize-recover
+#   tsan-*      C++ runtime tests with TSan (halt_on_error=1)
+#   e2e-asan-*  the end-to-end tests with ASan on both sides of the boundary: the C++ host with its Go side
+#               built with `go build -asan` (which compiles the C++ runtime inside the Go package with
+#               -fsanitize=address), and the Go host with `go test -asan`
+#   valgrind-*  memcheck over the C++ runtime tests
+#   fuzz-*      libFuzzer over the schema compiler (clang), Go native fuzzing over the Go Decoder
+#
+# usage: scripts/run-sanitizers.sh [STEP_FILTER]   (a regex over step names; default: every step)
+#
+# Prints a PASS/FAIL line per step, then "sanitize: N passed, M failed"; exits non-zero if anything failed.
+# Build directories: build/asan, build/tsan, build/fuzz, build/release (valgrind: `make test` built it
+# already in CI); logs: build/sanitize-logs/.
+# Every step runs under timeout(1). tests/sanitizers/README.md says what each step covers and why.
+set -uo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+filter="${1:-.}"
+logs="build/sanitize-logs"
+mkdir -p "$logs"
+go="${GO:-go}"
+jobs="${JOBS:-$(nproc)}"
+fuzz_seconds="${FUZZ_SECONDS:-60}"
+go_fuzz_seconds="${GO_FUZZ_SECONDS:-30}"
+export CGO_ENABLED=1
+
+# Zero reports allowed: every sanitizer stops the process at its first report with a non-zero status.
+export ASAN_OPTIONS="detect_leaks=1:halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1:strict_init_order=1:check_initialization_order=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+
+# Key the go command's cache on the C++ sources cgo packages include from outside their directory
+# (as scripts/run-e2e.sh does; see cmake/Cxx2GoCArchive.cmake).
+sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests/e2e/cppimpl tests/e2e/gohost \
+  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O1 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
+
+passed=0
+failed=0
+
+# step NAME TIMEOUT_SECONDS COMMAND...: runs COMMAND with its output in $logs/NAME.log.
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  [[ "$name" =~ $filter ]] || return 0
+  local log="$logs/$name.log"
+  local start=$SECONDS
+  timeout -k 30 "$limit" "$@" >"$log" 2>&1
+  local status=$?
+  local report=""
+  # A report that did not change the exit status (it always should) still fails the step.
+  if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer|runtime error:|WARNING: DATA RACE|==[0-9]+== ERROR SUMMARY: [1-9]' "$log"; then
+    report="sanitizer report"
+  fi
+  if [[ $status -eq 0 && -z "$report" ]]; then
+    passed=$((passed + 1))
+    printf 'PASS %-30s %5ds\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    local why="exit status $status"
+    [[ $status -eq 124 || $status -eq 137 ]] && why="timed out after ${limit}s"
+    [[ -n "$report" ]] && why="$why, $report"
+    printf 'FAIL %-30s (%s; %ds; log: %s)\n' "$name" "$why" $((SECONDS - start)) "$log"
+    grep -E -- 'ERROR: |SUMMARY: |runtime error:|WARNING: |\[  FAILED  \]|--- FAIL|panic:|fatal error|Invalid|definitely lost|indirectly lost|Test.*Failed' "$log" |
+      head -40 | sed 's/^/    /'
+    echo "    ... last lines:"
+    tail -n 25 "$log" | sed 's/^/    /'
+  fi
+}
+
+# ---- 1. ASan + UBSan + LSan: C++ runtime tests, compiler tests (and the C++ host of e2e, step 3) ----
+# Debug (-O0 -g) builds: they compile much faster than optimized ones, which dominates this script's time,
+# and the sanitizers check the same accesses.
+echo "sanitize: ASan + UBSan + LSan (build/asan)"
+step asan-configure 300 cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DCXX2GO_SANITIZE=address -DCXX2GO_COMPILER_SANITIZE=ON
+step asan-build 2400 ninja -C build/asan -j "$jobs" cxx2go cxx2go_compiler_tests cxx2go_runtime_tests
+step asan-ctest 1800 ctest --test-dir build/asan --output-on-failure -j "$jobs"
+
+# ---- 2. TSan: C++ runtime tests ----
+echo "sanitize: TSan (build/tsan)"
+step tsan-configure 300 cmake -S runtime/cpp -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+  -DCXX2GO_SANITIZE=thread
+step tsan-build 1800 ninja -C build/tsan -j "$jobs" cxx2go_runtime_tests
+# Run directly rather than through ctest: one process, so TSan sees the tests' threads interleave.
+step tsan-runtime 1800 build/tsan/cxx2go_runtime_tests
+
+# ---- 3. End-to-end under ASan, both kinds of process ----
+echo "sanitize: end-to-end with ASan on both sides (Go -asan)"
+step e2e-asan-build-cpphost 2400 ninja -C build/asan -j "$jobs" e2e_cpphost_asan
+step e2e-asan-cpphost 1800 build/asan/tests/e2e/cpphost/e2e_cpphost_asan
+step e2e-asan-gohost 1800 "$go" test -asan -count=1 -v -timeout 1500s ./tests/e2e/gohost ./runtime/go/cxx2go
+
+# ---- 4. valgrind memcheck: the C++ runtime tests (not the C++ host of e2e: tests/sanitizers/valgrind.supp) ----
+echo "sanitize: valgrind memcheck (build/release)"
+valgrind=(valgrind --tool=memcheck --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
+  --show-leak-kinds=definite,indirect --num-callers=30 "--suppressions=$root/tests/sanitizers/valgrind.supp"
+  --gen-suppressions=all)
+if [[ ! -f build/release/build.ninja ]]; then
+  step valgrind-configure 300 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+step valgrind-build 1800 ninja -C build/release -j "$jobs" cxx2go_runtime_tests
+step valgrind-runtime 1800 "${valgrind[@]}" build/release/runtime/cpp/cxx2go_runtime_tests
+
+# ---- 5. Fuzzing ----
+echo "sanitize: fuzzing (libFuzzer ${fuzz_seconds}s, go test -fuzz ${go_fuzz_seconds}s)"
+step fuzz-configure 300 cmake -S compiler -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++ -DCXX2GO_COMPILER_FUZZER=ON -DCXX2GO_COMPILER_TESTS=OFF
+step fuzz-build 1800 ninja -C build/fuzz -j "$jobs" cxx2go_frontend_fuzzer
+# New inputs go to a scratch directory (the first one); the committed seeds and the test schemas are read.
+rm -rf build/fuzz/corpus && mkdir -p build/fuzz/corpus
+step fuzz-compiler $((fuzz_seconds + 300)) build/fuzz/cxx2go_frontend_fuzzer -max_total_time="$fuzz_seconds" \
+  -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
+  -dict=compiler/fuzz/c2g.dict build/fuzz/corpus compiler/fuzz/corpus tests/schemas tests/diagnostics
+step fuzz-go-decoder $((go_fuzz_seconds + 600)) "$go" test -run '^$' -fuzz '^FuzzDecoder$' \
+  -fuzztime "${go_fuzz_seconds}s" ./runtime/go/cxx2go
+
+echo "sanitize: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
