@@ -133,6 +133,9 @@ Error Decoder::error() const {
     case Fault::trailing:
       msg = a + " unexpected trailing bytes" + at;
       break;
+    case Fault::too_deep:
+      msg = "values nested more than " + a + " levels deep" + at;
+      break;
     case Fault::custom:
       msg = custom_ + at;
       break;

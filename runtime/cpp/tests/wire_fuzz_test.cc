@@ -69,7 +69,8 @@ Value random_value(std::mt19937_64& rng) {
   Value v;
   for (size_t i = n(4); i > 0; --i) {
     auto& list = v.index[str()];
-    for (size_t j = n(5); j > 0; --j) list.push_back(rng() % 3 == 0 ? std::nullopt : std::optional<int32_t>(rng()));
+    for (size_t j = n(5); j > 0; --j)
+      list.push_back(rng() % 3 == 0 ? std::nullopt : std::optional<int32_t>(rng()));
   }
   for (size_t i = n(9); i > 0; --i) v.flags.push_back(rng() % 2 == 0);
   v.blob = bytes();
@@ -104,7 +105,8 @@ std::vector<uint8_t> mutate(std::vector<uint8_t> b, std::mt19937_64& rng) {
   }
   switch (kind) {
     case 0:
-      for (size_t i = 1 + rng() % 4; i > 0; --i) b[rng() % b.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
+      for (size_t i = 1 + rng() % 4; i > 0; --i)
+        b[rng() % b.size()] ^= static_cast<uint8_t>(1u << (rng() % 8));
       break;
     case 1: {
       static constexpr uint8_t kBoundary[] = {0x00, 0x01, 0x02, 0x7f, 0x80, 0xfe, 0xff};
@@ -169,16 +171,36 @@ TEST(WireFuzz, RandomReadProgramsStayInBounds) {
       const size_t before = d.remaining();
       bool zero = true;
       switch (rng() % 11) {
-        case 0: zero = d.u8() == 0; break;
-        case 1: zero = d.u16() == 0; break;
-        case 2: zero = d.u32() == 0; break;
-        case 3: zero = d.u64() == 0; break;
-        case 4: zero = !d.boolean(); break;
-        case 5: zero = !d.present(); break;
-        case 6: zero = d.len(rng() % 10) == 0; break;
-        case 7: zero = d.str().empty(); break;
-        case 8: zero = d.bytes().empty(); break;
-        case 9: zero = d.str_view().empty(); break;
+        case 0:
+          zero = d.u8() == 0;
+          break;
+        case 1:
+          zero = d.u16() == 0;
+          break;
+        case 2:
+          zero = d.u32() == 0;
+          break;
+        case 3:
+          zero = d.u64() == 0;
+          break;
+        case 4:
+          zero = !d.boolean();
+          break;
+        case 5:
+          zero = !d.present();
+          break;
+        case 6:
+          zero = d.len(rng() % 10) == 0;
+          break;
+        case 7:
+          zero = d.str().empty();
+          break;
+        case 8:
+          zero = d.bytes().empty();
+          break;
+        case 9:
+          zero = d.str_view().empty();
+          break;
         default: {
           const auto view = d.bytes_view();
           zero = view.empty();
@@ -195,6 +217,55 @@ TEST(WireFuzz, RandomReadProgramsStayInBounds) {
       }
       had_error = !d.ok();
     }
+  }
+}
+
+// Recursive types, as generated code declares them: through a box, and through a list.
+struct Chain {
+  Box<Chain> next;
+};
+void c2g_decode(Decoder& d, Chain& v) { c2g_decode(d, v.next); }
+struct Tree {
+  std::vector<Tree> children;
+};
+constexpr size_t c2g_min_size(const Tree*) { return 4; }
+void c2g_decode(Decoder& d, Tree& v) { c2g_decode(d, v.children); }
+
+// A chain of `levels` boxes: levels − 1 presence bytes 1, then an absent one.
+std::vector<uint8_t> chain_of(size_t levels) {
+  std::vector<uint8_t> b(levels, 1);
+  b.back() = 0;
+  return b;
+}
+
+// Bug found by these tests: decoding recursed once per level without a bound, so a few megabytes of
+// presence bytes (or of list counts of 1) overflowed the decoding thread's stack (SIGSEGV).
+TEST(WireFuzz, DeepNestingIsAProtocolErrorNotAStackOverflow) {
+  {
+    const auto in = chain_of(kMaxWireDepth);
+    Decoder d(in.data(), in.size());
+    Chain c;
+    c2g_decode(d, c);
+    EXPECT_TRUE(d.finish()) << d.error().message;
+  }
+  for (size_t levels : {kMaxWireDepth + 1, size_t{5'000'000}}) {
+    const auto in = chain_of(levels);
+    Decoder d(in.data(), in.size());
+    Chain c;
+    c2g_decode(d, c);
+    ASSERT_FALSE(d.finish());
+    EXPECT_EQ(d.error().code, Code::protocol);
+    EXPECT_NE(d.error().message.find("nested more than 1000 levels"), std::string::npos) << d.error().message;
+  }
+  {
+    std::vector<uint8_t> in;
+    for (int i = 0; i < 2'000'000; ++i) in.insert(in.end(), {1, 0, 0, 0});
+    in.insert(in.end(), {0, 0, 0, 0});
+    Decoder d(in.data(), in.size());
+    Tree t;
+    c2g_decode(d, t);
+    ASSERT_FALSE(d.finish());
+    EXPECT_NE(d.error().message.find("nested more than"), std::string::npos) << d.error().message;
   }
 }
 

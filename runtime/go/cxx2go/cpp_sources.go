@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "5bb1f494ed1bee6691dcf61c03d6f0397c6959417fff624be399092a971243cc"
+const cppSourcesDigest = "134ce3aa9de9d91b8b37567224d340f2e98c7a849307f6fd18e2f97240c6cb78"

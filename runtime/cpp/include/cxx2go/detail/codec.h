@@ -158,10 +158,26 @@ void c2g_decode(Decoder& d, std::optional<T>& v);
 template <class T>
 void c2g_decode(Decoder& d, Box<T>& v);
 
+// One level of nesting for the duration of a container's or a box's decoding (Decoder::enter).
+class NestingGuard {
+ public:
+  explicit NestingGuard(Decoder& d) noexcept : d_(d), ok_(d.enter()) {}
+  NestingGuard(const NestingGuard&) = delete;
+  NestingGuard& operator=(const NestingGuard&) = delete;
+  ~NestingGuard() { d_.leave(); }
+  bool ok() const noexcept { return ok_; }
+
+ private:
+  Decoder& d_;
+  bool ok_;
+};
+
 template <class T>
 void c2g_decode(Decoder& d, std::vector<T>& v) {
-  const size_t count = d.len(min_size_of<T>());
   v.clear();
+  const NestingGuard nesting(d);
+  if (!nesting.ok()) return;
+  const size_t count = d.len(min_size_of<T>());
   // Reserving is safe only where an element is no bigger than a few times its minimum encoding;
   // for structs a hostile count could otherwise multiply the input size by sizeof(T).
   if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) v.reserve(count);
@@ -176,8 +192,10 @@ void c2g_decode(Decoder& d, std::vector<T>& v) {
 
 template <class K, class V>
 void c2g_decode(Decoder& d, std::map<K, V>& v) {
-  const size_t count = d.len(min_size_of<K>() + min_size_of<V>());
   v.clear();
+  const NestingGuard nesting(d);
+  if (!nesting.ok()) return;
+  const size_t count = d.len(min_size_of<K>() + min_size_of<V>());
   for (size_t i = 0; i < count && d.ok(); ++i) {
     K key{};
     V value{};
@@ -202,7 +220,8 @@ void c2g_decode(Decoder& d, std::optional<T>& v) {
 
 template <class T>
 void c2g_decode(Decoder& d, Box<T>& v) {
-  if (d.present()) {
+  const NestingGuard nesting(d);
+  if (nesting.ok() && d.present()) {
     c2g_decode(d, v.emplace());
   } else {
     v.reset();

@@ -26,6 +26,10 @@ namespace cxx2go::detail {
 
 // Largest length or count the format can carry (a u32).
 inline constexpr size_t kMaxWireLength = 0xFFFF'FFFFu;
+// Deepest nesting of lists, maps and boxed (recursive) values a Decoder accepts (docs/wire-format.md).
+// Decoding recurses once per level, so without a bound a hostile or merely very deep input of a few
+// megabytes (a chain of presence bytes) would overflow the decoding thread's stack.
+inline constexpr size_t kMaxWireDepth = 1000;
 
 // Append-only byte buffer. Small encodings (the common case for arguments) stay in an inline buffer, so a
 // stack-allocated Encoder usually costs no allocation. Growth uses malloc/realloc and throws
@@ -147,6 +151,14 @@ class Decoder {
   // Marks the input malformed with a protocol error (e.g. a repeated map key). The first error wins.
   void fail(std::string message);
 
+  // Entering and leaving one level of nesting (a list, a map, a boxed value). enter() fails, recording a
+  // protocol error, beyond kMaxWireDepth levels; every enter() is paired with a leave().
+  bool enter() noexcept {
+    if (++depth_ > kMaxWireDepth) set_fault(Fault::too_deep, kMaxWireDepth, 0);
+    return ok();
+  }
+  void leave() noexcept { --depth_; }
+
   size_t remaining() const noexcept { return size_ - pos_; }
   bool ok() const noexcept { return fault_ == Fault::none; }
   // Code::protocol describing the first error; only meaningful when !ok().
@@ -156,7 +168,17 @@ class Decoder {
   bool finish() noexcept;
 
  private:
-  enum class Fault : uint8_t { none, truncated, bad_bool, bad_presence, too_long, too_many, trailing, custom };
+  enum class Fault : uint8_t {
+    none,
+    truncated,
+    bad_bool,
+    bad_presence,
+    too_long,
+    too_many,
+    trailing,
+    too_deep,
+    custom
+  };
 
   // Returns a pointer to n readable bytes and advances, or nullptr (recording the error) if they are
   // not there or an error already occurred.
@@ -200,6 +222,7 @@ class Decoder {
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
   size_t pos_ = 0;
+  size_t depth_ = 0;
   Fault fault_ = Fault::none;
   size_t fault_at_ = 0;  // offset where the failing read started
   size_t fault_a_ = 0;   // fault-specific numbers, formatted by error()
