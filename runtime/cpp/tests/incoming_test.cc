@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cxx2go/cxx2go.h"
+#include "cxx2go/detail/codec.h"
 #include "fake_go.h"
 #include "scripted_service.h"
 
@@ -241,6 +242,29 @@ TEST_F(IncomingTest, TheDeadlineReachesTheContext) {
   ASSERT_TRUE(seen);
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::nanoseconds>(seen->time_since_epoch()),
             std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.time_since_epoch()));
+}
+
+TEST_F(IncomingTest, CancelFromGoCancelsAnAsynchronousImplementationsFuture) {
+  // An implementation's future that only its caller's cancellation can end, like a coroutine awaiting
+  // another call: reply_when_ready must pass the cancellation on, and answer.
+  std::shared_ptr<Promise<void>> pending;
+  std::atomic<bool> cancel_seen{false};
+  svc_->add(0x1B, "await_forever", [&](detail::IncomingCall& call) {
+    pending = std::make_shared<Promise<void>>();
+    pending->on_cancel([&] { cancel_seen = true; });
+    detail::reply_when_ready(call, pending->get_future());
+  });
+  register_svc();
+  CppCall c = call(0x1B);
+  ASSERT_TRUE(go().invoke_cpp(c).pending);
+  ASSERT_TRUE(eventually([&] { return pending != nullptr; }));
+  cxx2go_cpp_cancel(c.call_id);
+  std::optional<CppAnswer> done = go().await_cpp(c.call_id);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->code, CXX2GO_CANCELLED);
+  EXPECT_TRUE(eventually([&] { return cancel_seen.load(); })) << "the implementation's future was not cancelled";
+  pending.reset();
+  EXPECT_TRUE(eventually([] { return live_counts().incoming_calls == 0; }));
 }
 
 TEST_F(IncomingTest, AsynchronousAnswersThroughShared) {

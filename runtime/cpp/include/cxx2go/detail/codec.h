@@ -8,11 +8,13 @@
 #pragma once
 
 #include <concepts>
+#include <functional>
 #include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -300,15 +302,33 @@ void reply_with(IncomingCall& call, Result<T>&& result) noexcept {
 
 // Answers an incoming call when an asynchronous implementation's future resolves; at once if it already
 // has. The continuation keeps the call alive (shared()) until then.
+//
+// When the Go caller cancels (or the runtime stops), the call is answered `cancelled` and the
+// implementation's future is cancelled too, so that a coroutine awaiting further calls sees them cancelled
+// (and its this_coroutine::stop_token fire) instead of running on for nobody.
 template <class T>
 void reply_when_ready(IncomingCall& call, Future<T>&& future) {
   if (future.ready()) {
     reply_with(call, future.get());
     return;
   }
-  std::move(future)
-      .then([owner = call.shared()](Result<T>&& result) { reply_with(*owner, std::move(result)); })
-      .detach();
+  std::shared_ptr<IncomingCall> owner = call.shared();
+  // `replied` is cancelled by the stop callback; cancelling it cancels the implementation's future
+  // upstream. The continuation holds the Watch until it runs (or is dropped, when cancelled), so the
+  // callback's registration lives exactly as long as an answer may still be needed. ~stop_callback waits
+  // for a callback running on another thread, so `replied` outlives any use by it.
+  struct Watch {
+    Future<void> replied;
+    std::optional<std::stop_callback<std::function<void()>>> on_stop;
+  };
+  auto watch = std::make_shared<Watch>();
+  watch->replied = std::move(future).then(
+      [owner, watch](Result<T>&& result) { reply_with(*owner, std::move(result)); });
+  Watch* raw = watch.get();
+  raw->on_stop.emplace(owner->context().stop_token(), std::function<void()>([raw, owner] {
+                         owner->fail(Error(Code::cancelled, "the caller cancelled the call"));
+                         raw->replied.cancel();
+                       }));
 }
 
 }  // namespace cxx2go::detail
