@@ -247,17 +247,19 @@ TEST_F(IncomingTest, TheDeadlineReachesTheContext) {
 TEST_F(IncomingTest, CancelFromGoCancelsAnAsynchronousImplementationsFuture) {
   // An implementation's future that only its caller's cancellation can end, like a coroutine awaiting
   // another call: reply_when_ready must pass the cancellation on, and answer.
-  std::shared_ptr<Promise<void>> pending;
+  std::shared_ptr<Promise<void>> pending;  // written on the pool thread before `started` is set
+  std::atomic<bool> started{false};
   std::atomic<bool> cancel_seen{false};
   svc_->add(0x1B, "await_forever", [&](detail::IncomingCall& call) {
     pending = std::make_shared<Promise<void>>();
     pending->on_cancel([&] { cancel_seen = true; });
     detail::reply_when_ready(call, pending->get_future());
+    started = true;
   });
   register_svc();
   CppCall c = call(0x1B);
   ASSERT_TRUE(go().invoke_cpp(c).pending);
-  ASSERT_TRUE(eventually([&] { return pending != nullptr; }));
+  ASSERT_TRUE(eventually([&] { return started.load(); }));
   cxx2go_cpp_cancel(c.call_id);
   std::optional<CppAnswer> done = go().await_cpp(c.call_id);
   ASSERT_TRUE(done);
