@@ -9,13 +9,14 @@ CXX2GO     := $(BUILD)/compiler/cxx2go
 GO         ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-stress demo goldens bench bench-check clean help
+.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-stress test-sanitize demo goldens bench bench-check clean help
 
 all: build
 
 help:
 	@echo "make demo    build everything and run the examples (LevelDB from Go, net/http from C++)"
 	@echo "make test    run every test suite"
+	@echo "make test-sanitize  ASan+UBSan+LSan, TSan, valgrind and fuzzing (tests/sanitizers/README.md)"
 	@echo "make test-stress  cancellation storm, thread churn, signals, fork, failure containment (tests/stress)"
 	@echo "make goldens regenerate the checked-in generated code after a compiler change"
 	@echo "make bench   measure cxx2go against raw cgo, SWIG and gRPC; writes bench/results/ (not a test)"
@@ -57,6 +58,13 @@ test-e2e: build
 # Stress and reliability tests (tests/stress/README.md): about 2 minutes on 2 cores.
 test-stress: build
 	scripts/run-stress.sh $(BUILD)
+
+# Sanitizers, valgrind and fuzzing (tests/sanitizers/README.md): ASan+UBSan+LSan over the C++ tests and the
+# end-to-end tests (Go -asan), TSan over the C++ runtime, valgrind, libFuzzer and go test -fuzz. Run by CI
+# after `make test`; about 12 minutes from scratch on 2 cores.
+test-sanitize: build
+	scripts/install-deps.sh sanitize
+	JOBS=$(JOBS) scripts/run-sanitizers.sh
 
 # ---- generated code ----
 
