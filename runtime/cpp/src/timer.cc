@@ -50,7 +50,10 @@ void TimerQueue::run(std::shared_ptr<Shared> shared) noexcept {
     auto first = shared->timers.begin();
     if (first->first.first > Shared::Clock::now()) {
       // Re-examines the queue after any wake-up, spurious or not: an earlier timer may have arrived.
-      shared->changed.wait_until(lock, first->first.first);
+      // A copy of the deadline: wait_until reads it again after waking, and cancel() may have erased the
+      // node holding it meanwhile (ASan: heap-use-after-free).
+      const Shared::Clock::time_point when = first->first.first;
+      shared->changed.wait_until(lock, when);
       continue;
     }
     UniqueFunction<void()> fn = std::move(first->second);

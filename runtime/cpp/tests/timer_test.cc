@@ -75,6 +75,17 @@ TEST(TimerQueue, CancelBeforeItRuns) {
   EXPECT_FALSE(ran);
 }
 
+// Bug found by ASan: the timer thread waited with a reference to the first timer's deadline, inside the
+// node that cancel() frees, and condition_variable::wait_until reads it again when it wakes.
+TEST(TimerQueue, CancelWhileTheTimerThreadWaitsForThatTimer) {
+  TimerQueue timers;
+  for (int i = 0; i < 200; ++i) {
+    const uint64_t id = timers.schedule(Clock::now() + 1h, [] {});
+    std::this_thread::sleep_for(1ms);  // lets the timer thread start waiting for this timer
+    EXPECT_TRUE(timers.cancel(id));
+  }
+}
+
 TEST(TimerQueue, CancelWaitsForARunningCallback) {
   TimerQueue timers;
   std::promise<void> entered;

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "b2e78954de91b97145aba63b0521654697d90102cd3033ea4e8e104639b3da92"
+const cppSourcesDigest = "efcfcb77c416927ba6ef196177227745867d94f239af4b0f36766e48a486a1c4"
