@@ -128,13 +128,17 @@ constexpr MessageSpec kMessages[] = {
     {DiagId::SignaturesTooLargeInTotal,
      "the signatures of the methods up to '{0}' are too large to fingerprint (over {1} bytes in total)",
      "the fingerprints spell out every struct each method uses; pass fewer or smaller structs", nullptr},
+
+    // emitters: names the generated code declares
+    {DiagId::GeneratedNameClash, "'{0}' is declared twice in the generated {1} code: by {2} and by {3}",
+     "rename one of them", "{3} is declared here"},
 };
 
 constexpr bool messages_are_indexed_by_id() {
   for (size_t i = 0; i < std::size(kMessages); ++i) {
     if (static_cast<size_t>(kMessages[i].id) != i) return false;
   }
-  return std::size(kMessages) == static_cast<size_t>(DiagId::SignaturesTooLargeInTotal) + 1;
+  return std::size(kMessages) == static_cast<size_t>(DiagId::GeneratedNameClash) + 1;  // the last DiagId
 }
 static_assert(messages_are_indexed_by_id(), "kMessages must list every DiagId once, in enum order");
 

@@ -74,6 +74,8 @@ enum class DiagId : uint16_t {
   // model building
   SignatureTooLarge,
   SignaturesTooLargeInTotal,
+  // emitters: names the generated code declares
+  GeneratedNameClash,
 };
 
 struct DiagnosticNote {

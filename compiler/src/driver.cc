@@ -7,6 +7,7 @@
 #include <iterator>
 #include <memory>
 
+#include "emit_generated_names.h"
 #include "emitter.h"
 #include "frontend.h"
 #include "output_files.h"
@@ -122,6 +123,11 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
 
   std::vector<Diagnostic> diagnostics;
   std::optional<Schema> schema = compile_schema(path, source, diagnostics);
+  if (schema) {
+    Reporter names(diagnostics);
+    check_generated_names(*schema, names);
+    if (names.has_errors()) schema.reset();
+  }
   if (!schema) {
     err << format_diagnostics(path, diagnostics);
     return kExitFailure;

@@ -167,7 +167,7 @@ class CppWriter {
     write_doc(w, service.doc);
     w.line("// Calls the Go implementation of " + schema_.package + "." + service.name +
            ". Cheap to copy; every call checks that the runtime is running.");
-    w.open("class " + cpp_name(service.name) + "Client {");
+    w.open("class " + cpp_client_class(service.name) + " {");
     access_specifier(w, "public");
     for (const Method& method : service.methods) {
       std::string name = cpp_name(method.name);
@@ -363,7 +363,7 @@ class CppWriter {
 
   void write_client_definition(CodeWriter& w, const ServiceDef& service) {
     write_method_infos(w, service);
-    std::string client = cpp_name(service.name) + "Client";
+    std::string client = cpp_client_class(service.name);
     for (const Method& method : service.methods) {
       std::string name = cpp_name(method.name);
       std::string result = result_type(method);

@@ -321,15 +321,16 @@ class GoWriter {
 
   void write_client(CodeWriter& w, const ServiceDef& service) {
     uses_runtime_ = uses_context_ = true;
-    std::string client = service.name + "Client";
+    std::string client = go_client_type(service.name);
+    std::string constructor = go_client_constructor(service.name);
     w.line();
     write_doc(w, service.doc);
     w.line("// " + client + " calls the C++ implementation of " + schema_.package + "." + service.name + ".");
     w.line("// Arguments are borrowed only for the duration of each call: C++ copies what it keeps.");
     w.line("type " + client + " struct{}");
     w.line();
-    w.line("// New" + client + " returns a client of the C++ service " + service.name + ".");
-    w.line("func New" + client + "() *" + client + " { return &" + client + "{} }");
+    w.line("// " + constructor + " returns a client of the C++ service " + service.name + ".");
+    w.line("func " + constructor + "() *" + client + " { return &" + client + "{} }");
     w.line();
     // One declaration per line: gofmt would align the '=' of a var block.
     for (const Method& method : service.methods) {
@@ -392,7 +393,7 @@ class GoWriter {
     w.line();
     write_doc(w, service.doc);
     w.line("// " + service.name + " is implemented in Go and called from C++; register an implementation with");
-    w.line("// Register" + service.name + ". Top-level []byte and scalar-slice arguments are borrowed from C++:");
+    w.line("// " + go_register_function(service.name) + ". Top-level []byte and scalar-slice arguments are borrowed from C++:");
     w.line("// valid until the method returns, so copy them to keep them. Everything else is owned.");
     w.open("type " + service.name + " interface {");
     for (const Method& method : service.methods) {
@@ -402,10 +403,10 @@ class GoWriter {
     }
     w.close("}");
     w.line();
-    w.line("// Register" + service.name + " makes impl serve the C++ callers of " + schema_.package + "." +
+    w.line("// " + go_register_function(service.name) + " makes impl serve the C++ callers of " + schema_.package + "." +
            service.name + ".");
     w.line("// It fails if an implementation is already registered.");
-    w.open("func Register" + service.name + "(impl " + service.name + ") error {");
+    w.open("func " + go_register_function(service.name) + "(impl " + service.name + ") error {");
     w.open("return cxx2go.RegisterService(&cxx2go.ServiceDesc{");
     w.line("Name: " + quoted(schema_.package + "." + service.name) + ",");
     w.open("Methods: []cxx2go.MethodDesc{");
@@ -418,8 +419,8 @@ class GoWriter {
     w.close("})");
     w.close("}");
     w.line();
-    w.line("// Unregister" + service.name + " stops serving " + service.name + "; calls already running finish.");
-    w.line("func Unregister" + service.name + "() error { return cxx2go.UnregisterService(" +
+    w.line("// " + go_unregister_function(service.name) + " stops serving " + service.name + "; calls already running finish.");
+    w.line("func " + go_unregister_function(service.name) + "() error { return cxx2go.UnregisterService(" +
            quoted(schema_.package + "." + service.name) + ") }");
     for (const Method& method : service.methods) write_handler(w, service, method);
   }

@@ -92,6 +92,13 @@ std::string go_enum_constant(std::string_view enum_name, std::string_view value)
   return std::string(enum_name) + go_exported_name(lower_ascii(value));
 }
 
+std::string go_client_type(std::string_view service) { return std::string(service) + "Client"; }
+std::string go_client_constructor(std::string_view service) { return "New" + go_client_type(service); }
+std::string go_register_function(std::string_view service) { return "Register" + std::string(service); }
+std::string go_unregister_function(std::string_view service) { return "Unregister" + std::string(service); }
+
+std::string cpp_client_class(std::string_view service) { return cpp_name(service) + "Client"; }
+
 std::string cpp_name(std::string_view name) {
   std::string out(name);
   if (is_cpp_keyword(name) || contains(kCppMacros, name)) out += '_';

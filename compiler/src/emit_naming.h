@@ -17,11 +17,20 @@ std::string go_param_name(std::string_view snake);
 // UPPER_SNAKE enum value → Go constant name: "Color" + "LIGHT_BLUE" → "ColorLightBlue".
 std::string go_enum_constant(std::string_view enum_name, std::string_view value);
 
+// The package-level Go names a service generates beside its own: a `cpp service` S gets the client type
+// SClient and its constructor NewSClient; a `go service` S gets RegisterS and UnregisterS.
+std::string go_client_type(std::string_view service);
+std::string go_client_constructor(std::string_view service);
+std::string go_register_function(std::string_view service);
+std::string go_unregister_function(std::string_view service);
+
 // A schema name as a C++ identifier: unchanged unless it is a C++ keyword, an alternative token or a
 // macro that common headers define (errno, major, …): then a trailing '_' is added.
 std::string cpp_name(std::string_view name);
 // A parameter name in generated C++: like cpp_name, also escaping the names of the parameters the
 // generated signatures add (context, options).
 std::string cpp_param_name(std::string_view name);
+// The C++ class that calls a `go service` S: SClient.
+std::string cpp_client_class(std::string_view service);
 
 }  // namespace cxx2go::compiler
