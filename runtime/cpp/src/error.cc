@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <new>
 #include <typeinfo>
 
 namespace cxx2go {
@@ -122,10 +123,17 @@ Error error_from_current_exception() noexcept {
   // Outside a catch block there is nothing to rethrow (and `throw;` would terminate).
   const std::type_info* type = abi::__cxa_current_exception_type();
   if (type == nullptr) return detail::error_nothrow(Code::exception, "unknown exception");
+  // Out of memory is a condition of the process, not a bug of the code that threw: its own code, so
+  // that callers can tell it apart (tests/stress, "alloc_fail", injects it at every allocation).
   Error error(Code::exception, {});
   try {
     try {
       throw;
+    } catch (const std::bad_alloc& e) {
+      error.code = Code::resource_exhausted;
+      append_type_name(error.message, typeid(e).name());
+      error.message += ": ";
+      error.message += e.what();
     } catch (const std::exception& e) {
       append_type_name(error.message, typeid(e).name());
       error.message += ": ";
@@ -135,7 +143,8 @@ Error error_from_current_exception() noexcept {
     }
   } catch (...) {
     // Out of memory while formatting: a shorter message is better than none, none is better than throwing.
-    error = detail::error_nothrow(Code::exception, "unknown exception");
+    // Both fit std::string's inline buffer, so neither allocates.
+    error = detail::error_nothrow(error.code, error.code == Code::resource_exhausted ? "out of memory" : "exception");
   }
   return error;
 }

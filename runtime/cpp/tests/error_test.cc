@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <new>
 #include <stdexcept>
 #include <string>
 
@@ -56,6 +57,13 @@ TEST(Error, FromStdException) {
 TEST(Error, FromDerivedExceptionUsesDynamicType) {
   Error e = caught([] { throw cxx2go_test::CustomError(); });
   EXPECT_EQ(e.message, "cxx2go_test::CustomError: custom what");
+}
+
+TEST(Error, FromBadAllocIsResourceExhausted) {
+  EXPECT_EQ(caught([] { throw std::bad_alloc(); }), Error(Code::resource_exhausted, "std::bad_alloc: std::bad_alloc"));
+  Error e = caught([] { throw std::bad_array_new_length(); });  // a subclass
+  EXPECT_EQ(e.code, Code::resource_exhausted);
+  EXPECT_EQ(e.message, "std::bad_array_new_length: std::bad_array_new_length");
 }
 
 TEST(Error, FromInt) {

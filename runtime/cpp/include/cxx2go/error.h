@@ -60,7 +60,8 @@ struct Error {
 
 // Call inside a catch block. Turns the exception in flight into Code::exception with the message
 // "<demangled dynamic type>: <what()>" (std::exception and subclasses) or "<demangled type>" (anything
-// else). Never throws: if building the message fails, the message is shorter or empty.
+// else); std::bad_alloc and its subclasses become Code::resource_exhausted. Never throws: if building the
+// message fails, the message is shorter or empty.
 Error error_from_current_exception() noexcept;
 
 // Thrown by Result<T>::value() (and the operators that use it) when the Result holds an Error.
