@@ -317,12 +317,15 @@ void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const 
   call->counted_ = std::exchange(counted, false);
   try {
     call->own_arguments(wire);
+    // Allocates its shared state: before PENDING, so that a failure is still answered synchronously.
+    if (!oneway) call->stop_ = std::stop_source();
   } catch (...) {
     call->fail(error_from_current_exception());
     return;
   }
-  // From here on the call answers asynchronously: Go gets PENDING (or OK: accepted, for oneway) and a
-  // completion, even if the call is refused below.
+  // From here on nothing may throw: the call answers asynchronously. Go gets PENDING (or OK: accepted,
+  // for oneway) and exactly one completion, even if the call is refused below; an exception out of here
+  // would make cxx2go_cpp_invoke answer a second time, synchronously.
   call->sink_ = oneway ? IncomingCall::Sink::none : IncomingCall::Sink::completion;
   call->reply_ = nullptr;
   write_incoming_reply(reply, oneway ? CXX2GO_OK : CXX2GO_PENDING, nullptr, 0);
@@ -330,7 +333,6 @@ void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const 
     // Nobody waits and Go cannot cancel it: the runtime's stop is its only cancellation.
     call->context_ = Context(c.inline_stop.get_token(), call_deadline(wire));
   } else {
-    call->stop_ = std::stop_source();
     call->context_ = Context(call->stop_.get_token(), call_deadline(wire));
     // Every field is final before the call is listed: stop() may answer it from another thread.
     call->registered_ = true;
