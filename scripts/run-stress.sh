@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the stress tests (tests/stress, see its README): cancellation storm, thread churn, signal storm and
 # signal-handler audit, process life cycle (static constructor, after stop, fork), failure containment and
-# its negative control. Each scenario runs in a process of its own under a watchdog.
+# its negative control, fault injection (allocation failure, stalled peers, deadlines in every phase,
+# unregister and stop with calls in flight). Each scenario runs in a process of its own under a watchdog.
 #
 # usage: scripts/run-stress.sh [BUILD_DIR]   (logs go to BUILD_DIR/stress-logs; default build/release)
 #
@@ -38,8 +39,8 @@ step() {
   if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
     passed=$((passed + 1))
     printf 'PASS %-20s %4ds\n' "$name" $((SECONDS - start))
-    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|audit:|fork child sees' "$log" |
-      grep -v 'scenario .*:$' | sed 's/^ */    /' | head -20
+    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing' "$log" |
+      grep -v 'scenario .*:$' | grep -v 'cxx2go: stop:' | sed 's/^ */    /' | head -40
   else
     failed=$((failed + 1))
     local why="exit status $status"

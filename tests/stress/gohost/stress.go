@@ -57,6 +57,7 @@ func outcomes(c *C.stress_outcomes) Outcomes {
 type goWork struct{}
 
 func (goWork) Work(ctx context.Context, x int64, mode int32) (int64, error) {
+	goWorkStarted.Add(1)
 	switch mode {
 	case 0:
 		return x + 1, nil
@@ -68,6 +69,12 @@ func (goWork) Work(ctx context.Context, x int64, mode int32) (int64, error) {
 	case 2:
 		<-ctx.Done()
 		return 0, ctx.Err()
+	case 6: // stalls: ignores ctx until the test opens the gate (fault.go)
+		goStall.wait()
+		return x + 1, nil
+	case 7: // answers with a value once ctx has ended: the answer races the caller's deadline
+		<-ctx.Done()
+		return x + 1, nil
 	case 3:
 		t := time.NewTimer(time.Duration(x) * time.Microsecond)
 		defer t.Stop()

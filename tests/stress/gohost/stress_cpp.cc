@@ -29,6 +29,7 @@
 
 #include "cxx2go/cxx2go.h"
 #include "hooks.h"
+#include "stall_gate.h"
 
 namespace {
 
@@ -108,10 +109,61 @@ cxx2go::Error wait_for_cancellation(const cxx2go::Context& context) {
   return cxx2go::Error(Code::cancelled, "cancelled");
 }
 
+}  // namespace
+
+// ---- the stall gate of the fault-injection tests (stall_gate.h) ----
+
+StallGate& cpp_stall_gate() {
+  static StallGate* const gate = new StallGate();  // never destroyed: stalled threads may outlive main
+  return *gate;
+}
+std::atomic<uint64_t> g_cpp_work_started{0};
+
+namespace {
+
+// Blocks until the gate opens, ignoring `context` on purpose.
+int64_t stall_sync(int64_t x) {
+  StallGate& g = cpp_stall_gate();
+  std::unique_lock lock(g.mu);
+  ++g.waiting;
+  g.cv.notify_all();
+  g.cv.wait(lock, [&] { return g.open; });
+  --g.waiting;
+  return x + 1;
+}
+
+// A Future resolved with x + 1 when the gate opens.
+cxx2go::Future<int64_t> stall_async(int64_t x) {
+  StallGate& g = cpp_stall_gate();
+  cxx2go::Promise<int64_t> p;
+  cxx2go::Future<int64_t> f = p.get_future();
+  std::unique_lock lock(g.mu);
+  if (g.open) {
+    lock.unlock();
+    p.set_value(x + 1);
+  } else {
+    g.held.emplace_back(std::move(p), x);
+    g.cv.notify_all();
+  }
+  return f;
+}
+
+// Waits (ignoring the stop token) until the context's deadline has passed, then answers x + 1: the answer
+// races the caller's own deadline.
+int64_t answer_after_deadline(int64_t x, const cxx2go::Context& context) {
+  if (auto d = context.deadline()) std::this_thread::sleep_until(*d);
+  return x + 1;
+}
+
 class CppWorkImpl final : public s::CppWork {
  public:
   cxx2go::Result<int64_t> work(int64_t x, int32_t mode, const cxx2go::Context& context) override {
+    g_cpp_work_started.fetch_add(1);
     switch (mode) {
+      case 6:
+        return stall_sync(x);
+      case 7:
+        return answer_after_deadline(x, context);
       case 0:
         return x + 1;
       case 1:
@@ -130,6 +182,8 @@ class CppWorkImpl final : public s::CppWork {
     switch (mode) {
       case 0:
         co_return x + 1;
+      case 6:
+        co_return co_await stall_async(x);
       case 2: {
         // Waits for the Go caller's cancellation by awaiting short calls to Go (GoWork.work mode 3) until
         // the context's stop token fires. The runtime does not cancel an implementation's Future when its
@@ -247,6 +301,22 @@ extern "C" int32_t stress_register_cpp(void) {
     if (auto r = cxx2go::register_service(std::make_shared<CppWorkImpl>()); !r) return static_cast<int32_t>(r.error().code);
     auto r = cxx2go::register_service(std::make_shared<AffineWorkImpl>());
     return static_cast<int32_t>(r.error().code);
+  } catch (...) {
+    return CXX2GO_INTERNAL;
+  }
+}
+
+extern "C" int32_t fault_register_cpp_work(void) {
+  try {
+    return static_cast<int32_t>(cxx2go::register_service(std::make_shared<CppWorkImpl>()).error().code);
+  } catch (...) {
+    return CXX2GO_INTERNAL;
+  }
+}
+
+extern "C" int32_t fault_unregister_cpp_work(void) {
+  try {
+    return static_cast<int32_t>(cxx2go::unregister_service("stress.CppWork").error().code);
   } catch (...) {
     return CXX2GO_INTERNAL;
   }
