@@ -150,3 +150,24 @@ func (c GoCall) Wait() (int64, error) {
 	}
 	return int64(v), nil
 }
+
+// ---- negative controls of the containment matrix ----
+
+// faultPanicNoRecover is a Go entry point without the recover that every cxx2go entry point has: its panic
+// kills the process, whichever thread called it.
+//
+//export faultPanicNoRecover
+func faultPanicNoRecover() { panic("unrecovered panic in a Go entry point") }
+
+// UnwrappedThrowInt lets a C++ int exception escape into Go: the process must die.
+func UnwrappedThrowInt() { C.fault_unwrapped_throw_int() }
+
+// UnrecoveredPanic makes C++ call a Go entry point that panics without recovering, from a new C++ thread
+// or from this (Go) thread: the process must die.
+func UnrecoveredPanic(newThread bool) {
+	n := C.int32_t(0)
+	if newThread {
+		n = 1
+	}
+	C.fault_call_unrecovered_panic(n)
+}

@@ -216,7 +216,7 @@ extern "C" int32_t fault_go_wait(int64_t handle, int64_t* value, int32_t* then_r
     g_calls.erase(handle);
   }
   *value = r ? *r : 0;
-  copy_message(r ? "" : r.error().to_string(), msg, cap);
+  copy_message(r ? "" : r.error().message, msg, cap);
   return static_cast<int32_t>(r.error().code);
 }
 
@@ -331,4 +331,18 @@ extern "C" int32_t fault_alloc_sweep_cpp(int32_t kind, int64_t* points, uint64_t
   }
   copy_message(what + ": more than 100000 allocations in one call", msg, cap);
   return -1;
+}
+
+// ---- negative controls ----
+
+extern "C" void faultPanicNoRecover(void);  // fault.go
+
+extern "C" void fault_unwrapped_throw_int(void) { throw 7; }
+
+extern "C" void fault_call_unrecovered_panic(int32_t new_thread) {
+  if (new_thread != 0) {
+    std::thread([] { faultPanicNoRecover(); }).join();
+  } else {
+    faultPanicNoRecover();
+  }
 }

@@ -43,6 +43,13 @@ void fault_go_cancel(int64_t handle);
  * *then_runs how often the continuation ran (asynchronous calls: must be 1). Returns the status code. */
 int32_t fault_go_wait(int64_t handle, int64_t* value, int32_t* then_runs, char* msg, int32_t cap);
 
+/* Negative controls of the containment matrix: what the runtime's wrappers prevent, done without them.
+ * Throws an int out of an extern "C" function with no catch, into Go's frames (std::terminate). */
+void fault_unwrapped_throw_int(void);
+/* Calls the Go export faultPanicNoRecover (fault.go), which panics without recovering, from a new
+ * std::thread (new_thread = 1) or from the calling thread (a Go thread): the process must die. */
+void fault_call_unrecovered_panic(int32_t new_thread);
+
 #ifdef __cplusplus
 }
 #endif

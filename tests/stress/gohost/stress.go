@@ -53,6 +53,9 @@ func outcomes(c *C.stress_outcomes) Outcomes {
 		uint64(c.then_expected), uint64(c.then_ran), C.GoString(&c.first_bad[0])}
 }
 
+// panicValue is what GoWork.work mode 9 panics with: neither a string nor an error.
+type panicValue struct{ X int64 }
+
 // goWork is the Go implementation of stress.GoWork.
 type goWork struct{}
 
@@ -75,6 +78,10 @@ func (goWork) Work(ctx context.Context, x int64, mode int32) (int64, error) {
 	case 7: // answers with a value once ctx has ended: the answer races the caller's deadline
 		<-ctx.Done()
 		return x + 1, nil
+	case 8: // panics with an error value (fault_test.go, containment matrix)
+		panic(fmt.Errorf("stress error %d", x))
+	case 9: // panics with a value of a struct type
+		panic(panicValue{x})
 	case 3:
 		t := time.NewTimer(time.Duration(x) * time.Microsecond)
 		defer t.Stop()

@@ -111,6 +111,19 @@ cxx2go::Error wait_for_cancellation(const cxx2go::Context& context) {
 
 }  // namespace
 
+// ---- what the containment matrix throws (fault_test.go, "containment_matrix") ----
+
+namespace cxx2go_stress_fault {
+// A std::exception subclass of the test's own.
+struct StressError : std::logic_error {
+  using std::logic_error::logic_error;
+};
+// A class type that is not a std::exception.
+struct NotAnException {
+  int value;
+};
+}  // namespace cxx2go_stress_fault
+
 // ---- the stall gate of the fault-injection tests (stall_gate.h) ----
 
 StallGate& cpp_stall_gate() {
@@ -164,6 +177,22 @@ class CppWorkImpl final : public s::CppWork {
         return stall_sync(x);
       case 7:
         return answer_after_deadline(x, context);
+      case 8:
+        throw cxx2go_stress_fault::StressError("sync " + std::to_string(x));
+      case 9:
+        throw cxx2go_stress_fault::NotAnException{static_cast<int>(x)};
+      case 10: {
+        // A callback: a continuation that throws, run by the runtime when Go's answer arrives.
+        cxx2go::Result<int64_t> r =
+            s::GoWorkClient().work_async(x, 0).then([](cxx2go::Result<int64_t>&& v) -> int64_t {
+              throw cxx2go_stress_fault::StressError("then " + std::to_string(v.value_or(-1)));
+            }).get();
+        return r;
+      }
+      case 11:
+        // A Go handler panicking under this implementation (Go → C++ → Go, on an executor thread): the
+        // panic reaches here as an error, which goes back to the Go caller.
+        return s::GoWorkClient().work(x, 8);
       case 0:
         return x + 1;
       case 1:
@@ -184,6 +213,18 @@ class CppWorkImpl final : public s::CppWork {
         co_return x + 1;
       case 6:
         co_return co_await stall_async(x);
+      case 8: {
+        cxx2go::Result<int64_t> r = co_await s::GoWorkClient().work_async(x, 0);
+        if (!r) co_return r.error();
+        throw cxx2go_stress_fault::StressError("async " + std::to_string(*r));
+      }
+      case 9:
+        throw cxx2go_stress_fault::NotAnException{static_cast<int>(x)};  // before the first co_await
+      case 10:
+        // A continuation that throws, awaited by the coroutine.
+        co_return co_await s::GoWorkClient().work_async(x, 0).then([](cxx2go::Result<int64_t>&& v) -> int64_t {
+          throw cxx2go_stress_fault::StressError("then " + std::to_string(v.value_or(-1)));
+        });
       case 2: {
         // Waits for the Go caller's cancellation by awaiting short calls to Go (GoWork.work mode 3) until
         // the context's stop token fires. The runtime does not cancel an implementation's Future when its
