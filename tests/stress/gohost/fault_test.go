@@ -480,7 +480,8 @@ func scenarioDeadlinePhases() error {
 
 	// 4. Passing while the answer is delivered: the peer answers with a value exactly when the deadline
 	// passes (mode 7), so the answer and the deadline race. Exactly one outcome each, the continuation of
-	// each C++ future runs once (GoCall.Wait checks), nothing alive afterwards.
+	// each C++ future runs once (GoCall.Wait checks), nothing alive afterwards. A synchronous C++ → Go
+	// caller always gets the handler's answer (the handler runs on its thread; no timer races it).
 	const raceCalls = 400
 	var mu sync.Mutex
 	counts := map[string]int{}
@@ -494,13 +495,25 @@ func scenarioDeadlinePhases() error {
 				x := int64(g)*1000 + i
 				timeout := 200 + (i%8)*100 // µs
 				outcomes := map[string]error{}
-				_, outcomes["C++ → Go async"] = gohost.StartGoCall(gohost.AsyncThen, x, 7, timeout).Wait()
-				ctx, cancel := withTimeout(time.Duration(timeout) * time.Microsecond)
-				var v int64
-				v, outcomes["Go → C++ work"] = cpp.Work(ctx, x, 7)
-				cancel()
-				if outcomes["Go → C++ work"] == nil && v != x+1 {
-					outcomes["Go → C++ work"] = fmt.Errorf("wrong value %d", v)
+				for name, how := range map[string]gohost.How{"C++ → Go async": gohost.AsyncThen, "C++ → Go sync": gohost.Sync} {
+					var v int64
+					v, outcomes[name] = gohost.StartGoCall(how, x, 7, timeout).Wait()
+					if outcomes[name] == nil && v != x+1 {
+						outcomes[name] = fmt.Errorf("wrong value %d", v)
+					}
+				}
+				for name, async := range map[string]bool{"Go → C++ work": false, "Go → C++ async_work": true} {
+					ctx, cancel := withTimeout(time.Duration(timeout) * time.Microsecond)
+					var v int64
+					if async {
+						v, outcomes[name] = cpp.AsyncWork(ctx, x, 7)
+					} else {
+						v, outcomes[name] = cpp.Work(ctx, x, 7)
+					}
+					cancel()
+					if outcomes[name] == nil && v != x+1 {
+						outcomes[name] = fmt.Errorf("wrong value %d", v)
+					}
 				}
 				mu.Lock()
 				for name, err := range outcomes {

@@ -213,6 +213,8 @@ class CppWorkImpl final : public s::CppWork {
         co_return x + 1;
       case 6:
         co_return co_await stall_async(x);
+      case 7:
+        co_return answer_after_deadline(x, context);
       case 8: {
         cxx2go::Result<int64_t> r = co_await s::GoWorkClient().work_async(x, 0);
         if (!r) co_return r.error();
