@@ -442,7 +442,7 @@ void fail_unfinished_incoming() noexcept {
   if (!calls.empty()) {
     std::fprintf(stderr,
                  "cxx2go: stop: %zu C++ implementation(s) did not answer within stop_timeout; their Go callers "
-                 "get Code::stopped, and stop() waits for them to return to join the executor threads\n",
+                 "get Code::stopped, and stop() waits up to stop_timeout more for them to return\n",
                  calls.size());
   }
   for (auto& call : calls) call->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped"));

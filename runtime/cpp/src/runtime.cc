@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "runtime_core.h"
 
@@ -85,7 +89,8 @@ Result<void> reset_for_testing() {
   if (s == State::running || s == State::stopping) {
     return Error(Code::failed_precondition, "reset_for_testing: the runtime is running");
   }
-  if (c.outgoing_count.load() != 0 || c.incoming_count.load() != 0 || c.record_count.load() != 0) {
+  if (c.outgoing_count.load() != 0 || c.incoming_count.load() != 0 || c.record_count.load() != 0 ||
+      c.executors_joining.load()) {
     return Error(Code::failed_precondition, "reset_for_testing: calls are still alive");
   }
   if (c.pool) c.pool->stop();
@@ -149,6 +154,58 @@ bool wait_drained(Core& c, std::chrono::steady_clock::time_point deadline) {
   return c.drained.wait_until(lock, deadline, [&] {
     return c.outgoing_count.load() <= own_outgoing && c.incoming_count.load() <= own_incoming;
   });
+}
+
+// Stops the executors (queued calls fail with Code::stopped) and joins their threads, waiting at most
+// `bound`: an implementation that ignores its stop token may keep a thread forever, and stop() must not
+// hang on it. Joining then finishes on a background thread when the implementations return (their
+// callers were answered with Code::stopped already; their late answers are dropped). The pools are never
+// destroyed while that thread runs: only reset_for_testing destroys them, and it refuses while
+// c.executors_joining is set.
+void stop_executors(Core& c, std::chrono::steady_clock::duration bound) {
+  struct Joining {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+  };
+  std::shared_ptr<Joining> joining;
+  std::thread joiner;
+  try {
+    std::vector<ThreadPool*> pools{c.pool.get()};
+    {
+      std::lock_guard lock(c.lifecycle_mu);
+      for (auto& [name, pool] : c.affine_pools) pools.push_back(pool.get());
+    }
+    joining = std::make_shared<Joining>();
+    c.executors_joining.store(true);
+    joiner = std::thread([pools, joining, &flag = c.executors_joining] {
+      for (ThreadPool* pool : pools) pool->stop();
+      flag.store(false);
+      std::lock_guard lock(joining->mu);
+      joining->done = true;
+      joining->cv.notify_all();
+    });
+  } catch (...) {
+    // No memory or no thread to join in the background: join here, unbounded.
+    c.pool->stop();
+    std::lock_guard lock(c.lifecycle_mu);
+    for (auto& [name, pool] : c.affine_pools) pool->stop();
+    c.executors_joining.store(false);
+    return;
+  }
+  bool done = false;
+  {
+    std::unique_lock lock(joining->mu);
+    done = joining->cv.wait_for(lock, bound, [&] { return joining->done; });
+  }
+  if (done) {
+    joiner.join();
+    return;
+  }
+  joiner.detach();
+  std::fprintf(stderr,
+               "cxx2go: stop: C++ implementation(s) still running on executor threads after stop_timeout; stop() "
+               "returns without joining those threads (they exit when the implementations return)\n");
 }
 
 bool on_executor_thread(Core& c) {
@@ -216,12 +273,9 @@ Result<void> stop() {
     detail::report_unfinished_outgoing();
   }
 
-  // Queued calls fail with Code::stopped (a task sees the state, or is destroyed unrun); running ones finish.
-  c.pool->stop();
-  {
-    std::lock_guard lock(c.lifecycle_mu);
-    for (auto& [name, pool] : c.affine_pools) pool->stop();
-  }
+  // Queued calls fail with Code::stopped (a task sees the state, or is destroyed unrun); running ones
+  // finish, or are left running after a second stop_timeout (stop_executors).
+  detail::stop_executors(c, c.options.stop_timeout);
   c.timers->stop();
   {
     std::lock_guard calls(c.calls_mu);

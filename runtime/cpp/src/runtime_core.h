@@ -56,6 +56,7 @@ struct Core {
   std::map<std::string, std::unique_ptr<ThreadPool>, std::less<>> affine_pools;  // by service name
   std::unique_ptr<TimerQueue> timers;
   std::stop_source inline_stop{std::nostopstate};  // token of calls without their own: fired by stop()
+  std::atomic<bool> executors_joining{false};  // stop() left a thread joining stalled executor threads
 
   // ---- calls in flight: tables under calls_mu; counters are atomics that stop() waits on ----
   std::mutex calls_mu;

@@ -268,8 +268,8 @@ func scenarioStalled() error {
 
 // scenarioStopStalled: Stop with calls in flight in both directions, stalled and cooperative, running and
 // queued. Every caller gets its outcome (Stopped, or Cancelled from a peer that honoured its cancellation)
-// while the stalled peers are still stalled; Stop returns once the stalled C++ implementations return
-// (it joins the executor threads), and nothing is left alive.
+// and Stop returns while the stalled peers are still stalled; once they are released, nothing is left
+// alive.
 func scenarioStopStalled() error {
 	if err := start(2); err != nil {
 		return err
@@ -345,18 +345,23 @@ func scenarioStopStalled() error {
 	if syncStalled.Ready() {
 		return errors.New("a synchronous C++ → Go call returned while its handler is stalled")
 	}
-	fmt.Println("stop: 7 callers got stopped/cancelled while 2 Go and 2 C++ peers stayed stalled")
-
-	gohost.SetGoGate(true)
-	gohost.SetCppGate(true)
+	// Stop returns with the peers still stalled: it waits for them at most twice stop_timeout, then leaves
+	// the stalled executor thread running.
 	select {
 	case err := <-stopped:
 		if err != nil {
 			return fmt.Errorf("Stop: %w", err)
 		}
 	case <-time.After(outcomeBound):
-		return fmt.Errorf("Stop did not return %v after the stalled peers were released", outcomeBound)
+		return fmt.Errorf("Stop did not return within %v with stalled peers", outcomeBound)
 	}
+	if g, c := gohost.GoStalled(), gohost.CppStalled(); g != 2 || c != 2 {
+		return fmt.Errorf("Stop returned: want 2 Go and 2 C++ peers still stalled, got %d and %d", g, c)
+	}
+	fmt.Println("stop: 7 callers got stopped/cancelled, and Stop returned, while 2 Go and 2 C++ peers stayed stalled")
+
+	gohost.SetGoGate(true)
+	gohost.SetCppGate(true)
 	// The stalled synchronous caller gets its handler's answer: the handler ran on its thread.
 	if err := checkGoCall("C++ → Go sync, stalled handler released after stop", syncStalled, cxx2go.OK, 4); err != nil {
 		return err

@@ -15,7 +15,8 @@ struct RuntimeOptions {
   // max(2, std::thread::hardware_concurrency()). Each @affine service gets one more dedicated thread.
   int executor_threads = 0;
   // How long stop() waits for calls still running in the other language (and implementations still
-  // running here) after cancelling them.
+  // running here) after cancelling them; then as long again for executor threads still running an
+  // implementation, which it then leaves running instead of joining.
   std::chrono::milliseconds stop_timeout{5000};
 };
 
@@ -27,9 +28,11 @@ Result<void> start(RuntimeOptions options = {});
 // Stops the runtime: rejects new calls (Code::stopped), cancels calls in flight in both directions
 // (pending Futures resolve with Code::stopped at once; C++ implementations see their stop token fire;
 // Go handlers see their context cancelled), fails queued calls with Code::stopped, waits up to
-// stop_timeout for Go to complete the calls it is running, and joins the executor threads. Memory Go may
-// still read is never freed: a call Go has not completed by the timeout is reported on stderr and kept
-// until Go completes it. Fails with Code::not_started / Code::stopped if not running. Must not be called
+// stop_timeout for Go to complete the calls it is running (C++ implementations that have not answered by
+// then are answered Code::stopped), and joins the executor threads, waiting at most stop_timeout more: an
+// implementation that ignores its stop token keeps its thread, which stop() then leaves running, so stop()
+// returns within about 2 × stop_timeout whatever the peers do. Memory Go may still read is never freed: a
+// call Go has not completed by the timeout is reported on stderr and kept until Go completes it. Fails with Code::not_started / Code::stopped if not running. Must not be called
 // from an executor thread of the runtime (an implementation), which it would have to join.
 Result<void> stop();
 
