@@ -16,7 +16,8 @@ import (
 // valid until the method returns, so copy them to keep them. Everything else is owned.
 type GoWork interface {
 	// mode 0: returns x + 1 at once; 1: yields a few times, then x + 1; 2: waits until its context ends
-	// (then returns the context's error); 3: sleeps about x microseconds, then x + 1.
+	// (then returns the context's error); 3: sleeps about x microseconds, then x + 1. Modes 6-11 serve the
+	// fault-injection and containment tests (stall, answer at the deadline, panic, throw): tests/stress/README.md.
 	Work(ctx context.Context, x int64, mode int32) (int64, error)
 	// Panics with `message`.
 	Panic(ctx context.Context, message string) error

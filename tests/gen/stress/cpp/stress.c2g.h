@@ -23,7 +23,8 @@ class GoWorkClient {
  public:
 
   /// mode 0: returns x + 1 at once; 1: yields a few times, then x + 1; 2: waits until its context ends
-  /// (then returns the context's error); 3: sleeps about x microseconds, then x + 1.
+  /// (then returns the context's error); 3: sleeps about x microseconds, then x + 1. Modes 6-11 serve the
+  /// fault-injection and containment tests (stall, answer at the deadline, panic, throw): tests/stress/README.md.
   ::cxx2go::Result<int64_t> work(int64_t x, int32_t mode, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<int64_t> work_async(int64_t x, int32_t mode, ::cxx2go::CallOptions options = {}) const;
 
