@@ -6,6 +6,7 @@
 #include <deque>
 
 #include "cxx2go/detail/state.h"
+#include "spin_wait.h"
 #include "thread_name.h"
 
 namespace cxx2go {
@@ -41,9 +42,16 @@ struct ThreadPool::Shared {
   std::condition_variable work_available;
   std::deque<Task> queue;  // guarded by mu
   bool stopped = false;    // guarded by mu
+  // What a spinning worker polls without the lock: queue.size() and stopped, written under mu.
+  std::atomic<std::size_t> queued{0};
+  std::atomic<bool> stopping{false};
+  detail::SpinGate spinner;
+  std::chrono::nanoseconds spin{0};  // immutable after construction
 };
 
-ThreadPool::ThreadPool(std::size_t threads, std::string name_prefix) : shared_(std::make_shared<Shared>()) {
+ThreadPool::ThreadPool(std::size_t threads, std::string name_prefix, std::chrono::nanoseconds spin)
+    : shared_(std::make_shared<Shared>()) {
+  shared_->spin = spin;
   threads = std::max<std::size_t>(threads, 1);
   threads_.reserve(threads);
   try {
@@ -73,17 +81,27 @@ void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::str
   detail::set_thread_name(std::move(name));
   t_pool = shared.get();
   ScopedCurrentExecutor current(pool);  // the only use of `pool`, which may be destroyed before this returns
+  bool busy = false;  // ran a task since it last slept: spin only then, so an idle pool burns no CPU
   for (;;) {
+    if (busy && shared->spin.count() > 0 && shared->spinner.try_enter()) {
+      detail::spin_until(shared->spin, [&] {
+        return shared->queued.load(std::memory_order_acquire) != 0 || shared->stopping.load(std::memory_order_relaxed);
+      });
+      shared->spinner.leave();
+    }
     Task task;
     {
       std::unique_lock lock(shared->mu);
-      // A predicate wait: spurious wake-ups just re-check.
+      // A predicate wait: spurious wake-ups just re-check. The spinner above only saves the wait; this
+      // check under the lock is what decides (SpinGate's contract).
       shared->work_available.wait(lock, [&] { return shared->stopped || !shared->queue.empty(); });
       if (shared->stopped) return;
       task = std::move(shared->queue.front());
       shared->queue.pop_front();
+      shared->queued.store(shared->queue.size(), std::memory_order_relaxed);
     }
     run_executor_task(task, "a ThreadPool task");
+    busy = true;
   }
 }
 
@@ -96,8 +114,10 @@ bool ThreadPool::post(Task task) noexcept {
     } catch (...) {  // out of memory: refuse the task like a stopped pool would
       return false;
     }
+    shared_->queued.store(shared_->queue.size(), std::memory_order_release);
   }
-  shared_->work_available.notify_one();
+  // A spinning worker takes the task without the futex wake-up of a sleeping one.
+  if (!shared_->spinner.claim()) shared_->work_available.notify_one();
   return true;
 }
 
@@ -106,7 +126,9 @@ void ThreadPool::stop() noexcept {
   {
     std::lock_guard lock(shared_->mu);
     shared_->stopped = true;
+    shared_->stopping.store(true);
     dropped.swap(shared_->queue);
+    shared_->queued.store(0);
   }
   shared_->work_available.notify_all();
   // Outside the lock: a dropped task's destructor may post (refused now) or resume a coroutine inline.
@@ -135,6 +157,11 @@ struct EventLoop::Inbox {
   std::condition_variable wake;
   std::deque<Task> queue;  // guarded by mu
   bool stopped = false;    // guarded by mu
+  // As in ThreadPool::Shared: what the driver polls while it spins, written under mu.
+  std::atomic<std::size_t> queued{0};
+  std::atomic<bool> stopping{false};
+  detail::SpinGate spinner;
+  std::chrono::nanoseconds spin{0};  // immutable after construction
 };
 
 // Marks the calling thread as the loop's driver for a scope (run, run_one, block_on; they may nest).
@@ -155,7 +182,7 @@ class EventLoop::Driving {
   ScopedCurrentExecutor executor_;
 };
 
-EventLoop::EventLoop() : inbox_(std::make_shared<Inbox>()) {}
+EventLoop::EventLoop(std::chrono::nanoseconds spin) : inbox_(std::make_shared<Inbox>()) { inbox_->spin = spin; }
 
 EventLoop::~EventLoop() { stop(); }
 
@@ -168,8 +195,9 @@ bool EventLoop::post(Task task) noexcept {
     } catch (...) {
       return false;
     }
+    inbox_->queued.store(inbox_->queue.size(), std::memory_order_release);
   }
-  inbox_->wake.notify_one();
+  if (!inbox_->spinner.claim()) inbox_->wake.notify_one();
   return true;
 }
 
@@ -183,6 +211,7 @@ bool EventLoop::run_one() {
     if (inbox_->stopped || inbox_->queue.empty()) return false;
     task = std::move(inbox_->queue.front());
     inbox_->queue.pop_front();
+    inbox_->queued.store(inbox_->queue.size(), std::memory_order_relaxed);
   }
   run_executor_task(task, "an EventLoop task");
   return true;
@@ -204,7 +233,17 @@ bool EventLoop::run_until(detail::StateBase* until) {
     };
     if (!until->try_set_continuation(wake)) return true;
   }
+  // Spins first (after a task, and once on entry to block_on: the awaited answer often comes within
+  // microseconds); an idle run() parks without spinning.
+  bool busy = until != nullptr;
   for (;;) {
+    if (busy && inbox_->spin.count() > 0 && inbox_->spinner.try_enter()) {
+      detail::spin_until(inbox_->spin, [&] {
+        return inbox_->queued.load(std::memory_order_acquire) != 0 ||
+               inbox_->stopping.load(std::memory_order_relaxed) || (until != nullptr && until->ready());
+      });
+      inbox_->spinner.leave();
+    }
     Task task;
     {
       std::unique_lock lock(inbox_->mu);
@@ -215,8 +254,10 @@ bool EventLoop::run_until(detail::StateBase* until) {
       if (inbox_->stopped) return false;
       task = std::move(inbox_->queue.front());
       inbox_->queue.pop_front();
+      inbox_->queued.store(inbox_->queue.size(), std::memory_order_relaxed);
     }
     run_executor_task(task, "an EventLoop task");
+    busy = true;
   }
 }
 
@@ -225,7 +266,9 @@ void EventLoop::stop() noexcept {
   {
     std::lock_guard lock(inbox_->mu);
     inbox_->stopped = true;
+    inbox_->stopping.store(true);
     dropped.swap(inbox_->queue);
+    inbox_->queued.store(0);
   }
   inbox_->wake.notify_all();
   dropped.clear();  // outside the lock, as in ThreadPool::stop()

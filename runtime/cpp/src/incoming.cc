@@ -366,7 +366,7 @@ ThreadPool* executor_of(ServiceSlot& service) {
     // Thread names show the service: "Pricer-0" for "shop.Pricer" (truncated to 15 characters).
     std::string_view name = service.descriptor->name;
     if (const size_t dot = name.rfind('.'); dot != std::string_view::npos) name.remove_prefix(dot + 1);
-    pool = std::make_unique<ThreadPool>(1, std::string(name));
+    pool = std::make_unique<ThreadPool>(1, std::string(name), c.options.spin_before_park);
   }
   service.affine_pool.store(pool.get(), std::memory_order_release);
   return pool.get();

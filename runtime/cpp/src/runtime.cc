@@ -135,7 +135,7 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   const size_t threads = options.executor_threads > 0
                              ? static_cast<size_t>(options.executor_threads)
                              : std::max<size_t>(2, std::thread::hardware_concurrency());
-  auto pool = std::make_unique<ThreadPool>(threads, "cxx2go");
+  auto pool = std::make_unique<ThreadPool>(threads, "cxx2go", options.spin_before_park);
   auto timers = std::make_unique<TimerQueue>();
   c.go = peer;
   c.options = options;
@@ -296,10 +296,11 @@ LiveCounts live_counts() noexcept {
 
 // ---- the C ABI of the life cycle, for Go hosts (abi.h) ----
 
-extern "C" int32_t cxx2go_cpp_start(int32_t executor_threads) {
+extern "C" int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos) {
   try {
     cxx2go::RuntimeOptions options;
     options.executor_threads = executor_threads;
+    if (spin_nanos >= 0) options.spin_before_park = std::chrono::nanoseconds(spin_nanos);
     const cxx2go::State before = cxx2go::state();
     cxx2go::Result<void> r = cxx2go::start(options);
     // Only a status code crosses: the reason of a real failure (e.g. an ABI mismatch) goes to stderr. Starting

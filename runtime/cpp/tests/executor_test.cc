@@ -169,6 +169,48 @@ TEST(ThreadPool, ExceptionsInTasksAreReportedNotFatal) {
   EXPECT_NE(err.find("std::runtime_error: task failed"), std::string::npos) << err;
 }
 
+// Producers post in bursts with pauses, so that workers keep crossing between running, spinning and
+// sleeping while tasks arrive; a lost wake-up leaves a task queued with every worker asleep, and the latch
+// then never opens. Every budget: never spin, spins shorter than a post's cost, and spins that mostly win.
+TEST(ThreadPool, SpinningWorkersLoseNoWakeUps) {
+  for (const std::chrono::nanoseconds spin : {std::chrono::nanoseconds(0), std::chrono::nanoseconds(200),
+                                              std::chrono::nanoseconds(20us), std::chrono::nanoseconds(2ms)}) {
+    SCOPED_TRACE(spin.count());
+    constexpr int kProducers = 3, kBursts = 200, kBurst = 7;
+    constexpr int kTotal = kProducers * kBursts * kBurst;
+    ThreadPool pool(2, "spin", spin);
+    std::atomic<int> ran = 0;
+    Latch all_ran;
+    std::vector<std::thread> producers;
+    for (int p = 0; p < kProducers; ++p) {
+      producers.emplace_back([&, p] {
+        for (int b = 0; b < kBursts; ++b) {
+          for (int i = 0; i < kBurst; ++i) {
+            ASSERT_TRUE(pool.post([&] {
+              if (ran.fetch_add(1) + 1 == kTotal) all_ran.open();
+            }));
+          }
+          // Varying pauses: some shorter than the spin, some longer (the worker is asleep by then).
+          if ((b + p) % 3 == 0) std::this_thread::sleep_for(std::chrono::microseconds((b * 37) % 300));
+        }
+      });
+    }
+    for (std::thread& t : producers) t.join();
+    EXPECT_TRUE(all_ran.wait());
+    EXPECT_EQ(ran.load(), kTotal);
+  }
+}
+
+// A worker spinning with an (absurdly) long budget notices stop() at once: stop() joins it.
+TEST(ThreadPool, StopEndsASpin) {
+  ThreadPool pool(1, "spin", std::chrono::hours(1));
+  Latch ran;
+  ASSERT_TRUE(pool.post([&] { ran.open(); }));
+  ASSERT_TRUE(ran.wait());
+  pool.stop();  // the worker is spinning now (it ran a task): this would not return for an hour
+  EXPECT_FALSE(pool.post([] {}));
+}
+
 TEST(ScopedCurrentExecutor, SetsAndRestores) {
   EventLoop a, b;
   {
@@ -227,6 +269,29 @@ TEST(EventLoop, StopIsFinal) {
   EXPECT_EQ(dropped.load(), 2);
   loop.run();  // returns at once
   EXPECT_FALSE(loop.run_one());
+}
+
+// The driving thread spins after a task with a budget of an hour: a task posted by another thread meanwhile
+// ends the spin (the poster claims the spinner instead of notifying), and stop() does too.
+TEST(EventLoop, SpinningDriverTakesTasksAndStops) {
+  EventLoop loop(std::chrono::hours(1));
+  std::atomic<int> ran = 0;
+  Latch first_ran;
+  loop.post([&] {
+    ran.fetch_add(1);
+    first_ran.open();
+  });
+  std::thread poster([&] {
+    ASSERT_TRUE(first_ran.wait());
+    for (int i = 0; i < 100; ++i) {
+      loop.post([&] { ran.fetch_add(1); });
+      std::this_thread::sleep_for(std::chrono::microseconds(i * 10));
+    }
+    loop.post([&] { loop.stop(); });
+  });
+  loop.run();
+  poster.join();
+  EXPECT_EQ(ran.load(), 101);
 }
 
 TEST(EventLoop, TaskExceptionIsReported) {

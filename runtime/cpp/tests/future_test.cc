@@ -6,6 +6,7 @@
 #include <barrier>
 #include <chrono>
 #include <cstdio>
+#include <future>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -486,6 +487,23 @@ TEST(BlockOn, WakesForAResultFromAnotherThread) {
     p.set_value("late");
   });
   EXPECT_EQ(*loop.block_on(std::move(f)), "late");
+  producer.join();
+}
+
+// block_on spins from the start (here with a budget of an hour): a result set by another thread ends the
+// spin; so does a task posted meanwhile, which runs.
+TEST(BlockOn, SpinningLoopSeesAResultFromAnotherThread) {
+  EventLoop loop(std::chrono::hours(1));
+  Promise<int> p;
+  Future<int> f = p.get_future();
+  std::promise<void> task_ran;
+  std::thread producer([&] {
+    std::this_thread::sleep_for(1ms);
+    loop.post([&] { task_ran.set_value(); });
+    task_ran.get_future().wait();  // the spinning loop ran the task
+    p.set_value(5);
+  });
+  EXPECT_EQ(*loop.block_on(std::move(f)), 5);
   producer.join();
 }
 

@@ -75,6 +75,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -136,9 +137,10 @@ func (r *Reply) takeRaw() {
 // done) or the caller giving up on its context (which then cancels the C++ side); a completion that
 // finds nothing is dropped.
 type pendingCall struct {
-	done chan struct{} // buffered: the completion never blocks
-	code Code
-	data []byte
+	done  chan struct{} // buffered: the completion never blocks
+	ready atomic.Bool   // set just before done is signalled, for a waiter that spins (spinForCompletion)
+	code  Code
+	data  []byte
 }
 
 var (
@@ -193,18 +195,23 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 			r.Release()
 			return nil, &Error{Code: Protocol, Message: "C++ answered PENDING to @inline " + m.name}
 		}
-		select {
-		case <-p.done:
-		case <-ctx.Done():
-			if _, mine := pendingCalls.LoadAndDelete(id); mine {
-				livePending.Add(-1)
-				C.cxx2go_cpp_cancel(C.uint64_t(id))
-				pendingPool.Put(p) // no completion can reach p any more
-				r.Release()
-				return nil, contextError(ctx)
+		if p.spinForCompletion() {
+			<-p.done // signalled right after ready: at most a moment's wait
+		} else {
+			select {
+			case <-p.done:
+			case <-ctx.Done():
+				if _, mine := pendingCalls.LoadAndDelete(id); mine {
+					livePending.Add(-1)
+					C.cxx2go_cpp_cancel(C.uint64_t(id))
+					pendingPool.Put(p) // no completion can reach p any more
+					r.Release()
+					return nil, contextError(ctx)
+				}
+				<-p.done // the completion won the race and is being delivered: use it
 			}
-			<-p.done // the completion won the race and is being delivered: use it
 		}
+		p.ready.Store(false)
 		code = p.code
 		r.buf, p.data = p.data, r.buf[:0] // swap buffers: both stay pooled
 		r.data = r.buf
@@ -257,7 +264,39 @@ func completePending(id uint64, code Code, data []byte) {
 	p := v.(*pendingCall)
 	p.code = code
 	p.data = append(p.data[:0], data...)
+	p.ready.Store(true)
 	p.done <- struct{}{}
+}
+
+// spinWaitDefault is how long a goroutine waiting for a Go → C++ call answered on the executor polls
+// for the completion before it parks, unless Options.SpinBeforePark says otherwise. A parked goroutine is
+// woken by the completion callback through the scheduler, which on a virtual machine often means waking
+// a sleeping OS thread: tens of microseconds, against a few for the whole call when nobody sleeps.
+const spinWaitDefault = 50 * time.Microsecond
+
+var spinWait atomic.Int64 // nanoseconds; set by Start
+
+// spinForCompletion polls p.ready for up to spinWait and reports whether the completion arrived. It yields
+// the processor every few polls, so that other goroutines (and, with GOMAXPROCS=1, the completion
+// callback itself, which needs a P) run meanwhile; ctx is not watched here, only in the wait after it,
+// which delays the reaction to a cancellation by at most spinWait.
+func (p *pendingCall) spinForCompletion() bool {
+	budget := time.Duration(spinWait.Load())
+	if budget <= 0 {
+		return false
+	}
+	start := time.Now()
+	for i := 1; ; i++ {
+		if p.ready.Load() {
+			return true
+		}
+		if i%32 == 0 {
+			if time.Since(start) >= budget {
+				return p.ready.Load()
+			}
+			runtime.Gosched()
+		}
+	}
 }
 
 func invoke(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View, raw *C.cxx2go_reply) {

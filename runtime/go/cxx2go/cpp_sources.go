@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "9ede85326ba1269becac0697b0a3a9e1770d6d3cbce77d22ab4d9382a1836419"
+const cppSourcesDigest = "0e4fba7559ef19ccf3eec7797f2391d9dd265e77f85d6fe6c568320b9860763d"

@@ -5,22 +5,39 @@ package cxx2go
 */
 import "C"
 
-import "math"
+import (
+	"math"
+	"time"
+)
 
 // Options configures Start.
 type Options struct {
 	// ExecutorThreads is the number of threads of the shared C++ executor ("cxx2go-N") that runs cpp
 	// service implementations; 0 means max(2, number of CPUs).
 	ExecutorThreads int
+	// SpinBeforePark is how long a thread waiting for work or for an answer polls before it sleeps:
+	// the C++ executor's threads after a task (one per executor at a time), and a goroutine waiting for a
+	// Go → C++ call answered on the executor. Waking a sleeping thread costs tens of microseconds on a
+	// virtual machine; polling costs the CPU it runs on, for at most this long per wait. 0 means the
+	// default (50µs for the executor, spinWaitDefault for a waiting goroutine), negative never spin.
+	SpinBeforePark time.Duration
 }
 
 // Start starts the runtime of the process (there is one, held by the C++ side) in a Go host. Calls in
 // either direction fail with NotStarted before Start and with Stopped after Stop. Starting twice fails.
 func Start(opts Options) error {
 	n := min(max(opts.ExecutorThreads, 0), math.MaxInt32)
-	if code := Code(C.cxx2go_cpp_start(C.int32_t(n))); code != OK {
+	spin, goSpin := int64(-1), int64(spinWaitDefault) // -1: the C++ default
+	switch {
+	case opts.SpinBeforePark > 0:
+		spin, goSpin = int64(opts.SpinBeforePark), int64(opts.SpinBeforePark)
+	case opts.SpinBeforePark < 0:
+		spin, goSpin = 0, 0
+	}
+	if code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin))); code != OK {
 		return &Error{Code: code, Message: "cannot start the runtime: " + lifecycleReason(code)}
 	}
+	spinWait.Store(goSpin)
 	return nil
 }
 

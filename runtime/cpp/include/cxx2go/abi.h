@@ -134,8 +134,9 @@ void cxx2go_cpp_cancel(uint64_t call_id);
 /* Completion of an asynchronous C++ → Go call. data is valid only during this call. Exactly once per
  * submitted non-oneway call, including cancelled ones: only then does C++ free the call's memory. */
 void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
-/* Runtime lifecycle, for Go hosts. Return a status code. */
-int32_t cxx2go_cpp_start(int32_t executor_threads);
+/* Runtime lifecycle, for Go hosts. Return a status code. spin_nanos: how long an executor thread polls for
+ * work before it sleeps (RuntimeOptions::spin_before_park); negative means the default, 0 never spin. */
+int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos);
 int32_t cxx2go_cpp_stop(void);
 /* 0 = not started, 1 = running, 2 = stopping, 3 = stopped */
 int32_t cxx2go_cpp_state(void);

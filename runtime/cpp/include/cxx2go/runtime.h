@@ -7,6 +7,7 @@
 
 #include "cxx2go/abi.h"
 #include "cxx2go/error.h"
+#include "cxx2go/executor.h"
 
 namespace cxx2go {
 
@@ -18,6 +19,9 @@ struct RuntimeOptions {
   // running here) after cancelling them; then as long again for executor threads still running an
   // implementation, which it then leaves running instead of joining.
   std::chrono::milliseconds stop_timeout{5000};
+  // How long an executor thread that just ran a task polls for the next one before it sleeps (one thread
+  // per executor at a time; zero: never). Waking a sleeping thread costs tens of microseconds on a VM.
+  std::chrono::nanoseconds spin_before_park = kDefaultSpinBeforePark;
 };
 
 // Starts the runtime: calls in both directions are accepted from now on. Fails with

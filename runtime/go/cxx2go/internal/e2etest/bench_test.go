@@ -2,7 +2,9 @@ package e2etest
 
 import (
 	"context"
+	"os"
 	"testing"
+	"time"
 
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 )
@@ -11,7 +13,16 @@ import (
 // which cannot start again.
 func startForBenchmark(b *testing.B) *CppSvcClient {
 	b.Helper()
-	switch err := cxx2go.Start(cxx2go.Options{}); cxx2go.CodeOf(err) {
+	var opts cxx2go.Options
+	// CXX2GO_BENCH_SPIN=<duration> (e.g. -1ns: never spin) compares spin-before-park settings.
+	if s := os.Getenv("CXX2GO_BENCH_SPIN"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts.SpinBeforePark = d
+	}
+	switch err := cxx2go.Start(opts); cxx2go.CodeOf(err) {
 	case cxx2go.OK:
 		if err := RegisterGoSvc(&goSvc{cpp: NewCppSvcClient()}); err != nil {
 			b.Fatal(err)
