@@ -185,7 +185,7 @@ std::shared_ptr<IncomingCall> IncomingCall::shared() {
   view.views = views_;
   view.nviews = nviews_;
   const Sink sink = sink_ == Sink::none ? Sink::none : may_pend_ ? Sink::completion : Sink::waiter;
-  auto copy = std::make_shared<IncomingCall>(Key{}, service_, entry_, view, sink);
+  auto copy = std::make_shared<IncomingCall>(Key{}, service_ ? service_ : *borrowed_service_, entry_, view, sink);
   copy->own_arguments(view);
   copy->may_pend_ = may_pend_;
   copy->stop_ = stop_;
@@ -232,7 +232,7 @@ Error unknown_method_error(const cxx2go_call& call) {
 struct IncomingAccess {
   static void invoke(IncomingCall& call) noexcept {
     ++t_incoming_depth;
-    call.entry_->invoke(*call.service_, call);
+    call.entry_->invoke(call.service(), call);
     --t_incoming_depth;
   }
 
@@ -241,8 +241,9 @@ struct IncomingAccess {
   static void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply, bool oneway,
                          bool may_pend, bool& counted) {
     Core& c = core();
-    IncomingCall call(IncomingCall::Key{}, slot.service->impl, slot.entry, wire,
+    IncomingCall call(IncomingCall::Key{}, nullptr, slot.entry, wire,
                       oneway ? IncomingCall::Sink::none : IncomingCall::Sink::reply);
+    call.borrowed_service_ = &slot.service->impl;  // `slot` holds it until this returns
     call.reply_ = &reply;
     call.may_pend_ = may_pend;
     call.counted_ = std::exchange(counted, false);
@@ -258,7 +259,8 @@ struct IncomingAccess {
       call.registered_ = true;
       call.context_ = Context(call.stop_.get_token(), call_deadline(wire));
     } else {
-      call.context_ = Context(c.inline_stop.get_token(), call_deadline(wire));
+      // inline_stop lives until the runtime is reset, which waits for every call (borrow's requirement).
+      ContextAccess::borrow(call.context_, c.inline_stop, call_deadline(wire));
     }
     invoke(call);
     if (call.promoted_) {
@@ -392,17 +394,20 @@ void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply) {
     write_incoming_error(reply, unknown_method_error(call));
     return;
   }
-  ThreadPool* executor = executor_of(*slot.service);
-  if (executor == nullptr) {
-    write_incoming_error(reply, not_running_error(c.state.load()));
-    return;
+  const bool inline_method = (slot.entry->info.flags & kMethodInline) != 0;
+  ThreadPool* executor = nullptr;  // an @inline method needs none (nor creates an @affine thread)
+  if (!inline_method) {
+    executor = executor_of(*slot.service);
+    if (executor == nullptr) {
+      write_incoming_error(reply, not_running_error(c.state.load()));
+      return;
+    }
   }
   const bool oneway = (call.flags & CXX2GO_CALL_ONEWAY) != 0;
   const bool may_pend = call.call_id != 0 && (call.flags & CXX2GO_CALL_SYNC_ONLY) == 0 && !oneway;
   // Inline: @inline methods; calls made from the service's own executor (waiting for itself would
   // deadlock an @affine service, and could exhaust the pool); callers that must be answered now.
-  const bool inline_call = (slot.entry->info.flags & kMethodInline) != 0 || executor->is_current() ||
-                           (!may_pend && !oneway);
+  const bool inline_call = inline_method || executor->is_current() || (!may_pend && !oneway);
   if (inline_call) {
     IncomingAccess::run_inline(slot, call, reply, oneway, may_pend, guard.counted);
     if (oneway) write_incoming_reply(reply, CXX2GO_OK, nullptr, 0);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+
 namespace cxx2go {
 namespace {
 
@@ -21,6 +23,38 @@ TEST(Context, FollowsItsStopToken) {
   source.request_stop();
   EXPECT_TRUE(ctx.cancelled());
   EXPECT_TRUE(ctx.stop_token().stop_requested());
+}
+
+// The runtime's inline calls borrow a stop source instead of holding a token; copies and moves own one, so
+// they keep working after the source is gone.
+TEST(Context, BorrowedSourceAndItsCopies) {
+  auto source = std::make_unique<std::stop_source>();
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  Context borrowed;
+  detail::ContextAccess::borrow(borrowed, *source, deadline);
+  EXPECT_FALSE(borrowed.cancelled());
+  EXPECT_EQ(borrowed.deadline(), deadline);
+  EXPECT_TRUE(borrowed.stop_token().stop_possible());
+
+  Context copy(borrowed);
+  Context assigned;
+  assigned = borrowed;
+  Context moved(std::move(borrowed));
+  Context move_assigned;
+  move_assigned = Context(copy);
+  std::stop_token token = copy.stop_token();
+
+  source->request_stop();
+  for (const Context* c : {&copy, &assigned, &moved, &move_assigned}) {
+    EXPECT_TRUE(c->cancelled());
+    EXPECT_EQ(c->deadline(), deadline);
+  }
+  EXPECT_TRUE(token.stop_requested());
+
+  source.reset();  // copies own their token: still readable
+  EXPECT_TRUE(copy.cancelled());
+  EXPECT_TRUE(moved.stop_token().stop_requested());
+  EXPECT_TRUE(token.stop_requested());
 }
 
 TEST(CallOptions, TimeoutBecomesADeadline) {

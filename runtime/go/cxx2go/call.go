@@ -83,11 +83,23 @@ import (
 type Reply struct {
 	// raw is what C++ fills on the synchronous path. It is its own Go allocation, holding no Go
 	// pointers (only heap, a C pointer), so passing it to C is allowed by the cgo pointer rules.
-	raw  *C.cxx2go_reply
-	buf  []byte         // payload copied out of an asynchronous completion
-	data []byte         // the payload: in raw.inline_buf, in C memory at heap, or in buf
-	heap unsafe.Pointer // malloc()ed by C++ (CXX2GO_REPLY_MALLOC): freed by Release
-	dec  Decoder
+	raw   *C.cxx2go_reply
+	buf   []byte         // payload copied out of an asynchronous completion
+	data  []byte         // the payload: in raw.inline_buf, in C memory at heap, or in buf
+	heap  unsafe.Pointer // malloc()ed by C++ (CXX2GO_REPLY_MALLOC): freed by Release
+	dec   Decoder
+	owned bool // belongs to an Encoder (Encoder.reply), which recycles it; else to replyPool
+}
+
+// replyFor returns the Reply to fill for a call with arguments args: args's own one, else a pooled one.
+func replyFor(args *Encoder) *Reply {
+	if args == nil {
+		return replyPool.Get().(*Reply)
+	}
+	if args.reply == nil {
+		args.reply = &Reply{raw: new(C.cxx2go_reply), owned: true}
+	}
+	return args.reply
 }
 
 var replyPool = sync.Pool{New: func() any { return &Reply{raw: new(C.cxx2go_reply)} }}
@@ -110,7 +122,9 @@ func (r *Reply) Release() {
 		r.buf = nil
 	}
 	r.buf = r.buf[:0]
-	replyPool.Put(r)
+	if !r.owned {
+		replyPool.Put(r)
+	}
 }
 
 // takeRaw points data at the payload C++ wrote into raw, taking ownership of a malloc()ed one. A reply
@@ -150,7 +164,8 @@ var (
 )
 
 // CallCpp calls the C++ implementation of m with the encoded non-view arguments and the view arguments,
-// in parameter order. args and the memory of views are borrowed for the duration of the call only.
+// in parameter order. args and the memory of views are borrowed for the duration of the call only. The
+// Reply belongs to args when args is not nil: release it before args, and before using args again.
 //
 // The call runs on the calling thread for @inline methods, and on the service's C++ executor otherwise;
 // then the goroutine waits for the completion or for ctx, and no OS thread is blocked in C. When ctx
@@ -177,7 +192,7 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 		pendingCalls.Store(id, p)
 		livePending.Add(1)
 	}
-	r := replyPool.Get().(*Reply)
+	r := replyFor(args)
 	invoke(m, id, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
 
 	code := Code(r.raw.code)
@@ -232,7 +247,7 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	if err != nil {
 		return err
 	}
-	r := replyPool.Get().(*Reply)
+	r := replyFor(args)
 	invoke(m, 0, 0, (m.flags&^methodOnlyMask)|CallOneway, buf, views, r.raw)
 	r.takeRaw()
 	if code := Code(r.raw.code); code != OK {
@@ -274,7 +289,11 @@ func completePending(id uint64, code Code, data []byte) {
 // a sleeping OS thread: tens of microseconds, against a few for the whole call when nobody sleeps.
 const spinWaitDefault = 50 * time.Microsecond
 
-var spinWait atomic.Int64 // nanoseconds; set by Start
+// spinWait is the budget in nanoseconds: the default until a Go host's Start sets Options.SpinBeforePark
+// (in a C++ host, RuntimeOptions::spin_before_park configures the C++ executor only).
+var spinWait atomic.Int64
+
+func init() { spinWait.Store(int64(spinWaitDefault)) }
 
 // spinForCompletion polls p.ready for up to spinWait and reports whether the completion arrived. It yields
 // the processor every few polls, so that other goroutines (and, with GOMAXPROCS=1, the completion

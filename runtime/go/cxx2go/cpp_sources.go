@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "0e4fba7559ef19ccf3eec7797f2391d9dd265e77f85d6fe6c568320b9860763d"
+const cppSourcesDigest = "4aebd48ba180296f5c04f1894c3c3dc1e7950748d5b1a132a37433a6d27750b0"

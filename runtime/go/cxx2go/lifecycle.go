@@ -19,7 +19,7 @@ type Options struct {
 	// the C++ executor's threads after a task (one per executor at a time), and a goroutine waiting for a
 	// Go → C++ call answered on the executor. Waking a sleeping thread costs tens of microseconds on a
 	// virtual machine; polling costs the CPU it runs on, for at most this long per wait. 0 means the
-	// default (50µs for the executor, spinWaitDefault for a waiting goroutine), negative never spin.
+	// default (50µs for both), negative never spin.
 	SpinBeforePark time.Duration
 }
 

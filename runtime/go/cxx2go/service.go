@@ -125,10 +125,15 @@ var incomingPool = sync.Pool{New: func() any { return new(Incoming) }}
 // borrowIncoming returns an Incoming reading call's C memory in place.
 func borrowIncoming(call *C.cxx2go_call) *Incoming {
 	in := incomingPool.Get().(*Incoming)
+	in.borrow(call)
+	return in
+}
+
+// borrow makes in read call's C memory in place.
+func (in *Incoming) borrow(call *C.cxx2go_call) {
 	in.args.Reset(cBytes(unsafe.Pointer(call.args), int(call.args_len)))
 	in.views = unsafe.Pointer(call.views)
 	in.nview = int(call.nviews)
-	return in
 }
 
 // copyIncoming returns an Incoming holding Go copies of call's arguments: for oneway calls, whose memory

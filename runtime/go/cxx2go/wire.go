@@ -19,6 +19,10 @@ const maxWireLength = math.MaxUint32
 type Encoder struct {
 	buf []byte
 	err *Error
+	// reply is the Reply of the Go → C++ call whose arguments this Encoder holds (CallCpp): it travels in
+	// the Encoder's pool, saving a pool round trip per call, and is valid until the Encoder is released or
+	// used for another call.
+	reply *Reply
 }
 
 // maxPooledEncoder bounds what a released Encoder keeps: one huge call must not pin its buffer forever.

@@ -265,8 +265,9 @@ std::string scenario_stop_in_flight() {
            std::to_string(slept) + "; want false or stopped";
   }
   if (impl::active_sleeps() != 0) return "CppSide.sleep still sleeping after stop()";
-  const cxx2go::LiveCounts c = cxx2go::live_counts();
-  if (c.outgoing_calls != 0 || c.incoming_calls != 0 || c.records != 0) return "calls alive after stop()";
+  // Not at once: Go gets the answer of its call while the thread that delivered it (an implementation's
+  // thread, not always one stop() joined) still holds the call record for a moment.
+  if (!wait_no_live_calls()) return "calls alive after stop()";
   return "";
 }
 

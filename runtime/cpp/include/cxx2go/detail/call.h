@@ -341,7 +341,11 @@ class IncomingCall : public std::enable_shared_from_this<IncomingCall> {
   // Copies the arguments and views into storage_ (executor calls and shared()).
   void own_arguments(const cxx2go_call& call);
 
-  std::shared_ptr<Service> service_;  // keeps the implementation alive while the call is in flight
+  // Keeps the implementation alive while a heap call is in flight. An inline call instead borrows the
+  // registry slot's pointer, which the dispatcher holds for the duration (no reference-count round trip).
+  std::shared_ptr<Service> service_;
+  const std::shared_ptr<Service>* borrowed_service_ = nullptr;
+  Service& service() const noexcept { return service_ ? *service_ : **borrowed_service_; }
   const MethodEntry* entry_;
   uint64_t call_id_;
   const uint8_t* args_ = nullptr;
