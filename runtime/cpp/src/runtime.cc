@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "runtime_core.h"
+#include "spin_wait.h"
 
 namespace cxx2go {
 namespace detail {
@@ -139,6 +140,7 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   auto timers = std::make_unique<TimerQueue>();
   c.go = peer;
   c.options = options;
+  g_wait_spin_nanos.store(std::max<int64_t>(options.spin_before_park.count(), 0));
   c.pool = std::move(pool);
   c.timers = std::move(timers);
   c.inline_stop = std::stop_source();

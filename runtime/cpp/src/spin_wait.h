@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace cxx2go::detail {
 
@@ -46,6 +47,10 @@ class SpinGate {
  private:
   std::atomic<bool> spinning_{false};
 };
+
+// The spin budget of waits that belong to no executor (Future::get): RuntimeOptions::spin_before_park of the
+// running runtime, set by start(); the default before that.
+inline std::atomic<int64_t> g_wait_spin_nanos{std::chrono::nanoseconds(std::chrono::microseconds(50)).count()};
 
 // Polls `ready` for at most `budget`, relaxing the CPU between polls; returns the last poll's result.
 // Reads the clock only every 64 polls: a clock read costs about as much as a poll and a pause together.

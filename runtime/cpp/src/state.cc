@@ -1,5 +1,7 @@
 #include "cxx2go/detail/state.h"
 
+#include "spin_wait.h"
+
 namespace cxx2go::detail {
 namespace {
 
@@ -17,7 +19,13 @@ void run_cancel_callback(UniqueFunction<void()>& fn) noexcept {
 StateBase::~StateBase() = default;
 
 void StateBase::wait() const {
-  if (ready()) return;
+  // A result from another thread (e.g. Go completing a call) often arrives within microseconds: poll for a
+  // while before sleeping, which would cost a thread wake-up (spin_wait.h). The predicate wait under mu_
+  // below decides; publish() notifies after storing the status, so a waiter cannot miss it.
+  if (spin_until(std::chrono::nanoseconds(g_wait_spin_nanos.load(std::memory_order_relaxed)),
+                 [this] { return ready(); })) {
+    return;
+  }
   std::unique_lock lock(mu_);
   resolved_.wait(lock, [this] { return ready(); });
 }

@@ -4,6 +4,10 @@ package cxx2go
 #include <stdlib.h>
 #include "cxx2go/abi.h"
 
+// free() keeps no pointer and never calls Go: both directives hold (it only ever gets C memory here).
+#cgo noescape free
+#cgo nocallback free
+
 // Go → C++ calls go through these wrappers so that Go memory reaches C only as direct arguments of one
 // synchronous cgo call (the cgo pointer rules, checked by GOEXPERIMENT=cgocheck2): the cxx2go_call and
 // its views array are built here, on the C stack. C++ copies whatever it keeps (abi.h).

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "4aebd48ba180296f5c04f1894c3c3dc1e7950748d5b1a132a37433a6d27750b0"
+const cppSourcesDigest = "91bab63e4626a0ba109ca7cd7067bca3c7b34c45e5ab0d0e0ae8beb039253313"

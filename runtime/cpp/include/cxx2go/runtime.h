@@ -20,7 +20,8 @@ struct RuntimeOptions {
   // implementation, which it then leaves running instead of joining.
   std::chrono::milliseconds stop_timeout{5000};
   // How long an executor thread that just ran a task polls for the next one before it sleeps (one thread
-  // per executor at a time; zero: never). Waking a sleeping thread costs tens of microseconds on a VM.
+  // per executor at a time; zero: never), and Future::get() for the result. Waking a sleeping thread
+  // costs tens of microseconds on a VM.
   std::chrono::nanoseconds spin_before_park = kDefaultSpinBeforePark;
 };
 
