@@ -16,10 +16,13 @@ struct Name {
   SourceLoc loc;
 };
 
-// `@name` before a declaration, member or method. Which attributes are allowed where is checked later.
+// `@name` or `@name(argument)` before a declaration, member or method. Which attributes are allowed where,
+// and with which arguments, is checked later.
 struct Attribute {
-  std::string name;  // without '@'
-  SourceLoc loc;     // of the '@'
+  std::string name;      // without '@'
+  SourceLoc loc;         // of the '@'
+  bool has_argument = false;
+  Name argument;         // `ring` in `@transport(ring)`
 };
 
 // What a type reference denotes, set by resolve.

@@ -83,6 +83,9 @@ class SchemaBuilder {
       service.name = decl.name.text;
       service.side = decl.side;
       service.affine = has_attribute(decl.attributes, "affine");
+      for (const ast::Attribute& attribute : decl.attributes) {
+        if (attribute.name == "transport" && attribute.has_argument) service.ring = attribute.argument.text == "ring";
+      }
       service.doc = decl.doc;
       service.loc = decl.name.loc;
       for (const ast::MethodDecl& method_decl : decl.methods)

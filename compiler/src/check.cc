@@ -137,9 +137,20 @@ Attributes check_attributes(const std::vector<ast::Attribute>& attributes, Place
     } else if (name == "affine") {
       misplaced = DiagId::MisplacedAffine;
       allowed = place == Place::CppService;
+    } else if (name == "transport") {
+      misplaced = DiagId::MisplacedTransport;
+      allowed = place == Place::GoService || place == Place::CppService;
+      if (!attribute.has_argument) {
+        reporter.error(DiagId::MissingAttributeArgument, attribute.loc, {name, "ring"});
+      } else if (attribute.argument.text != "ring" && attribute.argument.text != "cgo") {
+        reporter.error(DiagId::UnknownTransport, attribute.argument.loc, {attribute.argument.text});
+      }
     } else {
       reporter.error(DiagId::UnknownAttribute, attribute.loc, {name});
       continue;
+    }
+    if (attribute.has_argument && name != "transport") {
+      reporter.error(DiagId::UnexpectedAttributeArgument, attribute.argument.loc, {name});
     }
     if (!seen.insert(name).second) {
       reporter.error(DiagId::DuplicateAttribute, attribute.loc, {name});

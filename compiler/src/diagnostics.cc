@@ -93,7 +93,8 @@ constexpr MessageSpec kMessages[] = {
 
     // check: attributes and methods
     {DiagId::UnknownAttribute, "unknown attribute '@{0}'",
-     "known attributes are @oneway and @inline (methods) and @affine (cpp services)", nullptr},
+     "known attributes are @oneway and @inline (methods), @affine (cpp services) and @transport(ring) (services)",
+     nullptr},
     {DiagId::DuplicateAttribute, "duplicate attribute '@{0}'", nullptr, nullptr},
     {DiagId::MisplacedOneway, "'@oneway' is not allowed on {0}", "@oneway applies to methods", nullptr},
     {DiagId::MisplacedInline, "'@inline' is not allowed on {0}",
@@ -101,6 +102,12 @@ constexpr MessageSpec kMessages[] = {
      nullptr},
     {DiagId::MisplacedAffine, "'@affine' is not allowed on {0}",
      "@affine applies to cpp services: every call runs on one dedicated C++ thread", nullptr},
+    {DiagId::MisplacedTransport, "'@transport' is not allowed on {0}",
+     "@transport applies to a whole service: `@transport(ring) go service Catalog { ... }`", nullptr},
+    {DiagId::UnknownTransport, "unknown transport '{0}'",
+     "known transports are ring (shared-memory rings, docs/ring.md) and cgo (the default)", nullptr},
+    {DiagId::MissingAttributeArgument, "'@{0}' needs an argument", "write it as @{0}({1})", nullptr},
+    {DiagId::UnexpectedAttributeArgument, "'@{0}' takes no argument", "write it as @{0}", nullptr},
     {DiagId::OnewayWithResult, "@oneway method '{0}' cannot return a result",
      "a fire-and-forget call has no result; remove `-> {1}` or `@oneway`", nullptr},
     {DiagId::InlineOneway, "method '{0}' cannot be both @inline and @oneway",

@@ -337,10 +337,12 @@ class CppWriter {
     w.line();
     w.open("namespace {");
     for (const Method& method : service.methods) {
-      std::string flags = "0";
-      if (method.oneway) flags = "CXX2GO_CALL_ONEWAY";
-      if (method.inline_call) flags = method.oneway ? "CXX2GO_CALL_ONEWAY | CXX2GO_METHOD_INLINE"
-                                                    : "CXX2GO_METHOD_INLINE";
+      std::string flags;
+      auto add = [&flags](const char* flag) { flags += (flags.empty() ? "" : " | ") + std::string(flag); };
+      if (method.oneway) add("CXX2GO_CALL_ONEWAY");
+      if (method.inline_call) add("CXX2GO_METHOD_INLINE");
+      if (service.ring) add("CXX2GO_METHOD_RING");
+      if (flags.empty()) flags = "0";
       w.line("// " + method.canonical);
       w.line("const ::cxx2go::detail::MethodInfo " + method_info_name(service, method) + "{" +
              hex64(method.id) + "ull, " + quoted(schema_.package + "." + service.name + "." + method.name) +

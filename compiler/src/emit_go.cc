@@ -300,11 +300,15 @@ class GoWriter {
     return "c2gMethod" + service.name + go_exported_name(method.name);
   }
 
-  std::string flags(const Method& method) {
-    if (method.oneway && method.inline_call) return "cxx2go.CallOneway | cxx2go.MethodInline";
-    if (method.oneway) return "cxx2go.CallOneway";
-    if (method.inline_call) return "cxx2go.MethodInline";
-    return "0";
+  // `separator` is how gofmt spaces '|' where the flags are used: "|" in a call's argument list, " | " as
+  // the value of a composite literal's key.
+  std::string flags(const ServiceDef& service, const Method& method, const std::string& separator) {
+    std::string out;
+    auto add = [&](const char* flag) { out += (out.empty() ? "" : separator) + std::string(flag); };
+    if (method.oneway) add("cxx2go.CallOneway");
+    if (method.inline_call) add("cxx2go.MethodInline");
+    if (service.ring) add("cxx2go.MethodRing");
+    return out.empty() ? "0" : out;
   }
 
   std::string params(const Method& method) {
@@ -335,7 +339,7 @@ class GoWriter {
     // One declaration per line: gofmt would align the '=' of a var block.
     for (const Method& method : service.methods) {
       w.line("var " + method_var(service, method) + " = cxx2go.NewMethod(" + hex64(method.id) + ", " +
-             quoted(schema_.package + "." + service.name + "." + method.name) + ", " + flags(method) + ")");
+             quoted(schema_.package + "." + service.name + "." + method.name) + ", " + flags(service, method, "|") + ")");
     }
     for (const Method& method : service.methods) {
       w.line();
@@ -412,7 +416,7 @@ class GoWriter {
     w.open("Methods: []cxx2go.MethodDesc{");
     for (const Method& method : service.methods) {
       w.line("{ID: " + hex64(method.id) + ", Name: " +
-             quoted(schema_.package + "." + service.name + "." + method.name) + ", Flags: " + flags(method) +
+             quoted(schema_.package + "." + service.name + "." + method.name) + ", Flags: " + flags(service, method, " | ") +
              ", Handler: c2gHandle" + service.name + go_exported_name(method.name) + "(impl)},");
     }
     w.close("},");

@@ -103,6 +103,7 @@ struct ServiceDef {
   std::string name;
   ServiceSide side = ServiceSide::Go;
   bool affine = false;  // @affine (cpp services only): every call on one dedicated thread
+  bool ring = false;    // @transport(ring): asynchronous and oneway calls use the shared-memory rings
   std::vector<Method> methods;
   Doc doc;
   SourceLoc loc;

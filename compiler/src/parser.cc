@@ -130,7 +130,14 @@ class Parser {
       advance();
       ast::Name name;
       if (!expect_name("an attribute name after '@'", name)) return false;
-      out.push_back(ast::Attribute{name.text, loc});
+      ast::Attribute attribute{name.text, loc, false, {}};
+      if (at(TokenKind::LeftParen)) {
+        advance();
+        attribute.has_argument = true;
+        if (!expect_name("an argument of '@" + name.text + "'", attribute.argument)) return false;
+        if (!expect(TokenKind::RightParen, "')'")) return false;
+      }
+      out.push_back(std::move(attribute));
     }
     return true;
   }

@@ -11,6 +11,7 @@
 
 #include "cxx2go/detail/call.h"
 #include "cxx2go/service.h"
+#include "ring_transport.h"
 #include "runtime_core.h"
 
 namespace cxx2go {
@@ -139,7 +140,7 @@ void IncomingCall::deliver(int32_t code, const uint8_t* data, size_t len) noexce
     case Sink::completion:
       // Go copies data before returning (abi.h); the completion may arrive before cxx2go_cpp_invoke returns
       // PENDING, which Go is ready for.
-      c.go.complete(call_id_, code, const_cast<uint8_t*>(data), len);
+      if (!ring_send_completion(call_id_, code, data, len)) c.go.complete(call_id_, code, const_cast<uint8_t*>(data), len);
       break;
     case Sink::none:
       break;

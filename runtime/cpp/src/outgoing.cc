@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "cxx2go/detail/call.h"
+#include "cxx2go/detail/ring.h"
+#include "ring_transport.h"
 #include "runtime_core.h"
 
 namespace cxx2go::detail {
@@ -65,7 +67,7 @@ Error deadline_passed_error(const MethodInfo& method) noexcept {
 }
 
 // cxx2go_call.flags for a method: its CXX2GO_CALL_* bits, without the generated-code-only ones.
-uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~kMethodInline; }
+uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~(kMethodInline | kMethodRing); }
 
 Result<void> check_can_call(const CallOptions& options) noexcept {
   const State s = core().state.load();
@@ -137,9 +139,11 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
   call.args = args.data();
   call.args_len = args.size();
   call.views = views.data();
-  ++t_outgoing_depth;
-  c.go.submit(&call);  // Go copies what it needs before returning (abi.h)
-  --t_outgoing_depth;
+  if (!ring_wanted(method.flags) || !ring_send_call(call, true)) {
+    ++t_outgoing_depth;
+    c.go.submit(&call);  // Go copies what it needs before returning (abi.h)
+    --t_outgoing_depth;
+  }
   release_call(c.outgoing_count);
   return {};
 }
@@ -191,7 +195,7 @@ OutgoingCall* find_outgoing(uint64_t id) noexcept {
 void abort_outgoing(uint64_t id, Error error) noexcept {
   OutgoingCall* call = find_outgoing(id);
   if (call == nullptr) return;
-  if (OutgoingAccess::abort(*call, std::move(error))) core().go.cancel(id);
+  if (OutgoingAccess::abort(*call, std::move(error)) && !ring_send_cancel(id)) core().go.cancel(id);
   OutgoingAccess::unref(call);
 }
 
@@ -202,7 +206,7 @@ void expire_go_async(uint64_t id) noexcept {
   if (call == nullptr) return;
   // method_name was written before the timer was scheduled, and is static storage.
   Error error = deadline_passed_error(MethodInfo{0, OutgoingAccess::call(*call).method_name, 0});
-  if (OutgoingAccess::abort(*call, std::move(error))) core().go.cancel(id);
+  if (OutgoingAccess::abort(*call, std::move(error)) && !ring_send_cancel(id)) core().go.cancel(id);
   OutgoingAccess::unref(call);
 }
 
@@ -220,13 +224,15 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
   wire.args_len = call->args.size();
   wire.views = call->views.data();
   std::optional<Error> refused;
+  // Decided before the id exists: a ring call's id says so, and its cancellation follows it over the ring.
+  const bool ring = ring_wanted(method.flags) && ring_call_size(wire) <= CXX2GO_RING_PAYLOAD_CAP;
   {
     std::lock_guard lock(c.calls_mu);
     if (const State s = c.state.load(); s != State::running) {
       refused = not_running_error(s);
     } else {
       try {
-        const uint64_t id = ++c.last_outgoing_id;
+        const uint64_t id = ++c.last_outgoing_id | (ring ? kRingCallBit : 0);
         wire.call_id = id;
         // The Future is still in the caller's hands, not cancelled: this only registers the callback.
         OutgoingAccess::watch_cancel(*call, id);
@@ -254,8 +260,11 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
       // Without a timer, Go still enforces the deadline through the handler's context.
     }
   }
+  // From here on the completion may free `call` on another thread. Over the ring the arguments are copied
+  // into the slot; the record still lives until the completion (cancellation relies on that).
+  if (ring && ring_send_call(wire, false)) return;
   ++t_outgoing_depth;
-  c.go.submit(&wire);  // from here on the completion may free `call` on another thread
+  c.go.submit(&wire);
   --t_outgoing_depth;
 }
 

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "ring_transport.h"
 #include "runtime_core.h"
 #include "spin_wait.h"
 
@@ -144,6 +145,11 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   c.pool = std::move(pool);
   c.timers = std::move(timers);
   c.inline_stop = std::stop_source();
+  if (Result<void> ring = ring_start(c); !ring) {
+    c.pool->stop();
+    c.timers->stop();
+    return ring;
+  }
   c.state.store(State::running);  // publishes everything above to the calls that read `running`
   return {};
 }
@@ -243,6 +249,11 @@ Result<void> stop() {
   using std::chrono::steady_clock;
   if (detail::forked_child.load()) return detail::forked_child_error();
   detail::Core& c = detail::core();
+  if (detail::ring_is_current_thread()) {
+    return Error(Code::failed_precondition,
+                 "cxx2go::stop() called on the ring transport's thread (in a continuation of a ring call), which "
+                 "it would have to join");
+  }
   if (detail::on_executor_thread(c)) {
     return Error(Code::failed_precondition,
                  "cxx2go::stop() called on a runtime executor thread, which it would have to join");
@@ -278,6 +289,8 @@ Result<void> stop() {
   // Queued calls fail with Code::stopped (a task sees the state, or is destroyed unrun); running ones
   // finish, or are left running after a second stop_timeout (stop_executors).
   detail::stop_executors(c, c.options.stop_timeout);
+  // After the executors: their last answers to Go may still go over the ring.
+  detail::ring_stop(c, std::max(deadline, steady_clock::now() + std::chrono::seconds(1)));
   c.timers->stop();
   {
     std::lock_guard calls(c.calls_mu);

@@ -98,7 +98,8 @@ class FakeGo {
   }
 
   cxx2go_go_entry_points entry_points() const {
-    return {CXX2GO_ABI_VERSION, &FakeGo::go_invoke, &FakeGo::go_submit, &FakeGo::go_cancel, &FakeGo::go_complete};
+    return {CXX2GO_ABI_VERSION, &FakeGo::go_invoke, &FakeGo::go_submit, &FakeGo::go_cancel, &FakeGo::go_complete,
+            nullptr};
   }
 
   // Joins the handler threads and forgets everything. Manual calls still pending are completed (cancelled)

@@ -2,6 +2,7 @@ package cxx2go
 
 /*
 #include "cxx2go/abi.h"
+#include "cxx2go/ring_abi.h"
 */
 import "C"
 
@@ -36,6 +37,7 @@ var (
 	_ = [1]struct{}{}[CallOneway-uint32(C.CXX2GO_CALL_ONEWAY)]
 	_ = [1]struct{}{}[callSyncOnly-uint32(C.CXX2GO_CALL_SYNC_ONLY)]
 	_ = [1]struct{}{}[MethodInline-uint32(C.CXX2GO_METHOD_INLINE)]
+	_ = [1]struct{}{}[MethodRing-uint32(C.CXX2GO_METHOD_RING)]
 	_ = [1]struct{}{}[replyInlineCap-int(C.CXX2GO_REPLY_INLINE_CAP)]
 	_ = [1]struct{}{}[abiVersion-int(C.CXX2GO_ABI_VERSION)]
 )

@@ -188,6 +188,11 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 	if d, ok := ctx.Deadline(); ok {
 		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
 	}
+	if t := ringFor(m.flags); t != nil && m.flags&MethodInline == 0 && !calledSyncFromCpp(ctx) {
+		if r, err, ok := callCppRing(ctx, t, m, deadline, buf, views); ok {
+			return r, err
+		}
+	}
 	var id uint64
 	var p *pendingCall
 	if m.flags&MethodInline == 0 {
@@ -250,6 +255,10 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	buf, err := argBytes(args)
 	if err != nil {
 		return err
+	}
+	if t := ringFor(m.flags); t != nil && len(views) <= ringMaxViews && ringSize(buf, views) <= ringPayloadCap &&
+		t.send(m, 0, 0, (m.flags&^methodOnlyMask)|CallOneway, buf, views) {
+		return nil // accepted: the C++ ring thread reports a call it cannot run on stderr
 	}
 	r := replyFor(args)
 	invoke(m, 0, 0, (m.flags&^methodOnlyMask)|CallOneway, buf, views, r.raw)

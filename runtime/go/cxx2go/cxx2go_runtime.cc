@@ -10,6 +10,7 @@
 #include "../../cpp/src/executor.cc"
 #include "../../cpp/src/incoming.cc"
 #include "../../cpp/src/outgoing.cc"
+#include "../../cpp/src/ring.cc"
 #include "../../cpp/src/runtime.cc"
 #include "../../cpp/src/state.cc"
 #include "../../cpp/src/timer.cc"

@@ -8,4 +8,5 @@ void cxx2go_go_fill_entry_points(cxx2go_go_entry_points* eps) {
   eps->submit = cxx2go_go_submit;
   eps->cancel = cxx2go_go_cancel;
   eps->complete = cxx2go_go_complete;
+  eps->ring_attach = cxx2go_go_ring_attach;
 }

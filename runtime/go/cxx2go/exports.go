@@ -65,7 +65,7 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 		writeReply(reply, UnknownMethod, []byte(unknownMethodMessage(call)))
 		return
 	}
-	ctx, cancel := handlerContext(rootCtx, call)
+	ctx, cancel := handlerContext(rootSyncCtx, call)
 	defer cancel()
 	s := invokeScratchPool.Get().(*invokeScratch)
 	s.in.borrow(call)
@@ -180,6 +180,15 @@ func cxx2go_go_cancel(id C.uint64_t) {
 func cxx2go_go_complete(id C.uint64_t, code C.int32_t, data *C.uint8_t, n C.size_t) {
 	defer recoverExport("cxx2go_go_complete")
 	completePending(uint64(id), Code(code), cBytes(unsafe.Pointer(data), int(n)))
+}
+
+// cxx2go_go_ring_attach receives the region of the ring transport from C++ start (ring.go).
+//
+//export cxx2go_go_ring_attach
+func cxx2go_go_ring_attach(region unsafe.Pointer) (code C.int32_t) {
+	code = C.int32_t(Internal)
+	defer recoverExport("cxx2go_go_ring_attach")
+	return C.int32_t(attachRing(region))
 }
 
 // handlerContext derives the context of a handler from parent and the call's deadline. The returned

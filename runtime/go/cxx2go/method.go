@@ -9,12 +9,13 @@ import "C"
 const (
 	CallOneway   uint32 = 1       // @oneway: no result, no completion
 	MethodInline uint32 = 0x10000 // @inline cpp method: runs on the calling thread, never pending
+	MethodRing   uint32 = 0x20000 // a method of a @transport(ring) service (docs/ring.md)
 
 	callSyncOnly   uint32 = 2 // cxx2go_call.flags: the callee must complete before returning
-	methodOnlyMask        = MethodInline
+	methodOnlyMask        = MethodInline | MethodRing
 	codePending    Code   = -1 // cxx2go_reply.code: a completion follows
 	replyInlineCap        = 224
-	abiVersion            = 1
+	abiVersion            = 2
 )
 
 // Method identifies one method of a cpp service for the Go clients that call it. Generated code creates

@@ -27,6 +27,7 @@
 #include "../cppimpl/battery.h"
 #include "../cppimpl/cpp_side.h"
 #include "cxx2go/cxx2go.h"
+#include "cxx2go/detail/ring.h"
 #include "e2e.c2g.h"
 #include "libe2e_go.h"  // written by go build -buildmode=c-archive: the //export functions of goside
 
@@ -405,5 +406,16 @@ int main(int argc, char** argv) {
     status = 1;
   }
   Watchdog::get().disarm();
+  // A run with CXX2GO_TRANSPORT=ring (scripts/run-e2e.sh) must really have used the ring, both ways.
+  if (const char* transport = std::getenv("CXX2GO_TRANSPORT"); transport != nullptr && std::strcmp(transport, "ring") == 0) {
+    const cxx2go::detail::RingCounters ring = cxx2go::detail::ring_counters();
+    std::printf("e2e cpphost: ring transport: %llu messages C++ → Go, %llu Go → C++ (%llu / %llu wake-ups)\n",
+                static_cast<unsigned long long>(ring.to_go), static_cast<unsigned long long>(ring.to_cpp),
+                static_cast<unsigned long long>(ring.go_wakeups), static_cast<unsigned long long>(ring.cpp_wakeups));
+    if (!ring.started || ring.to_go == 0 || ring.to_cpp == 0) {
+      std::fprintf(stderr, "e2e cpphost: CXX2GO_TRANSPORT=ring, but the ring carried no calls\n");
+      status = 1;
+    }
+  }
   return status;
 }

@@ -50,7 +50,29 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "e2e gohost: stop: %v\n", err)
 		code = 1
 	}
+	if err := checkRingUse(); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e gohost: %v\n", err)
+		code = 1
+	}
 	os.Exit(code)
+}
+
+// checkRingUse proves that a run with CXX2GO_TRANSPORT=ring (scripts/run-e2e.sh) really used the ring
+// transport in both directions, and that the Go runtime has nothing in flight after Stop.
+func checkRingUse() error {
+	if os.Getenv("CXX2GO_TRANSPORT") != "ring" {
+		return nil
+	}
+	st := cxx2go.RingStats()
+	if !st.Attached || st.ToGo == 0 || st.ToCpp == 0 {
+		return fmt.Errorf("CXX2GO_TRANSPORT=ring, but the ring carried no calls: %+v", st)
+	}
+	if live := cxx2go.LiveCounts(); live != (cxx2go.Live{}) {
+		return fmt.Errorf("Go calls still alive after Stop: %+v", live)
+	}
+	fmt.Printf("e2e gohost: ring transport: %d messages C++ → Go, %d Go → C++ (%d / %d wake-ups)\n", st.ToGo,
+		st.ToCpp, st.GoWakeups, st.CppWakeups)
+	return nil
 }
 
 // waitNoLiveCalls waits (up to 10 s) until the C++ runtime has no call and no call record alive.

@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define CXX2GO_ABI_VERSION 1
+#define CXX2GO_ABI_VERSION 2
 
 /* Status codes. 0..16 match gRPC's canonical codes so users can map them 1:1; 100+ are cxx2go's own. */
 enum {
@@ -74,6 +74,8 @@ typedef struct cxx2go_view {
 /* Method flags of generated code (cxx2go::detail::MethodInfo::flags, cxx2go.NewMethod): the CXX2GO_CALL_*
  * bits plus this one. Never sent in cxx2go_call.flags; both runtimes mask it out. */
 #define CXX2GO_METHOD_INLINE 0x10000u /* @inline cpp method: runs on the caller's thread, never PENDING */
+#define CXX2GO_METHOD_RING 0x20000u   /* a method of a @transport(ring) service: its asynchronous and oneway
+                                         calls use the shared-memory rings (cxx2go/ring_abi.h) */
 
 typedef struct cxx2go_call {
   uint64_t method_id;          /* fingerprint of package.Service.method and its full signature */
@@ -119,6 +121,10 @@ typedef struct cxx2go_go_entry_points {
   /* completion of an asynchronous Go → C++ call that was answered CXX2GO_PENDING. It may arrive before
    * the cxx2go_cpp_invoke that answers PENDING has returned, so Go registers a call before invoking. */
   void (*complete)(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
+  /* optional (NULL: no ring transport): the C++ runtime hands Go the region of the ring transport
+   * (cxx2go/ring_abi.h) at start; Go starts draining it and detaches when the region's `closing` is set.
+   * Returns CXX2GO_OK if Go attached; otherwise the ring is not used. */
+  int32_t (*ring_attach)(void* region);
 } cxx2go_go_entry_points;
 
 /* ---- implemented by the C++ runtime ---- */

@@ -1,0 +1,369 @@
+// The shared-memory ring transport, C++ side (docs/ring.md): the region, the "cxx2go-ring" thread that
+// drains the Go → C++ ring, and the producers' half of the C++ → Go ring.
+#include "cxx2go/detail/ring.h"
+
+#include <linux/futex.h>
+#include <sys/eventfd.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <string_view>
+#include <thread>
+
+#include "ring_transport.h"
+#include "runtime_core.h"
+#include "thread_name.h"
+
+namespace cxx2go::detail {
+
+void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns) noexcept {
+  timespec ts{};
+  timespec* tsp = nullptr;
+  if (timeout_ns > 0) {
+    ts.tv_sec = static_cast<time_t>(timeout_ns / 1000000000);
+    ts.tv_nsec = static_cast<long>(timeout_ns % 1000000000);
+    tsp = &ts;
+  }
+  // EINTR, EAGAIN (the word changed) and ETIMEDOUT all return: every caller re-checks in a loop.
+  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, tsp, nullptr, 0);
+}
+
+void ring_futex_wake(uint32_t* word) noexcept { syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, nullptr, nullptr, 0); }
+
+// The process's transport state. Never destroyed (like Core): producers on any thread may read it while
+// the runtime stops. The region itself is freed at stop, once neither side can touch it.
+struct RingTransport {
+  std::atomic<bool> active{false};    // a region exists and Go attached: calls may use it
+  std::atomic<bool> closed{true};     // producers must not start using the region
+  std::atomic<int64_t> users{0};      // producers between enter() and leave()
+  std::atomic<uint32_t> transport{CXX2GO_TRANSPORT_PER_METHOD};
+  cxx2go_ring_region* region = nullptr;
+  Ring to_go;
+  Ring to_cpp;
+  int eventfd = -1;
+  int64_t spin_ns = 0;
+  std::atomic<bool> stop_thread{false};
+  std::thread thread;
+  RingCounters final_counters;  // kept when the region is freed
+
+  // A producer enters before touching the region and leaves after; closing waits for users == 0. Both
+  // sides use seq_cst: either enter() sees `closed`, or the closer sees the user.
+  bool enter() noexcept {
+    users.fetch_add(1);
+    if (!closed.load()) return true;
+    users.fetch_sub(1);
+    return false;
+  }
+  void leave() noexcept { users.fetch_sub(1); }
+};
+
+RingTransport& ring_transport() noexcept {
+  static RingTransport* const instance = new RingTransport();
+  return *instance;
+}
+
+// Writes to Go's eventfd: the Go dispatcher goroutine is parked in the netpoller on it.
+void ring_wake_go(RingTransport& t) noexcept {
+  const uint64_t one = 1;
+  while (write(t.eventfd, &one, sizeof one) < 0 && errno == EINTR) {
+  }
+}
+
+RingCounters ring_counters_of(RingTransport& t) noexcept {
+  RingCounters out;
+  out.started = true;
+  out.to_go = ring_atomic(t.region->to_go.tail).load();
+  out.to_cpp = ring_atomic(t.region->to_cpp.tail).load();
+  out.go_wakeups = t.to_go.wakeups();
+  out.cpp_wakeups = t.to_cpp.wakeups();
+  return out;
+}
+
+RingCounters ring_counters() noexcept {
+  RingTransport& t = ring_transport();
+  if (!t.enter()) return t.final_counters;  // closed: before start or after stop
+  RingCounters out = ring_counters_of(t);
+  t.leave();
+  return out;
+}
+
+bool ring_go_detached(RingTransport& t) noexcept {
+  return ring_atomic(t.region->go_detached).load(std::memory_order_seq_cst) != 0;
+}
+
+// Claims a slot of the C++ → Go ring, waiting while it is full (backpressure: the caller waits, nothing
+// is queued elsewhere). nullptr once Go detached: it will never read the ring again.
+cxx2go_ring_slot* ring_claim_to_go(RingTransport& t, uint64_t& pos) noexcept {
+  int spins = 0;
+  std::chrono::microseconds nap{20};
+  for (;;) {
+    if (cxx2go_ring_slot* slot = t.to_go.try_claim(pos)) return slot;
+    if (ring_go_detached(t)) return nullptr;
+    if (++spins < 64) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(nap);  // the consumer is behind: back off up to 1 ms
+      nap = std::min<std::chrono::microseconds>(nap * 2, std::chrono::milliseconds(1));
+    }
+  }
+}
+
+thread_local bool t_on_ring_thread = false;
+
+bool ring_is_current_thread() noexcept { return t_on_ring_thread; }
+
+bool ring_wanted(uint32_t method_flags) noexcept {
+  RingTransport& t = ring_transport();
+  if (!t.active.load(std::memory_order_acquire)) return false;
+  const uint32_t mode = t.transport.load(std::memory_order_relaxed);
+  return mode == CXX2GO_TRANSPORT_RING || (mode == CXX2GO_TRANSPORT_PER_METHOD && (method_flags & kMethodRing) != 0);
+}
+
+bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept {
+  if (ring_call_size(call) > CXX2GO_RING_PAYLOAD_CAP) return false;  // too big for a slot: cgo
+  RingTransport& t = ring_transport();
+  if (!t.enter()) return false;
+  uint64_t pos = 0;
+  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos);
+  if (slot == nullptr) {
+    t.leave();
+    return false;
+  }
+  ring_write_call(slot, oneway ? CXX2GO_RING_ONEWAY : CXX2GO_RING_CALL, call);
+  if (t.to_go.publish(slot, pos)) ring_wake_go(t);
+  t.leave();
+  return true;
+}
+
+bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept {
+  if ((call_id & kRingCallBit) == 0) return false;  // not a ring call: entry_points.complete
+  RingTransport& t = ring_transport();
+  if (len > CXX2GO_RING_PAYLOAD_CAP || !t.enter()) return false;  // cgo: Go's complete handles ring ids too
+  uint64_t pos = 0;
+  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos);
+  if (slot == nullptr) {
+    // Go detached: it answered the call with Code::stopped already, and nobody reads this any more.
+    t.leave();
+    return true;
+  }
+  slot->kind = CXX2GO_RING_COMPLETE;
+  slot->call_id = call_id;
+  slot->code = code;
+  slot->len = static_cast<uint32_t>(len);
+  if (len != 0) std::memcpy(slot->payload, data, len);
+  if (t.to_go.publish(slot, pos)) ring_wake_go(t);
+  t.leave();
+  return true;
+}
+
+bool ring_send_cancel(uint64_t call_id) noexcept {
+  if ((call_id & kRingCallBit) == 0) return false;
+  RingTransport& t = ring_transport();
+  if (!t.enter()) return false;  // Go detached after draining the ring: the call is known to Go by now
+  uint64_t pos = 0;
+  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos);
+  if (slot == nullptr) {
+    t.leave();
+    return false;
+  }
+  slot->kind = CXX2GO_RING_CANCEL;
+  slot->call_id = call_id;
+  slot->len = 0;
+  if (t.to_go.publish(slot, pos)) ring_wake_go(t);
+  t.leave();
+  return true;
+}
+
+// One Go → C++ message, on the ring thread.
+void ring_handle(cxx2go_ring_slot* slot) noexcept {
+  try {
+    if (slot->kind == CXX2GO_RING_CANCEL) {
+      cxx2go_cpp_cancel(slot->call_id);
+      return;
+    }
+    if (slot->kind == CXX2GO_RING_COMPLETE) {
+      if (slot->len > CXX2GO_RING_PAYLOAD_CAP) slot->len = 0;  // never read past the slot
+      cxx2go_cpp_complete(slot->call_id, slot->code, slot->payload, slot->len);
+      return;
+    }
+    const bool oneway = slot->kind == CXX2GO_RING_ONEWAY;
+    const uint64_t id = slot->call_id;
+    cxx2go_reply reply{};
+    std::array<cxx2go_view, 64> views;
+    cxx2go_call call{};
+    if ((slot->kind != CXX2GO_RING_CALL && !oneway) || !ring_read_call(slot, call, views)) {
+      write_incoming_error(reply, Error(Code::protocol, "malformed message in the Go → C++ ring"));
+    } else {
+      // Copies what it keeps before returning (an executor call owns its arguments), so the slot is
+      // released right after; the answer comes later through ring_send_completion.
+      dispatch_incoming(call, reply);
+    }
+    const uint8_t* data = reply.where == CXX2GO_REPLY_MALLOC ? reply.heap : reply.inline_buf;
+    if (oneway) {
+      if (reply.code != CXX2GO_OK) {
+        std::fprintf(stderr, "cxx2go: dropped oneway call from Go: %.*s\n", static_cast<int>(reply.len),
+                     reinterpret_cast<const char*>(data));
+      }
+    } else if (reply.code != CXX2GO_PENDING && id != 0) {
+      // Answered at once (an error, or a call that ran inline): its completion goes back over the ring.
+      if (!ring_send_completion(id, reply.code, data, reply.len)) {
+        core().go.complete(id, reply.code, const_cast<uint8_t*>(data), reply.len);
+      }
+    }
+    if (reply.where == CXX2GO_REPLY_MALLOC) std::free(reply.heap);
+  } catch (...) {
+    report_uncaught_exception("cxx2go ring thread");
+  }
+}
+
+// The consumer of the Go → C++ ring: drains it in batches, polls for spin_ns when it runs dry, then
+// parks on the ring's futex word until a Go producer wakes it.
+void ring_thread_main(RingTransport& t) noexcept {
+  set_thread_name("cxx2go-ring");
+  t_on_ring_thread = true;
+  using Clock = std::chrono::steady_clock;
+  for (;;) {
+    while (cxx2go_ring_slot* slot = t.to_cpp.front()) {
+      ring_handle(slot);
+      t.to_cpp.release(slot);
+    }
+    if (t.stop_thread.load()) return;
+    const auto spin_until = Clock::now() + std::chrono::nanoseconds(t.spin_ns);
+    bool arrived = false;
+    while (Clock::now() < spin_until) {
+      if (t.to_cpp.front() != nullptr || t.stop_thread.load(std::memory_order_relaxed)) {
+        arrived = true;
+        break;
+      }
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    }
+    if (arrived) continue;
+    if (t.to_cpp.prepare_park()) {
+      if (!t.stop_thread.load()) ring_futex_wait(t.to_cpp.sleeping_word(), 1, 0);
+      t.to_cpp.unpark();
+    }
+  }
+}
+
+int64_t ring_env_int(const char* name, int64_t fallback) noexcept {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == 0) return fallback;
+  char* end = nullptr;
+  const long long n = std::strtoll(v, &end, 10);
+  return (end != nullptr && *end == 0 && n >= 0) ? n : fallback;
+}
+
+Result<void> ring_start(Core& c) {
+  RingTransport& t = ring_transport();
+  if (c.go.ring_attach == nullptr) return {};  // a Go peer without the ring (C++ tests' fakes): cgo only
+  uint32_t mode = CXX2GO_TRANSPORT_PER_METHOD;
+  if (const char* env = std::getenv("CXX2GO_TRANSPORT"); env != nullptr && *env != 0) {
+    const std::string_view v(env);
+    if (v == "ring") {
+      mode = CXX2GO_TRANSPORT_RING;
+    } else if (v == "cgo") {
+      mode = CXX2GO_TRANSPORT_CGO;
+    } else {
+      return Error(Code::invalid_argument, "CXX2GO_TRANSPORT must be 'ring' or 'cgo', not '" + std::string(v) + "'");
+    }
+  }
+  uint64_t slots = static_cast<uint64_t>(ring_env_int("CXX2GO_RING_SLOTS", CXX2GO_RING_DEFAULT_SLOTS));
+  if (slots < 2 || slots > (uint64_t{1} << 20) || (slots & (slots - 1)) != 0) {
+    return Error(Code::invalid_argument, "CXX2GO_RING_SLOTS must be a power of two between 2 and 1048576");
+  }
+  const int64_t spin_us = ring_env_int("CXX2GO_RING_SPIN_US", 20);
+  const size_t ring_bytes = slots * sizeof(cxx2go_ring_slot);
+  const size_t size = sizeof(cxx2go_ring_region) + 2 * ring_bytes;
+  void* memory = std::aligned_alloc(64, size);
+  if (memory == nullptr) return Error(Code::resource_exhausted, "cannot allocate the ring region");
+  std::memset(memory, 0, sizeof(cxx2go_ring_region));
+  const int efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (efd < 0) {
+    std::free(memory);
+    return Error(Code::resource_exhausted, "cannot create the ring's eventfd");
+  }
+  auto* region = static_cast<cxx2go_ring_region*>(memory);
+  region->magic = CXX2GO_RING_MAGIC;
+  region->version = CXX2GO_RING_VERSION;
+  region->transport = mode;
+  region->size = size;
+  region->go_eventfd = efd;
+  region->spin_ns = static_cast<uint32_t>(std::min<int64_t>(spin_us * 1000, UINT32_MAX));
+  Ring::init(region, &region->to_go, sizeof(cxx2go_ring_region), slots);
+  Ring::init(region, &region->to_cpp, sizeof(cxx2go_ring_region) + ring_bytes, slots);
+
+  t.region = region;
+  t.to_go = Ring(region, &region->to_go);
+  t.to_cpp = Ring(region, &region->to_cpp);
+  t.eventfd = efd;
+  t.spin_ns = region->spin_ns;
+  t.transport.store(mode);
+  t.users.store(0);
+  t.stop_thread.store(false);
+  try {
+    t.thread = std::thread([&t] { ring_thread_main(t); });
+  } catch (...) {
+    close(efd);
+    std::free(memory);
+    t.region = nullptr;
+    throw;
+  }
+  // Go starts its dispatcher goroutine; the region is ready before Go sees it.
+  if (c.go.ring_attach(region) != CXX2GO_OK) {
+    t.stop_thread.store(true);
+    ring_atomic(*t.to_cpp.sleeping_word()).store(0);
+    ring_futex_wake(t.to_cpp.sleeping_word());
+    t.thread.join();
+    close(efd);
+    std::free(memory);
+    t.region = nullptr;
+    return Error(Code::failed_precondition, "the Go runtime refused the ring transport's region");
+  }
+  t.closed.store(false);
+  t.active.store(true, std::memory_order_release);
+  return {};
+}
+
+void ring_stop(Core&, std::chrono::steady_clock::time_point deadline) noexcept {
+  RingTransport& t = ring_transport();
+  if (t.region == nullptr) return;
+  t.active.store(false);
+  // Go first: it stops producing, delivers what the ring still holds, fails its callers still waiting for
+  // a ring completion with Code::stopped, and acknowledges. The ring thread keeps draining meanwhile, so
+  // that Go producers waiting for room can finish.
+  ring_atomic(t.region->closing).store(1, std::memory_order_seq_cst);
+  ring_wake_go(t);
+  for (;;) {
+    if (ring_go_detached(t)) break;
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::steady_clock::duration::zero()) {
+      std::fprintf(stderr, "cxx2go: stop: the Go side did not detach from the ring transport within stop_timeout; "
+                           "its memory is kept\n");
+      t.closed.store(true);  // the thread keeps serving Go; the region is leaked, never freed under Go
+      return;
+    }
+    // Polled, not woken: Go's store of go_detached is its last access to the region.
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
+  t.closed.store(true);
+  while (t.users.load() != 0) std::this_thread::yield();  // producers finishing a message Go will not read
+  t.stop_thread.store(true);
+  ring_atomic(*t.to_cpp.sleeping_word()).store(0);
+  ring_futex_wake(t.to_cpp.sleeping_word());
+  if (t.thread.joinable()) t.thread.join();
+  t.final_counters = ring_counters_of(t);
+  close(t.eventfd);
+  t.eventfd = -1;
+  std::free(t.region);
+  t.region = nullptr;
+}
+
+}  // namespace cxx2go::detail

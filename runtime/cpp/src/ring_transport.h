@@ -1,0 +1,49 @@
+// The ring transport as the rest of the C++ runtime sees it (ring.cc; docs/ring.md). Every function is
+// safe to call whether or not a ring exists: without one, the cgo path is taken.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+
+#include "cxx2go/abi.h"
+#include "cxx2go/error.h"
+#include "cxx2go/ring_abi.h"
+
+namespace cxx2go::detail {
+
+struct Core;
+
+// MethodInfo::flags bit of methods of @transport(ring) services (never sent in a call).
+inline constexpr uint32_t kMethodRing = CXX2GO_METHOD_RING;
+// Marks the ids of calls sent over the ring, in both directions (Go allocates those of Go → C++ calls, C++
+// those of C++ → Go calls): their completions and cancellations go over the ring too.
+inline constexpr uint64_t kRingCallBit = uint64_t{1} << 63;
+
+// Creates the region, starts the ring thread and attaches Go, if the Go peer supports it. Called by
+// start() after attaching Go, before the state becomes running.
+Result<void> ring_start(Core& c);
+// Detaches Go (bounded by deadline), joins the ring thread and frees the region. Called by stop() once
+// calls have drained and the executors are joined.
+void ring_stop(Core& c, std::chrono::steady_clock::time_point deadline) noexcept;
+// True on the ring thread (where stop() must not run: it joins that thread).
+bool ring_is_current_thread() noexcept;
+
+// Whether a C++ → Go call of a method with these MethodInfo::flags should use the ring.
+bool ring_wanted(uint32_t method_flags) noexcept;
+// Sends a C++ → Go call over the ring, waiting while it is full. False if it cannot (too big for a slot,
+// no ring, Go detached): the caller uses entry_points.submit instead. The call's memory is copied.
+bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept;
+// Sends the completion of Go → C++ call `call_id` over the ring if it came over the ring. False: use
+// entry_points.complete.
+bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept;
+
+// Asks Go to cancel C++ → Go call `call_id` over the ring if the call was sent over it (its id carries
+// kRingCallBit). False: use entry_points.cancel.
+bool ring_send_cancel(uint64_t call_id) noexcept;
+
+// incoming.cc, used by the ring thread.
+void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply);
+void write_incoming_error(cxx2go_reply& reply, const Error& error) noexcept;
+
+}  // namespace cxx2go::detail

@@ -1,0 +1,564 @@
+package cxx2go
+
+// The shared-memory ring transport, Go side (docs/ring.md; layout and ownership: cxx2go/ring_abi.h).
+// The region is C memory allocated by the C++ runtime: Go reads and writes it with plain loads/stores and
+// sync/atomic, never stores a Go pointer in it, and makes no cgo call on the hot path. One dispatcher
+// goroutine drains the C++ → Go ring; Go producers (callers, handler goroutines) write the Go → C++ ring
+// and wake the C++ ring thread with a raw futex syscall.
+
+/*
+#include "cxx2go/abi.h"
+#include "cxx2go/ring_abi.h"
+*/
+import "C"
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+const (
+	ringSlotSize   = C.CXX2GO_RING_SLOT_SIZE
+	ringPayloadCap = C.CXX2GO_RING_PAYLOAD_CAP
+	ringCall       = C.CXX2GO_RING_CALL
+	ringOneway     = C.CXX2GO_RING_ONEWAY
+	ringComplete   = C.CXX2GO_RING_COMPLETE
+	ringCancel     = C.CXX2GO_RING_CANCEL
+	ringCallBit    = uint64(1) << 63 // ids of Go → C++ calls sent over the ring (ring_transport.h)
+	ringMaxViews   = 64              // as many as the C++ ring thread accepts
+
+	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
+)
+
+// goRing is one direction of the region; the same algorithm as cxx2go::detail::Ring (detail/ring.h).
+type goRing struct {
+	r     *C.cxx2go_ring
+	slots unsafe.Pointer
+	mask  uint64
+}
+
+func u64(p *C.uint64_t) *uint64 { return (*uint64)(unsafe.Pointer(p)) }
+func u32(p *C.uint32_t) *uint32 { return (*uint32)(unsafe.Pointer(p)) }
+
+func (g *goRing) slot(pos uint64) *C.cxx2go_ring_slot {
+	return (*C.cxx2go_ring_slot)(unsafe.Add(g.slots, (pos&g.mask)*ringSlotSize))
+}
+
+// tryClaim claims the next free slot, or returns nil when the ring is full.
+func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
+	tail := u64(&g.r.tail)
+	p := atomic.LoadUint64(tail)
+	for {
+		s := g.slot(p)
+		seq := atomic.LoadUint64(u64(&s.seq))
+		switch diff := int64(seq - p); {
+		case diff == 0:
+			if atomic.CompareAndSwapUint64(tail, p, p+1) {
+				return s, p
+			}
+		case diff < 0:
+			return nil, 0
+		default:
+			p = atomic.LoadUint64(tail)
+		}
+	}
+}
+
+// publish hands a claimed slot to the consumer; true if the consumer is parked and must be woken. Go's
+// atomics are sequentially consistent, which is the fence the sleep/wake handshake needs.
+func (g *goRing) publish(s *C.cxx2go_ring_slot, pos uint64) bool {
+	atomic.StoreUint64(u64(&s.seq), pos+1)
+	sleeping := u32(&g.r.sleeping)
+	if atomic.LoadUint32(sleeping) == 0 || atomic.SwapUint32(sleeping, 0) == 0 {
+		return false
+	}
+	atomic.AddUint64(u64(&g.r.wakeups), 1)
+	return true
+}
+
+func (g *goRing) front() *C.cxx2go_ring_slot {
+	pos := uint64(g.r.head)
+	s := g.slot(pos)
+	if atomic.LoadUint64(u64(&s.seq)) != pos+1 {
+		return nil
+	}
+	return s
+}
+
+func (g *goRing) release(s *C.cxx2go_ring_slot) {
+	pos := uint64(g.r.head)
+	atomic.StoreUint64(u64(&s.seq), pos+uint64(g.r.capacity))
+	g.r.head = C.uint64_t(pos + 1)
+}
+
+func (g *goRing) preparePark() bool {
+	atomic.StoreUint32(u32(&g.r.sleeping), 1)
+	if g.front() == nil {
+		return true
+	}
+	atomic.StoreUint32(u32(&g.r.sleeping), 0)
+	return false
+}
+
+func (g *goRing) unpark() { atomic.StoreUint32(u32(&g.r.sleeping), 0) }
+
+// ringTransport is the attached region. Producers enter() before touching it and leave() after; detach
+// waits for none to be left, so the region is never written after Go acknowledged the detach.
+type ringTransport struct {
+	region *C.cxx2go_ring_region
+	toGo   goRing
+	toCpp  goRing
+	mode   uint32
+	spin   time.Duration
+	efd    *os.File // Go's doorbell, parked on by the netpoller (no M is blocked)
+	users  atomic.Int64
+	closed atomic.Bool
+}
+
+var ringT atomic.Pointer[ringTransport]
+
+func (t *ringTransport) enter() bool {
+	t.users.Add(1)
+	if !t.closed.Load() {
+		return true
+	}
+	t.users.Add(-1)
+	return false
+}
+
+func (t *ringTransport) leave() { t.users.Add(-1) }
+
+// ringFor returns the transport if a call of a method with these flags should use it.
+func ringFor(flags uint32) *ringTransport {
+	t := ringT.Load()
+	if t == nil {
+		return nil
+	}
+	switch t.mode {
+	case C.CXX2GO_TRANSPORT_RING:
+		return t
+	case C.CXX2GO_TRANSPORT_PER_METHOD:
+		if flags&MethodRing != 0 {
+			return t
+		}
+	}
+	return nil
+}
+
+// attachRing validates the region C++ allocated and starts the dispatcher goroutine.
+func attachRing(p unsafe.Pointer) Code {
+	region := (*C.cxx2go_ring_region)(p)
+	if region == nil || uint64(region.magic) != C.CXX2GO_RING_MAGIC || region.version != C.CXX2GO_RING_VERSION {
+		return FailedPrecondition
+	}
+	mk := func(r *C.cxx2go_ring) goRing {
+		return goRing{r: r, slots: unsafe.Add(p, uintptr(r.slots)), mask: uint64(r.capacity) - 1}
+	}
+	// A duplicate of C++'s eventfd, owned by the os.File (C++ closes its own after Go detached). The
+	// descriptor is non-blocking (EFD_NONBLOCK), so os.NewFile registers it with the netpoller.
+	fd, err := syscall.Dup(int(region.go_eventfd))
+	if err != nil {
+		return ResourceExhausted
+	}
+	syscall.CloseOnExec(fd)
+	t := &ringTransport{
+		region: region,
+		toGo:   mk(&region.to_go),
+		toCpp:  mk(&region.to_cpp),
+		mode:   uint32(region.transport),
+		spin:   time.Duration(region.spin_ns),
+		efd:    os.NewFile(uintptr(fd), "cxx2go-ring"),
+	}
+	ringT.Store(t)
+	go t.dispatch()
+	return OK
+}
+
+func (t *ringTransport) closing() bool { return atomic.LoadUint32(u32(&t.region.closing)) != 0 }
+
+// wakeCpp wakes the C++ ring thread parked on the Go → C++ ring's futex word: a raw syscall, no cgo.
+func (t *ringTransport) wakeCpp() {
+	syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&t.toCpp.r.sleeping)), futexWakePrivate,
+		uintptr(^uint32(0)>>1), 0, 0, 0)
+}
+
+// claimToCpp claims a slot of the Go → C++ ring, waiting while it is full (backpressure). It gives up
+// (nil) when the transport closes: the caller then takes the cgo path.
+func (t *ringTransport) claimToCpp() (*C.cxx2go_ring_slot, uint64) {
+	nap := 20 * time.Microsecond
+	for spins := 0; ; spins++ {
+		if s, pos := t.toCpp.tryClaim(); s != nil {
+			return s, pos
+		}
+		if t.closing() {
+			return nil, 0
+		}
+		if spins < 64 {
+			runtime.Gosched()
+		} else {
+			time.Sleep(nap)
+			nap = min(2*nap, time.Millisecond)
+		}
+	}
+}
+
+// dispatch is the consumer of the C++ → Go ring: it drains in batches, polls for t.spin when the ring
+// runs dry, then parks in the netpoller on the eventfd until a C++ producer writes to it.
+func (t *ringTransport) dispatch() {
+	defer func() {
+		if v := recover(); v != nil {
+			reportInternalPanic("ring dispatcher", v)
+		}
+	}()
+	var buf [8]byte
+	for {
+		for s := t.toGo.front(); s != nil; s = t.toGo.front() {
+			t.handle(s)
+			t.toGo.release(s)
+		}
+		if t.closing() {
+			t.detach()
+			return
+		}
+		if t.spin > 0 {
+			start := time.Now()
+			for t.toGo.front() == nil && !t.closing() && time.Since(start) < t.spin {
+				runtime.Gosched()
+			}
+			if t.toGo.front() != nil {
+				continue
+			}
+		}
+		if t.toGo.preparePark() && !t.closing() {
+			// EAGAIN is handled inside (*os.File).Read by parking the goroutine; a counter > 0 returns.
+			if _, err := t.efd.Read(buf[:]); err != nil && err != syscall.EINTR {
+				reportInternalPanic("ring dispatcher", err)
+				time.Sleep(time.Millisecond)
+			}
+		}
+		t.toGo.unpark()
+	}
+}
+
+// handle takes one message out of the C++ → Go ring. It never blocks: whatever may wait (a completion
+// to C++, which may find the other ring full) runs on a goroutine, so that C++ producers always make
+// progress and the two consumers can never wait for each other.
+func (t *ringTransport) handle(s *C.cxx2go_ring_slot) {
+	id := uint64(s.call_id)
+	n := min(int(s.len), ringPayloadCap)
+	payload := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)[:n]
+	switch s.kind {
+	case ringComplete:
+		completePending(id, Code(s.code), payload) // copies the payload
+	case ringCancel:
+		if cancel, ok := asyncCalls.Load(id); ok {
+			cancel.(context.CancelFunc)()
+		}
+	case ringCall, ringOneway:
+		t.startCall(s, id, s.kind == ringOneway, payload)
+	default:
+		reportInternalPanic("ring dispatcher", fmt.Sprintf("unknown message kind %d", s.kind))
+	}
+}
+
+// startCall copies a C++ → Go call out of its slot (the slot is released right after) and runs it.
+func (t *ringTransport) startCall(s *C.cxx2go_ring_slot, id uint64, oneway bool, payload []byte) {
+	md := lookupMethod(uint64(s.method_id))
+	in, ok := ringIncoming(s, payload)
+	var code Code
+	var msg string
+	switch {
+	case md == nil:
+		code, msg = UnknownMethod, fmt.Sprintf("no Go implementation of %s (method id %#x): the service is not "+
+			"registered, or the bindings come from a different schema version", ringMethodName(s), uint64(s.method_id))
+	case !ok:
+		code, msg = Protocol, "malformed message in the C++ → Go ring"
+	}
+	if code != OK {
+		if oneway {
+			fmt.Fprintf(os.Stderr, "cxx2go: dropped oneway call: %s\n", msg)
+		} else {
+			go t.complete(id, code, []byte(msg))
+		}
+		return
+	}
+	parent := rootCtx
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if dl := int64(s.deadline_unix_nanos); dl != 0 {
+		ctx, cancel = context.WithDeadline(parent, time.Unix(0, dl))
+	} else if oneway {
+		ctx, cancel = parent, func() {}
+	} else {
+		ctx, cancel = context.WithCancel(parent)
+	}
+	if !oneway {
+		asyncCalls.Store(id, cancel)
+	}
+	liveHandlers.Add(1)
+	go func() {
+		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
+		out := GetEncoder()
+		code, payload := runHandler(ctx, md, in, out)
+		cancel()
+		if !oneway {
+			asyncCalls.Delete(id)
+			t.complete(id, code, payload)
+		}
+		out.Release()
+	}()
+}
+
+// ringIncoming copies a call's arguments out of its slot into Go memory (the handler may outlive the
+// slot). The message's own lengths are checked against the slot, never trusted.
+func ringIncoming(s *C.cxx2go_ring_slot, payload []byte) (*Incoming, bool) {
+	nv := int(s.nviews)
+	if nv > ringMaxViews {
+		return nil, false
+	}
+	off := (4*nv + 7) &^ 7
+	al := int(s.args_len)
+	if off > len(payload) || al > len(payload)-off {
+		return nil, false
+	}
+	in := new(Incoming)
+	in.args.Reset(append([]byte(nil), payload[off:off+al]...))
+	off += (al + 7) &^ 7
+	in.owned = make([][]byte, nv)
+	for i := 0; i < nv; i++ {
+		l := int(uint32(payload[4*i]) | uint32(payload[4*i+1])<<8 | uint32(payload[4*i+2])<<16 | uint32(payload[4*i+3])<<24)
+		if off > len(payload) || l > len(payload)-off {
+			return nil, false
+		}
+		in.owned[i] = alignedCopy(payload[off : off+l])
+		off += (l + 7) &^ 7
+	}
+	in.nview = nv
+	return in, true
+}
+
+// ringMethodName reads the slot's diagnostic name (a C string of static storage, in-process only).
+func ringMethodName(s *C.cxx2go_ring_slot) string {
+	p := *(**C.char)(unsafe.Pointer(&s.name))
+	if p == nil {
+		return "<unnamed method>"
+	}
+	return C.GoString(p)
+}
+
+// complete sends the completion of C++ → Go call id: over the ring when it fits and the ring is open,
+// otherwise through cgo (cxx2go_cpp_complete), which works at any time.
+func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
+	if len(payload) <= ringPayloadCap && t.enter() {
+		s, pos := t.claimToCpp()
+		if s != nil {
+			s.kind = ringComplete
+			s.call_id = C.uint64_t(id)
+			s.code = C.int32_t(code)
+			s.len = C.uint32_t(len(payload))
+			copy(unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), len(payload)), payload)
+			if t.toCpp.publish(s, pos) {
+				t.wakeCpp()
+			}
+			t.leave()
+			return
+		}
+		t.leave()
+	}
+	completeCpp(id, code, payload)
+}
+
+// ringSize is the payload a Go → C++ call needs in a slot.
+func ringSize(args []byte, views []View) int {
+	n := (4*len(views)+7)&^7 + (len(args)+7)&^7
+	for _, v := range views {
+		n += (v.n + 7) &^ 7
+	}
+	return n
+}
+
+// send writes a Go → C++ call into the ring. False if it did not (closing): the caller takes cgo.
+func (t *ringTransport) send(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View) bool {
+	if !t.enter() {
+		return false
+	}
+	defer t.leave()
+	s, pos := t.claimToCpp()
+	if s == nil {
+		return false
+	}
+	kind := C.uint32_t(ringCall)
+	if id == 0 {
+		kind = ringOneway
+	}
+	s.kind = kind
+	s.call_id = C.uint64_t(id)
+	s.method_id = C.uint64_t(m.id)
+	s.deadline_unix_nanos = C.int64_t(deadline)
+	*(**C.char)(unsafe.Pointer(&s.name)) = m.cname // C memory: the ring never holds a Go pointer
+	s.code = 0
+	s.flags = C.uint32_t(flags)
+	s.nviews = C.uint32_t(len(views))
+	s.args_len = C.uint32_t(len(args))
+	dst := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)
+	for i, v := range views {
+		n := uint32(v.n)
+		dst[4*i], dst[4*i+1], dst[4*i+2], dst[4*i+3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
+	}
+	off := (4*len(views) + 7) &^ 7
+	off += (copy(dst[off:], args) + 7) &^ 7
+	for _, v := range views {
+		if v.n != 0 {
+			copy(dst[off:], unsafe.Slice((*byte)(v.ptr), v.n))
+		}
+		off += (v.n + 7) &^ 7
+	}
+	s.len = C.uint32_t(off)
+	if t.toCpp.publish(s, pos) {
+		t.wakeCpp()
+	}
+	return true
+}
+
+// sendCancel asks C++ to cancel Go → C++ call id over the ring that carried it, so that the C++ ring
+// thread sees the call before its cancellation. False if the ring is closing: use cxx2go_cpp_cancel.
+func (t *ringTransport) sendCancel(id uint64) bool {
+	if !t.enter() {
+		return false
+	}
+	defer t.leave()
+	s, pos := t.claimToCpp()
+	if s == nil {
+		return false
+	}
+	s.kind = ringCancel
+	s.call_id = C.uint64_t(id)
+	s.len = 0
+	if t.toCpp.publish(s, pos) {
+		t.wakeCpp()
+	}
+	return true
+}
+
+// callCppRing is CallCpp over the ring; ok is false if the call must take the cgo path instead.
+func callCppRing(ctx context.Context, t *ringTransport, m *Method, deadline int64, args []byte,
+	views []View) (r *Reply, err error, ok bool) {
+	if len(views) > ringMaxViews || ringSize(args, views) > ringPayloadCap {
+		return nil, nil, false
+	}
+	id := lastCallID.Add(1) | ringCallBit
+	p := pendingPool.Get().(*pendingCall)
+	pendingCalls.Store(id, p)
+	livePending.Add(1)
+	if !t.send(m, id, deadline, m.flags&^methodOnlyMask, args, views) {
+		if _, mine := pendingCalls.LoadAndDelete(id); mine {
+			livePending.Add(-1)
+			pendingPool.Put(p)
+			return nil, nil, false
+		}
+		<-p.done // failed by the detach meanwhile: deliver that
+	} else if p.spinForCompletion() {
+		<-p.done // signalled right after ready: at most a moment's wait
+	} else {
+		select {
+		case <-p.done:
+		case <-ctx.Done():
+			if _, mine := pendingCalls.LoadAndDelete(id); mine {
+				livePending.Add(-1)
+				if !t.sendCancel(id) {
+					C.cxx2go_cpp_cancel(C.uint64_t(id))
+				}
+				pendingPool.Put(p) // no completion can reach p any more
+				return nil, contextError(ctx), true
+			}
+			<-p.done // the completion won the race and is being delivered: use it
+		}
+	}
+	p.ready.Store(false)
+	r = replyPool.Get().(*Reply)
+	code := p.code
+	r.buf, p.data = p.data, r.buf[:0] // swap buffers: both stay pooled
+	r.data = r.buf
+	pendingPool.Put(p)
+	if code != OK {
+		err := &Error{Code: code, Message: string(r.data)}
+		r.Release()
+		return nil, err, true
+	}
+	return r, nil, true
+}
+
+// detach ends Go's use of the region (C++ set `closing` in stop): no new producer may start, the ones
+// writing finish, what the ring still holds is delivered, callers still waiting for a ring completion
+// get Stopped, and the acknowledgement lets C++ free the region.
+func (t *ringTransport) detach() {
+	t.closed.Store(true)
+	for t.users.Load() != 0 {
+		runtime.Gosched()
+	}
+	for s := t.toGo.front(); s != nil; s = t.toGo.front() {
+		t.handle(s)
+		t.toGo.release(s)
+	}
+	pendingCalls.Range(func(k, _ any) bool {
+		if id := k.(uint64); id&ringCallBit != 0 {
+			completePending(id, Stopped, []byte("the cxx2go runtime stopped"))
+		}
+		return true
+	})
+	st := t.stat()
+	lastRingStat.Store(&st)
+	ringT.CompareAndSwap(t, nil)
+	t.efd.Close()
+	// Last access: C++ (polling for it) may free the region at once.
+	atomic.StoreUint32(u32(&t.region.go_detached), 1)
+}
+
+// RingStat counts the messages the ring transport carried (docs/ring.md).
+type RingStat struct {
+	Attached    bool   // a region was attached (at Start), even if detached since (Stop)
+	ToGo, ToCpp uint64 // messages C++ → Go and Go → C++
+	GoWakeups   uint64 // times a C++ producer woke the parked Go dispatcher
+	CppWakeups  uint64 // times a Go producer woke the parked C++ ring thread
+}
+
+var lastRingStat atomic.Pointer[RingStat]
+
+// RingStats returns the ring transport's counters: live while it runs, final after Stop, zero if it was
+// never attached. Tests use it to prove that calls really went over the ring.
+func RingStats() RingStat {
+	if t := ringT.Load(); t != nil && t.enter() {
+		defer t.leave()
+		return t.stat()
+	}
+	if s := lastRingStat.Load(); s != nil {
+		return *s
+	}
+	return RingStat{}
+}
+
+func (t *ringTransport) stat() RingStat {
+	return RingStat{
+		Attached:   true,
+		ToGo:       atomic.LoadUint64(u64(&t.toGo.r.tail)),
+		ToCpp:      atomic.LoadUint64(u64(&t.toCpp.r.tail)),
+		GoWakeups:  atomic.LoadUint64(u64(&t.toGo.r.wakeups)),
+		CppWakeups: atomic.LoadUint64(u64(&t.toCpp.r.wakeups)),
+	}
+}
+
+// syncFromCpp marks the context of a handler that C++ called synchronously: it runs on the C++ caller's
+// thread, which may be the one executor thread of an @affine service. A Go → C++ call made with that
+// context takes the cgo path, which runs the implementation inline when needed (as without the ring);
+// over the ring it would wait for a thread that is waiting for it.
+type syncFromCppKey struct{}
+
+var rootSyncCtx = context.WithValue(rootCtx, syncFromCppKey{}, true)
+
+func calledSyncFromCpp(ctx context.Context) bool { return ctx.Value(syncFromCppKey{}) != nil }
