@@ -3,6 +3,8 @@
 #   Go host  (tests/e2e/gohost)  go test -race, and go test with GOEXPERIMENT=cgocheck2
 #   C++ host (tests/e2e/cpphost) the GoogleTest program with its Go side built normally, with
 #                                GOEXPERIMENT=cgocheck2, and with the race detector
+# and again over the ring transport (CXX2GO_TRANSPORT=ring): Go host with -race (default and 2-slot rings),
+# C++ host normally and with -race on 2-slot rings.
 #
 # usage: scripts/run-e2e.sh BUILD_DIR     (a CMake build directory of the repository; configured if needed)
 #
@@ -77,6 +79,11 @@ count_tests() {
 echo "e2e: Go host (go test ./tests/e2e/...)"
 step go-race 1500 "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/...
 step go-cgocheck2 1500 env GOEXPERIMENT=cgocheck2 "$go" test -count=1 -v -timeout 600s ./tests/e2e/...
+# The whole suite again over the shared-memory rings (docs/ring.md): every call that can use them does
+# (CXX2GO_TRANSPORT=ring), and the host fails if the rings carried nothing. With the race detector; the
+# build is the go-race step's, cached. A second run with 2-slot rings keeps them full (backpressure).
+step go-race-ring 1500 env CXX2GO_TRANSPORT=ring "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/...
+step go-race-ring-tiny 1500 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/...
 
 echo "e2e: C++ host (tests/e2e/cpphost)"
 targets=(e2e_cpphost e2e_cpphost_cgocheck2 e2e_cpphost_race)
@@ -88,6 +95,9 @@ if [[ -x "$build/tests/e2e/cpphost/e2e_cpphost" ]]; then
   step cpphost 900 "$build/tests/e2e/cpphost/e2e_cpphost"
   step cpphost-cgocheck2 900 "$build/tests/e2e/cpphost/e2e_cpphost_cgocheck2"
   step cpphost-race 900 env GORACE=halt_on_error=1 "$build/tests/e2e/cpphost/e2e_cpphost_race"
+  step cpphost-ring 900 env CXX2GO_TRANSPORT=ring "$build/tests/e2e/cpphost/e2e_cpphost"
+  step cpphost-race-ring-tiny 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 GORACE=halt_on_error=1 \
+    "$build/tests/e2e/cpphost/e2e_cpphost_race"
 else
   failed=$((failed + 1))
   echo "FAIL cpphost                       (not built: is GoogleTest installed? see $logs/build-cpphost.log)"

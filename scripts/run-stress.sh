@@ -39,7 +39,7 @@ step() {
   if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
     passed=$((passed + 1))
     printf 'PASS %-20s %4ds\n' "$name" $((SECONDS - start))
-    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing' "$log" |
+    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing' "$log" |
       grep -v 'scenario .*:$' | grep -v 'cxx2go: stop:' | sed 's/^ */    /' | head -40
   else
     failed=$((failed + 1))
@@ -58,6 +58,14 @@ step go-stress 900 "$go" test -count=1 -v -timeout 800s ./tests/stress/...
 # With the race detector: the storm is 100,000 calls (race_test.go), the thread churn 10,000 threads.
 step go-stress-race 900 env STRESS_THREADS=10000 GORACE=halt_on_error=1 \
   "$go" test -race -count=1 -v -timeout 800s ./tests/stress/...
+
+# Over the ring transport (docs/ring.md), with 16-slot rings so that many calls are cancelled while still
+# queued in a ring, and callers wait for room: the storm, calls after stop and failure containment.
+ring_scenarios='TestCancellationStorm|TestAfterStop|TestFailureContainment'
+step go-stress-ring 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
+  "$go" test -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
+step go-stress-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORACE=halt_on_error=1 \
+  "$go" test -race -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
 
 echo "stress: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

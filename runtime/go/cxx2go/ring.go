@@ -36,6 +36,12 @@ const (
 	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
 )
 
+// Layout types of ring_abi.h, named for this package's tests (test files cannot use cgo).
+type (
+	ringHeader = C.cxx2go_ring
+	ringSlot   = C.cxx2go_ring_slot
+)
+
 // goRing is one direction of the region; the same algorithm as cxx2go::detail::Ring (detail/ring.h).
 type goRing struct {
 	r     *C.cxx2go_ring

@@ -201,7 +201,28 @@ func scenarioStorm() error {
 	if err := waitNoLiveCalls(); err != nil {
 		return err
 	}
-	return cxx2go.Stop()
+	if err := cxx2go.Stop(); err != nil {
+		return err
+	}
+	return checkRingCarried()
+}
+
+// checkRingCarried proves that a run with CXX2GO_TRANSPORT=ring (scripts/run-stress.sh) used the rings
+// in both directions, and that the Go runtime has nothing in flight after Stop.
+func checkRingCarried() error {
+	if os.Getenv("CXX2GO_TRANSPORT") != "ring" {
+		return nil
+	}
+	st := cxx2go.RingStats()
+	fmt.Printf("ring: %d messages C++ → Go, %d Go → C++ (%d / %d wake-ups)\n", st.ToGo, st.ToCpp, st.GoWakeups,
+		st.CppWakeups)
+	if !st.Attached || st.ToGo == 0 || st.ToCpp == 0 {
+		return fmt.Errorf("CXX2GO_TRANSPORT=ring, but the rings carried no calls: %+v", st)
+	}
+	if live := cxx2go.LiveCounts(); live != (cxx2go.Live{}) {
+		return fmt.Errorf("Go calls still alive after Stop: %+v", live)
+	}
+	return nil
 }
 
 // goStorm makes n Go → C++ calls from `workers` goroutines, cancelled at random points:
