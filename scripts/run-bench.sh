@@ -38,6 +38,17 @@ heading "C++ → Go (cpphost)"
 heading "Go → C++ (gohost)"
 "$bench_build/gohost" -reps "$reps" -rep-time "${rep_ms}ms" -async-time "${async_ms}ms" | tee "$raw/gohost.jsonl"
 
+# The ring transport (docs/ring.md): the calls that use the rings, again with CXX2GO_TRANSPORT=ring, with
+# the default spin before parking (20 µs) and without spinning (park at once).
+for spin in 20 0; do
+  heading "C++ → Go over the rings, spin $spin µs (cpphost --async-only)"
+  CXX2GO_TRANSPORT=ring CXX2GO_RING_SPIN_US=$spin "$bench_build/cpphost" --reps "$reps" --rep-ms "$rep_ms" \
+    --async-ms "$async_ms" --async-only | tee "$raw/cpphost-ring-$spin.jsonl"
+  heading "Go → C++ over the rings, spin $spin µs (gohost)"
+  CXX2GO_TRANSPORT=ring CXX2GO_RING_SPIN_US=$spin "$bench_build/gohost" -reps "$reps" -rep-time "${rep_ms}ms" \
+    -async-time "${async_ms}ms" | tee "$raw/gohost-ring-$spin.jsonl"
+done
+
 if [ -x "$bench_build/swig_bench" ]; then
   heading "Go → C++ through SWIG"
   "$bench_build/swig_bench" -reps "$reps" -rep-time "${rep_ms}ms" | tee "$raw/swig.jsonl"

@@ -57,9 +57,32 @@ func median(v []float64) float64 {
 }
 
 // syncRow times fn(n) (n calls) over several repetitions of about repTime each.
+// ringLabel is non-empty in the ring runs of scripts/run-bench.sh (CXX2GO_TRANSPORT=ring, docs/ring.md):
+// they measure only the calls that use the rings (the executor path; @inline calls never do), with rows
+// whose arguments fit in a slot, and label them with the consumers' spin time before parking.
+var ringLabel = func() string {
+	if os.Getenv("CXX2GO_TRANSPORT") != "ring" {
+		return ""
+	}
+	spin := os.Getenv("CXX2GO_RING_SPIN_US")
+	if spin == "" {
+		spin = "20"
+	}
+	return " over ring, spin " + spin + " µs"
+}()
+
+var ringRows = map[string]bool{"empty": true, "small struct": true, "string 16 B": true, "bytes 16 B": true,
+	"nested struct": true}
+
 func syncRow(row string, payload int, mech string, fn func(n int)) {
 	if *filter != "" && !strings.Contains(row+" "+mech, *filter) {
 		return
+	}
+	if ringLabel != "" {
+		if mech != "cxx2go executor" || !ringRows[row] {
+			return
+		}
+		mech += ringLabel
 	}
 	fn(100) // warm-up
 	n := 1
@@ -246,6 +269,7 @@ func main() {
 }
 
 func asyncRow(k int, mech string, call func() error) {
+	mech += ringLabel
 	for range 100 {
 		must(call())
 	}

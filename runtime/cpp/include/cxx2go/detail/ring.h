@@ -81,13 +81,15 @@ class Ring {
   }
 
   // Hands a claimed slot to the consumer. Returns true if the consumer is parked and this producer must
-  // wake it (exactly one producer gets true per parking). The seq_cst fence pairs with the one in
-  // prepare_park: either the consumer sees this message before it parks, or this sees `sleeping`.
+  // wake it (exactly one producer gets true per parking). The sleep/wake handshake is a Dekker pattern:
+  // the producer stores seq then loads `sleeping`, the consumer (prepare_park) stores `sleeping` then loads
+  // seq. All four are sequentially consistent operations, so they fall in one total order and at least
+  // one side sees the other's store (release/acquire alone would let both read old values and lose the
+  // wake-up). SC operations rather than SC fences: GCC's ThreadSanitizer does not support fences.
   bool publish(cxx2go_ring_slot* slot, uint64_t pos) noexcept {
-    ring_atomic(slot->seq).store(pos + 1, std::memory_order_release);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
+    ring_atomic(slot->seq).store(pos + 1, std::memory_order_seq_cst);
     std::atomic_ref<uint32_t> sleeping(ring_->sleeping);
-    if (sleeping.load(std::memory_order_relaxed) == 0) return false;
+    if (sleeping.load(std::memory_order_seq_cst) == 0) return false;
     if (sleeping.exchange(0, std::memory_order_seq_cst) == 0) return false;
     ring_atomic(ring_->wakeups).fetch_add(1, std::memory_order_relaxed);
     return true;
@@ -96,10 +98,10 @@ class Ring {
   // ---- the consumer (one thread) ----
 
   // The next published message, or nullptr. It stays the consumer's until release().
-  cxx2go_ring_slot* front() noexcept {
+  cxx2go_ring_slot* front(std::memory_order order = std::memory_order_acquire) noexcept {
     const uint64_t pos = ring_->head;
     cxx2go_ring_slot* slot = &slots_[pos & (ring_->capacity - 1)];
-    if (ring_atomic(slot->seq).load(std::memory_order_acquire) != pos + 1) return nullptr;
+    if (ring_atomic(slot->seq).load(order) != pos + 1) return nullptr;
     return slot;
   }
 
@@ -115,8 +117,7 @@ class Ring {
   bool prepare_park() noexcept {
     std::atomic_ref<uint32_t> sleeping(ring_->sleeping);
     sleeping.store(1, std::memory_order_seq_cst);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (front() == nullptr) return true;
+    if (front(std::memory_order_seq_cst) == nullptr) return true;  // see publish()
     sleeping.store(0, std::memory_order_relaxed);
     return false;
   }
