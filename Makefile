@@ -9,7 +9,7 @@ CXX2GO     := $(BUILD)/compiler/cxx2go
 GO         ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-stress test-sanitize demo goldens bench bench-check clean help
+.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-stress test-sanitize soak demo goldens bench bench-check clean help
 
 all: build
 
@@ -18,6 +18,7 @@ help:
 	@echo "make test    run every test suite"
 	@echo "make test-sanitize  ASan+UBSan+LSan, TSan, valgrind and fuzzing (tests/sanitizers/README.md)"
 	@echo "make test-stress  cancellation storm, thread churn, signals, fork, failure containment (tests/stress)"
+	@echo "make soak    10,000,000 mixed calls in one process; fails if memory, threads, goroutines or fds grow (not in CI)"
 	@echo "make goldens regenerate the checked-in generated code after a compiler change"
 	@echo "make bench   measure cxx2go against raw cgo, SWIG and gRPC; writes bench/results/ (not a test)"
 	@echo "make bench-check  print which performance targets (issue 3) the latest results meet"
@@ -58,6 +59,11 @@ test-e2e: build
 # Stress and reliability tests (tests/stress/README.md): about 2 minutes on 2 cores.
 test-stress: build
 	scripts/run-stress.sh $(BUILD)
+
+# Soak (tests/soak/README.md, not in CI): SOAK_CALLS mixed calls (default 10,000,000, about 6 minutes on 2 cores)
+# in both directions in one process; fails if resident memory grows after warm-up or a count is not flat.
+soak: deps
+	scripts/run-soak.sh $(BUILD)
 
 # Sanitizers, valgrind and fuzzing (tests/sanitizers/README.md): ASan+UBSan+LSan over the C++ tests and the
 # end-to-end tests (Go -asan), TSan over the C++ runtime, valgrind, libFuzzer and go test -fuzz. Run by CI

@@ -39,7 +39,7 @@ step() {
   if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
     passed=$((passed + 1))
     printf 'PASS %-20s %4ds\n' "$name" $((SECONDS - start))
-    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing' "$log" |
+    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing|soak summary' "$log" |
       grep -v 'scenario .*:$' | grep -v 'cxx2go: stop:' | sed 's/^ */    /' | head -40
   else
     failed=$((failed + 1))
@@ -47,7 +47,7 @@ step() {
     [[ $status -eq 124 || $status -eq 137 ]] && why="timed out after ${limit}s"
     grep -q "WARNING: DATA RACE" "$log" && why="$why, data race"
     printf 'FAIL %-20s (%s; log: %s)\n' "$name" "$why" "$log"
-    grep -E -- '--- FAIL|STRESS FAIL|WATCHDOG|WARNING: DATA RACE|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
+    grep -E -- '--- FAIL|STRESS FAIL|SOAK FAIL|WATCHDOG|WARNING: DATA RACE|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
     echo "    ... last lines:"
     tail -n 20 "$log" | sed 's/^/    /'
   fi
@@ -66,6 +66,10 @@ step go-stress-ring 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
   "$go" test -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
 step go-stress-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORACE=halt_on_error=1 \
   "$go" test -race -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
+
+# The soak's smoke test (tests/soak): 200,000 mixed calls; memory growth is judged only by `make soak`.
+echo "stress: soak smoke test (tests/soak)"
+step soak-smoke 600 env SOAK_CALLS="${SOAK_SMOKE_CALLS:-200000}" SOAK_SAMPLES=20 scripts/run-soak.sh "$build"
 
 echo "stress: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs the soak (tests/soak, see its README): SOAK_CALLS mixed calls (default 10,000,000) in both directions in
+# one process, printing resident memory, threads, goroutines and fds over time; fails if resident memory
+# grows after warm-up (regression slope >= 1 KB per 1,000,000 calls) or a count is not flat.
+#
+# usage: scripts/run-soak.sh [BUILD_DIR]   (the log goes to BUILD_DIR/soak.log; default build/release)
+# `make soak` runs it in full (not in CI); scripts/run-stress.sh runs it with SOAK_CALLS=200000.
+set -uo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+build="${1:-build/release}"
+mkdir -p "$build"
+go="${GO:-go}"
+export CGO_ENABLED=1
+
+# Go's build cache does not see the C/C++ files soak_cpp.cc includes from outside its directory (generated
+# code, the e2e implementations, the runtime's headers): key it on their contents (as run-stress.sh does).
+sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests/e2e/cppimpl tests/soak \
+  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O2 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
+
+"$go" build -o "$build/soak" ./tests/soak || exit 1
+# The Go handler of GoSide.panic logs each recovered panic with its stack on stderr: keep stderr in the log
+# and stdout (the samples and the summary) on the terminal too.
+"$build/soak" 2>"$build/soak.stderr.log" | tee "$build/soak.log"
+status=${PIPESTATUS[0]}
+[[ $status -eq 0 ]] || echo "soak: exit status $status (stderr: $build/soak.stderr.log)"
+exit "$status"
