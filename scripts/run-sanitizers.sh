@@ -7,7 +7,8 @@
 #               built with `go build -asan` (which compiles the C++ runtime inside the Go package with
 #               -fsanitize=address), and the Go host with `go test -asan`
 #   valgrind-*  memcheck over the C++ runtime tests
-#   fuzz-*      libFuzzer over the schema compiler (clang), Go native fuzzing over the Go Decoder
+#   fuzz-*      libFuzzer over the schema compiler and over the C++ decoder (clang), Go native fuzzing over
+#               the Go Decoder
 #
 # usage: scripts/run-sanitizers.sh [STEP_FILTER]   (a regex over step names; default: every step)
 #
@@ -26,6 +27,7 @@ go="${GO:-go}"
 jobs="${JOBS:-$(nproc)}"
 fuzz_seconds="${FUZZ_SECONDS:-60}"
 go_fuzz_seconds="${GO_FUZZ_SECONDS:-30}"
+decoder_fuzz_seconds="${DECODER_FUZZ_SECONDS:-30}"
 export CGO_ENABLED=1
 
 # Zero reports allowed: every sanitizer stops the process at its first report with a non-zero status.
@@ -108,7 +110,7 @@ step valgrind-build 1800 ninja -C build/release -j "$jobs" cxx2go_runtime_tests
 step valgrind-runtime 1800 "${valgrind[@]}" build/release/runtime/cpp/cxx2go_runtime_tests
 
 # ---- 5. Fuzzing ----
-echo "sanitize: fuzzing (libFuzzer ${fuzz_seconds}s, go test -fuzz ${go_fuzz_seconds}s)"
+echo "sanitize: fuzzing (libFuzzer ${fuzz_seconds}s + ${decoder_fuzz_seconds}s, go test -fuzz ${go_fuzz_seconds}s)"
 step fuzz-configure 300 cmake -S compiler -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_COMPILER=clang++ -DCXX2GO_COMPILER_FUZZER=ON -DCXX2GO_COMPILER_TESTS=OFF
 step fuzz-build 1800 ninja -C build/fuzz -j "$jobs" cxx2go_frontend_fuzzer
@@ -117,6 +119,17 @@ rm -rf build/fuzz/corpus && mkdir -p build/fuzz/corpus
 step fuzz-compiler $((fuzz_seconds + 300)) build/fuzz/cxx2go_frontend_fuzzer -max_total_time="$fuzz_seconds" \
   -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 -artifact_prefix=build/fuzz/ \
   -dict=compiler/fuzz/c2g.dict build/fuzz/corpus compiler/fuzz/corpus tests/schemas tests/diagnostics
+# The C++ decoder of boundary data (runtime/cpp/fuzz/decoder_fuzzer.cc): wire.h's Decoder through the codec of
+# the generated types of tests/schemas/everything.c2g. One clang command (the generated .cc and the C++
+# runtime's sources, which need no Go in this program); seeds: runtime/cpp/fuzz/corpus.
+mkdir -p build/fuzz-decoder
+step fuzz-decoder-build 1800 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+  -Wall -Wextra -Werror -Iruntime/cpp/include -Itests/gen/everything/cpp runtime/cpp/fuzz/decoder_fuzzer.cc \
+  runtime/cpp/src/*.cc -lpthread -o build/fuzz-decoder/decoder_fuzzer
+rm -rf build/fuzz-decoder/corpus && mkdir -p build/fuzz-decoder/corpus
+step fuzz-decoder $((decoder_fuzz_seconds + 300)) build/fuzz-decoder/decoder_fuzzer \
+  -max_total_time="$decoder_fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
+  -artifact_prefix=build/fuzz-decoder/ build/fuzz-decoder/corpus runtime/cpp/fuzz/corpus
 step fuzz-go-decoder $((go_fuzz_seconds + 600)) "$go" test -run '^$' -fuzz '^FuzzDecoder$' \
   -fuzztime "${go_fuzz_seconds}s" ./runtime/go/cxx2go
 
