@@ -3,6 +3,9 @@
 # signal-handler audit, process life cycle (static constructor, after stop, fork), failure containment and
 # its negative control, fault injection (allocation failure, stalled peers, deadlines in every phase,
 # unregister and stop with calls in flight). Each scenario runs in a process of its own under a watchdog.
+# The Go host runs them all (normally and with -race); the C++ host (tests/stress/cpphost) runs the storm,
+# thread churn, signals, after stop and fork in a C++ program; last, a 200,000-call smoke run of the soak
+# (tests/soak).
 #
 # usage: scripts/run-stress.sh [BUILD_DIR]   (logs go to BUILD_DIR/stress-logs; default build/release)
 #
@@ -39,7 +42,7 @@ step() {
   if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
     passed=$((passed + 1))
     printf 'PASS %-20s %4ds\n' "$name" $((SECONDS - start))
-    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing|soak summary' "$log" |
+    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing|soak summary|^(PASS|FAIL) |callback cost' "$log" |
       grep -v 'scenario .*:$' | grep -v 'cxx2go: stop:' | sed 's/^ */    /' | head -40
   else
     failed=$((failed + 1))
@@ -47,7 +50,7 @@ step() {
     [[ $status -eq 124 || $status -eq 137 ]] && why="timed out after ${limit}s"
     grep -q "WARNING: DATA RACE" "$log" && why="$why, data race"
     printf 'FAIL %-20s (%s; log: %s)\n' "$name" "$why" "$log"
-    grep -E -- '--- FAIL|STRESS FAIL|SOAK FAIL|WATCHDOG|WARNING: DATA RACE|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
+    grep -E -- '--- FAIL|STRESS FAIL|SOAK FAIL|CPPHOST FAIL|WATCHDOG|WARNING: DATA RACE|panic:|fatal error' "$log" | head -20 | sed 's/^/    /'
     echo "    ... last lines:"
     tail -n 20 "$log" | sed 's/^/    /'
   fi
@@ -66,6 +69,16 @@ step go-stress-ring 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
   "$go" test -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
 step go-stress-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORACE=halt_on_error=1 \
   "$go" test -race -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
+
+# The C++ host (tests/stress/cpphost): the storm, thread churn with the main-thread callback cost, the signal
+# storm, after stop and fork, in a C++ program linking the Go side as a c-archive; each scenario in a child
+# process with a 240 s watchdog.
+echo "stress: C++ host (tests/stress/cpphost)"
+if [[ ! -f "$build/build.ninja" ]]; then
+  step cpphost-configure 300 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+step build-cpphost 1800 ninja -C "$build" stress_cpphost
+step cpphost 1500 "$build/tests/stress/cpphost/stress_cpphost"
 
 # The soak's smoke test (tests/soak): 200,000 mixed calls; memory growth is judged only by `make soak`.
 echo "stress: soak smoke test (tests/soak)"
