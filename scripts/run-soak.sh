@@ -20,6 +20,13 @@ sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests
   -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O2 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
 
+# glibc's allocator keeps freed memory in per-thread caches (tcache) and in up to 8 arenas per core, which
+# threads meet one by one; malloc_trim cannot return what they hold, and over a long run they fill up, which
+# reads as slow growth of resident memory (and of malloc'd bytes: tcache chunks count as in use). The soak
+# measures what is allocated, so it turns both off; SOAK_GLIBC_TUNABLES overrides this (an empty value runs
+# with glibc's defaults; tests/soak/README.md has the figures of both).
+export GLIBC_TUNABLES="${SOAK_GLIBC_TUNABLES-glibc.malloc.tcache_count=0:glibc.malloc.arena_max=2}"
+
 "$go" build -o "$build/soak" ./tests/soak || exit 1
 # The Go handler of GoSide.panic logs each recovered panic with its stack on stderr: keep stderr in the log
 # and stdout (the samples and the summary) on the terminal too.
