@@ -50,7 +50,7 @@ class SpinGate {
 
 // The spin budget of waits that belong to no executor (Future::get): RuntimeOptions::spin_before_park of the
 // running runtime, set by start(); the default before that.
-inline std::atomic<int64_t> g_wait_spin_nanos{std::chrono::nanoseconds(std::chrono::microseconds(50)).count()};
+inline std::atomic<int64_t> g_wait_spin_nanos{0};
 
 // Polls `ready` for at most `budget`, relaxing the CPU between polls; returns the last poll's result.
 // Reads the clock only every 64 polls: a clock read costs about as much as a poll and a pause together.

@@ -300,7 +300,9 @@ func completePending(id uint64, code Code, data []byte) {
 // for the completion before it parks, unless Options.SpinBeforePark says otherwise. A parked goroutine is
 // woken by the completion callback through the scheduler, which on a virtual machine often means waking
 // a sleeping OS thread: tens of microseconds, against a few for the whole call when nobody sleeps.
-const spinWaitDefault = 50 * time.Microsecond
+//
+// Zero (off), like the C++ executor's default (executor.h, kDefaultSpinBeforePark, says why).
+const spinWaitDefault = 0
 
 // spinWait is the budget in nanoseconds: the default until a Go host's Start sets Options.SpinBeforePark
 // (in a C++ host, RuntimeOptions::spin_before_park configures the C++ executor only).

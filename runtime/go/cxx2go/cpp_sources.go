@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "f21fdb2d71109c6dabbfd4cda57291f7dde6f5f5a60bf4e2f48c03b9f4ff93bd"
+const cppSourcesDigest = "d9ea53f982d5987c4539eecf9d73b9c5e594625fd49cf8b61879d2550db9be8b"

@@ -30,7 +30,10 @@ using Task = detail::UniqueFunction<void()>;
 // How long a worker that just ran a task polls for the next one before it sleeps (at most one worker per
 // executor spins at a time; an idle executor does not spin). A sleeping thread's wake-up costs tens of
 // microseconds on a virtual machine, a spinning one's about a cache-line transfer. Zero: never spin.
-inline constexpr std::chrono::nanoseconds kDefaultSpinBeforePark = std::chrono::microseconds(50);
+// Off by default: on an oversubscribed machine (more runnable threads than cores) the spinners take the CPU
+// from the threads doing the work, and `make bench` measured the executor path at ~220 µs with a 50 µs
+// spin under a load average of 6 on 2 vCPUs, against ~60 µs without; with idle cores, 50 µs took it to 2–4 µs.
+inline constexpr std::chrono::nanoseconds kDefaultSpinBeforePark = std::chrono::nanoseconds(0);
 
 class Executor {
  public:
