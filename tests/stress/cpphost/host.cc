@@ -1,10 +1,14 @@
 // The stress tests' C++ host: a C++ program linking the Go side (goside/, a c-archive) and the same C++
-// side as the Go host (../gohost/stress_cpp.cc: the C++ implementations and the C++ → Go drivers). It runs
-// the scenarios of tests/stress/README.md that depend on who owns the process: the cancellation storm
-// (scaled), thread churn with the main-thread callback cost, the signal storm, calls after stop, and fork.
+// side as the Go host (../gohost/stress_cpp.cc: the C++ implementations and the C++ → Go drivers;
+// ../gohost/fault_cpp.cc: the replaced operator new and C++ → Go calls kept in flight). It runs the
+// scenarios of tests/stress/README.md in a process C++ owns: the cancellation storm, thread churn with the
+// main-thread callback cost, the signal storm and the signal-table audit, the static constructor, calls
+// after stop, fork, the failure-containment matrix with its negative controls, and fault injection.
 //
-//   stress_cpphost                    runs every scenario, each in a child process under a watchdog
+//   stress_cpphost                    runs every scenario, each in a child process under a watchdog,
+//                                     then the negative controls (whose children must die)
 //   stress_cpphost --scenario=NAME    runs one scenario in this process (what the parent runs)
+//   CPPHOST_SCENARIOS=a,b stress_cpphost   runs only those (scenarios and controls)
 //
 // Prints "PASS name" / "FAIL name: why" per scenario and "cpphost: N passed, M failed"; exit status 0 only
 // if all passed. Sizes: STRESS_CALLS (storm, default 1,000,000), STRESS_THREADS (default 100,000),
@@ -25,6 +29,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <iterator>
+#include <tuple>
 #include <string>
 #include <thread>
 #include <vector>
@@ -32,6 +38,7 @@
 #include "cxx2go/cxx2go.h"
 #include "libstress_go.h"  // the archive's exports (stress_go_*), written by go build
 #include "stress.c2g.h"
+#include "../gohost/fault_hooks.h"
 #include "../gohost/hooks.h"
 
 namespace {
@@ -282,10 +289,355 @@ std::string scenario_fork() {
   return "";
 }
 
+// ---- helpers of the containment and fault scenarios ----
+
+// One call's outcome: the status code, the value on success, the error's message (without the code) and,
+// for a C++ → Go call with a then() continuation, how often that ran.
+struct Outcome {
+  int32_t code = -1;
+  int64_t v = 0;
+  std::string msg;
+  int32_t then_runs = 1;
+};
+
+std::string describe(const Outcome& o) {
+  return code_str(o.code) + (o.code == CXX2GO_OK ? " " + std::to_string(o.v) : " \"" + o.msg + "\"");
+}
+
+// Go → C++ (stress_go_start in goside/fault.go): methods and the wait.
+constexpr int32_t kWork = 0, kAsyncWork = 1, kAffine = 2;
+Outcome go_wait(int64_t handle) {
+  Outcome o;
+  char msg[256] = {0};
+  o.code = stress_go_wait(handle, &o.v, msg, sizeof msg);
+  o.msg = o.code < 0 ? std::string("no outcome: ") + msg : msg;
+  return o;
+}
+Outcome go_call(int32_t method, int64_t x, int32_t mode, int64_t timeout_us = -1) {
+  return go_wait(stress_go_start(method, x, mode, timeout_us));
+}
+
+// C++ → Go (fault_go_start in gohost/fault_cpp.cc): how (0 sync on a new thread, 1 async, 2 async through
+// then()) and the wait.
+constexpr int32_t kSync = 0, kAsync = 1, kAsyncThen = 2;
+Outcome cpp_wait(int64_t handle) {
+  Outcome o;
+  char msg[256] = {0};
+  o.code = fault_go_wait(handle, &o.v, &o.then_runs, msg, sizeof msg);
+  o.msg = o.code < 0 ? std::string("no outcome: ") + msg : msg;
+  return o;
+}
+Outcome cpp_call(int32_t how, int64_t x, int32_t mode, int64_t timeout_us = -1) {
+  return cpp_wait(fault_go_start(how, x, mode, timeout_us));
+}
+
+// "" if o is `code` (and, for ok, the value `value`; with `message`, exactly that message), and its
+// continuation ran once.
+std::string expect(const std::string& what, const Outcome& o, Code code, int64_t value = 0,
+                   const char* message = nullptr) {
+  const bool match = o.code == static_cast<int32_t>(code) && (code != Code::ok || o.v == value) &&
+                     (message == nullptr || o.msg == message) && o.then_runs == 1;
+  if (match) return "";
+  return what + ": want " + std::string(cxx2go::code_name(code)) +
+         (code == Code::ok ? " " + std::to_string(value) : "") + (message ? std::string(" \"") + message + "\"" : "") +
+         ", got " + describe(o) + (o.then_runs != 1 ? ", continuation ran " + std::to_string(o.then_runs) + " times" : "");
+}
+
+[[maybe_unused]] std::string expect_any(const std::string& what, const Outcome& o, std::initializer_list<Code> codes) {
+  std::string names;
+  for (Code c : codes) {
+    if (o.code == static_cast<int32_t>(c) && o.then_runs == 1) return "";
+    names += std::string(names.empty() ? "" : "/") + std::string(cxx2go::code_name(c));
+  }
+  return what + ": want " + names + ", got " + describe(o);
+}
+
+// Polls cond every millisecond until it holds; fails after 60 s (a watchdog, not a measurement).
+[[maybe_unused]] std::string wait_until(const std::string& what, const std::function<bool()>& cond) {
+  const auto deadline = Clock::now() + std::chrono::seconds(60);
+  while (!cond()) {
+    if (Clock::now() > deadline) return "still waiting after 60 s for " + what;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return "";
+}
+
+std::string start_with(int executor_threads) {
+  if (int32_t code = stress_register_cpp(); code != CXX2GO_OK) return "registering the C++ services: " + code_str(code);
+  cxx2go::RuntimeOptions options;
+  options.executor_threads = executor_threads;
+  if (auto r = cxx2go::start(options); !r) return "start: " + r.error().to_string();
+  return "";
+}
+
+std::string stop_runtime() {
+  if (auto r = cxx2go::stop(); !r) return "stop: " + r.error().to_string();
+  return "";
+}
+
+#define CHECK(expr)                              \
+  do {                                           \
+    if (std::string f_ = (expr); !f_.empty()) return f_; \
+  } while (0)
+
+// ---- failure containment ----
+
+// Every cell of the Go host's TestFailureContainment and TestContainmentMatrix in a process C++ owns:
+// exceptions (a std::exception subclass, a non-standard class, from a synchronous implementation, a
+// coroutine and a then() continuation) reach Go callers as Code::exception with the exact type and
+// what(); Go panics (string, error and struct values; from the C++ main thread, a new std::thread, async,
+// through then(), and Go → C++ → Go) reach C++ callers as Code::panic, every RAII guard destroyed.
+std::string scenario_containment_matrix() {
+  CHECK(start_with(2));
+  // The Go host's "containment": a coroutine throwing std::runtime_error and an int after awaiting Go.
+  CHECK(expect("Go → C++ coroutine throwing std::runtime_error", go_call(kAsyncWork, 41, 4), Code::exception, 0,
+               "std::runtime_error: async boom 42"));
+  if (Outcome o = go_call(kAsyncWork, 6, 5); o.code != CXX2GO_EXCEPTION || o.msg.find("int") == std::string::npos) {
+    return "Go → C++ coroutine throwing an int: " + describe(o);
+  }
+  // Go panics under C++ callers holding 9 RAII guards: on this thread (the process's main thread, which
+  // Go did not create) and on a new std::thread, sync and async.
+  for (const auto& [name, fresh, async] : {std::tuple{"sync, main thread", 0, 0}, std::tuple{"sync, new thread", 1, 0},
+                                           std::tuple{"async, main thread", 0, 1}, std::tuple{"async, new thread", 1, 1}}) {
+    int64_t alive = -1, made = -1;
+    char msg[256] = {0};
+    const int32_t code = stress_panic_raii(fresh, async, &alive, &made, msg, sizeof msg);
+    if (code != CXX2GO_PANIC || std::strstr(msg, "panic: raii") == nullptr) {
+      return std::string("panic (") + name + "): " + code_str(code) + " \"" + msg + "\"";
+    }
+    if (made != 9 || alive != 0) {
+      return std::string("panic (") + name + "): " + std::to_string(made) + " guards made, " + std::to_string(alive) +
+             " still alive";
+    }
+  }
+  // The matrix (containment_test.go).
+  const std::string stress_error = "cxx2go_stress_fault::StressError";
+  const std::string not_an_exception = "cxx2go_stress_fault::NotAnException";
+  const struct {
+    const char* name;
+    int32_t method, mode;
+    std::string message;
+  } go_to_cpp[] = {
+      {"sync implementation throws a std::exception subclass", kWork, 8, stress_error + ": sync 5"},
+      {"sync implementation throws a non-standard class", kWork, 9, not_an_exception},
+      {"sync implementation's then() callback throws", kWork, 10, stress_error + ": then 6"},
+      {"coroutine throws a std::exception subclass after co_await", kAsyncWork, 8, stress_error + ": async 6"},
+      {"coroutine throws a non-standard class before co_await", kAsyncWork, 9, not_an_exception},
+      {"coroutine awaits a then() callback that throws", kAsyncWork, 10, stress_error + ": then 6"},
+  };
+  for (const auto& c : go_to_cpp) {
+    CHECK(expect(std::string("Go → C++, ") + c.name, go_call(c.method, 5, c.mode), Code::exception, 0,
+                 c.message.c_str()));
+  }
+  const struct {
+    const char* name;
+    int32_t how, mode;
+    const char* message;
+  } cpp_to_go[] = {
+      {"sync from a new C++ thread, panic(error)", kSync, 8, "panic: stress error 5"},
+      {"sync from a new C++ thread, panic(struct)", kSync, 9, "panic: {5}"},
+      {"async, panic(error)", kAsync, 8, "panic: stress error 5"},
+      {"async, panic(struct)", kAsync, 9, "panic: {5}"},
+      {"async through then(), panic(error)", kAsyncThen, 8, "panic: stress error 5"},
+      {"async through then(), panic(struct)", kAsyncThen, 9, "panic: {5}"},
+  };
+  for (const auto& c : cpp_to_go) {
+    CHECK(expect(std::string("C++ → Go, ") + c.name, cpp_call(c.how, 5, c.mode), Code::panic, 0, c.message));
+  }
+  // And synchronously from this, the process's main thread.
+  {
+    cxx2go::Result<int64_t> r = s::GoWorkClient().work(5, 9);
+    if (r || r.error().code != Code::panic || r.error().message != "panic: {5}") {
+      return "C++ → Go sync from the main thread, panic(struct): " + (r ? std::string("a value") : r.error().to_string());
+    }
+  }
+  // Go → C++ → Go: the inner Go handler panics under a C++ implementation on an executor thread.
+  CHECK(expect("Go → C++ → Go, inner handler panics", go_call(kWork, 5, 11), Code::panic, 0, "panic: stress error 5"));
+  std::printf("containment: %zu Go → C++ and %zu C++ → Go failure kinds reached their callers as typed errors; "
+              "4 panics under 9 RAII guards each left none alive\n",
+              std::size(go_to_cpp) + 3, std::size(cpp_to_go) + 5);
+  // Both directions still work, and nothing is left alive.
+  CHECK(expect("Go → C++ afterwards", go_call(kWork, 1, 0), Code::ok, 2));
+  CHECK(expect("C++ → Go afterwards", cpp_call(kSync, 1, 0), Code::ok, 2));
+  CHECK(wait_no_live_calls());
+  return stop_runtime();
+}
+
+// ---- negative controls (run by the parent, which asserts on the child's death and output) ----
+
+void set_controls() {
+  stress_go_set_controls(reinterpret_cast<uintptr_t>(&stress_unwrapped_throw),
+                         reinterpret_cast<uintptr_t>(&fault_unwrapped_throw_int),
+                         reinterpret_cast<uintptr_t>(+[] { fault_call_unrecovered_panic(0); }));
+}
+
+std::string control_unwrapped_throw() {
+  set_controls();
+  stress_go_control(0);  // Go calls an extern "C" function that throws std::runtime_error, no catch
+  return "returned from an exception escaping into Go";
+}
+std::string control_unwrapped_throw_int() {
+  set_controls();
+  stress_go_control(1);
+  return "returned from an int escaping into Go";
+}
+std::string control_unrecovered_panic_main_thread() {
+  fault_call_unrecovered_panic(0);  // a Go export without recover, from the process's main thread
+  return "returned from an unrecovered panic on the main thread";
+}
+std::string control_unrecovered_panic_cpp_thread() {
+  fault_call_unrecovered_panic(1);
+  return "returned from an unrecovered panic on a new C++ thread";
+}
+std::string control_unrecovered_panic_go_thread() {
+  set_controls();
+  stress_go_control(2);  // Go → C++ → the Go export, on a thread of Go's
+  return "returned from an unrecovered panic on a Go thread";
+}
+
+// ---- process life cycle and the signal table ----
+
+// stress_cpp.cc's static constructor called GoWork synchronously and asynchronously while the program
+// loaded (before main, in whatever order with the Go runtime's own initialisation): not_started at once,
+// the async future already resolved. That it did not deadlock is proved by this process running.
+std::string scenario_static_ctor() {
+  int32_t sync_code = -1, async_code = -1, async_ready = 0;
+  char msg[256] = {0};
+  stress_static_ctor_result(&sync_code, &async_code, &async_ready, msg, sizeof msg);
+  if (sync_code != CXX2GO_NOT_STARTED || std::strstr(msg, "not started") == nullptr) {
+    return "sync call from a static constructor: " + code_str(sync_code) + " \"" + msg + "\"";
+  }
+  if (!async_ready || async_code != CXX2GO_NOT_STARTED) {
+    return "async call from a static constructor: " + code_str(async_code) + (async_ready ? "" : " (not resolved)");
+  }
+  std::printf("static constructor: sync and async calls gave not_started at once (%s)\n", msg);
+  CHECK(start_runtime());
+  uint64_t caller = 0, handler = 0;
+  if (int32_t code = stress_call_thread_id(&caller, &handler); code != CXX2GO_OK) return "a call after start: " + code_str(code);
+  CHECK(expect("Go → C++ after start", go_call(kWork, 1, 0), Code::ok, 2));
+  return stop_runtime();
+}
+
+struct SigTable {
+  uint64_t handler[64], flags[64];
+  int32_t valid[64];
+};
+SigTable sig_table() {
+  SigTable t{};
+  stress_sigaction_table(t.handler, t.flags, t.valid);
+  return t;
+}
+// The signals whose disposition differs, except `ignore` (0: none).
+std::vector<int> sig_diff(const SigTable& a, const SigTable& b, int ignore = 0) {
+  std::vector<int> out;
+  for (int i = 0; i < 64; ++i) {
+    if (i + 1 == ignore) continue;
+    // The flags of SIG_DFL and SIG_IGN mean nothing (glibc adds SA_RESTORER to whatever it sets).
+    const bool handled = a.handler[i] > 1 || b.handler[i] > 1;
+    if (a.valid[i] != b.valid[i] || a.handler[i] != b.handler[i] || (handled && a.flags[i] != b.flags[i])) {
+      out.push_back(i + 1);
+    }
+  }
+  return out;
+}
+std::string sig_list(const std::vector<int>& sigs) {
+  std::string s;
+  for (int sig : sigs) s += (s.empty() ? "" : ", ") + std::string(strsignal(sig));
+  return s.empty() ? "none" : s;
+}
+
+// The signal-table audit in a C++ host: the Go runtime installed its handlers when the archive
+// initialised (before main; in a c-archive only for synchronous signals, SIGPIPE and SIGURG); cxx2go
+// installs none: the table is the same before start(), while calls run both ways and after stop(). Every
+// handler present has SA_ONSTACK and SA_RESTART, including the SIGPROF handler Go installs while the CPU
+// profiler runs. Control: changing SIGUSR2 shows as exactly that difference.
+std::string scenario_signals_audit() {
+  const SigTable before = sig_table();
+  stress_toggle_usr2_handler(1);
+  if (auto d = sig_diff(before, sig_table()); d != std::vector<int>{SIGUSR2}) {
+    return "audit control: changing SIGUSR2 showed as " + sig_list(d);
+  }
+  stress_toggle_usr2_handler(0);
+  if (auto d = sig_diff(before, sig_table()); !d.empty()) return "audit control: restoring SIGUSR2 left " + sig_list(d);
+  if (before.handler[SIGURG - 1] <= 1) return "SIGURG has no handler: Go's (preemption) was expected";
+  auto check_flags = [](const SigTable& t, const char* when) -> std::string {
+    for (int i = 0; i < 64; ++i) {
+      if (!t.valid[i] || t.handler[i] <= 1) continue;
+      if ((t.flags[i] & SA_ONSTACK) == 0 || (t.flags[i] & SA_RESTART) == 0) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s: %s has a handler without SA_ONSTACK|SA_RESTART (flags %#" PRIx64 ")", when,
+                      strsignal(i + 1), t.flags[i]);
+        return buf;
+      }
+    }
+    return "";
+  };
+  CHECK(check_flags(before, "before start"));
+  CHECK(start_runtime());
+  if (auto d = sig_diff(before, sig_table()); !d.empty()) return "cxx2go::start changed " + sig_list(d);
+  // Calls in both directions, with the CPU profiler on (Go installs a SIGPROF handler for it).
+  if (stress_go_signals_start() != 0) return "the CPU profiler did not start";
+  stress_outcomes cpp{};
+  stress_go_outcomes go{};
+  std::thread go_side([&] { stress_go_block_calls(600, &go); });
+  stress_cpp_mixed(2000, 2, &cpp);
+  go_side.join();
+  const SigTable during = sig_table();
+  (void)stress_go_signals_stop();
+  CHECK(check_outcomes(cpp, "C++ → Go during the audit"));
+  CHECK(check_go_outcomes(go, "Go → C++ during the audit"));
+  if (during.handler[SIGPROF - 1] <= 1) return "no SIGPROF handler while the CPU profiler ran";
+  CHECK(check_flags(during, "while calls ran with the profiler on"));
+  // Go's handlers are the only change: SIGPROF's, while profiling (StopCPUProfile then leaves SIG_IGN).
+  if (auto d = sig_diff(before, during, SIGPROF); !d.empty()) return "changed while calls ran: " + sig_list(d);
+  CHECK(wait_no_live_calls());
+  CHECK(stop_runtime());
+  const SigTable after = sig_table();
+  if (auto d = sig_diff(before, after, SIGPROF); !d.empty()) return "cxx2go::stop changed " + sig_list(d);
+  CHECK(check_flags(after, "after stop"));
+  int handlers = 0;
+  for (int i = 0; i < 64; ++i) handlers += (before.valid[i] && before.handler[i] > 1) ? 1 : 0;
+  std::printf("audit: %d signals have handlers (Go's), all with SA_ONSTACK|SA_RESTART; none changed by cxx2go; "
+              "SIGPROF's while profiling too\n",
+              handlers);
+  return "";
+}
+
 const std::map<std::string, std::function<std::string()>>& scenarios() {
   static const std::map<std::string, std::function<std::string()>> all = {
       {"storm", scenario_storm},         {"threads", scenario_threads}, {"signals", scenario_signals},
       {"after_stop", scenario_after_stop}, {"fork", scenario_fork},
+      {"containment_matrix", scenario_containment_matrix}, {"static_ctor", scenario_static_ctor},
+      {"signals_audit", scenario_signals_audit},
+  };
+  return all;
+}
+
+// The negative controls: each must kill its process with the expected message, which the parent checks:
+// what the runtime's wrappers prevent, shown to be visible to this harness. Both kinds die by SIGABRT
+// here: std::terminate aborts, and so does Go's unrecovered panic in a C++ host (a Go program exits with
+// status 2, but in a c-archive or c-shared library the Go runtime always adds GOTRACEBACK's "crash": when
+// C owns the process it aborts instead of exiting), so the messages tell them apart.
+struct Control {
+  std::function<std::string()> run;
+  int signal;       // the child must die by this signal, or
+  int exit_status;  // exit with this status
+  const char* output;
+  const char* not_output;  // must not appear
+};
+
+const std::map<std::string, Control>& controls() {
+  static const std::map<std::string, Control> all = {
+      {"unwrapped_throw",
+       {control_unwrapped_throw, SIGABRT, -1, "terminate called after throwing an instance of 'std::runtime_error'", "panic:"}},
+      {"unwrapped_throw_int",
+       {control_unwrapped_throw_int, SIGABRT, -1, "terminate called after throwing an instance of 'int'", "panic:"}},
+      {"unrecovered_panic_main_thread",
+       {control_unrecovered_panic_main_thread, SIGABRT, -1, "panic: unrecovered panic in a Go entry point", "terminate called"}},
+      {"unrecovered_panic_cpp_thread",
+       {control_unrecovered_panic_cpp_thread, SIGABRT, -1, "panic: unrecovered panic in a Go entry point", "terminate called"}},
+      {"unrecovered_panic_go_thread",
+       {control_unrecovered_panic_go_thread, SIGABRT, -1, "panic: unrecovered panic in a Go entry point", "terminate called"}},
   };
   return all;
 }
@@ -293,14 +645,16 @@ const std::map<std::string, std::function<std::string()>>& scenarios() {
 int run_scenario(const std::string& name) {
   // The watchdog: SIGALRM's default action ends the process, which the parent reports.
   ::alarm(kScenarioLimitSeconds);
-  auto it = scenarios().find(name);
-  if (it == scenarios().end()) {
+  std::function<std::string()> run;
+  if (auto it = scenarios().find(name); it != scenarios().end()) run = it->second;
+  if (auto it = controls().find(name); it != controls().end()) run = it->second.run;
+  if (!run) {
     std::printf("CPPHOST FAIL %s: no such scenario\n", name.c_str());
     return 2;
   }
   std::string failure;
   try {
-    failure = it->second();
+    failure = run();
   } catch (const std::exception& e) {
     failure = std::string("exception: ") + e.what();
   }
@@ -314,30 +668,57 @@ int run_scenario(const std::string& name) {
   return 0;
 }
 
-// Runs `self --scenario=name` in a child process; the child's output goes to ours.
-bool run_child(const char* self, const std::string& name) {
+// Runs `self --scenario=name` in a child process; its output (stdout and stderr) is read through a pipe,
+// copied to ours and returned with the wait status. Returns false if the child could not be run.
+bool run_child(const char* self, const std::string& name, int* status, std::string* output, double* secs) {
   std::fflush(stdout);
   const auto t0 = Clock::now();
+  int fds[2];
+  if (::pipe(fds) != 0) {
+    std::printf("FAIL %s: pipe: %s\n", name.c_str(), std::strerror(errno));
+    return false;
+  }
   const pid_t pid = ::fork();
   if (pid < 0) {
     std::printf("FAIL %s: fork: %s\n", name.c_str(), std::strerror(errno));
     return false;
   }
   if (pid == 0) {
+    ::dup2(fds[1], 1);
+    ::dup2(fds[1], 2);
+    ::close(fds[0]);
+    ::close(fds[1]);
     const std::string arg = "--scenario=" + name;
     ::execl(self, self, arg.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
+  ::close(fds[1]);
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fds[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    output->append(buf, static_cast<size_t>(n));
+    (void)!::write(1, buf, static_cast<size_t>(n));
+  }
+  ::close(fds[0]);
+  while (::waitpid(pid, status, 0) < 0) {
     if (errno != EINTR) {
       std::printf("FAIL %s: waitpid: %s\n", name.c_str(), std::strerror(errno));
       return false;
     }
   }
-  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-    std::printf("PASS %-12s %6.1fs\n", name.c_str(), secs);
+  *secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  return true;
+}
+
+bool run_scenario_child(const char* self, const std::string& name) {
+  int status = 0;
+  std::string output;
+  double secs = 0;
+  if (!run_child(self, name, &status, &output, &secs)) return false;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && output.find("CPPHOST PASS " + name + "\n") != std::string::npos) {
+    std::printf("PASS %-30s %6.1fs\n", name.c_str(), secs);
     return true;
   }
   if (WIFSIGNALED(status)) {
@@ -347,6 +728,34 @@ bool run_child(const char* self, const std::string& name) {
     std::printf("FAIL %s: exit status %d\n", name.c_str(), WEXITSTATUS(status));
   }
   return false;
+}
+
+// A negative control passes if its child died as expected, printed the expected message and never
+// reported an outcome of its own.
+bool run_control_child(const char* self, const std::string& name, const Control& c) {
+  int status = 0;
+  std::string output;
+  double secs = 0;
+  if (!run_child(self, name, &status, &output, &secs)) return false;
+  std::string why;
+  if (c.signal != 0 && !(WIFSIGNALED(status) && WTERMSIG(status) == c.signal)) {
+    why = "want death by signal " + std::to_string(c.signal);
+  } else if (c.signal == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == c.exit_status)) {
+    why = "want exit status " + std::to_string(c.exit_status);
+  } else if (output.find(c.output) == std::string::npos) {
+    why = std::string("no \"") + c.output + "\" in the output";
+  } else if (output.find(c.not_output) != std::string::npos) {
+    why = std::string("\"") + c.not_output + "\" in the output";
+  } else if (output.find("CPPHOST PASS") != std::string::npos || output.find("CPPHOST FAIL") != std::string::npos) {
+    why = "the scenario went on after the failure";
+  }
+  if (!why.empty()) {
+    std::printf("FAIL %s (negative control): %s; wait status %#x\n", name.c_str(), why.c_str(), status);
+    return false;
+  }
+  std::printf("PASS %-30s %6.1fs (negative control: %s %d as expected)\n", name.c_str(), secs,
+              c.signal != 0 ? "killed by signal" : "exit status", c.signal != 0 ? c.signal : c.exit_status);
+  return true;
 }
 
 }  // namespace
@@ -359,8 +768,21 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s [--scenario=NAME]\n", argv[0]);
     return 2;
   }
+  // Scenarios named in CPPHOST_SCENARIOS (comma-separated), or all; then the negative controls (unless
+  // CPPHOST_SCENARIOS is set and names none of them).
+  const char* only = std::getenv("CPPHOST_SCENARIOS");
+  auto selected = [only](const std::string& name) {
+    if (only == nullptr || *only == '\0') return true;
+    const std::string list = std::string(",") + only + ",";
+    return list.find("," + name + ",") != std::string::npos;
+  };
   int passed = 0, failed = 0;
-  for (const auto& [name, fn] : scenarios()) (run_child("/proc/self/exe", name) ? passed : failed)++;
+  for (const auto& [name, fn] : scenarios()) {
+    if (selected(name)) (run_scenario_child("/proc/self/exe", name) ? passed : failed)++;
+  }
+  for (const auto& [name, c] : controls()) {
+    if (selected(name)) (run_control_child("/proc/self/exe", name, c) ? passed : failed)++;
+  }
   std::printf("cpphost: %d passed, %d failed\n", passed, failed);
   return failed == 0 ? 0 : 1;
 }

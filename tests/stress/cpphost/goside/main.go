@@ -38,7 +38,11 @@ import (
 // goWork implements stress.GoWork with the modes the schema documents (as tests/stress/gohost does).
 type goWork struct{}
 
+// panicValue is what GoWork.work mode 9 panics with: neither a string nor an error.
+type panicValue struct{ X int64 }
+
 func (goWork) Work(ctx context.Context, x int64, mode int32) (int64, error) {
+	goWorkStarted.Add(1)
 	switch mode {
 	case 0:
 		return x + 1, nil
@@ -59,6 +63,16 @@ func (goWork) Work(ctx context.Context, x int64, mode int32) (int64, error) {
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		}
+	case 6: // stalls: ignores ctx until the C++ program opens the gate (fault.go)
+		goStall.wait()
+		return x + 1, nil
+	case 7: // answers with a value once ctx has ended: the answer races the caller's deadline
+		<-ctx.Done()
+		return x + 1, nil
+	case 8: // panics with an error value (the containment matrix)
+		panic(fmt.Errorf("stress error %d", x))
+	case 9: // panics with a value of a struct type
+		panic(panicValue{x})
 	}
 	return 0, cxx2go.Errorf(cxx2go.InvalidArgument, "bad mode %d", mode)
 }
