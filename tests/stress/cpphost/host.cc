@@ -29,6 +29,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <iterator>
 #include <tuple>
 #include <string>
@@ -343,7 +344,7 @@ std::string expect(const std::string& what, const Outcome& o, Code code, int64_t
          ", got " + describe(o) + (o.then_runs != 1 ? ", continuation ran " + std::to_string(o.then_runs) + " times" : "");
 }
 
-[[maybe_unused]] std::string expect_any(const std::string& what, const Outcome& o, std::initializer_list<Code> codes) {
+std::string expect_any(const std::string& what, const Outcome& o, std::initializer_list<Code> codes) {
   std::string names;
   for (Code c : codes) {
     if (o.code == static_cast<int32_t>(c) && o.then_runs == 1) return "";
@@ -353,7 +354,7 @@ std::string expect(const std::string& what, const Outcome& o, Code code, int64_t
 }
 
 // Polls cond every millisecond until it holds; fails after 60 s (a watchdog, not a measurement).
-[[maybe_unused]] std::string wait_until(const std::string& what, const std::function<bool()>& cond) {
+std::string wait_until(const std::string& what, const std::function<bool()>& cond) {
   const auto deadline = Clock::now() + std::chrono::seconds(60);
   while (!cond()) {
     if (Clock::now() > deadline) return "still waiting after 60 s for " + what;
@@ -362,10 +363,11 @@ std::string expect(const std::string& what, const Outcome& o, Code code, int64_t
   return "";
 }
 
-std::string start_with(int executor_threads) {
+std::string start_with(int executor_threads, std::chrono::milliseconds stop_timeout = std::chrono::seconds(5)) {
   if (int32_t code = stress_register_cpp(); code != CXX2GO_OK) return "registering the C++ services: " + code_str(code);
   cxx2go::RuntimeOptions options;
   options.executor_threads = executor_threads;
+  options.stop_timeout = stop_timeout;
   if (auto r = cxx2go::start(options); !r) return "start: " + r.error().to_string();
   return "";
 }
@@ -603,12 +605,327 @@ std::string scenario_signals_audit() {
   return "";
 }
 
+// ---- fault injection (the Go host's fault_test.go, driven from C++) ----
+
+// Allocation failure: each C++ allocation of one call fails in turn, in both directions (the operator new
+// of gohost/fault_cpp.cc, linked into this program) → a value or resource_exhausted (a C++ caller may get
+// std::bad_alloc thrown before anything was sent), nothing alive, the next call works.
+std::string scenario_alloc_fail() {
+  CHECK(start_with(2));
+  const char* kinds[] = {"sync", "async", "async with a deadline", "async through then()"};
+  for (int32_t kind = 0; kind < 4; ++kind) {
+    int64_t points = 0;
+    uint64_t failed = 0, thrown = 0;
+    char msg[512] = {0};
+    if (fault_alloc_sweep_cpp(kind, &points, &failed, &thrown, msg, sizeof msg) != 0) return msg;
+    std::printf("alloc: C++ → Go %-24s %3" PRId64 " allocations failed in turn: %3" PRIu64
+                " calls resource_exhausted, %3" PRIu64 " threw std::bad_alloc to the caller, the rest unaffected\n",
+                (std::string(kinds[kind]) + ":").c_str(), points, failed, thrown);
+  }
+  const struct {
+    const char* name;
+    int32_t method;
+    int64_t timeout_us;
+  } cases[] = {{"work (executor)", kWork, -1},
+               {"work with a deadline", kWork, 60'000'000},
+               {"async_work (coroutine)", kAsyncWork, -1},
+               {"AffineWork (first call)", kAffine, -1}};
+  for (const auto& c : cases) {
+    int64_t points = 0, failed = 0;
+    for (int64_t n = 1;; ++n) {
+      if (n > 100'000) return std::string("Go → C++ ") + c.name + ": more than 100000 allocations in one call";
+      const int64_t x = 1000 * n + 7;
+      // Nothing of this program allocates between arming and disarming: the call is made by a goroutine
+      // and waited for through C exports; the message buffer is on the stack.
+      char msg[256] = {0};
+      int64_t v = 0;
+      fault_alloc_arm(n);
+      const int32_t code = stress_go_wait(stress_go_start(c.method, x, 0, c.timeout_us), &v, msg, sizeof msg);
+      const bool injected = fault_alloc_disarm() != 0;
+      const std::string what = std::string("Go → C++ ") + c.name + ", failing allocation " + std::to_string(n);
+      if (code == CXX2GO_OK) {
+        if (v != x + 1) return what + ": want " + std::to_string(x + 1) + ", got " + std::to_string(v);
+      } else if (code == CXX2GO_RESOURCE_EXHAUSTED) {
+        ++failed;
+      } else {
+        return what + ": " + code_str(code) + " \"" + msg + "\" (want a value or resource_exhausted)";
+      }
+      if (auto f = wait_no_live_calls(); !f.empty()) return what + ": " + f;
+      CHECK(expect(what + ", the next call", go_call(c.method, x + 1, 0, c.timeout_us), Code::ok, x + 2));
+      if (!injected) {
+        points = n - 1;
+        break;
+      }
+    }
+    std::printf("alloc: Go → C++ %-24s %3" PRId64 " allocations failed in turn: %3" PRId64
+                " calls resource_exhausted, the rest unaffected\n",
+                (std::string(c.name) + ":").c_str(), points, failed);
+  }
+  CHECK(wait_no_live_calls());
+  return stop_runtime();
+}
+
+// A stalled peer: Go handlers and C++ implementations that ignore cancellation and deadlines until
+// released. Callers get deadline_exceeded / cancelled while the peers stay stalled; other calls proceed.
+std::string scenario_stalled() {
+  CHECK(start_with(4));
+  stress_go_gate(0);
+  fault_cpp_gate(0);
+  // C++ callers of stalled Go handlers.
+  const int64_t by_deadline = fault_go_start(kAsyncThen, 1, 6, 20'000);
+  const int64_t by_cancel = fault_go_start(kAsync, 2, 6, -1);
+  const int64_t sync_call = fault_go_start(kSync, 3, 6, 20'000);
+  CHECK(wait_until("3 stalled Go handlers", [] { return stress_go_stalled() == 3; }));
+  CHECK(expect("C++ → Go async, deadline, stalled handler", cpp_wait(by_deadline), Code::deadline_exceeded));
+  fault_go_cancel(by_cancel);
+  CHECK(expect("C++ → Go async, cancelled, stalled handler", cpp_wait(by_cancel), Code::cancelled));
+  // Go callers of stalled C++ implementations (two on executor threads, one coroutine).
+  const int64_t dl = stress_go_start(kWork, 4, 6, 20'000);
+  const int64_t cn = stress_go_start(kWork, 5, 6, -1);
+  const int64_t as = stress_go_start(kAsyncWork, 6, 6, 20'000);
+  CHECK(wait_until("3 stalled C++ implementations", [] { return fault_cpp_stalled() == 3; }));
+  CHECK(expect("Go → C++ work, deadline, stalled", go_wait(dl), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ async_work, deadline, stalled", go_wait(as), Code::deadline_exceeded));
+  stress_go_cancel(cn);
+  CHECK(expect("Go → C++ work, cancelled, stalled", go_wait(cn), Code::cancelled));
+  // Other calls proceed in both directions while both peers stay stalled.
+  for (int64_t i = 0; i < 200; ++i) {
+    CHECK(expect("Go → C++ beside stalled calls", go_call(kWork, i, 0), Code::ok, i + 1));
+    CHECK(expect("C++ → Go sync beside stalled calls", cpp_call(kSync, i, 0), Code::ok, i + 1));
+    CHECK(expect("C++ → Go async beside stalled calls", cpp_call(kAsyncThen, i, 0), Code::ok, i + 1));
+  }
+  if (stress_go_stalled() != 3 || fault_cpp_stalled() != 3) {
+    return "outcomes checked: want 3 Go and 3 C++ peers still stalled, got " + std::to_string(stress_go_stalled()) +
+           " and " + std::to_string(fault_cpp_stalled());
+  }
+  if (fault_go_ready(sync_call)) return "a synchronous C++ → Go call returned while its handler is stalled";
+  std::printf("stalled: deadline_exceeded and cancelled delivered while 3 Go and 3 C++ peers stayed stalled; "
+              "600 other calls succeeded meanwhile\n");
+  // Released: the synchronous C++ caller gets the handler's answer (the handler ran on its thread).
+  stress_go_gate(1);
+  fault_cpp_gate(1);
+  CHECK(expect("C++ → Go sync, deadline, stalled handler released", cpp_wait(sync_call), Code::ok, 4));
+  CHECK(wait_no_live_calls());
+  return stop_runtime();
+}
+
+// stop() with calls in flight in both directions, stalled and cooperative, running, suspended and queued:
+// every caller gets stopped (or cancelled from a peer that honoured it), stop() returns while the stalled
+// peers are still stalled; once released, nothing is alive.
+std::string scenario_stop_stalled() {
+  // stop() waits for stalled peers up to twice stop_timeout: 1 s instead of the default 5 s keeps this short.
+  CHECK(start_with(2, std::chrono::seconds(1)));
+  stress_go_gate(0);
+  fault_cpp_gate(0);
+  const int64_t async_stalled = fault_go_start(kAsyncThen, 1, 6, -1);
+  const int64_t async_coop = fault_go_start(kAsyncThen, 2, 2, -1);
+  const int64_t sync_stalled = fault_go_start(kSync, 3, 6, -1);
+  const int64_t sync_coop = fault_go_start(kSync, 4, 2, -1);
+  // The coroutine first: it suspends, giving its executor thread back; then two calls take both threads.
+  const int64_t async_work = stress_go_start(kAsyncWork, 7, 6, -1);
+  CHECK(wait_until("a stalled coroutine", [] { return fault_cpp_stalled() == 1; }));
+  const uint64_t base = fault_cpp_work_started();
+  const int64_t work_stalled = stress_go_start(kWork, 5, 6, -1);
+  const int64_t work_coop = stress_go_start(kWork, 6, 2, -1);
+  CHECK(wait_until("stalled and cooperative calls in flight", [base] {
+    return stress_go_stalled() == 2 && fault_cpp_stalled() == 2 && fault_cpp_work_started() == base + 2;
+  }));
+  // Both executor threads are busy: this call waits in the executor's queue.
+  const int64_t queued = stress_go_start(kWork, 8, 0, -1);
+  CHECK(wait_until("the queued call to be accepted", [] {
+    uint64_t out = 0, in = 0, records = 0;
+    stress_live_counts(&out, &in, &records);
+    return in == 4;
+  }));
+  std::atomic<bool> stop_done{false};
+  std::string stop_error;
+  std::thread stopper([&] {
+    stop_error = stop_runtime();
+    stop_done.store(true);
+  });
+  std::string failure = [&]() -> std::string {
+    CHECK(expect("C++ → Go async, stalled handler, stop", cpp_wait(async_stalled), Code::stopped));
+    CHECK(expect("C++ → Go async, cooperative handler, stop", cpp_wait(async_coop), Code::stopped));
+    CHECK(expect_any("C++ → Go sync, cooperative handler, stop", cpp_wait(sync_coop), {Code::cancelled, Code::stopped}));
+    CHECK(expect("Go → C++ work, stalled, stop", go_wait(work_stalled), Code::stopped));
+    CHECK(expect_any("Go → C++ work, cooperative, stop", go_wait(work_coop), {Code::cancelled, Code::stopped}));
+    // Stopping cancels the implementation's Future (docs/async.md), which answers cancelled.
+    CHECK(expect_any("Go → C++ async_work, stalled, stop", go_wait(async_work), {Code::cancelled, Code::stopped}));
+    CHECK(expect("Go → C++ work, queued, stop", go_wait(queued), Code::stopped));
+    if (stress_go_stalled() != 2 || fault_cpp_stalled() != 2) {
+      return "outcomes checked: want 2 Go and 2 C++ peers still stalled, got " + std::to_string(stress_go_stalled()) +
+             " and " + std::to_string(fault_cpp_stalled());
+    }
+    if (fault_go_ready(sync_stalled)) return "a synchronous C++ → Go call returned while its handler is stalled";
+    // stop() returns with the peers still stalled (at most twice stop_timeout).
+    CHECK(wait_until("stop() to return with stalled peers", [&] { return stop_done.load(); }));
+    if (stress_go_stalled() != 2 || fault_cpp_stalled() != 2) {
+      return "stop() returned: want 2 Go and 2 C++ peers still stalled, got " + std::to_string(stress_go_stalled()) +
+             " and " + std::to_string(fault_cpp_stalled());
+    }
+    return "";
+  }();
+  // Release before joining, so that a failure above does not leave the stopper waiting for ever.
+  stress_go_gate(1);
+  fault_cpp_gate(1);
+  stopper.join();
+  CHECK(failure);
+  CHECK(stop_error);
+  std::printf("stop: 7 callers got stopped/cancelled, and stop() returned, while 2 Go and 2 C++ peers stayed stalled\n");
+  CHECK(expect("C++ → Go sync, stalled handler released after stop", cpp_wait(sync_stalled), Code::ok, 4));
+  CHECK(expect("Go → C++ after stop", go_call(kWork, 9, 0), Code::stopped));
+  return wait_no_live_calls();
+}
+
+// Deadlines passing before sending, while queued, while running and while the answer is delivered.
+std::string scenario_deadline_phases() {
+  CHECK(start_with(2));
+  // 1. Passed before sending: refused without crossing.
+  const uint64_t go_base = stress_go_work_started(), cpp_base = fault_cpp_work_started();
+  for (int32_t how : {kSync, kAsync, kAsyncThen}) {
+    CHECK(expect("C++ → Go (how " + std::to_string(how) + "), deadline passed before sending", cpp_call(how, 1, 0, 0),
+                 Code::deadline_exceeded));
+  }
+  CHECK(expect("Go → C++ work, deadline passed before sending", go_call(kWork, 1, 0, 0), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ async_work, deadline passed before sending", go_call(kAsyncWork, 1, 0, 0),
+               Code::deadline_exceeded));
+  if (stress_go_work_started() != go_base || fault_cpp_work_started() != cpp_base) {
+    return "a call whose deadline had passed reached its handler";
+  }
+  // 2. Passing while queued on the executor (Go → C++): both executor threads are stalled.
+  fault_cpp_gate(0);
+  const int64_t s1 = stress_go_start(kWork, 10, 6, -1);
+  const int64_t s2 = stress_go_start(kWork, 11, 6, -1);
+  CHECK(wait_until("2 stalled executor threads", [] { return fault_cpp_stalled() == 2; }));
+  const uint64_t queued_base = fault_cpp_work_started();
+  CHECK(expect("Go → C++ work, deadline passed while queued", go_call(kWork, 1, 0, 20'000), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ async_work, deadline passed while queued", go_call(kAsyncWork, 1, 0, 20'000),
+               Code::deadline_exceeded));
+  fault_cpp_gate(1);
+  CHECK(expect("stalled executor call", go_wait(s1), Code::ok, 11));
+  CHECK(expect("stalled executor call", go_wait(s2), Code::ok, 12));
+  CHECK(wait_no_live_calls());
+  if (uint64_t n = fault_cpp_work_started() - queued_base; n != 0) {
+    return std::to_string(n) + " queued call(s) whose deadline had passed ran their implementation";
+  }
+  // 3. Passing while running: cooperative peers (mode 2) and stalled ones (mode 6).
+  stress_go_gate(0);
+  fault_cpp_gate(0);
+  CHECK(expect("C++ → Go sync, running", cpp_call(kSync, 1, 2, 20'000), Code::deadline_exceeded));
+  CHECK(expect("C++ → Go async, running", cpp_call(kAsyncThen, 1, 2, 20'000), Code::deadline_exceeded));
+  CHECK(expect("C++ → Go async, stalled", cpp_call(kAsyncThen, 1, 6, 20'000), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ work, running", go_call(kWork, 1, 2, 20'000), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ async_work, running", go_call(kAsyncWork, 1, 2, 20'000), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ work, stalled", go_call(kWork, 1, 6, 20'000), Code::deadline_exceeded));
+  CHECK(expect("Go → C++ async_work, stalled", go_call(kAsyncWork, 1, 6, 20'000), Code::deadline_exceeded));
+  stress_go_gate(1);
+  fault_cpp_gate(1);
+  CHECK(wait_no_live_calls());
+  // 4. Passing while the answer is delivered (mode 7 answers exactly when the deadline passes): exactly one
+  // outcome each, continuations once; a synchronous C++ → Go caller always gets the value.
+  constexpr int kThreads = 8, kPerThread = 50;
+  std::mutex mu;
+  std::map<std::string, int> counts;
+  std::string first_error;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int64_t i = 0; i < kPerThread; ++i) {
+        const int64_t x = t * 1000 + i, timeout = 200 + (i % 8) * 100;  // µs
+        const std::pair<std::string, Outcome> outcomes[] = {
+            {"C++ → Go async", cpp_call(kAsyncThen, x, 7, timeout)},
+            {"C++ → Go sync", cpp_call(kSync, x, 7, timeout)},
+            {"Go → C++ work", go_call(kWork, x, 7, timeout)},
+            {"Go → C++ async_work", go_call(kAsyncWork, x, 7, timeout)},
+        };
+        std::lock_guard lock(mu);
+        for (const auto& [name, o] : outcomes) {
+          if (o.code == CXX2GO_OK && o.v == x + 1 && o.then_runs == 1) {
+            counts[name + " value"]++;
+          } else if (o.code == CXX2GO_DEADLINE_EXCEEDED && o.then_runs == 1 &&
+                     name != "C++ → Go sync") {
+            counts[name + " deadline_exceeded"]++;
+          } else if (first_error.empty()) {
+            first_error = name + ", deadline racing the answer: " + describe(o) + ", continuation ran " +
+                          std::to_string(o.then_runs) + " times";
+          }
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(first_error);
+  std::string summary;
+  for (const auto& [k, n] : counts) summary += (summary.empty() ? "" : ", ") + k + ": " + std::to_string(n);
+  std::printf("deadlines racing the answer: %s\n", summary.c_str());
+  CHECK(wait_no_live_calls());
+  return stop_runtime();
+}
+
+// A service unregistered while its calls run (and, Go → C++, are suspended or queued): those calls finish
+// with their values; later calls fail with unknown_method; unregistering again fails with not_found;
+// registering again works.
+std::string scenario_unregister() {
+  CHECK(start_with(2));
+  stress_go_gate(0);
+  fault_cpp_gate(0);
+  // The Go service, C++ callers.
+  const int64_t async = fault_go_start(kAsyncThen, 1, 6, -1);
+  const int64_t sync_call = fault_go_start(kSync, 2, 6, -1);
+  CHECK(wait_until("2 stalled Go handlers", [] { return stress_go_stalled() == 2; }));
+  if (int32_t code = stress_go_unregister_gowork(); code != CXX2GO_OK) return "UnregisterGoWork: " + code_str(code);
+  if (int32_t code = stress_go_unregister_gowork(); code != CXX2GO_NOT_FOUND) {
+    return "unregistering GoWork twice: " + code_str(code) + ", want not_found";
+  }
+  for (int32_t how : {kSync, kAsyncThen}) {
+    CHECK(expect("C++ → Go (how " + std::to_string(how) + ") after unregistering", cpp_call(how, 3, 0),
+                 Code::unknown_method));
+  }
+  stress_go_gate(1);
+  CHECK(expect("C++ → Go async in flight while unregistered", cpp_wait(async), Code::ok, 2));
+  CHECK(expect("C++ → Go sync in flight while unregistered", cpp_wait(sync_call), Code::ok, 3));
+  if (int32_t code = stress_go_register_gowork(); code != CXX2GO_OK) return "RegisterGoWork again: " + code_str(code);
+  CHECK(expect("C++ → Go after registering again", cpp_call(kAsyncThen, 4, 0), Code::ok, 5));
+  // The C++ service, Go callers: a coroutine (suspended), two stalled on both executor threads, one queued.
+  const int64_t aw = stress_go_start(kAsyncWork, 12, 6, -1);
+  CHECK(wait_until("a stalled coroutine", [] { return fault_cpp_stalled() == 1; }));
+  const int64_t w1 = stress_go_start(kWork, 10, 6, -1);
+  const int64_t w2 = stress_go_start(kWork, 11, 6, -1);
+  CHECK(wait_until("3 stalled C++ implementations", [] { return fault_cpp_stalled() == 3; }));
+  const uint64_t base = fault_cpp_work_started();
+  const int64_t queued = stress_go_start(kWork, 13, 0, -1);
+  CHECK(wait_until("the queued call to be accepted", [] {
+    uint64_t out = 0, in = 0, records = 0;
+    stress_live_counts(&out, &in, &records);
+    return in == 4;
+  }));
+  if (int32_t code = fault_unregister_cpp_work(); code != CXX2GO_OK) return "unregister_service: " + code_str(code);
+  if (int32_t code = fault_unregister_cpp_work(); code != CXX2GO_NOT_FOUND) {
+    return "unregistering CppWork twice: " + code_str(code) + ", want not_found";
+  }
+  CHECK(expect("Go → C++ after unregistering", go_call(kWork, 1, 0), Code::unknown_method));
+  if (fault_cpp_work_started() != base) return "the queued call ran before the executor was free";
+  fault_cpp_gate(1);
+  int64_t want = 11;
+  for (int64_t h : {w1, w2, aw, queued}) {
+    CHECK(expect("Go → C++ in flight while unregistered", go_wait(h), Code::ok, want++));
+  }
+  if (int32_t code = fault_register_cpp_work(); code != CXX2GO_OK) return "register_service again: " + code_str(code);
+  CHECK(expect("Go → C++ after registering again", go_call(kWork, 20, 0), Code::ok, 21));
+  CHECK(wait_no_live_calls());
+  std::printf("unregister: 6 calls in flight finished with their values; later calls unknown_method; twice "
+              "not_found; registering again works (both directions)\n");
+  return stop_runtime();
+}
+
 const std::map<std::string, std::function<std::string()>>& scenarios() {
   static const std::map<std::string, std::function<std::string()>> all = {
       {"storm", scenario_storm},         {"threads", scenario_threads}, {"signals", scenario_signals},
       {"after_stop", scenario_after_stop}, {"fork", scenario_fork},
       {"containment_matrix", scenario_containment_matrix}, {"static_ctor", scenario_static_ctor},
-      {"signals_audit", scenario_signals_audit},
+      {"signals_audit", scenario_signals_audit}, {"alloc_fail", scenario_alloc_fail},
+      {"stalled", scenario_stalled}, {"stop_stalled", scenario_stop_stalled},
+      {"deadline_phases", scenario_deadline_phases}, {"unregister", scenario_unregister},
   };
   return all;
 }
