@@ -12,12 +12,14 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <string_view>
 #include <thread>
 
 #include "ring_transport.h"
 #include "runtime_core.h"
+#include "spin_wait.h"
 #include "thread_name.h"
 
 namespace cxx2go::detail {
@@ -49,6 +51,9 @@ struct RingTransport {
   int eventfd = -1;
   int64_t spin_ns = 0;
   std::atomic<bool> stop_thread{false};
+  // The consumer's role of to_cpp: held by the ring thread while it drains, or for one message by a thread
+  // waiting for a future (ring_help_wait). The holder alone reads messages and moves head.
+  std::atomic<bool> consuming{false};
   std::thread thread;
   RingCounters final_counters;  // kept when the region is freed
 
@@ -115,6 +120,98 @@ cxx2go_ring_slot* ring_claim_to_go(RingTransport& t, uint64_t& pos) noexcept {
 }
 
 thread_local bool t_on_ring_thread = false;
+thread_local bool t_ring_helping = false;
+
+bool ring_try_consume(RingTransport& t) noexcept {
+  bool expected = false;
+  return t.consuming.compare_exchange_strong(expected, true, std::memory_order_acquire, std::memory_order_relaxed);
+}
+
+void ring_end_consume(RingTransport& t) noexcept { t.consuming.store(false, std::memory_order_release); }
+
+// Wakes the ring thread if it is parked (a helper leaving a message it does not handle).
+void ring_wake_cpp_consumer(RingTransport& t) noexcept {
+  if (t.to_cpp.take_sleeper()) ring_futex_wake(t.to_cpp.sleeping_word());
+}
+
+// A completion taken out of to_cpp by a helper, delivered after the slot is released.
+struct RingCompletion {
+  uint64_t call_id = 0;
+  int32_t code = 0;
+  uint32_t len = 0;
+  uint8_t payload[CXX2GO_RING_PAYLOAD_CAP];
+};
+
+// Takes the front message of to_cpp if it is a completion (copying it out and releasing its slot).
+// Calls and cancellations stay for the ring thread, which is woken for them: they run implementations'
+// code (dispatch, stop callbacks) that must not run on a thread waiting for its own future.
+bool ring_take_completion(RingTransport& t, RingCompletion& out) noexcept {
+  if (t.to_cpp.front() == nullptr || !ring_try_consume(t)) return false;
+  cxx2go_ring_slot* slot = t.to_cpp.front();
+  const bool completion = slot != nullptr && slot->kind == CXX2GO_RING_COMPLETE;
+  if (completion) {
+    out.call_id = slot->call_id;
+    out.code = slot->code;
+    out.len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
+    if (out.len != 0) std::memcpy(out.payload, slot->payload, out.len);
+    t.to_cpp.release(slot);
+  }
+  ring_end_consume(t);
+  if (!completion && slot != nullptr) ring_wake_cpp_consumer(t);
+  return completion;
+}
+
+// Counts this thread in as a helper of to_cpp, inside the transport (enter()). False if it is closed.
+bool ring_begin_help(RingTransport& t) noexcept {
+  if (!t.enter()) return false;
+  t.to_cpp.begin_help();
+  return true;
+}
+
+// Counts it out. A producer that saw it counted in did not wake the ring thread, so whatever is left in
+// the ring is the ring thread's now: wake it (publish() explains why nothing is missed).
+void ring_end_help(RingTransport& t) noexcept {
+  t.to_cpp.end_help();
+  if (t.to_cpp.front(std::memory_order_seq_cst) != nullptr) ring_wake_cpp_consumer(t);
+  t.leave();
+}
+
+bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept {
+  if (t_on_ring_thread || t_ring_helping) return false;  // nested in a completion this thread delivers
+  RingTransport& t = ring_transport();
+  if (!t.active.load(std::memory_order_acquire) || t.spin_ns <= 0) return false;
+  using Clock = std::chrono::steady_clock;
+  const auto budget = std::chrono::nanoseconds(t.spin_ns);
+  t_ring_helping = true;
+  struct Reset {
+    ~Reset() { t_ring_helping = false; }
+  } reset;
+  auto until = Clock::now() + budget;
+  RingCompletion completion;
+  for (;;) {
+    if (!ring_begin_help(t)) return ready(arg);
+    bool took = false;
+    for (unsigned i = 1;; ++i) {
+      if (ready(arg)) {
+        ring_end_help(t);
+        return true;
+      }
+      if (ring_take_completion(t, completion)) {
+        took = true;
+        break;
+      }
+      cpu_relax();
+      if (i % 64 == 0 && Clock::now() >= until) break;
+    }
+    ring_end_help(t);
+    if (!took) return ready(arg);
+    // Delivered as the ring thread would, but outside the transport and uncounted: the completion runs
+    // continuations (user code), which may wait for other calls (the ring thread must be woken for them)
+    // or stop the runtime (which waits for the transport's users).
+    cxx2go_cpp_complete(completion.call_id, completion.code, completion.payload, completion.len);
+    until = Clock::now() + budget;
+  }
+}
 
 bool ring_is_current_thread() noexcept { return t_on_ring_thread; }
 
@@ -227,24 +324,24 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
 void ring_thread_main(RingTransport& t) noexcept {
   set_thread_name("cxx2go-ring");
   t_on_ring_thread = true;
-  using Clock = std::chrono::steady_clock;
   for (;;) {
-    while (cxx2go_ring_slot* slot = t.to_cpp.front()) {
-      ring_handle(slot);
-      t.to_cpp.release(slot);
+    if (ring_try_consume(t)) {
+      while (cxx2go_ring_slot* slot = t.to_cpp.front()) {
+        ring_handle(slot);
+        t.to_cpp.release(slot);
+      }
+      ring_end_consume(t);
+    } else {
+      std::this_thread::yield();  // a helper holds the role for one message: never park while it does
+      continue;
     }
     if (t.stop_thread.load()) return;
-    const auto spin_until = Clock::now() + std::chrono::nanoseconds(t.spin_ns);
-    bool arrived = false;
-    while (Clock::now() < spin_until) {
-      if (t.to_cpp.front() != nullptr || t.stop_thread.load(std::memory_order_relaxed)) {
-        arrived = true;
-        break;
-      }
-#if defined(__x86_64__) || defined(__i386__)
-      __builtin_ia32_pause();
-#endif
-    }
+    // While a waiting caller helps, it takes the completions and wakes this thread for anything else:
+    // spinning here would only take a CPU from it (on 2 vCPUs, the difference between a round trip of
+    // about a microsecond and tens of them).
+    const bool arrived = spin_until(std::chrono::nanoseconds(t.spin_ns), [&t] {
+      return t.to_cpp.front() != nullptr || t.to_cpp.helped() || t.stop_thread.load(std::memory_order_relaxed);
+    }) && !t.to_cpp.helped();
     if (arrived) continue;
     if (t.to_cpp.prepare_park()) {
       if (!t.stop_thread.load()) ring_futex_wait(t.to_cpp.sleeping_word(), 1, 0);

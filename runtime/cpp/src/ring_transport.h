@@ -29,6 +29,12 @@ void ring_stop(Core& c, std::chrono::steady_clock::time_point deadline) noexcept
 // True on the ring thread (where stop() must not run: it joins that thread).
 bool ring_is_current_thread() noexcept;
 
+// Future::get() on any thread but the ring thread, while rings are in use: polls `ready(arg)` for up to
+// the ring's spin time, and meanwhile takes completions out of the Go → C++ ring and delivers them itself,
+// so that a round trip needs no wake-up of the ring thread (docs/ring.md, "Waiting callers help").
+// Returns ready(arg)'s last value; false at once without a ring.
+bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept;
+
 // Whether a C++ → Go call of a method with these MethodInfo::flags should use the ring.
 bool ring_wanted(uint32_t method_flags) noexcept;
 // Sends a C++ → Go call over the ring, waiting while it is full. False if it cannot (too big for a slot,

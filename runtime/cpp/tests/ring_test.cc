@@ -175,6 +175,116 @@ TEST(Ring, ConcurrentProducersOneParkingConsumer) { run_producers_against_consum
 
 TEST(Ring, SlowConsumerBackpressure) { run_producers_against_consumer(4, 3, 5000, true); }
 
+TEST(Ring, HelpersSilenceProducersAndHandLeftoversToTheConsumer) {
+  TestRegion r(4);
+  ASSERT_TRUE(r.ring.prepare_park());  // the consumer sleeps
+  r.ring.begin_help();
+  EXPECT_TRUE(r.ring.helped());
+  uint64_t pos = 0;
+  cxx2go_ring_slot* slot = r.ring.try_claim(pos);
+  ASSERT_NE(slot, nullptr);
+  slot->call_id = 5;
+  std::memcpy(slot->payload, &slot->call_id, 8);
+  EXPECT_FALSE(r.ring.publish(slot, pos));  // a helper polls: nobody is woken
+  EXPECT_EQ(*r.ring.sleeping_word(), 1u);
+  r.ring.end_help();
+  EXPECT_FALSE(r.ring.helped());
+  // What the helper leaves is the consumer's: the helper wakes it, exactly once.
+  ASSERT_NE(r.ring.front(std::memory_order_seq_cst), nullptr);
+  EXPECT_TRUE(r.ring.take_sleeper());
+  EXPECT_FALSE(r.ring.take_sleeper());
+  EXPECT_EQ(r.ring.wakeups(), 1u);
+  EXPECT_EQ(pop_value(r.ring), 5u);
+}
+
+// The ring transport's protocol with helpers (ring.cc: ring_take_completion, ring_end_help) against the
+// parking consumer: the consumer's role is a token; helpers take the messages they may handle (here: even
+// values) one at a time under it, wake the consumer for the others, and wake it for leftovers when they
+// stop helping. Every message is received exactly once, and no wake-up is lost: the helpers stop half-way,
+// after which a lost wake-up leaves the consumer parked for good (ctest's timeout is the watchdog).
+TEST(Ring, HelpersAndAParkingConsumerLoseNothing) {
+  constexpr uint64_t kCapacity = 8;
+  constexpr int kProducers = 3;
+  constexpr uint64_t kPerProducer = 20000;
+  constexpr uint64_t kTotal = kPerProducer * kProducers;
+  TestRegion r(kCapacity);
+  std::atomic<bool> token{false};
+  std::vector<std::atomic<uint8_t>> seen(kTotal);
+  std::atomic<uint64_t> received{0};
+  auto record = [&](uint64_t v) {
+    const uint64_t index = (v >> 32) * kPerProducer + (v & 0xffffffffu);
+    ASSERT_LT(index, kTotal);
+    EXPECT_EQ(seen[index].fetch_add(1), 0) << "message " << v << " received twice";
+    received.fetch_add(1);
+  };
+  auto try_token = [&] {
+    bool expected = false;
+    return token.compare_exchange_strong(expected, true, std::memory_order_acquire);
+  };
+  auto wake_consumer = [&] {
+    if (r.ring.take_sleeper()) ring_futex_wake(r.ring.sleeping_word());
+  };
+  std::thread consumer([&] {
+    while (received.load() < kTotal) {
+      if (try_token()) {
+        while (std::optional<uint64_t> v = pop_value(r.ring)) record(*v);
+        token.store(false, std::memory_order_release);
+      } else {
+        std::this_thread::yield();
+        continue;
+      }
+      if (received.load() >= kTotal) break;
+      if (r.ring.prepare_park()) {
+        ring_futex_wait(r.ring.sleeping_word(), 1, 0);
+        r.ring.unpark();
+      }
+    }
+  });
+  std::vector<std::thread> helpers;
+  for (int h = 0; h < 2; ++h) {
+    helpers.emplace_back([&] {
+      while (received.load() < kTotal / 2) {
+        r.ring.begin_help();
+        for (int i = 0; i < 200; ++i) {
+          if (r.ring.front() == nullptr || !try_token()) continue;
+          cxx2go_ring_slot* slot = r.ring.front();
+          std::optional<uint64_t> taken;
+          if (slot != nullptr && slot->call_id % 2 == 0) taken = pop_value(r.ring);
+          token.store(false, std::memory_order_release);
+          if (taken) {
+            record(*taken);
+          } else if (slot != nullptr) {
+            wake_consumer();  // not ours to handle
+          }
+        }
+        r.ring.end_help();
+        if (r.ring.front(std::memory_order_seq_cst) != nullptr) wake_consumer();
+        std::this_thread::yield();
+      }
+    });
+  }
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      for (uint64_t i = 0; i < kPerProducer; ++i) {
+        const uint64_t value = (uint64_t(p) << 32) | i;
+        uint64_t pos = 0;
+        cxx2go_ring_slot* slot;
+        while ((slot = r.ring.try_claim(pos)) == nullptr) std::this_thread::yield();
+        slot->call_id = value;
+        slot->len = 8;
+        std::memcpy(slot->payload, &value, 8);
+        if (r.ring.publish(slot, pos)) ring_futex_wake(r.ring.sleeping_word());
+      }
+    });
+  }
+  for (std::thread& t : producers) t.join();
+  for (std::thread& t : helpers) t.join();
+  consumer.join();
+  EXPECT_EQ(received.load(), kTotal);
+  EXPECT_EQ(r.ring.front(), nullptr);
+}
+
 TEST(Ring, CallMessagesRoundTrip) {
   TestRegion r(2);
   const std::string s = "hello, ring";

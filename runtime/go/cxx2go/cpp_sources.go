@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "d9ea53f982d5987c4539eecf9d73b9c5e594625fd49cf8b61879d2550db9be8b"
+const cppSourcesDigest = "97d231912298e3f8749a41ae0f4434f5753951bfc30f71488465fe3c43fd1417"

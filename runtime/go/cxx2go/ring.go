@@ -77,9 +77,14 @@ func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
 }
 
 // publish hands a claimed slot to the consumer; true if the consumer is parked and must be woken. Go's
-// atomics are sequentially consistent, which is the fence the sleep/wake handshake needs.
+// atomics are sequentially consistent, which is the fence the sleep/wake handshake needs. While a C++
+// thread waiting for a future helps (helpers != 0), it takes the completions and wakes the consumer for
+// anything else (detail/ring.h, Ring::publish).
 func (g *goRing) publish(s *C.cxx2go_ring_slot, pos uint64) bool {
 	atomic.StoreUint64(u64(&s.seq), pos+1)
+	if atomic.LoadUint32(u32(&g.r.helpers)) != 0 {
+		return false
+	}
 	sleeping := u32(&g.r.sleeping)
 	if atomic.LoadUint32(sleeping) == 0 || atomic.SwapUint32(sleeping, 0) == 0 {
 		return false

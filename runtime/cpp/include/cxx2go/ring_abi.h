@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define CXX2GO_RING_MAGIC 0x31676e6972326763ull /* "cg2ring1" */
-#define CXX2GO_RING_VERSION 1
+#define CXX2GO_RING_VERSION 2
 #define CXX2GO_RING_SLOT_SIZE 512
 #define CXX2GO_RING_HEADER_SIZE 64
 #define CXX2GO_RING_PAYLOAD_CAP (CXX2GO_RING_SLOT_SIZE - CXX2GO_RING_HEADER_SIZE)
@@ -73,10 +73,14 @@ typedef struct cxx2go_ring_slot {
 typedef struct cxx2go_ring {
   uint64_t tail;        /* atomic: next position to claim (producers, CAS) */
   uint8_t pad0[56];
-  uint64_t head;        /* next position to read; only the consumer reads or writes it */
+  uint64_t head;        /* atomic: next position to read; written only by the consumer (the one thread
+                           holding the consumer's role, see helpers) */
   uint8_t pad1[56];
   uint32_t sleeping;    /* atomic: 1 while the consumer is parked (or about to): producers must wake it */
-  uint32_t pad2;
+  uint32_t helpers;     /* atomic: threads of the consumer's side that wait for a completion and poll the
+                           ring meanwhile, taking completions out of it (docs/ring.md, "Waiting callers
+                           help"). While nonzero, producers do not wake the parked consumer: a helper
+                           wakes it for any message it leaves in the ring */
   uint64_t wakeups;     /* atomic: wake-ups producers sent (statistics) */
   uint8_t pad3[48];
   uint64_t capacity;    /* slots, a power of two */

@@ -86,8 +86,19 @@ class Ring {
   // seq. All four are sequentially consistent operations, so they fall in one total order and at least
   // one side sees the other's store (release/acquire alone would let both read old values and lose the
   // wake-up). SC operations rather than SC fences: GCC's ThreadSanitizer does not support fences.
+  //
+  // While a waiting caller helps (`helpers` != 0) nobody is woken: the helper polls the ring, and wakes
+  // the consumer for whatever it leaves there (end_help). The same Dekker argument covers it: the producer
+  // stores seq then loads `helpers`, the helper decrements `helpers` then loads seq.
   bool publish(cxx2go_ring_slot* slot, uint64_t pos) noexcept {
     ring_atomic(slot->seq).store(pos + 1, std::memory_order_seq_cst);
+    if (ring_atomic(ring_->helpers).load(std::memory_order_seq_cst) != 0) return false;
+    return take_sleeper();
+  }
+
+  // Takes the parked consumer's announcement: true if it was parked (or about to park) and the caller
+  // must wake it. Exactly one caller gets true per parking.
+  bool take_sleeper() noexcept {
     std::atomic_ref<uint32_t> sleeping(ring_->sleeping);
     if (sleeping.load(std::memory_order_seq_cst) == 0) return false;
     if (sleeping.exchange(0, std::memory_order_seq_cst) == 0) return false;
@@ -95,11 +106,21 @@ class Ring {
     return true;
   }
 
-  // ---- the consumer (one thread) ----
+  // ---- helpers: threads that wait for a completion and poll the ring meanwhile ----
 
-  // The next published message, or nullptr. It stays the consumer's until release().
+  // Counts a helper in (producers stop waking the consumer) or out. After end_help() the caller must
+  // check front() and wake the consumer if a message is left (take_sleeper()).
+  void begin_help() noexcept { ring_atomic(ring_->helpers).fetch_add(1, std::memory_order_seq_cst); }
+  void end_help() noexcept { ring_atomic(ring_->helpers).fetch_sub(1, std::memory_order_seq_cst); }
+  bool helped() const noexcept { return ring_atomic(ring_->helpers).load(std::memory_order_seq_cst) != 0; }
+
+  // ---- the consumer (one thread at a time: the holder of the consumer's role) ----
+
+  // The next published message, or nullptr. It stays the consumer's until release(). Also callable by a
+  // thread that does not hold the consumer's role, to see whether a message is waiting (never to read it):
+  // head and seq are read atomically.
   cxx2go_ring_slot* front(std::memory_order order = std::memory_order_acquire) noexcept {
-    const uint64_t pos = ring_->head;
+    const uint64_t pos = ring_atomic(ring_->head).load(std::memory_order_seq_cst);
     cxx2go_ring_slot* slot = &slots_[pos & (ring_->capacity - 1)];
     if (ring_atomic(slot->seq).load(order) != pos + 1) return nullptr;
     return slot;
@@ -107,9 +128,9 @@ class Ring {
 
   // Gives the front slot back to producers (its payload must not be read afterwards).
   void release(cxx2go_ring_slot* slot) noexcept {
-    const uint64_t pos = ring_->head;
+    const uint64_t pos = ring_atomic(ring_->head).load(std::memory_order_relaxed);
     ring_atomic(slot->seq).store(pos + ring_->capacity, std::memory_order_release);
-    ring_->head = pos + 1;
+    ring_atomic(ring_->head).store(pos + 1, std::memory_order_seq_cst);
   }
 
   // Parking, step 1: announces that the consumer is about to sleep. Returns false (and takes the
