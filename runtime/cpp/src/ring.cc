@@ -299,7 +299,14 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
     } else {
       // Copies what it keeps before returning (an executor call owns its arguments), so the slot is
       // released right after; the answer comes later through ring_send_completion.
-      dispatch_incoming(call, reply);
+      try {
+        dispatch_incoming(call, reply);
+      } catch (...) {
+        // As in cxx2go_cpp_invoke: thrown only before an answer exists (std::bad_alloc allocating the call
+        // record, creating an @affine thread), so this is the answer. Without it the call was never
+        // answered and its Go caller waited for ever (found by the C++ host's alloc_fail over the ring).
+        write_incoming_error(reply, error_from_current_exception());
+      }
     }
     const uint8_t* data = reply.where == CXX2GO_REPLY_MALLOC ? reply.heap : reply.inline_buf;
     if (oneway) {

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "97d231912298e3f8749a41ae0f4434f5753951bfc30f71488465fe3c43fd1417"
+const cppSourcesDigest = "450818224caa8155f449d974df8d95ae028f570c813e1b44fc9761e88e595af7"
