@@ -3,9 +3,11 @@
 # signal-handler audit, process life cycle (static constructor, after stop, fork), failure containment and
 # its negative control, fault injection (allocation failure, stalled peers, deadlines in every phase,
 # unregister and stop with calls in flight). Each scenario runs in a process of its own under a watchdog.
-# The Go host runs them all (normally and with -race); the C++ host (tests/stress/cpphost) runs the storm,
-# thread churn, signals, after stop and fork in a C++ program; last, a 200,000-call smoke run of the soak
-# (tests/soak).
+# Both hosts run them all: the Go host (tests/stress/gohost, a go test program; normally and with -race) and
+# the C++ host (tests/stress/cpphost, a C++ program linking the Go side as a c-archive). Both run the storm,
+# failure containment and allocation failure a second time over the ring transport, and the C++ host its
+# storm and containment matrix with a -race build of its Go side; last, a 200,000-call smoke run of the
+# soak (tests/soak).
 #
 # usage: scripts/run-stress.sh [BUILD_DIR]   (logs go to BUILD_DIR/stress-logs; default build/release)
 #
@@ -42,7 +44,7 @@ step() {
   if [[ $status -eq 0 ]] && ! grep -q "WARNING: DATA RACE" "$log"; then
     passed=$((passed + 1))
     printf 'PASS %-20s %4ds\n' "$name" $((SECONDS - start))
-    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing|soak summary|^(PASS|FAIL) |callback cost' "$log" |
+    grep -E '^\s+stress_test.go:[0-9]+: scenario|calls:|threads:|signals sent|ring:|audit:|fork child sees|alloc:|stalled:|stop:|deadlines racing|soak summary|^(PASS|FAIL) |callback cost|containment:|unregister:|static constructor' "$log" |
       grep -v 'scenario .*:$' | grep -v 'cxx2go: stop:' | sed 's/^ */    /' | head -40
   else
     failed=$((failed + 1))
@@ -63,22 +65,31 @@ step go-stress-race 900 env STRESS_THREADS=10000 GORACE=halt_on_error=1 \
   "$go" test -race -count=1 -v -timeout 800s ./tests/stress/...
 
 # Over the ring transport (docs/ring.md), with 16-slot rings so that many calls are cancelled while still
-# queued in a ring, and callers wait for room: the storm, calls after stop and failure containment.
-ring_scenarios='TestCancellationStorm|TestAfterStop|TestFailureContainment'
+# queued in a ring, and callers wait for room: the storm, calls after stop, failure containment and
+# allocation failure (whose Go → C++ calls once hung over the ring: a dispatch that threw was never answered).
+ring_scenarios='TestCancellationStorm|TestAfterStop|TestFailureContainment|TestContainmentMatrix|TestAllocationFailure'
 step go-stress-ring 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
   "$go" test -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
 step go-stress-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORACE=halt_on_error=1 \
   "$go" test -race -count=1 -v -timeout 800s -run "$ring_scenarios" ./tests/stress/...
 
-# The C++ host (tests/stress/cpphost): the storm, thread churn with the main-thread callback cost, the signal
-# storm, after stop and fork, in a C++ program linking the Go side as a c-archive; each scenario in a child
-# process with a 240 s watchdog.
+# The C++ host (tests/stress/cpphost): every scenario of the Go host (storm, thread churn with the
+# main-thread callback cost, signal storm and audit, static constructor, after stop, fork, containment
+# matrix, fault injection) and the negative controls, in a C++ program linking the Go side as a c-archive;
+# each scenario in a child process with a 240 s watchdog. Then again over 16-slot rings (the storm, the
+# containment matrix, allocation failure, after stop), and with the race detector in the Go side (the
+# storm at 100,000 calls, the containment matrix, and the control proving that a race stops the process).
 echo "stress: C++ host (tests/stress/cpphost)"
 if [[ ! -f "$build/build.ninja" ]]; then
   step cpphost-configure 300 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
-step build-cpphost 1800 ninja -C "$build" stress_cpphost
-step cpphost 1500 "$build/tests/stress/cpphost/stress_cpphost"
+cpphost="$build/tests/stress/cpphost"
+step build-cpphost 1800 ninja -C "$build" stress_cpphost stress_cpphost_race
+step cpphost 1500 "$cpphost/stress_cpphost"
+step cpphost-ring 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
+  CPPHOST_SCENARIOS=storm,containment_matrix,alloc_fail,after_stop "$cpphost/stress_cpphost"
+step cpphost-race 900 env GORACE=halt_on_error=1 STRESS_CALLS=100000 \
+  CPPHOST_SCENARIOS=storm,containment_matrix,go_data_race "$cpphost/stress_cpphost_race"
 
 # The soak's smoke test (tests/soak): 200,000 mixed calls; memory growth is judged only by `make soak`.
 echo "stress: soak smoke test (tests/soak)"

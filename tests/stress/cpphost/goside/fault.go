@@ -252,3 +252,35 @@ func stress_go_control(which C.int32_t) {
 //
 //export faultPanicNoRecover
 func faultPanicNoRecover() { panic("unrecovered panic in a Go entry point") }
+
+// stress_go_race_enabled returns 1 if this Go side is built with the race detector.
+//
+//export stress_go_race_enabled
+func stress_go_race_enabled() C.int32_t {
+	if raceEnabled {
+		return 1
+	}
+	return 0
+}
+
+// raced is written by two goroutines without synchronisation (stress_go_data_race).
+var raced int64
+
+// stress_go_data_race is the race build's negative control: a data race the detector must report (with
+// GORACE=halt_on_error=1 the process then exits with status 66), showing that a race in the C++ host's Go
+// side would be seen.
+//
+//export stress_go_data_race
+func stress_go_data_race() {
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < 1000; j++ {
+				raced++
+			}
+		}()
+	}
+	wg.Wait()
+}
