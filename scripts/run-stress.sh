@@ -78,7 +78,8 @@ step go-stress-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORA
 # matrix, fault injection) and the negative controls, in a C++ program linking the Go side as a c-archive;
 # each scenario in a child process with a 240 s watchdog. Then again over 16-slot rings (the storm, the
 # containment matrix, allocation failure, after stop), and with the race detector in the Go side (the
-# storm at 100,000 calls, the containment matrix, and the control proving that a race stops the process).
+# storm at 100,000 calls, the containment matrix, and the control proving that a race stops the process),
+# and both at once (the storm, the containment matrix and allocation failure).
 echo "stress: C++ host (tests/stress/cpphost)"
 if [[ ! -f "$build/build.ninja" ]]; then
   step cpphost-configure 300 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -90,6 +91,8 @@ step cpphost-ring 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
   CPPHOST_SCENARIOS=storm,containment_matrix,alloc_fail,after_stop "$cpphost/stress_cpphost"
 step cpphost-race 900 env GORACE=halt_on_error=1 STRESS_CALLS=100000 \
   CPPHOST_SCENARIOS=storm,containment_matrix,go_data_race "$cpphost/stress_cpphost_race"
+step cpphost-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORACE=halt_on_error=1 STRESS_CALLS=100000 \
+  CPPHOST_SCENARIOS=storm,containment_matrix,alloc_fail "$cpphost/stress_cpphost_race"
 
 # The soak's smoke test (tests/soak): 200,000 mixed calls; memory growth is judged only by `make soak`.
 echo "stress: soak smoke test (tests/soak)"
