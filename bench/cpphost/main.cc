@@ -2,7 +2,11 @@
 // cgo baseline: //export'ed Go functions of bench/cppside) and asynchronously with 1, 64 and 1,024 calls in
 // flight. Prints one JSON object per measured row.
 //
-//   cpphost [--reps N] [--rep-ms MS] [--async-ms MS]
+//   cpphost [--reps N] [--rep-ms MS] [--async-ms MS] [--filter TEXT] [--calls N]
+//
+// --filter: only the sync rows whose "row mechanism" contains TEXT (or equals it, after a leading =), and the latency and async rows only if
+// "async" does. --calls N: each sync row runs exactly N calls, once, without warm-up or calibration, and no
+// latency or async rows (instruction counts under callgrind: docs/design.md).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -25,6 +29,8 @@ using Clock = std::chrono::steady_clock;
 int g_reps = 7;
 double g_rep_ns = 40e6;
 double g_async_ns = 500e6;
+std::string g_filter;
+long g_calls = 0;
 // The mechanism label of the async rows: over the rings when the run has CXX2GO_TRANSPORT=ring (docs/ring.md),
 // with the consumers' spin time before parking.
 std::string async_mechanism() {
@@ -51,6 +57,20 @@ void check(const R& ok, const char* what) {
 }
 
 void sync_row(const std::string& row, size_t payload, const std::string& mech, const std::function<void(long)>& fn) {
+  if (!g_filter.empty()) {
+    const std::string name = row + " " + mech;
+    if (g_filter[0] == '=' ? name != g_filter.substr(1) : name.find(g_filter) == std::string::npos) return;
+  }
+  if (g_calls > 0) {
+    auto t = Clock::now();
+    fn(g_calls);
+    std::printf(
+        "{\"direction\":\"cpp->go\",\"kind\":\"sync\",\"row\":\"%s\",\"payload_bytes\":%zu,\"mechanism\":\"%s\","
+        "\"ns_per_call\":%.2f}\n",
+        row.c_str(), payload, mech.c_str(), ns_since(t) / static_cast<double>(g_calls));
+    std::fflush(stdout);
+    return;
+  }
   fn(100);  // warm-up
   long n = 1;
   for (;;) {
@@ -146,6 +166,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--reps")) g_reps = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--rep-ms")) g_rep_ns = std::atof(argv[i + 1]) * 1e6;
     if (!std::strcmp(argv[i], "--async-ms")) g_async_ns = std::atof(argv[i + 1]) * 1e6;
+    if (!std::strcmp(argv[i], "--filter")) g_filter = argv[i + 1];
+    if (!std::strcmp(argv[i], "--calls")) g_calls = std::atol(argv[i + 1]);
   }
   check(cxx2go::start(), "cxx2go::start");
   benchgen::GoBenchClient go;
@@ -223,6 +245,10 @@ int main(int argc, char** argv) {
     for (long i = 0; i < n; ++i) check(go.nested(nested), "nested");
   });
 
+  if (g_calls > 0 || (!g_filter.empty() && std::string("async").find(g_filter) == std::string::npos)) {
+    check(cxx2go::stop(), "cxx2go::stop");
+    return 0;
+  }
   latency_row("small struct, 1 in flight", "cxx2go sync", [&] { check(go.small(small), "small"); });
   latency_row("small struct, 1 in flight", "raw cgo", [] {
     bench_small in{1, 2, 3}, out{};

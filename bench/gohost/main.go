@@ -24,7 +24,9 @@ var (
 	reps      = flag.Int("reps", 7, "repetitions per sync row (the median is reported)")
 	repTime   = flag.Duration("rep-time", 40*time.Millisecond, "target duration of one repetition")
 	asyncTime = flag.Duration("async-time", 500*time.Millisecond, "duration of one async row")
-	filter    = flag.String("filter", "", "only rows whose name contains this")
+	filter    = flag.String("filter", "", "only rows whose \"row mechanism\" contains this (or equals it, after a leading =)")
+	calls     = flag.Int("calls", 0, "if > 0: run each sync row exactly this many times, once, without warm-up "+
+		"or calibration, and no async rows (instruction counts under callgrind: docs/design.md)")
 )
 
 // Row is one line of output; scripts/bench-report.py reads them.
@@ -75,7 +77,7 @@ var ringRows = map[string]bool{"empty": true, "small struct": true, "string 16 B
 	"nested struct": true}
 
 func syncRow(row string, payload int, mech string, fn func(n int)) {
-	if *filter != "" && !strings.Contains(row+" "+mech, *filter) {
+	if !filterMatches(row + " " + mech) {
 		return
 	}
 	if ringLabel != "" {
@@ -83,6 +85,13 @@ func syncRow(row string, payload int, mech string, fn func(n int)) {
 			return
 		}
 		mech += ringLabel
+	}
+	if *calls > 0 {
+		start := time.Now()
+		fn(*calls)
+		ns := float64(time.Since(start).Nanoseconds()) / float64(*calls)
+		emit(Row{Direction: "go->cpp", Kind: "sync", Row: row, Payload: payload, Mechanism: mech, NsPerCall: ns})
+		return
 	}
 	fn(100) // warm-up
 	n := 1
@@ -102,6 +111,15 @@ func syncRow(row string, payload int, mech string, fn func(n int)) {
 		res[i] = float64(time.Since(start).Nanoseconds()) / float64(n)
 	}
 	emit(Row{Direction: "go->cpp", Kind: "sync", Row: row, Payload: payload, Mechanism: mech, NsPerCall: median(res), Reps: res})
+}
+
+// filterMatches reports whether -filter selects the row named name: it contains the filter, or is equal to
+// it if the filter starts with "=".
+func filterMatches(name string) bool {
+	if exact, ok := strings.CutPrefix(*filter, "="); ok {
+		return name == exact
+	}
+	return strings.Contains(name, *filter)
 }
 
 func must(err error) {
@@ -261,7 +279,7 @@ func main() {
 
 	// ---- async: goroutines keeping K calls in flight on the C++ executor ----
 	for _, k := range []int{1, 64, 1024} {
-		if *filter != "" && !strings.Contains("async", *filter) {
+		if *calls > 0 || *filter != "" && !strings.Contains("async", *filter) {
 			break
 		}
 		asyncRow(k, "cxx2go executor", func() error { _, err := exe.Small(ctx, small); return err })
