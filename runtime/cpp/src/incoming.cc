@@ -349,11 +349,45 @@ void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const 
   executor.post(Task(RunIncomingCall(std::move(call))));
 }
 
+// A thread's cache of the methods it called, so that a call takes no lock and reads no shared hash map
+// (the registry's shared_mutex alone cost two atomic read-modify-writes on a cache line every calling
+// thread writes). An entry is valid while the registry generation it was read at is current; it holds the
+// service slot weakly, so that it never keeps a service alive after unregister_service (calls in flight
+// hold it strongly, through the MethodSlot lookup_method returns).
+struct MethodCacheEntry {
+  uint64_t generation = 0;  // 0: empty (the registry's generation starts at 1)
+  uint64_t id = 0;
+  std::weak_ptr<ServiceSlot> service;
+  const MethodEntry* entry = nullptr;
+};
+inline constexpr size_t kMethodCacheSize = 8;  // direct-mapped by method id
+thread_local MethodCacheEntry t_method_cache[kMethodCacheSize];
+
 MethodSlot lookup_method(uint64_t id) {
   Core& c = core();
-  std::shared_lock lock(c.registry_mu);
-  auto it = c.methods.find(id);
-  return it == c.methods.end() ? MethodSlot{} : it->second;
+  // Acquire: pairs with the release of register/unregister, so that a call made after unregister_service
+  // returned (in happens-before order) sees the new generation and misses the cache.
+  const uint64_t generation = c.registry_generation.load(std::memory_order_acquire);
+  MethodCacheEntry& cached = t_method_cache[(id ^ (id >> 32)) % kMethodCacheSize];
+  if (cached.generation == generation && cached.id == id) {
+    // Fails only while an unregister_service is removing the service (it has not changed the generation
+    // yet): then the registry answers.
+    if (std::shared_ptr<ServiceSlot> service = cached.service.lock()) return MethodSlot{std::move(service), cached.entry};
+  }
+  MethodSlot slot;
+  uint64_t read_at = 0;
+  {
+    std::shared_lock lock(c.registry_mu);
+    auto it = c.methods.find(id);
+    if (it == c.methods.end()) return MethodSlot{};
+    slot = it->second;
+    read_at = c.registry_generation.load(std::memory_order_relaxed);  // changes only under the unique lock
+  }
+  cached.generation = read_at;
+  cached.id = id;
+  cached.service = slot.service;
+  cached.entry = slot.entry;
+  return slot;
 }
 
 // The executor that serves `service`: the shared pool, or the service's own thread if it is @affine
@@ -479,6 +513,7 @@ Result<void> register_service(std::shared_ptr<Service> service) {
   }
   for (size_t i = 0; i < d.method_count; ++i) c.methods.emplace(d.methods[i].info.id, MethodSlot{slot, &d.methods[i]});
   c.services.emplace(d.name, std::move(slot));
+  c.registry_generation.fetch_add(1, std::memory_order_release);
   return {};
 }
 
@@ -494,6 +529,7 @@ Result<void> unregister_service(std::string_view name) {
   slot = std::move(it->second);
   c.services.erase(it);
   for (size_t i = 0; i < slot->descriptor->method_count; ++i) c.methods.erase(slot->descriptor->methods[i].info.id);
+  c.registry_generation.fetch_add(1, std::memory_order_release);
   lock.unlock();
   return {};
 }

@@ -19,14 +19,6 @@
 namespace cxx2go {
 namespace detail {
 
-Core& core() noexcept {
-  // Never destroyed: Go threads, and C++ threads the user did not join, may still call in while static
-  // destructors run at exit (Go's exit does not wait for them). A leaked singleton cannot be used after
-  // destruction.
-  static Core* const instance = new Core();
-  return *instance;
-}
-
 thread_local uint64_t t_outgoing_depth = 0;
 thread_local uint64_t t_incoming_depth = 0;
 
@@ -101,6 +93,7 @@ Result<void> reset_for_testing() {
   {
     std::unique_lock registry(c.registry_mu);
     c.methods.clear();
+    c.registry_generation.fetch_add(1, std::memory_order_release);
     c.services.clear();
   }
   c.pool.reset();

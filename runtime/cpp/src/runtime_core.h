@@ -71,11 +71,22 @@ struct Core {
   // ---- cpp services ----
   std::shared_mutex registry_mu;
   std::unordered_map<uint64_t, MethodSlot> methods;
+  // Changes (under registry_mu, after the change) whenever `methods` does: a thread's cached lookups
+  // (lookup_method) are valid while it has not changed.
+  std::atomic<uint64_t> registry_generation{1};
   std::map<std::string, std::shared_ptr<ServiceSlot>, std::less<>> services;
 };
 
-// The one runtime of the process.
-Core& core() noexcept;
+// The one runtime of the process. Inline: every call reaches it several times, and an out-of-line call
+// around the initialization guard cost about 30 instructions per call.
+//
+// Never destroyed: Go threads, and C++ threads the user did not join, may still call in while static
+// destructors run at exit (Go's exit does not wait for them). A leaked singleton cannot be used after
+// destruction.
+inline Core& core() noexcept {
+  static Core* const instance = new Core();
+  return *instance;
+}
 
 // Calls of this thread that stop() must not wait for, because stop() runs inside them: a C++ → Go call
 // whose Go handler calls stop(), or a C++ implementation that does. Per OS thread is exact here: a C++

@@ -438,5 +438,49 @@ TEST_F(IncomingTest, UnregisteringKeepsCallsInFlightAlive) {
   EXPECT_TRUE(eventually([&] { return weak.expired(); }));
 }
 
+// lookup_method caches each thread's lookups (incoming.cc, MethodCacheEntry): a call made after
+// unregister_service returned must miss the cache, a service registered again under the same method ids
+// must be the one called, and the cache must not keep an unregistered implementation alive.
+TEST_F(IncomingTest, CachedLookupsFollowUnregisterAndRegisterAgain) {
+  std::latch entered(1), release(1);
+  svc_->add(
+      0x18, "cached", [](detail::IncomingCall& call) { call.reply(encode_string("first")); },
+      detail::kMethodInline);
+  svc_->add(
+      0x19, "slow",
+      [&](detail::IncomingCall& call) {
+        entered.count_down();
+        release.wait();
+        call.reply(detail::Encoder());
+      },
+      detail::kMethodInline);
+  register_svc();
+  for (int i = 0; i < 3; ++i) {  // warm this thread's cache
+    CppAnswer a = go().call_cpp(call(0x18, {}, /*with_id=*/false));
+    ASSERT_EQ(a.code, CXX2GO_OK);
+    EXPECT_EQ(a.bytes, std::string("\x05\0\0\0first", 9));
+  }
+  // An @inline call in flight on another thread holds the service's slot, so this thread's cached entry
+  // could still reach it: only the registry's generation tells the cache that the service is gone.
+  std::thread slow([&] { EXPECT_EQ(go().invoke_cpp(call(0x19, {}, /*with_id=*/false)).code, CXX2GO_OK); });
+  entered.wait();
+  std::weak_ptr<ScriptedService> first = svc_;
+  ASSERT_TRUE(unregister_service("test.Svc"));
+  svc_.reset();
+  EXPECT_EQ(go().call_cpp(call(0x18, {}, /*with_id=*/false)).code, CXX2GO_UNKNOWN_METHOD);
+  release.count_down();
+  slow.join();
+  EXPECT_TRUE(first.expired()) << "the lookup cache keeps an unregistered implementation alive";
+
+  svc_ = std::make_shared<ScriptedService>("test.Svc");
+  svc_->add(
+      0x18, "cached", [](detail::IncomingCall& call) { call.reply(encode_string("second")); },
+      detail::kMethodInline);
+  register_svc();
+  CppAnswer a = go().call_cpp(call(0x18, {}, /*with_id=*/false));
+  ASSERT_EQ(a.code, CXX2GO_OK);
+  EXPECT_EQ(a.bytes, std::string("\x06\0\0\0second", 10));
+}
+
 }  // namespace
 }  // namespace cxx2go::testing

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "450818224caa8155f449d974df8d95ae028f570c813e1b44fc9761e88e595af7"
+const cppSourcesDigest = "432d846258edc0e968d58277ff11b914d86111186494de553fbdaeb8a158e492"

