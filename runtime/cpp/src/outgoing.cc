@@ -20,40 +20,7 @@ struct ReplyAccess {
   static cxx2go_reply& raw(Reply& r) noexcept { return r.raw_; }
 };
 
-Reply::Reply() noexcept { reset(); }
-
-Reply::Reply(Reply&& other) noexcept {
-  reset();
-  *this = std::move(other);
-}
-
-Reply& Reply::operator=(Reply&& other) noexcept {
-  if (this == &other) return *this;
-  if (raw_.where == CXX2GO_REPLY_MALLOC) std::free(raw_.heap);
-  raw_.code = other.raw_.code;
-  raw_.where = other.raw_.where;
-  raw_.heap = other.raw_.heap;
-  raw_.len = other.raw_.len;
-  if (raw_.where == CXX2GO_REPLY_INLINE) std::memcpy(raw_.inline_buf, other.raw_.inline_buf, raw_.len);
-  other.reset();
-  return *this;
-}
-
-Reply::~Reply() {
-  if (raw_.where == CXX2GO_REPLY_MALLOC) std::free(raw_.heap);
-}
-
-void Reply::reset() noexcept {
-  raw_.code = CXX2GO_OK;
-  raw_.where = CXX2GO_REPLY_INLINE;
-  raw_.heap = nullptr;
-  raw_.len = 0;
-}
-
-std::span<const uint8_t> Reply::bytes() const noexcept {
-  if (raw_.where == CXX2GO_REPLY_MALLOC) return {raw_.heap, raw_.len};
-  return {raw_.inline_buf, raw_.len};
-}
+// Reply's members are inline in call.h: a synchronous call moves its Reply into the Result it returns.
 
 // ---- shared helpers ----
 

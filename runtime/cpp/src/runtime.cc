@@ -19,6 +19,19 @@
 namespace cxx2go {
 namespace detail {
 
+// Zero until the first core(): constant-initialized, so that static constructors of other files (which may
+// register services) find it either null or set, never garbage.
+constinit std::atomic<Core*> core_instance{nullptr};
+
+// Never destroyed: Go threads, and C++ threads the user did not join, may still call in while static
+// destructors run at exit (Go's exit does not wait for them). A leaked singleton cannot be used after
+// destruction.
+Core& create_core() noexcept {
+  static Core* const instance = new Core();
+  core_instance.store(instance, std::memory_order_release);
+  return *instance;
+}
+
 thread_local uint64_t t_outgoing_depth = 0;
 thread_local uint64_t t_incoming_depth = 0;
 
@@ -51,23 +64,16 @@ Error not_running_error(State s) noexcept {
   return error_nothrow(Code::stopped, "the cxx2go runtime is stopped");
 }
 
-Result<void> admit_call(std::atomic<uint64_t>& counter) noexcept {
-  counter.fetch_add(1);
-  const State s = core().state.load();
-  if (s == State::running) return {};
+Result<void> refuse_call(std::atomic<uint64_t>& counter, State s) noexcept {
   release_call(counter);
   return not_running_error(s);
 }
 
-void release_call(std::atomic<uint64_t>& counter) noexcept {
-  counter.fetch_sub(1);
-  if (forked_child.load()) return;  // calls_mu may have been held by a thread the fork did not copy
+void notify_drained() noexcept {
+  // Under the mutex, so that stop() cannot miss the wake-up between its check and its wait.
   Core& c = core();
-  if (c.state.load() != State::running) {
-    // Under the mutex, so that stop() cannot miss the wake-up between its check and its wait.
-    std::lock_guard lock(c.calls_mu);
-    c.drained.notify_all();
-  }
+  std::lock_guard lock(c.calls_mu);
+  c.drained.notify_all();
 }
 
 void install_go_peer(const cxx2go_go_entry_points& peer) {

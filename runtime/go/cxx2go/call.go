@@ -177,6 +177,9 @@ var (
 // Cancelled or DeadlineExceeded (errors.Is(err, context.Canceled) etc. hold); the late completion is
 // dropped. Errors of the C++ side are returned as *Error.
 func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Reply, error) {
+	if m.flags&MethodInline != 0 {
+		return callCppInline(ctx, m, args, views)
+	}
 	buf, err := argBytes(args)
 	if err != nil {
 		return nil, err
@@ -214,6 +217,7 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 			pendingPool.Put(p)
 		}
 		r.takeRaw()
+		code = Code(r.raw.code) // Protocol if the reply was malformed
 	} else {
 		if p == nil {
 			r.Release()
@@ -242,6 +246,39 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 		pendingPool.Put(p)
 	}
 	if code != OK {
+		err := &Error{Code: code, Message: string(r.data)}
+		r.Release()
+		return nil, err
+	}
+	return r, nil
+}
+
+// callCppInline is CallCpp for an @inline method: one synchronous cgo call that C++ answers before it
+// returns (never PENDING, never over the rings), so no call id, no pending record and no ring check. Kept
+// apart from CallCpp so that the common case pays for none of them (docs/design.md, "Per-call cost").
+func callCppInline(ctx context.Context, m *Method, args *Encoder, views []View) (*Reply, error) {
+	var buf []byte
+	if args != nil {
+		if args.err != nil {
+			return nil, args.err
+		}
+		buf = args.buf
+	}
+	if ctx.Err() != nil {
+		return nil, contextError(ctx)
+	}
+	var deadline int64
+	if d, ok := ctx.Deadline(); ok {
+		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
+	}
+	r := replyFor(args)
+	invoke(m, 0, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
+	if Code(r.raw.code) == codePending {
+		r.Release()
+		return nil, &Error{Code: Protocol, Message: "C++ answered PENDING to @inline " + m.name}
+	}
+	r.takeRaw()
+	if code := Code(r.raw.code); code != OK { // takeRaw makes a malformed reply Protocol
 		err := &Error{Code: code, Message: string(r.data)}
 		r.Release()
 		return nil, err

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "432d846258edc0e968d58277ff11b914d86111186494de553fbdaeb8a158e492"
+const cppSourcesDigest = "06aa58b3aea7f25fb69bd98e75b10705e87c9c229d8afa4773c3833e966d8c05"

@@ -52,27 +52,60 @@ func recoverExport(where string) {
 
 // cxx2go_go_invoke runs a synchronous C++ → Go call on the calling (C++) thread.
 //
+// It does what runHandler does, inline and under one deferred recover (a flag tells a panic of the
+// handler from one of this package): every deferred function and every call level is paid on each call
+// (docs/design.md, "Per-call cost of synchronous calls").
+//
 //export cxx2go_go_invoke
 func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
+	var md *MethodDesc
+	var s *invokeScratch
+	var cancel context.CancelFunc
+	running := false // md's handler is running: a panic now is the handler's, reported like runHandler does
 	defer func() {
 		if v := recover(); v != nil {
-			reportInternalPanic("cxx2go_go_invoke", v)
-			writeReply(reply, Internal, []byte(fmt.Sprint("internal error in the Go runtime: ", v)))
+			if running {
+				fmt.Fprintf(os.Stderr, "cxx2go: Go handler of %s panicked: %v\n%s", md.Name, v, debug.Stack())
+				liveHandlers.Add(-1)
+				writeReply(reply, Panic, []byte(fmt.Sprint("panic: ", v)))
+				s.release()
+			} else {
+				reportInternalPanic("cxx2go_go_invoke", v)
+				writeReply(reply, Internal, []byte(fmt.Sprint("internal error in the Go runtime: ", v)))
+			}
+			if cancel != nil {
+				cancel()
+			}
 		}
 	}()
-	md := lookupMethod(uint64(call.method_id))
+	md = lookupMethod(uint64(call.method_id))
 	if md == nil {
 		writeReply(reply, UnknownMethod, []byte(unknownMethodMessage(call)))
 		return
 	}
-	ctx, cancel := handlerContext(rootSyncCtx, call)
-	defer cancel()
-	s := invokeScratchPool.Get().(*invokeScratch)
+	ctx := rootSyncCtx
+	if dl := int64(call.deadline_unix_nanos); dl != 0 {
+		ctx, cancel = context.WithDeadline(rootSyncCtx, time.Unix(0, dl))
+	}
+	s = invokeScratchPool.Get().(*invokeScratch)
 	s.in.borrow(call)
 	liveHandlers.Add(1)
-	defer liveHandlers.Add(-1)
-	code, payload := runHandler(ctx, md, &s.in, &s.out)
-	writeReply(reply, code, payload)
+	running = true
+	err := md.Handler(ctx, &s.in, &s.out)
+	running = false
+	liveHandlers.Add(-1)
+	if cancel != nil {
+		cancel()
+	}
+	if err == nil {
+		err = s.out.Err() // e.g. a result too long for the wire format
+	}
+	if err != nil {
+		code, msg := wireError(err)
+		writeReply(reply, code, []byte(msg))
+	} else {
+		writeReply(reply, OK, s.out.Data())
+	}
 	s.release()
 }
 

@@ -18,6 +18,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
@@ -96,21 +98,45 @@ class ViewList {
 };
 
 // The result bytes of a successful synchronous call. Owns them: frees a malloc()ed payload.
+// Inline: every synchronous call builds one and moves it into its Result (docs/design.md, "Per-call cost").
 class Reply {
  public:
-  Reply() noexcept;
-  Reply(Reply&& other) noexcept;
-  Reply& operator=(Reply&& other) noexcept;
+  Reply() noexcept { reset(); }
+  Reply(Reply&& other) noexcept {
+    reset();
+    *this = std::move(other);
+  }
+  Reply& operator=(Reply&& other) noexcept {
+    if (this == &other) return *this;
+    if (raw_.where == CXX2GO_REPLY_MALLOC) std::free(raw_.heap);
+    raw_.code = other.raw_.code;
+    raw_.where = other.raw_.where;
+    raw_.heap = other.raw_.heap;
+    raw_.len = other.raw_.len;
+    if (raw_.where == CXX2GO_REPLY_INLINE && raw_.len != 0) std::memcpy(raw_.inline_buf, other.raw_.inline_buf, raw_.len);
+    other.reset();
+    return *this;
+  }
   Reply(const Reply&) = delete;
   Reply& operator=(const Reply&) = delete;
-  ~Reply();
+  ~Reply() {
+    if (raw_.where == CXX2GO_REPLY_MALLOC) std::free(raw_.heap);
+  }
 
-  std::span<const uint8_t> bytes() const noexcept;
+  std::span<const uint8_t> bytes() const noexcept {
+    if (raw_.where == CXX2GO_REPLY_MALLOC) return {raw_.heap, raw_.len};
+    return {raw_.inline_buf, raw_.len};
+  }
   Decoder decoder() const noexcept { return Decoder(bytes()); }
 
  private:
   friend struct ReplyAccess;
-  void reset() noexcept;
+  void reset() noexcept {
+    raw_.code = CXX2GO_OK;
+    raw_.where = CXX2GO_REPLY_INLINE;
+    raw_.heap = nullptr;
+    raw_.len = 0;
+  }
 
   cxx2go_reply raw_;
 };
