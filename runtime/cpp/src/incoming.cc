@@ -108,6 +108,8 @@ IncomingCall::~IncomingCall() {
 
 const MethodInfo& IncomingCall::method() const noexcept { return entry_->info; }
 
+void IncomingCall::reply_empty() noexcept { deliver(CXX2GO_OK, nullptr, 0); }
+
 void IncomingCall::reply(const Encoder& result) noexcept {
   if (!result.ok()) {
     fail(result.error());

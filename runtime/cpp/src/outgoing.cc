@@ -89,7 +89,11 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   --t_outgoing_depth;
   release_call(c.outgoing_count);
 
-  if (std::optional<Error> error = reply_error(ReplyAccess::raw(reply), method)) return std::move(*error);
+  const cxx2go_reply& raw = ReplyAccess::raw(reply);
+  if (raw.code == CXX2GO_OK && raw.where == CXX2GO_REPLY_INLINE && raw.len <= CXX2GO_REPLY_INLINE_CAP) {
+    return reply;  // the common case, checked inline: a well-formed inline success
+  }
+  if (std::optional<Error> error = reply_error(raw, method)) return std::move(*error);
   return reply;
 }
 

@@ -136,6 +136,11 @@ func (r *Reply) Release() {
 // a read past the buffer.
 func (r *Reply) takeRaw() {
 	n := int(r.raw.len)
+	if r.raw.where == C.CXX2GO_REPLY_INLINE && n <= replyInlineCap { // the common case first
+		r.data = unsafe.Slice((*byte)(unsafe.Pointer(&r.raw.inline_buf[0])), n)
+		r.raw.heap = nil
+		return
+	}
 	switch {
 	case r.raw.where == C.CXX2GO_REPLY_MALLOC && (r.raw.heap != nil || n == 0):
 		r.heap = unsafe.Pointer(r.raw.heap)

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "06aa58b3aea7f25fb69bd98e75b10705e87c9c229d8afa4773c3833e966d8c05"
+const cppSourcesDigest = "44db6ec97fe1915ade9e5de150a0fd94797c3f34604b1c4097f38b8a4465000d"

@@ -340,6 +340,8 @@ class IncomingCall : public std::enable_shared_from_this<IncomingCall> {
 
   // Answers with the result's encoding (a failed Encoder answers with its error).
   void reply(const Encoder& result) noexcept;
+  // Answers with an empty result (a method without one): reply(Encoder()) without building the Encoder.
+  void reply_empty() noexcept;
   // Answers with an error (Code::ok is turned into Code::internal).
   void fail(Error error) noexcept;
 

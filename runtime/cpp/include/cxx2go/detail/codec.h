@@ -288,13 +288,17 @@ void reply_with(IncomingCall& call, Result<T>&& result) noexcept {
       call.fail(result.error());
       return;
     }
-    Encoder e;
-    if constexpr (!std::is_void_v<T>) c2g_encode(e, *result);
-    if (!e.ok()) {
-      call.fail(e.error());
-      return;
+    if constexpr (std::is_void_v<T>) {
+      call.reply_empty();  // no Encoder to build and destroy
+    } else {
+      Encoder e;
+      c2g_encode(e, *result);
+      if (!e.ok()) {
+        call.fail(e.error());
+        return;
+      }
+      call.reply(e);
     }
-    call.reply(e);
   } catch (...) {
     call.fail(error_from_current_exception());
   }
