@@ -7,8 +7,7 @@
 #   scripts/sync-instructions.sh [BENCH_BUILD_DIR] [--annotate]
 #
 # BENCH_BUILD_DIR defaults to build/release/bench (scripts/run-bench.sh shows how to configure and build it).
-# --annotate also prints the top functions of each row's per-call difference (cg_diff | cg_annotate), in
-# instructions per N2 - N1 calls. Callgrind cannot run the Go runtime (it asserts on Go's signal handling):
+# --annotate also prints the top functions of each row (cg_diff | cg_annotate), in instructions per call. Callgrind cannot run the Go runtime (it asserts on Go's signal handling):
 # cachegrind's per-function counts (self cost, no inclusive cost) are what there is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +35,10 @@ row() { # row LABEL BINARY ARGS...: the binary's filter arguments select one row
   printf '%-34s %8.0f instructions/call\n' "$label" "$(echo "($b - $a) / ($n2 - $n1)" | bc -l)"
   if [ "$annotate" = 1 ]; then
     cg_diff "$f1" "$f2" >"$out/diff.out" 2>/dev/null
-    cg_annotate --threshold=0.5 "$out/diff.out" 2>/dev/null | sed -n '/^Ir/,/^$/p;/file:function/,/^--/p' | head -45
+    # Per call and per function (self cost), the largest first.
+    cg_annotate --threshold=0 "$out/diff.out" 2>/dev/null | awk -v n=$((n2 - n1)) '
+      /file:function/ { on = 1; next }
+      on && /^ *-?[0-9,]+ / { v = $1; gsub(",", "", v); if (v / n >= 2) { sub(/^ *-?[0-9,]+ +(\([^)]*\) +)?/, ""); printf "    %6.1f  %s\n", v / n, substr($0, 1, 140) } }' | head -40
   fi
 }
 
