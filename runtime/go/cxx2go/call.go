@@ -277,7 +277,12 @@ func callCppInline(ctx context.Context, m *Method, args *Encoder, views []View) 
 		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
 	}
 	r := replyFor(args)
-	invoke(m, 0, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
+	if len(views) == 0 { // the wrapper directly: invoke's set-up for views costs more than this call
+		C.cxx2go_invoke0(C.uint64_t(m.id), m.cname, 0, C.int64_t(deadline), C.uint32_t(m.flags&^methodOnlyMask),
+			(*C.uint8_t)(unsafe.SliceData(buf)), C.size_t(len(buf)), (*C.uint8_t)(unsafe.Pointer(r.raw)))
+	} else {
+		invoke(m, 0, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
+	}
 	if Code(r.raw.code) == codePending {
 		r.Release()
 		return nil, &Error{Code: Protocol, Message: "C++ answered PENDING to @inline " + m.name}
