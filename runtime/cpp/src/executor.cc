@@ -47,7 +47,21 @@ struct ThreadPool::Shared {
   std::atomic<bool> stopping{false};
   detail::SpinGate spinner;
   std::chrono::nanoseconds spin{0};  // immutable after construction
+  // The runtime's pool, while the ring transport runs: what an idle worker does before it sleeps (takes
+  // calls out of the Go → C++ ring and runs them, ring.cc ring_help_executor), one worker at a time.
+  std::atomic<detail::IdleHelper> idle_helper{nullptr};
+  detail::SpinGate helping;
 };
+
+namespace detail {
+struct ThreadPoolAccess {
+  static void set_idle_helper(ThreadPool& pool, IdleHelper helper) noexcept {
+    pool.shared_->idle_helper.store(helper, std::memory_order_release);
+  }
+};
+
+void set_idle_helper(ThreadPool& pool, IdleHelper helper) noexcept { ThreadPoolAccess::set_idle_helper(pool, helper); }
+}  // namespace detail
 
 ThreadPool::ThreadPool(std::size_t threads, std::string name_prefix, std::chrono::nanoseconds spin)
     : shared_(std::make_shared<Shared>()) {
@@ -83,6 +97,18 @@ void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::str
   ScopedCurrentExecutor current(pool);  // the only use of `pool`, which may be destroyed before this returns
   bool busy = false;  // ran a task since it last slept: spin only then, so an idle pool burns no CPU
   for (;;) {
+    // Helping the ring runs calls (not a spin): outside the spinner's gate, so that a task posted meanwhile
+    // wakes a sleeping worker rather than waiting for this one's call to return.
+    if (const detail::IdleHelper helper = shared->idle_helper.load(std::memory_order_acquire);
+        busy && helper != nullptr && shared->helping.try_enter()) {
+      helper(
+          [](const void* p) {
+            const auto* s = static_cast<const Shared*>(p);
+            return s->queued.load(std::memory_order_acquire) != 0 || s->stopping.load(std::memory_order_relaxed);
+          },
+          shared.get());
+      shared->helping.leave();
+    }
     if (busy && shared->spin.count() > 0 && shared->spinner.try_enter()) {
       detail::spin_until(shared->spin, [&] {
         return shared->queued.load(std::memory_order_acquire) != 0 || shared->stopping.load(std::memory_order_relaxed);

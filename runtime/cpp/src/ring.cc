@@ -134,31 +134,31 @@ void ring_wake_cpp_consumer(RingTransport& t) noexcept {
   if (t.to_cpp.take_sleeper()) ring_futex_wake(t.to_cpp.sleeping_word());
 }
 
-// A completion taken out of to_cpp by a helper, delivered after the slot is released.
-struct RingCompletion {
-  uint64_t call_id = 0;
-  int32_t code = 0;
-  uint32_t len = 0;
-  uint8_t payload[CXX2GO_RING_PAYLOAD_CAP];
-};
+// What a helper takes out of to_cpp: completions (a thread waiting for a future) or calls (an idle thread of
+// the runtime's executor, which then runs them).
+enum class RingTake { completions, calls };
 
-// Takes the front message of to_cpp if it is a completion (copying it out and releasing its slot).
-// Calls and cancellations stay for the ring thread, which is woken for them: they run implementations'
-// code (dispatch, stop callbacks) that must not run on a thread waiting for its own future.
-bool ring_take_completion(RingTransport& t, RingCompletion& out) noexcept {
+bool ring_takes(RingTake take, uint32_t kind) noexcept {
+  return take == RingTake::completions ? kind == CXX2GO_RING_COMPLETE
+                                       : kind == CXX2GO_RING_CALL || kind == CXX2GO_RING_ONEWAY;
+}
+
+// Takes the front message of to_cpp if it is of the kind this helper handles, copying it into `out` (the
+// header and the used payload) and releasing its slot. Anything else stays for the ring thread, which is
+// woken for it.
+bool ring_take_front(RingTransport& t, RingTake take, cxx2go_ring_slot& out) noexcept {
   if (t.to_cpp.front() == nullptr || !ring_try_consume(t)) return false;
   cxx2go_ring_slot* slot = t.to_cpp.front();
-  const bool completion = slot != nullptr && slot->kind == CXX2GO_RING_COMPLETE;
-  if (completion) {
-    out.call_id = slot->call_id;
-    out.code = slot->code;
-    out.len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
-    if (out.len != 0) std::memcpy(out.payload, slot->payload, out.len);
+  const bool mine = slot != nullptr && ring_takes(take, slot->kind);
+  if (mine) {
+    const uint32_t len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
+    std::memcpy(&out, slot, CXX2GO_RING_HEADER_SIZE + len);
+    out.len = len;
     t.to_cpp.release(slot);
   }
   ring_end_consume(t);
-  if (!completion && slot != nullptr) ring_wake_cpp_consumer(t);
-  return completion;
+  if (!mine && slot != nullptr) ring_wake_cpp_consumer(t);
+  return mine;
 }
 
 // Counts this thread in as a helper of to_cpp, inside the transport (enter()). False if it is closed.
@@ -176,8 +176,12 @@ void ring_end_help(RingTransport& t) noexcept {
   t.leave();
 }
 
-bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept {
-  if (t_on_ring_thread || t_ring_helping) return false;  // nested in a completion this thread delivers
+void ring_handle(cxx2go_ring_slot* slot) noexcept;
+
+// Polls ready(arg) and to_cpp for up to the ring's spin time, taking out and handling the messages of
+// kind `take` (the budget starts again after each). Returns ready(arg)'s last value.
+bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexcept {
+  if (t_on_ring_thread || t_ring_helping) return false;  // nested in a message this thread handles
   RingTransport& t = ring_transport();
   if (!t.active.load(std::memory_order_acquire) || t.spin_ns <= 0) return false;
   using Clock = std::chrono::steady_clock;
@@ -187,7 +191,7 @@ bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept {
     ~Reset() { t_ring_helping = false; }
   } reset;
   auto until = Clock::now() + budget;
-  RingCompletion completion;
+  cxx2go_ring_slot message;
   for (;;) {
     if (!ring_begin_help(t)) return ready(arg);
     bool took = false;
@@ -196,7 +200,7 @@ bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept {
         ring_end_help(t);
         return true;
       }
-      if (ring_take_completion(t, completion)) {
+      if (ring_take_front(t, take, message)) {
         took = true;
         break;
       }
@@ -205,12 +209,20 @@ bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept {
     }
     ring_end_help(t);
     if (!took) return ready(arg);
-    // Delivered as the ring thread would, but outside the transport and uncounted: the completion runs
-    // continuations (user code), which may wait for other calls (the ring thread must be woken for them)
-    // or stop the runtime (which waits for the transport's users).
-    cxx2go_cpp_complete(completion.call_id, completion.code, completion.payload, completion.len);
+    // Handled as the ring thread would, but outside the transport and uncounted: completions run
+    // continuations and calls run implementations (user code), which may wait for other calls (the ring
+    // thread must be woken for them) or stop the runtime (which waits for the transport's users).
+    ring_handle(&message);
     until = Clock::now() + budget;
   }
+}
+
+bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept {
+  return ring_help(ready, arg, RingTake::completions);
+}
+
+bool ring_help_executor(bool (*ready)(const void*), const void* arg) noexcept {
+  return ring_help(ready, arg, RingTake::calls);
 }
 
 bool ring_is_current_thread() noexcept { return t_on_ring_thread; }

@@ -10,6 +10,10 @@
 #include "cxx2go/error.h"
 #include "cxx2go/ring_abi.h"
 
+namespace cxx2go {
+class ThreadPool;
+}  // namespace cxx2go
+
 namespace cxx2go::detail {
 
 struct Core;
@@ -34,6 +38,15 @@ bool ring_is_current_thread() noexcept;
 // so that a round trip needs no wake-up of the ring thread (docs/ring.md, "Waiting callers help").
 // Returns ready(arg)'s last value; false at once without a ring.
 bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept;
+
+// An idle thread of the runtime's executor (ThreadPool's idle helper, set at start while the rings are in
+// use): polls `ready(arg)` (a task was posted) for up to the ring's spin time, and meanwhile takes Go → C++
+// calls out of the ring and handles them as the ring thread would, except that a call for this executor
+// then runs right here, without a hand-over and its wake-up.
+bool ring_help_executor(bool (*ready)(const void*), const void* arg) noexcept;
+
+// Installs what idle workers of `pool` do before they sleep (executor.cc; nullptr: nothing).
+void set_idle_helper(ThreadPool& pool, bool (*helper)(bool (*)(const void*), const void*) noexcept) noexcept;
 
 // Whether a C++ → Go call of a method with these MethodInfo::flags should use the ring.
 bool ring_wanted(uint32_t method_flags) noexcept;

@@ -149,6 +149,8 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
     c.timers->stop();
     return ring;
   }
+  // Idle executor threads run Go → C++ ring calls themselves (docs/ring.md, "Waiting callers help").
+  set_idle_helper(*c.pool, &ring_help_executor);
   c.state.store(State::running);  // publishes everything above to the calls that read `running`
   return {};
 }

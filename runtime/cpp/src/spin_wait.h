@@ -48,6 +48,10 @@ class SpinGate {
   std::atomic<bool> spinning_{false};
 };
 
+// What an idle worker of the runtime's ThreadPool runs before it sleeps, if set (executor.cc): polls
+// ready(arg) while doing other useful work, returns ready(arg)'s last value.
+using IdleHelper = bool (*)(bool (*ready)(const void*), const void* arg) noexcept;
+
 // The spin budget of waits that belong to no executor (Future::get): RuntimeOptions::spin_before_park of the
 // running runtime, set by start(); the default before that.
 inline std::atomic<int64_t> g_wait_spin_nanos{0};

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "44db6ec97fe1915ade9e5de150a0fd94797c3f34604b1c4097f38b8a4465000d"
+const cppSourcesDigest = "162b17245fac55013f1f2684780ed283bc8467a46e8f551c939f6c9c733a4c43"
