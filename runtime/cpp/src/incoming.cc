@@ -72,14 +72,43 @@ void unregister_incoming(uint64_t call_id) noexcept {
 Result<void> register_incoming(uint64_t call_id, const std::stop_source& stop,
                                std::weak_ptr<IncomingCall> call) noexcept {
   Core& c = core();
-  std::lock_guard lock(c.calls_mu);
-  if (const State s = c.state.load(); s != State::running) return not_running_error(s);
-  try {
-    c.incoming.insert_or_assign(call_id, IncomingEntry{stop, std::move(call)});
-  } catch (...) {
-    return error_from_current_exception();
+  bool cancelled = false;
+  {
+    std::lock_guard lock(c.calls_mu);
+    if (const State s = c.state.load(); s != State::running) return not_running_error(s);
+    try {
+      c.incoming.insert_or_assign(call_id, IncomingEntry{stop, std::move(call)});
+    } catch (...) {
+      return error_from_current_exception();
+    }
+    // A ring call taken by an executor thread, whose cancellation the ring thread handled before this.
+    for (auto it = c.ring_in_hand.begin(); it != c.ring_in_hand.end(); ++it) {
+      if (it->id == call_id) {
+        cancelled = it->cancelled;
+        c.ring_in_hand.erase(it);
+        break;
+      }
+    }
   }
+  if (cancelled) std::stop_source(stop).request_stop();  // outside the lock: it runs stop callbacks
   return {};
+}
+
+bool note_ring_call_in_hand(uint64_t call_id) noexcept {
+  Core& c = core();
+  std::lock_guard lock(c.calls_mu);
+  try {
+    c.ring_in_hand.push_back(Core::InHandCall{call_id, false});
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+void forget_ring_call_in_hand(uint64_t call_id) noexcept {
+  Core& c = core();
+  std::lock_guard lock(c.calls_mu);
+  std::erase_if(c.ring_in_hand, [call_id](const Core::InHandCall& h) { return h.id == call_id; });
 }
 
 IncomingCall::IncomingCall(Key, std::shared_ptr<Service> service, const MethodEntry* entry, const cxx2go_call& call,
@@ -558,7 +587,14 @@ extern "C" void cxx2go_cpp_cancel(uint64_t call_id) {
     {
       std::lock_guard lock(c.calls_mu);
       auto it = c.incoming.find(call_id);
-      if (it == c.incoming.end()) return;  // answered already, or never pending: nothing to cancel
+      if (it == c.incoming.end()) {
+        // Answered already, or never pending: nothing to cancel. Or taken out of the ring by an executor
+        // thread that has not listed it yet: it is cancelled as soon as it is listed.
+        for (Core::InHandCall& h : c.ring_in_hand) {
+          if (h.id == call_id) h.cancelled = true;
+        }
+        return;
+      }
       stop = it->second.stop;
     }
     stop.request_stop();  // runs the implementation's stop callbacks, here, outside the lock

@@ -149,7 +149,10 @@ bool ring_takes(RingTake take, uint32_t kind) noexcept {
 bool ring_take_front(RingTransport& t, RingTake take, cxx2go_ring_slot& out) noexcept {
   if (t.to_cpp.front() == nullptr || !ring_try_consume(t)) return false;
   cxx2go_ring_slot* slot = t.to_cpp.front();
-  const bool mine = slot != nullptr && ring_takes(take, slot->kind);
+  // A call is noted as in hand while this thread still holds the consumer's role, so that its CANCEL, which
+  // the ring thread may handle before this thread lists the call, is not lost.
+  const bool mine = slot != nullptr && ring_takes(take, slot->kind) &&
+                    (slot->kind != CXX2GO_RING_CALL || note_ring_call_in_hand(slot->call_id));
   if (mine) {
     const uint32_t len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
     std::memcpy(&out, slot, CXX2GO_RING_HEADER_SIZE + len);
@@ -213,6 +216,7 @@ bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexc
     // continuations and calls run implementations (user code), which may wait for other calls (the ring
     // thread must be woken for them) or stop the runtime (which waits for the transport's users).
     ring_handle(&message);
+    if (message.kind == CXX2GO_RING_CALL) forget_ring_call_in_hand(message.call_id);  // if never listed
     until = Clock::now() + budget;
   }
 }

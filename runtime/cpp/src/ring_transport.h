@@ -61,6 +61,11 @@ bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, s
 // kRingCallBit). False: use entry_points.cancel.
 bool ring_send_cancel(uint64_t call_id) noexcept;
 
+// incoming.cc, used by executor threads helping the ring: a call taken out of the ring is noted (before the
+// ring's consumer role is released) until it is listed for cancellation, or forgotten after it was handled.
+bool note_ring_call_in_hand(uint64_t call_id) noexcept;
+void forget_ring_call_in_hand(uint64_t call_id) noexcept;
+
 // incoming.cc, used by the ring thread.
 void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply);
 void write_incoming_error(cxx2go_reply& reply, const Error& error) noexcept;

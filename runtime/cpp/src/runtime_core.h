@@ -16,6 +16,7 @@
 #include <stop_token>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "cxx2go/abi.h"
 #include "cxx2go/detail/call.h"
@@ -63,6 +64,14 @@ struct Core {
   std::condition_variable drained;  // notified (under calls_mu) when a counter drops while not running
   std::unordered_map<uint64_t, OutgoingCall*> outgoing;  // async C++ → Go calls Go has not completed
   std::unordered_map<uint64_t, IncomingEntry> incoming;  // cancellable Go → C++ calls not yet answered
+  // Go → C++ ring calls that an idle executor thread took out of the ring and has not listed in `incoming`
+  // yet (ring.cc, ring_help_executor). The ring thread may handle a later CANCEL of such a call meanwhile:
+  // it is kept here (`cancelled`) and applied when the call is listed. At most one entry per helping thread.
+  struct InHandCall {
+    uint64_t id;
+    bool cancelled;
+  };
+  std::vector<InHandCall> ring_in_hand;
   uint64_t last_outgoing_id = 0;
   std::atomic<uint64_t> outgoing_count{0};  // C++ → Go calls in Go's hands (sync, oneway, async)
   std::atomic<uint64_t> incoming_count{0};  // Go → C++ calls not yet answered

@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "162b17245fac55013f1f2684780ed283bc8467a46e8f551c939f6c9c733a4c43"
+const cppSourcesDigest = "b921137ce40f8f910fe3c31a52b4eb4a29f212748506e165e1ba56a812d51155"
