@@ -314,8 +314,10 @@ struct IncomingAccess {
                      bool oneway, bool& counted);
 };
 
-// A queued executor call. Destroyed without running (the executor stopped), it fails the call with
-// Code::stopped, so that Go always gets its answer.
+// A queued executor call. Destroyed without running, it fails the call, so that Go always gets its answer:
+// with Code::stopped if the executor refused or dropped it because the runtime is stopping (executors stop
+// only after the state left `running`), with Code::resource_exhausted if the runtime still runs — then the
+// executor refused it because queueing it needed memory it could not get.
 struct RunIncomingCall {
   std::shared_ptr<IncomingCall> call;
 
@@ -323,7 +325,12 @@ struct RunIncomingCall {
   RunIncomingCall(RunIncomingCall&&) noexcept = default;
   RunIncomingCall& operator=(RunIncomingCall&&) = delete;
   ~RunIncomingCall() {
-    if (call) call->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped before the call ran"));
+    if (!call) return;
+    if (core().state.load() == State::running) {
+      call->fail(error_nothrow(Code::resource_exhausted, "out of memory queueing the call on its executor"));
+    } else {
+      call->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped before the call ran"));
+    }
   }
 
   void operator()() noexcept {
@@ -376,7 +383,8 @@ void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const 
       return;
     }
   }
-  // If the executor refuses the task (it stopped), destroying the task fails the call with a completion.
+  // If the executor refuses the task (it stopped, or had no memory to queue it), destroying the task fails
+  // the call with a completion.
   executor.post(Task(RunIncomingCall(std::move(call))));
 }
 

@@ -94,6 +94,9 @@ func withTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 
 // ---- allocation failure ----
 
+// queuePositions is how many positions of the executor's queue each allocation failure point is tried at.
+const queuePositions = 8
+
 // scenarioAllocFail fails each allocation of one call in turn, in every direction: the call must fail
 // with ResourceExhausted (or, for a C++ caller, the client call may throw std::bad_alloc before sending),
 // leave nothing alive, and the next call must work.
@@ -137,34 +140,43 @@ func scenarioAllocFail() error {
 			if n > 100_000 {
 				return fmt.Errorf("Go → C++ %s: more than 100000 allocations in one call", c.name)
 			}
-			x := 1000*n + 7
-			gohost.ArmAllocFailure(n)
-			v, err := c.call(x)
-			injected := gohost.DisarmAllocFailure()
-			switch {
-			case err == nil:
-				if v != x+1 {
-					return fmt.Errorf("Go → C++ %s, failing allocation %d: want %d, got %d", c.name, n, x+1, v)
+			// Some allocations happen in some calls only: the executor's queue allocates a block every few
+			// calls. Each point is tried at queuePositions successive positions of it (three calls a round,
+			// so that the rounds land on every position of a queue block of up to 8 tasks).
+			injected := false
+			for round := int64(0); round < queuePositions; round++ {
+				x := 1000*(n*queuePositions+round) + 7
+				gohost.ArmAllocFailure(n)
+				v, err := c.call(x)
+				injected = gohost.DisarmAllocFailure() || injected
+				switch {
+				case err == nil:
+					if v != x+1 {
+						return fmt.Errorf("Go → C++ %s, failing allocation %d: want %d, got %d", c.name, n, x+1, v)
+					}
+				case cxx2go.CodeOf(err) == cxx2go.ResourceExhausted:
+					failed++
+				default:
+					return fmt.Errorf("Go → C++ %s, failing allocation %d (round %d): %v (want a value or "+
+						"resource_exhausted)", c.name, n, round, err)
 				}
-			case cxx2go.CodeOf(err) == cxx2go.ResourceExhausted:
-				failed++
-			default:
-				return fmt.Errorf("Go → C++ %s, failing allocation %d: %v (want a value or resource_exhausted)",
-					c.name, n, err)
-			}
-			if err := waitNoLiveCalls(); err != nil {
-				return fmt.Errorf("Go → C++ %s, failing allocation %d: %w", c.name, n, err)
-			}
-			if v, err := c.call(x + 1); err != nil || v != x+2 {
-				return fmt.Errorf("Go → C++ %s, after failing allocation %d: the next call got %d, %v", c.name, n, v, err)
+				if err := waitNoLiveCalls(); err != nil {
+					return fmt.Errorf("Go → C++ %s, failing allocation %d: %w", c.name, n, err)
+				}
+				for next := int64(1); next <= 2; next++ {
+					if v, err := c.call(x + next); err != nil || v != x+next+1 {
+						return fmt.Errorf("Go → C++ %s, after failing allocation %d: the next call got %d, %v",
+							c.name, n, v, err)
+					}
+				}
 			}
 			if !injected {
 				points = int(n - 1)
 				break
 			}
 		}
-		fmt.Printf("alloc: Go → C++ %-24s %3d allocations failed in turn: %3d calls resource_exhausted, the rest "+
-			"unaffected\n", c.name+":", points, failed)
+		fmt.Printf("alloc: Go → C++ %-24s %3d allocations failed in turn, each at %d queue positions: %3d calls "+
+			"resource_exhausted, the rest unaffected\n", c.name+":", points, queuePositions, failed)
 	}
 	if err := waitNoLiveCalls(); err != nil {
 		return err
