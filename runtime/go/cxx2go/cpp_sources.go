@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "b921137ce40f8f910fe3c31a52b4eb4a29f212748506e165e1ba56a812d51155"
+const cppSourcesDigest = "964b3098221e0b04cafa171bb478c1de4a12f44628cb1f57cadcbd61bfa0d88a"
