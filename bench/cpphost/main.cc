@@ -2,11 +2,12 @@
 // cgo baseline: //export'ed Go functions of bench/cppside) and asynchronously with 1, 64 and 1,024 calls in
 // flight. Prints one JSON object per measured row.
 //
-//   cpphost [--reps N] [--rep-ms MS] [--async-ms MS] [--filter TEXT] [--calls N]
+//   cpphost [--reps N] [--rep-ms MS] [--async-ms MS] [--filter TEXT] [--calls N] [--async-only [--in-flight K]]
 //
 // --filter: only the sync rows whose "row mechanism" contains TEXT (or equals it, after a leading =), and the latency and async rows only if
 // "async" does. --calls N: each sync row runs exactly N calls, once, without warm-up or calibration, and no
-// latency or async rows (instruction counts under callgrind: docs/design.md).
+// latency or async rows (instruction counts under callgrind: docs/design.md). --async-only: only the async
+// rows; --in-flight K: of those only K in flight (1, 64 or 1024: one row to profile).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -31,6 +32,7 @@ double g_rep_ns = 40e6;
 double g_async_ns = 500e6;
 std::string g_filter;
 long g_calls = 0;
+int g_in_flight = 0;  // 0: every async row
 // The mechanism label of the async rows: over the rings when the run has CXX2GO_TRANSPORT=ring (docs/ring.md),
 // with the consumers' spin time before parking.
 std::string async_mechanism() {
@@ -159,25 +161,51 @@ void latency_row(const std::string& row, const std::string& mech, const std::fun
   std::fflush(stdout);
 }
 
+[[noreturn]] void usage(const std::string& why) {
+  std::fprintf(stderr,
+               "cpphost: %s\nusage: cpphost [--reps N] [--rep-ms MS] [--async-ms MS] [--filter TEXT] [--calls N] "
+               "[--async-only [--in-flight K]]\n",
+               why.c_str());
+  std::exit(2);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!std::strcmp(argv[i], "--reps")) g_reps = std::atoi(argv[i + 1]);
-    if (!std::strcmp(argv[i], "--rep-ms")) g_rep_ns = std::atof(argv[i + 1]) * 1e6;
-    if (!std::strcmp(argv[i], "--async-ms")) g_async_ns = std::atof(argv[i + 1]) * 1e6;
-    if (!std::strcmp(argv[i], "--filter")) g_filter = argv[i + 1];
-    if (!std::strcmp(argv[i], "--calls")) g_calls = std::atol(argv[i + 1]);
+  bool async_only = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--async-only") {
+      async_only = true;
+      continue;
+    }
+    if (i + 1 >= argc) usage("missing value after " + flag);
+    const char* value = argv[++i];
+    if (flag == "--reps") {
+      g_reps = std::atoi(value);
+    } else if (flag == "--rep-ms") {
+      g_rep_ns = std::atof(value) * 1e6;
+    } else if (flag == "--async-ms") {
+      g_async_ns = std::atof(value) * 1e6;
+    } else if (flag == "--filter") {
+      g_filter = value;
+    } else if (flag == "--calls") {
+      g_calls = std::atol(value);
+    } else if (flag == "--in-flight") {
+      g_in_flight = std::atoi(value);
+    } else {
+      usage("unknown flag " + flag);
+    }
   }
   check(cxx2go::start(), "cxx2go::start");
   benchgen::GoBenchClient go;
   // --async-only: the ring runs of scripts/run-bench.sh (sync C++ → Go calls never use the rings).
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--async-only")) {
-      for (int k : {1, 64, 1024}) async_row(k, go);
-      check(cxx2go::stop(), "cxx2go::stop");
-      return 0;
+  if (async_only) {
+    for (int k : {1, 64, 1024}) {
+      if (g_in_flight == 0 || g_in_flight == k) async_row(k, go);
     }
+    check(cxx2go::stop(), "cxx2go::stop");
+    return 0;
   }
 
   sync_row("empty", 0, "raw cgo", [](long n) {

@@ -167,7 +167,7 @@ type pendingCall struct {
 }
 
 var (
-	pendingCalls sync.Map // call id (uint64) → *pendingCall
+	pendingCalls idTable[*pendingCall]
 	lastCallID   atomic.Uint64
 	pendingPool  = sync.Pool{New: func() any { return &pendingCall{done: make(chan struct{}, 1)} }}
 )
@@ -331,12 +331,11 @@ func argBytes(args *Encoder) ([]byte, error) {
 // completePending delivers the completion of a pending Go → C++ call (entry_points.complete).
 // data is C memory valid only during this call: it is copied.
 func completePending(id uint64, code Code, data []byte) {
-	v, ok := pendingCalls.LoadAndDelete(id)
+	p, ok := pendingCalls.LoadAndDelete(id)
 	if !ok {
 		return // the caller gave up (its context ended); it already cancelled the call
 	}
 	livePending.Add(-1)
-	p := v.(*pendingCall)
 	p.code = code
 	p.data = append(p.data[:0], data...)
 	p.ready.Store(true)

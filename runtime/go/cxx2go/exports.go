@@ -24,10 +24,8 @@ import (
 var (
 	// rootCtx is the parent of every context given to a Go handler. The C++ runtime cancels it when it
 	// stops (entry_points.cancel(0)), which reaches synchronous calls too: they have no call id.
+	// Asynchronous calls are not its children (callcontext.go): stop cancels them through asyncCalls.
 	rootCtx, rootCancel = context.WithCancel(context.Background())
-
-	// asyncCalls maps the call id of each running asynchronous C++ → Go call to its context's cancel.
-	asyncCalls sync.Map // uint64 → context.CancelFunc
 )
 
 //export cxx2go_go_attach
@@ -138,7 +136,9 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 		if v := recover(); v != nil {
 			reportInternalPanic("cxx2go_go_submit", v)
 			if !oneway && !started {
-				asyncCalls.Delete(id)
+				if c, ok := asyncCalls.LoadAndDelete(id); ok {
+					c.end(context.Canceled)
+				}
 				completeCpp(id, Internal, []byte(fmt.Sprint("internal error in the Go runtime: ", v)))
 			}
 		}
@@ -169,14 +169,8 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 		return
 	}
 	// The call's memory stays valid until completeCpp: the handler reads it in place.
-	var ctx context.Context
-	var cancel context.CancelFunc
-	if dl := int64(call.deadline_unix_nanos); dl != 0 {
-		ctx, cancel = context.WithDeadline(rootCtx, time.Unix(0, dl))
-	} else {
-		ctx, cancel = context.WithCancel(rootCtx)
-	}
-	asyncCalls.Store(id, cancel)
+	ctx := newCallContext(int64(call.deadline_unix_nanos))
+	asyncCalls.add(id, ctx)
 	in := borrowIncoming(call)
 	started = true
 	liveHandlers.Add(1)
@@ -184,8 +178,8 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
 		code, payload := runHandler(ctx, md, in, out)
-		asyncCalls.Delete(id)
-		cancel()
+		asyncCalls.LoadAndDelete(id)
+		ctx.end(context.Canceled)
 		in.release()
 		completeCpp(id, code, payload) // exactly once per submitted call, cancelled ones included
 		out.Release()
@@ -200,11 +194,10 @@ func cxx2go_go_cancel(id C.uint64_t) {
 	defer recoverExport("cxx2go_go_cancel")
 	if id == 0 {
 		rootCancel()
+		asyncCalls.cancelAll()
 		return
 	}
-	if cancel, ok := asyncCalls.Load(uint64(id)); ok {
-		cancel.(context.CancelFunc)()
-	}
+	asyncCalls.cancel(uint64(id))
 }
 
 // cxx2go_go_complete delivers the completion of a Go → C++ call answered CXX2GO_PENDING.

@@ -268,9 +268,7 @@ func (t *ringTransport) handle(s *C.cxx2go_ring_slot) {
 	case ringComplete:
 		completePending(id, Code(s.code), payload) // copies the payload
 	case ringCancel:
-		if cancel, ok := asyncCalls.Load(id); ok {
-			cancel.(context.CancelFunc)()
-		}
+		asyncCalls.cancel(id)
 	case ringCall, ringOneway:
 		t.startCall(s, id, s.kind == ringOneway, payload)
 	default:
@@ -299,29 +297,33 @@ func (t *ringTransport) startCall(s *C.cxx2go_ring_slot, id uint64, oneway bool,
 		}
 		return
 	}
-	parent := rootCtx
-	var ctx context.Context
-	var cancel context.CancelFunc
-	if dl := int64(s.deadline_unix_nanos); dl != 0 {
-		ctx, cancel = context.WithDeadline(parent, time.Unix(0, dl))
-	} else if oneway {
-		ctx, cancel = parent, func() {}
-	} else {
-		ctx, cancel = context.WithCancel(parent)
+	if oneway {
+		// Nobody can cancel a oneway call: the runtime's stop or its deadline end its context.
+		var ctx context.Context = rootCtx
+		cancel := context.CancelFunc(func() {})
+		if dl := int64(s.deadline_unix_nanos); dl != 0 {
+			ctx, cancel = context.WithDeadline(rootCtx, time.Unix(0, dl))
+		}
+		liveHandlers.Add(1)
+		go func() {
+			defer liveHandlers.Add(-1)
+			defer cancel()
+			out := GetEncoder()
+			runHandler(ctx, md, in, out) // no one to report to; runHandler already logged a panic
+			out.Release()
+		}()
+		return
 	}
-	if !oneway {
-		asyncCalls.Store(id, cancel)
-	}
+	ctx := newCallContext(int64(s.deadline_unix_nanos))
+	asyncCalls.add(id, ctx)
 	liveHandlers.Add(1)
 	go func() {
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
 		code, payload := runHandler(ctx, md, in, out)
-		cancel()
-		if !oneway {
-			asyncCalls.Delete(id)
-			t.complete(id, code, payload)
-		}
+		asyncCalls.LoadAndDelete(id)
+		ctx.end(context.Canceled)
+		t.complete(id, code, payload)
 		out.Release()
 	}()
 }
@@ -521,11 +523,10 @@ func (t *ringTransport) detach() {
 		t.handle(s)
 		t.toGo.release(s)
 	}
-	pendingCalls.Range(func(k, _ any) bool {
-		if id := k.(uint64); id&ringCallBit != 0 {
+	pendingCalls.Range(func(id uint64, _ *pendingCall) {
+		if id&ringCallBit != 0 {
 			completePending(id, Stopped, []byte("the cxx2go runtime stopped"))
 		}
-		return true
 	})
 	st := t.stat()
 	lastRingStat.Store(&st)
