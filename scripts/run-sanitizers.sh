@@ -2,7 +2,8 @@
 # The sanitizer and fuzzing matrix (`make test-sanitize`, run by .ci/run after `make test`):
 #
 #   asan-*      C++ runtime tests + compiler tests (ctest) with ASan + UBSan + LSan, -fno-sanitize-recover
-#   tsan-*      C++ runtime tests with TSan (halt_on_error=1)
+#   tsan-*      C++ runtime tests with TSan (halt_on_error=1); then the Go host's end-to-end tests and stress
+#               scenarios with the C++ side of the process built with TSan (cgo and ring transports)
 #   e2e-asan-*  the end-to-end tests with ASan on both sides of the boundary: the C++ host with its Go side
 #               built with `go build -asan` (which compiles the C++ runtime inside the Go package with
 #               -fsanitize=address), and the Go host with `go test -asan`
@@ -39,7 +40,7 @@ export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
 # Key the go command's cache on the C++ sources cgo packages include from outside their directory
 # (as scripts/run-e2e.sh does; see cmake/Cxx2GoCArchive.cmake).
 sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests/e2e/cppimpl tests/e2e/gohost \
-  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  tests/gen/stress/cpp tests/stress/gohost -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
 export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O1 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
 
 passed=0
@@ -91,6 +92,26 @@ step tsan-configure 300 cmake -S runtime/cpp -B build/tsan -G Ninja -DCMAKE_BUIL
 step tsan-build 1800 ninja -C build/tsan -j "$jobs" cxx2go_runtime_tests
 # Run directly rather than through ctest: one process, so TSan sees the tests' threads interleave.
 step tsan-runtime 1800 build/tsan/cxx2go_runtime_tests
+
+# The C++ side of processes that contain Go: the Go host's end-to-end tests and stress scenarios with
+# every C++ file of the process (runtime, generated code, implementations, and cgo's own C) built with
+# -fsanitize=thread, and the Go code built normally. libcgo, built with the same flags, tells TSan about
+# the synchronization of cgo calls; cxx2go/detail/ring.h does the same for hand-overs through Go's side of
+# the rings. Go's -race cannot join them (a second TSan runtime in one process): the Go side's races are
+# the -race runs' job (scripts/run-e2e.sh, scripts/run-stress.sh). Without the negative controls of the
+# stress suite, which assert an exit status that TSan's own signal handling changes.
+tsan_go=(env "CGO_CFLAGS=-fsanitize=thread -O1 -g" "CGO_CXXFLAGS=-fsanitize=thread $CGO_CXXFLAGS"
+  "CGO_LDFLAGS=-fsanitize=thread")
+tsan_stress='^Test(ContainmentMatrix|AllocationFailure|StalledPeer|StopWithStalledCalls|DeadlinePhases|'\
+'UnregisterInFlight|CancellationStorm|Threads|Signals|StaticConstructor|AfterStop|Fork|FailureContainment)$'
+tsan_stress_ring='^Test(CancellationStorm|AfterStop|FailureContainment|ContainmentMatrix|AllocationFailure)$'
+step tsan-e2e-gohost 1800 "${tsan_go[@]}" "$go" test -count=1 -v -timeout 1500s ./tests/e2e/gohost
+step tsan-e2e-gohost-ring 1800 "${tsan_go[@]}" CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 \
+  "$go" test -count=1 -v -timeout 1500s ./tests/e2e/gohost
+step tsan-stress-gohost 1800 "${tsan_go[@]}" STRESS_CALLS=200000 \
+  "$go" test -count=1 -v -timeout 1500s -run "$tsan_stress" ./tests/stress/gohost
+step tsan-stress-gohost-ring 1800 "${tsan_go[@]}" STRESS_CALLS=200000 CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
+  "$go" test -count=1 -v -timeout 1500s -run "$tsan_stress_ring" ./tests/stress/gohost
 
 # ---- 3. End-to-end under ASan, both kinds of process ----
 echo "sanitize: end-to-end with ASan on both sides (Go -asan)"

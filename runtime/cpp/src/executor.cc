@@ -132,17 +132,16 @@ void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::str
 }
 
 bool ThreadPool::post(Task task) noexcept {
-  {
-    std::lock_guard lock(shared_->mu);
-    if (shared_->stopped) return false;
-    try {
-      shared_->queue.push_back(std::move(task));
-    } catch (...) {  // out of memory: refuse the task like a stopped pool would
-      return false;
-    }
-    shared_->queued.store(shared_->queue.size(), std::memory_order_release);
+  std::lock_guard lock(shared_->mu);
+  if (shared_->stopped) return false;
+  try {
+    shared_->queue.push_back(std::move(task));
+  } catch (...) {  // out of memory: refuse the task like a stopped pool would
+    return false;
   }
-  // A spinning worker takes the task without the futex wake-up of a sleeping one.
+  shared_->queued.store(shared_->queue.size(), std::memory_order_release);
+  // A spinning worker takes the task without the futex wake-up of a sleeping one. Woken under the lock:
+  // once it is released, the task may run and its owner destroy the pool (see EventLoop::post).
   if (!shared_->spinner.claim()) shared_->work_available.notify_one();
   return true;
 }
@@ -213,16 +212,17 @@ EventLoop::EventLoop(std::chrono::nanoseconds spin) : inbox_(std::make_shared<In
 EventLoop::~EventLoop() { stop(); }
 
 bool EventLoop::post(Task task) noexcept {
-  {
-    std::lock_guard lock(inbox_->mu);
-    if (inbox_->stopped) return false;
-    try {
-      inbox_->queue.push_back(std::move(task));
-    } catch (...) {
-      return false;
-    }
-    inbox_->queued.store(inbox_->queue.size(), std::memory_order_release);
+  std::lock_guard lock(inbox_->mu);
+  if (inbox_->stopped) return false;
+  try {
+    inbox_->queue.push_back(std::move(task));
+  } catch (...) {
+    return false;
   }
+  inbox_->queued.store(inbox_->queue.size(), std::memory_order_release);
+  // Woken under the lock: once it is released, the loop may run the task, return from run_until and be
+  // destroyed by its owner, so nothing of the loop may be touched after the unlock (TSan saw this
+  // notify_one race the destruction of the condition variable in the end-to-end tests).
   if (!inbox_->spinner.claim()) inbox_->wake.notify_one();
   return true;
 }

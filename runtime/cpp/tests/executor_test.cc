@@ -158,6 +158,22 @@ TEST(ThreadPool, DestroyedByItsOwnTask) {
   EXPECT_EQ(destroyed.get_future().wait_for(30s), std::future_status::ready);
 }
 
+// A task's poster may still be inside post() when the task has run: its owner, who learns that the task
+// ran (here: a latch it opens), may destroy the pool at once. post() must not touch the pool after the task
+// became runnable; under TSan (the tsan-runtime step) a notify after the unlock is a reported race with
+// the destruction. Each round is a fresh pool whose workers sleep (no spin), so that post() notifies.
+TEST(ThreadPool, MayBeDestroyedAsSoonAsAPostedTaskRan) {
+  for (int round = 0; round < 300; ++round) {
+    auto pool = std::make_unique<ThreadPool>(1, "cxx2go", std::chrono::nanoseconds(0));
+    ThreadPool* raw = pool.get();
+    Latch ran;
+    std::thread poster([raw, &ran] { ASSERT_TRUE(raw->post([&ran] { ran.open(); })); });
+    ASSERT_TRUE(ran.wait());
+    pool.reset();  // the poster may still be returning from post()
+    poster.join();
+  }
+}
+
 TEST(ThreadPool, ExceptionsInTasksAreReportedNotFatal) {
   ThreadPool pool(1);
   testing::internal::CaptureStderr();
@@ -292,6 +308,19 @@ TEST(EventLoop, SpinningDriverTakesTasksAndStops) {
   loop.run();
   poster.join();
   EXPECT_EQ(ran.load(), 101);
+}
+
+// As for ThreadPool: the loop's owner may destroy it as soon as run() returned for a task another thread
+// posted (the end-to-end tests do this with a coroutine resumed by a completion from Go).
+TEST(EventLoop, MayBeDestroyedAsSoonAsAPostedTaskRan) {
+  for (int round = 0; round < 300; ++round) {
+    auto loop = std::make_unique<EventLoop>(std::chrono::nanoseconds(0));
+    EventLoop* raw = loop.get();
+    std::thread poster([raw] { ASSERT_TRUE(raw->post([raw] { raw->stop(); })); });
+    loop->run();
+    loop.reset();  // the poster may still be returning from post()
+    poster.join();
+  }
 }
 
 TEST(EventLoop, TaskExceptionIsReported) {

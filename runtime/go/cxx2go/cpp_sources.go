@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "964b3098221e0b04cafa171bb478c1de4a12f44628cb1f57cadcbd61bfa0d88a"
+const cppSourcesDigest = "c0335cd894b76ac6500fa7e57dbe5428193eeecd418f56dd0a0bf33d9b983fa3"

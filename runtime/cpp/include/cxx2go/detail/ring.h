@@ -34,6 +34,30 @@ void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns) noex
 // Wakes every thread blocked in ring_futex_wait on word.
 void ring_futex_wake(uint32_t* word) noexcept;
 
+// ThreadSanitizer and the Go side of the rings. When the C++ code is built with TSan (the tsan-e2e steps
+// of scripts/run-sanitizers.sh), the Go code in the same process is not instrumented: a message C++ hands
+// to Go, and whatever Go hands back in turn, synchronizes through Go's atomics, which TSan never sees, so
+// it would report every C++ access ordered only by a round trip through Go. As libcgo does for cgo calls
+// (one global object, released on the way to Go and acquired on the way back), every publish and release
+// of a slot releases, and every claim and take of one acquires, one object. In other builds: nothing.
+#if defined(__SANITIZE_THREAD__)
+#define CXX2GO_RING_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CXX2GO_RING_TSAN 1
+#endif
+#endif
+#ifdef CXX2GO_RING_TSAN
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+inline char ring_tsan_sync;
+inline void ring_tsan_acquire() noexcept { __tsan_acquire(&ring_tsan_sync); }
+inline void ring_tsan_release() noexcept { __tsan_release(&ring_tsan_sync); }
+#else
+inline void ring_tsan_acquire() noexcept {}
+inline void ring_tsan_release() noexcept {}
+#endif
+
 // One direction of a region. Cheap to copy: two pointers.
 class Ring {
  public:
@@ -70,6 +94,7 @@ class Ring {
       if (diff == 0) {
         if (tail.compare_exchange_weak(p, p + 1, std::memory_order_relaxed)) {
           pos = p;
+          ring_tsan_acquire();  // the slot may have been released by Go
           return slot;
         }
       } else if (diff < 0) {
@@ -91,6 +116,7 @@ class Ring {
   // the consumer for whatever it leaves there (end_help). The same Dekker argument covers it: the producer
   // stores seq then loads `helpers`, the helper decrements `helpers` then loads seq.
   bool publish(cxx2go_ring_slot* slot, uint64_t pos) noexcept {
+    ring_tsan_release();
     ring_atomic(slot->seq).store(pos + 1, std::memory_order_seq_cst);
     if (ring_atomic(ring_->helpers).load(std::memory_order_seq_cst) != 0) return false;
     return take_sleeper();
@@ -123,11 +149,13 @@ class Ring {
     const uint64_t pos = ring_atomic(ring_->head).load(std::memory_order_seq_cst);
     cxx2go_ring_slot* slot = &slots_[pos & (ring_->capacity - 1)];
     if (ring_atomic(slot->seq).load(order) != pos + 1) return nullptr;
+    ring_tsan_acquire();  // the message may come from Go
     return slot;
   }
 
   // Gives the front slot back to producers (its payload must not be read afterwards).
   void release(cxx2go_ring_slot* slot) noexcept {
+    ring_tsan_release();
     const uint64_t pos = ring_atomic(ring_->head).load(std::memory_order_relaxed);
     ring_atomic(slot->seq).store(pos + ring_->capacity, std::memory_order_release);
     ring_atomic(ring_->head).store(pos + 1, std::memory_order_seq_cst);
