@@ -10,6 +10,7 @@
 #     [GOEXPERIMENT cgocheck2]                      # build the Go side with GOEXPERIMENT=<value>
 #     [RACE]                                        # build the Go side with the race detector (-race)
 #     [GO_FLAGS -trimpath ...]                      # more `go build` flags
+#     [CGO_FLAGS -fsanitize=thread ...]             # added to CGO_CFLAGS, CGO_CXXFLAGS and CGO_LDFLAGS
 #     [CGO_SOURCES <dir>...]                        # see "Stale cgo objects" below
 #     [GO_EXECUTABLE /usr/local/go/bin/go])         # default: CXX2GO_GO_EXECUTABLE, else `go` on PATH
 #
@@ -44,6 +45,12 @@
 # addresses and fails at start-up ("ThreadSanitizer failed to allocate ... (errno: 12)") when a PIE
 # program is loaded where the shadow goes. The program must not itself be built with -fsanitize=thread.
 # Set GORACE=halt_on_error=1 when running it to make the first race fatal.
+#
+# CGO_FLAGS: flags for every C and C++ file cgo compiles into the archive (the cxx2go C++ runtime included,
+# and cgo's own libcgo) and for cgo's link checks. A program built with a C/C++ sanitizer passes the same
+# -fsanitize flag here so that the C++ the Go side contains is instrumented like the rest: with
+# -fsanitize=thread, libcgo also tells ThreadSanitizer how cgo calls synchronize (the Go code itself stays
+# uninstrumented: that is what RACE is for, and the two cannot share a process).
 
 # Included once per build (the guard is GLOBAL), possibly from several directories: so nothing below
 # depends on variables or directory-scoped targets of the including directory.
@@ -55,7 +62,7 @@ function(cxx2go_add_go_c_archive name)
   find_package(Threads REQUIRED)
   set(build_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Cxx2GoCArchiveBuild.cmake")
   cmake_parse_arguments(PARSE_ARGV 1 arg "RACE" "PACKAGE;OUTPUT;WORKING_DIRECTORY;GOEXPERIMENT;GO_EXECUTABLE"
-                        "GO_FLAGS;CGO_SOURCES")
+                        "GO_FLAGS;CGO_SOURCES;CGO_FLAGS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "cxx2go_add_go_c_archive(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -92,6 +99,7 @@ function(cxx2go_add_go_c_archive name)
   # Lists travel to the script as "|"-separated strings (";" would split the -D argument).
   string(REPLACE ";" "|" go_flags "${arg_GO_FLAGS}")
   string(REPLACE ";" "|" cgo_sources "${arg_CGO_SOURCES}")
+  string(REPLACE ";" "|" cgo_flags "${arg_CGO_FLAGS}")
 
   add_custom_target(${name}_go_build
     COMMAND "${CMAKE_COMMAND}"
@@ -102,6 +110,7 @@ function(cxx2go_add_go_c_archive name)
             "-DRACE=${race}"
             "-DGO_FLAGS=${go_flags}"
             "-DCGO_SOURCES=${cgo_sources}"
+            "-DCGO_FLAGS=${cgo_flags}"
             -P "${build_script}"
     WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"
     BYPRODUCTS "${arg_OUTPUT}" "${header}"

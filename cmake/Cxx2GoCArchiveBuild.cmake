@@ -1,6 +1,6 @@
 # The build step of cxx2go_add_go_c_archive (Cxx2GoCArchive.cmake), run as `cmake -P` in the Go module:
 #   -DGO=<go command> -DPACKAGE=<main package> -DOUTPUT=<.a> [-DGOEXPERIMENT=<value>] [-DRACE=1]
-#   [-DGO_FLAGS=<a|b|…>] [-DCGO_SOURCES=<dir|dir|…>]
+#   [-DGO_FLAGS=<a|b|…>] [-DCGO_SOURCES=<dir|dir|…>] [-DCGO_FLAGS=<a|b|…>]
 # Builds into a temporary file, then replaces OUTPUT (and its header) only if the contents changed.
 cmake_minimum_required(VERSION 3.22)
 
@@ -12,6 +12,7 @@ endforeach()
 
 string(REPLACE "|" ";" go_flags "${GO_FLAGS}")
 string(REPLACE "|" ";" cgo_sources "${CGO_SOURCES}")
+string(REPLACE "|" " " cgo_flags "${CGO_FLAGS}")
 
 # Key the go command's cache on C/C++ files that cgo packages include from outside their directory.
 if(cgo_sources)
@@ -39,6 +40,19 @@ if(cgo_sources)
     set(flags "-O2 -g")  # the go command's default
   endif()
   set(ENV{CGO_CXXFLAGS} "${flags} -DCXX2GO_CGO_SOURCES_HASH=${sources_hash}")
+endif()
+
+# After the hash above, so that a CGO_CXXFLAGS set here still carries it.
+if(cgo_flags)
+  foreach(var CGO_CFLAGS CGO_CXXFLAGS CGO_LDFLAGS)
+    if(DEFINED ENV{${var}})
+      set(ENV{${var}} "$ENV{${var}} ${cgo_flags}")
+    elseif(var STREQUAL "CGO_LDFLAGS")
+      set(ENV{${var}} "${cgo_flags}")
+    else()
+      set(ENV{${var}} "-O2 -g ${cgo_flags}")  # the go command's default, plus ours
+    endif()
+  endforeach()
 endif()
 
 if(GOEXPERIMENT)

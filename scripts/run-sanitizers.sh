@@ -2,8 +2,9 @@
 # The sanitizer and fuzzing matrix (`make test-sanitize`, run by .ci/run after `make test`):
 #
 #   asan-*      C++ runtime tests + compiler tests (ctest) with ASan + UBSan + LSan, -fno-sanitize-recover
-#   tsan-*      C++ runtime tests with TSan (halt_on_error=1); then the Go host's end-to-end tests and stress
-#               scenarios with the C++ side of the process built with TSan (cgo and ring transports)
+#   tsan-*      C++ runtime tests with TSan (halt_on_error=1); then the end-to-end tests in both kinds of
+#               process and the Go host's stress scenarios with the C/C++ of the process built with TSan
+#               (cgo and ring transports)
 #   e2e-asan-*  the end-to-end tests with ASan on both sides of the boundary: the C++ host with its Go side
 #               built with `go build -asan` (which compiles the C++ runtime inside the Go package with
 #               -fsanitize=address), and the Go host with `go test -asan`
@@ -14,7 +15,7 @@
 # usage: scripts/run-sanitizers.sh [STEP_FILTER]   (a regex over step names; default: every step)
 #
 # Prints a PASS/FAIL line per step, then "sanitize: N passed, M failed"; exits non-zero if anything failed.
-# Build directories: build/asan, build/tsan, build/fuzz, build/release (valgrind: `make test` built it
+# Build directories: build/asan, build/tsan (both of the root project), build/fuzz, build/release (valgrind: `make test` built it
 # already in CI); logs: build/sanitize-logs/.
 # Every step runs under timeout(1). tests/sanitizers/README.md says what each step covers and why.
 set -uo pipefail
@@ -87,11 +88,10 @@ step asan-ctest 1800 ctest --test-dir build/asan --output-on-failure -j "$jobs"
 
 # ---- 2. TSan: C++ runtime tests ----
 echo "sanitize: TSan (build/tsan)"
-step tsan-configure 300 cmake -S runtime/cpp -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-  -DCXX2GO_SANITIZE=thread
+step tsan-configure 300 cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXX2GO_SANITIZE=thread
 step tsan-build 1800 ninja -C build/tsan -j "$jobs" cxx2go_runtime_tests
 # Run directly rather than through ctest: one process, so TSan sees the tests' threads interleave.
-step tsan-runtime 1800 build/tsan/cxx2go_runtime_tests
+step tsan-runtime 1800 build/tsan/runtime/cpp/cxx2go_runtime_tests
 
 # The C++ side of processes that contain Go: the Go host's end-to-end tests and stress scenarios with
 # every C++ file of the process (runtime, generated code, implementations, and cgo's own C) built with
@@ -112,6 +112,12 @@ step tsan-stress-gohost 1800 "${tsan_go[@]}" STRESS_CALLS=200000 \
   "$go" test -count=1 -v -timeout 1500s -run "$tsan_stress" ./tests/stress/gohost
 step tsan-stress-gohost-ring 1800 "${tsan_go[@]}" STRESS_CALLS=200000 CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
   "$go" test -count=1 -v -timeout 1500s -run "$tsan_stress_ring" ./tests/stress/gohost
+# The C++ host (Go linked in as a c-archive) the same way: its C++ with -fsanitize=thread through
+# CXX2GO_SANITIZE, the archive's C and C++ through cxx2go_add_go_c_archive's CGO_FLAGS.
+step tsan-e2e-build-cpphost 2400 ninja -C build/tsan -j "$jobs" e2e_cpphost_tsan
+step tsan-e2e-cpphost 1800 build/tsan/tests/e2e/cpphost/e2e_cpphost_tsan
+step tsan-e2e-cpphost-ring 1800 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 \
+  build/tsan/tests/e2e/cpphost/e2e_cpphost_tsan
 
 # ---- 3. End-to-end under ASan, both kinds of process ----
 echo "sanitize: end-to-end with ASan on both sides (Go -asan)"
