@@ -118,6 +118,14 @@ step tsan-e2e-build-cpphost 2400 ninja -C build/tsan -j "$jobs" e2e_cpphost_tsan
 step tsan-e2e-cpphost 1800 build/tsan/tests/e2e/cpphost/e2e_cpphost_tsan
 step tsan-e2e-cpphost-ring 1800 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 \
   build/tsan/tests/e2e/cpphost/e2e_cpphost_tsan
+# Its stress scenarios (each in a child process), as for the Go host: not the negative controls.
+tsan_cpphost_scenarios=storm,threads,signals,signals_audit,after_stop,fork,containment_matrix,static_ctor,\
+alloc_fail,stalled,stop_stalled,deadline_phases,unregister
+step tsan-stress-build-cpphost 2400 ninja -C build/tsan -j "$jobs" stress_cpphost_tsan
+step tsan-stress-cpphost 1800 env STRESS_CALLS=200000 CPPHOST_SCENARIOS="$tsan_cpphost_scenarios" \
+  build/tsan/tests/stress/cpphost/stress_cpphost_tsan
+step tsan-stress-cpphost-ring 1800 env STRESS_CALLS=200000 CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 \
+  CPPHOST_SCENARIOS=storm,containment_matrix,alloc_fail,after_stop build/tsan/tests/stress/cpphost/stress_cpphost_tsan
 
 # ---- 3. End-to-end under ASan, both kinds of process ----
 echo "sanitize: end-to-end with ASan on both sides (Go -asan)"

@@ -836,7 +836,8 @@ std::string scenario_deadline_phases() {
   fault_cpp_gate(1);
   CHECK(wait_no_live_calls());
   // 4. Passing while the answer is delivered (mode 7 answers exactly when the deadline passes): exactly one
-  // outcome each, continuations once; a synchronous C++ → Go caller always gets the value.
+  // outcome each, continuations once; a synchronous C++ → Go caller whose call reached Go always gets the
+  // value.
   constexpr int kThreads = 8, kPerThread = 50;
   std::mutex mu;
   std::map<std::string, int> counts;
@@ -856,9 +857,14 @@ std::string scenario_deadline_phases() {
         for (const auto& [name, o] : outcomes) {
           if (o.code == CXX2GO_OK && o.v == x + 1 && o.then_runs == 1) {
             counts[name + " value"]++;
-          } else if (o.code == CXX2GO_DEADLINE_EXCEEDED && o.then_runs == 1 &&
-                     name != "C++ → Go sync") {
+          } else if (o.code == CXX2GO_DEADLINE_EXCEEDED && o.then_runs == 1 && name != "C++ → Go sync") {
             counts[name + " deadline_exceeded"]++;
+          } else if (o.code == CXX2GO_DEADLINE_EXCEEDED && name == "C++ → Go sync" &&
+                     o.msg.rfind("deadline exceeded calling ", 0) == 0) {
+            // The deadline had passed before the call left C++ (call_go checks it first): on a slow run
+            // (TSan) 200 µs can go by between taking the deadline and the call. Once sent, the handler's
+            // answer must win, which the branch above checks.
+            counts[name + " deadline passed before sending"]++;
           } else if (first_error.empty()) {
             first_error = name + ", deadline racing the answer: " + describe(o) + ", continuation ran " +
                           std::to_string(o.then_runs) + " times";
