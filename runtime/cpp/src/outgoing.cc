@@ -122,8 +122,8 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
 // ---- asynchronous calls ----
 //
 // A record is in core().outgoing from submission until Go's completion; the table owns one reference.
-// Whoever else touches a record (cancellation, the deadline timer, stop) finds it by id under calls_mu
-// and takes a reference first, because Go's completion may free it on another thread at any moment.
+// Whoever else touches a record (cancellation, the deadline timer, stop) finds it by id under its shard's
+// mutex and takes a reference first, because Go's completion may free it on another thread at any moment.
 // Resolving the Future is decided by `settled_`: the completion and an abort race, the first one wins,
 // and only the completion ever ends Go's use of the memory.
 
@@ -151,14 +151,71 @@ struct OutgoingAccess {
 
 OutgoingCall::~OutgoingCall() = default;
 
+void OutgoingTable::insert_locked(Shard& shard, OutgoingCall* call) {
+  if (shard.buckets.empty()) shard.buckets.assign(kFirstBuckets, nullptr);
+  if (shard.size >= shard.buckets.size()) grow(shard);
+  OutgoingCall*& head = shard.buckets[bucket_of(shard, id_of(call))];
+  call->table_next_ = head;
+  head = call;
+  ++shard.size;
+}
+
+OutgoingCall* OutgoingTable::find_locked(Shard& shard, uint64_t id) noexcept {
+  if (shard.buckets.empty()) return nullptr;
+  OutgoingCall* call = shard.buckets[bucket_of(shard, id)];
+  while (call != nullptr && id_of(call) != id) call = call->table_next_;
+  return call;
+}
+
+OutgoingCall* OutgoingTable::erase_locked(Shard& shard, uint64_t id) noexcept {
+  if (shard.buckets.empty()) return nullptr;
+  for (OutgoingCall** link = &shard.buckets[bucket_of(shard, id)]; *link != nullptr; link = &(*link)->table_next_) {
+    if (OutgoingCall* call = *link; id_of(call) == id) {
+      *link = call->table_next_;
+      call->table_next_ = nullptr;
+      --shard.size;
+      return call;
+    }
+  }
+  return nullptr;
+}
+
+void OutgoingTable::grow(Shard& shard) noexcept {
+  std::vector<OutgoingCall*> old;
+  try {
+    old.assign(shard.buckets.size() * 2, nullptr);
+  } catch (...) {
+    return;  // out of memory: the chains just get longer
+  }
+  old.swap(shard.buckets);
+  for (OutgoingCall* call : old) {
+    while (call != nullptr) {
+      OutgoingCall* const following = call->table_next_;
+      OutgoingCall*& head = shard.buckets[bucket_of(shard, id_of(call))];
+      call->table_next_ = head;
+      head = call;
+      call = following;
+    }
+  }
+}
+
+size_t OutgoingTable::size() noexcept {
+  size_t n = 0;
+  for (Padded& p : shards_) {
+    std::lock_guard lock(p.shard.mu);
+    n += p.shard.size;
+  }
+  return n;
+}
+
 // Finds call `id` and takes a reference to it, or returns nullptr if Go already completed it.
 OutgoingCall* find_outgoing(uint64_t id) noexcept {
   Core& c = core();
-  std::lock_guard lock(c.calls_mu);
-  auto it = c.outgoing.find(id);
-  if (it == c.outgoing.end()) return nullptr;
-  OutgoingAccess::ref(*it->second);
-  return it->second;
+  OutgoingTable::Shard& shard = c.outgoing.shard(id);
+  std::lock_guard lock(shard.mu);
+  OutgoingCall* call = c.outgoing.find_locked(shard, id);
+  if (call != nullptr) OutgoingAccess::ref(*call);
+  return call;
 }
 
 // Resolves call `id`'s Future with `error` now, and asks Go to stop the handler. The record stays until
@@ -198,16 +255,17 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
   // Decided before the id exists: a ring call's id says so, and its cancellation follows it over the ring.
   const bool ring = ring_wanted(method.flags) && ring_call_size(wire) <= CXX2GO_RING_PAYLOAD_CAP;
   {
-    std::lock_guard lock(c.calls_mu);
+    const uint64_t id = (c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1) | (ring ? kRingCallBit : 0);
+    wire.call_id = id;
+    OutgoingTable::Shard& shard = c.outgoing.shard(id);
+    std::lock_guard lock(shard.mu);
     if (const State s = c.state.load(); s != State::running) {
       refused = not_running_error(s);
     } else {
       try {
-        const uint64_t id = ++c.last_outgoing_id | (ring ? kRingCallBit : 0);
-        wire.call_id = id;
         // The Future is still in the caller's hands, not cancelled: this only registers the callback.
         OutgoingAccess::watch_cancel(*call, id);
-        c.outgoing.emplace(id, call);
+        c.outgoing.insert_locked(shard, call);
         c.outgoing_count.fetch_add(1);
         c.record_count.fetch_add(1);
         owned.release();  // the table owns it now
@@ -241,19 +299,18 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
 
 void abort_all_outgoing(const Error& error) noexcept {
   Core& c = core();
+  // New calls are refused by now (stop() stored `stopping` first); completions may still remove some.
   std::vector<OutgoingCall*> calls;
-  {
-    std::lock_guard lock(c.calls_mu);
-    try {
-      calls.reserve(c.outgoing.size());
-    } catch (...) {
-      return;  // out of memory: the futures resolve when Go completes the (cancelled) calls
-    }
-    for (auto& [id, call] : c.outgoing) {
-      OutgoingAccess::ref(*call);
-      calls.push_back(call);
-    }
+  try {
+    calls.reserve(c.outgoing.size());
+  } catch (...) {
+    return;  // out of memory: the futures resolve when Go completes the (cancelled) calls
   }
+  c.outgoing.for_each([&calls](OutgoingCall* call) {
+    if (calls.size() == calls.capacity()) return;  // cannot happen: the table only shrinks now
+    OutgoingAccess::ref(*call);
+    calls.push_back(call);
+  });
   // Outside the lock: resolving a Future runs its continuations, which may call into the runtime.
   for (OutgoingCall* call : calls) {
     OutgoingAccess::abort(*call, error);
@@ -263,11 +320,7 @@ void abort_all_outgoing(const Error& error) noexcept {
 
 void report_unfinished_outgoing() noexcept {
   Core& c = core();
-  size_t async_calls = 0;
-  {
-    std::lock_guard lock(c.calls_mu);
-    async_calls = c.outgoing.size();
-  }
+  const size_t async_calls = c.outgoing.size();
   const uint64_t all = c.outgoing_count.load();
   if (all > t_outgoing_depth) {
     std::fprintf(stderr,
@@ -286,12 +339,11 @@ extern "C" void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* dat
     Core& c = core();
     OutgoingCall* call = nullptr;
     {
-      std::lock_guard lock(c.calls_mu);
-      auto it = c.outgoing.find(call_id);
-      if (it == c.outgoing.end()) return;  // unknown or duplicate: nothing to free twice
-      call = it->second;
-      c.outgoing.erase(it);
+      OutgoingTable::Shard& shard = c.outgoing.shard(call_id);
+      std::lock_guard lock(shard.mu);
+      call = c.outgoing.erase_locked(shard, call_id);
     }
+    if (call == nullptr) return;  // unknown or duplicate: nothing to free twice
     if (const uint64_t timer = OutgoingAccess::timer(*call); timer != 0) c.timers->cancel(timer);
     // Go is done with the call's memory. Counted out before resolving the Future, whose continuations may
     // call stop(), which would otherwise wait for this very call.

@@ -46,6 +46,55 @@ struct IncomingEntry {
   std::weak_ptr<IncomingCall> call;  // empty while the call runs inline on Go's thread
 };
 
+// Asynchronous C++ → Go calls that Go has not completed, by call id. Submitting, completing and cancelling a
+// call allocate nothing (each chain runs through the records themselves) and rarely contend: ids are
+// consecutive, so consecutive calls land in different shards, each with its own mutex. A record is
+// allocated by its caller's thread and completed on the ring's or a Go thread; a table that allocated its
+// own nodes made them contend for the caller's malloc arena as well as for one mutex.
+class OutgoingTable {
+ public:
+  struct Shard {
+    std::mutex mu;
+    std::vector<OutgoingCall*> buckets;  // chain heads, a power of two; grows while calls outnumber them
+    size_t size = 0;
+  };
+
+  Shard& shard(uint64_t id) noexcept { return shards_[id % kShards].shard; }
+
+  // The *_locked functions need `shard(id).mu` held. insert_locked throws std::bad_alloc only if the
+  // shard's first buckets cannot be allocated (a failed growth just leaves longer chains).
+  void insert_locked(Shard& shard, OutgoingCall* call);
+  OutgoingCall* find_locked(Shard& shard, uint64_t id) noexcept;
+  OutgoingCall* erase_locked(Shard& shard, uint64_t id) noexcept;
+
+  // Calls fn(call) for every call, each shard under its mutex in turn.
+  template <class F>
+  void for_each(F&& fn) {
+    for (Padded& p : shards_) {
+      std::lock_guard lock(p.shard.mu);
+      for (OutgoingCall* head : p.shard.buckets) {
+        for (OutgoingCall* call = head; call != nullptr; call = next(call)) fn(call);
+      }
+    }
+  }
+  size_t size() noexcept;
+
+ private:
+  static constexpr size_t kShards = 16;
+  static constexpr size_t kFirstBuckets = 64;
+  struct alignas(64) Padded {
+    Shard shard;
+  };
+  static OutgoingCall* next(OutgoingCall* call) noexcept { return call->table_next_; }
+  static size_t bucket_of(const Shard& shard, uint64_t id) noexcept {
+    return (id / kShards) & (shard.buckets.size() - 1);
+  }
+  static uint64_t id_of(const OutgoingCall* call) noexcept { return call->call_.call_id; }
+  static void grow(Shard& shard) noexcept;
+
+  Padded shards_[kShards];
+};
+
 struct Core {
   // ---- life cycle: transitions under lifecycle_mu; `state` is read lock-free on every call ----
   std::mutex lifecycle_mu;
@@ -62,7 +111,6 @@ struct Core {
   // ---- calls in flight: tables under calls_mu; counters are atomics that stop() waits on ----
   std::mutex calls_mu;
   std::condition_variable drained;  // notified (under calls_mu) when a counter drops while not running
-  std::unordered_map<uint64_t, OutgoingCall*> outgoing;  // async C++ → Go calls Go has not completed
   std::unordered_map<uint64_t, IncomingEntry> incoming;  // cancellable Go → C++ calls not yet answered
   // Go → C++ ring calls that an idle executor thread took out of the ring and has not listed in `incoming`
   // yet (ring.cc, ring_help_executor). The ring thread may handle a later CANCEL of such a call meanwhile:
@@ -72,7 +120,10 @@ struct Core {
     bool cancelled;
   };
   std::vector<InHandCall> ring_in_hand;
-  uint64_t last_outgoing_id = 0;
+  // Async C++ → Go calls Go has not completed. Listed under their shard's mutex after a check of `state`
+  // there: stop() stores `stopping` before it walks the shards, so a call is either listed or refused.
+  OutgoingTable outgoing;
+  std::atomic<uint64_t> last_outgoing_id{0};
   std::atomic<uint64_t> outgoing_count{0};  // C++ → Go calls in Go's hands (sync, oneway, async)
   std::atomic<uint64_t> incoming_count{0};  // Go → C++ calls not yet answered
   std::atomic<uint64_t> record_count{0};    // heap call records alive, both directions

@@ -46,14 +46,17 @@ void StateBase::publish(std::unique_lock<std::mutex> lock, Status status) noexce
   UniqueFunction<void()> continuation = std::move(continuation_);
   // Cancel callbacks run only when the state is cancelled; otherwise they are dropped now, which also
   // releases whatever they hold (e.g. references to upstream states).
-  std::vector<UniqueFunction<void()>> callbacks = std::move(cancel_callbacks_);
+  UniqueFunction<void()> first_callback = std::move(first_cancel_callback_);
+  std::vector<UniqueFunction<void()>> callbacks = std::move(more_cancel_callbacks_);
   std::stop_source stop = status == Status::cancelled ? stop_ : std::stop_source(std::nostopstate);
   lock.unlock();
   resolved_.notify_all();
   if (status == Status::cancelled) {
+    if (first_callback) run_cancel_callback(first_callback);
     for (UniqueFunction<void()>& fn : callbacks) run_cancel_callback(fn);
     stop.request_stop();
   }
+  first_callback = nullptr;
   callbacks.clear();
   if (continuation) continuation();
 }
@@ -74,7 +77,11 @@ void StateBase::on_cancel(UniqueFunction<void()> fn) {
   std::unique_lock lock(mu_);
   switch (status()) {
     case Status::pending:
-      cancel_callbacks_.push_back(std::move(fn));
+      if (!first_cancel_callback_) {
+        first_cancel_callback_ = std::move(fn);
+      } else {
+        more_cancel_callbacks_.push_back(std::move(fn));
+      }
       return;
     case Status::cancelled:
       lock.unlock();

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -354,6 +355,59 @@ TEST_F(CallGoTest, ManyConcurrentCallsAllCompleteAndNothingLeaks) {
   for (auto& c : callers) c.join();
   EXPECT_EQ(ok.load(), 200);
   EXPECT_TRUE(eventually([] { return live_counts().records == 0 && live_counts().outgoing_calls == 0; }));
+}
+
+// Enough calls in flight that every shard of the runtime's table of C++ → Go calls (outgoing.cc) grows
+// its buckets, and calls of a first batch still pending while a second one shares their buckets (ids that
+// far apart collide): completed in an order unlike their submission, some cancelled while Go holds them,
+// each Future resolves once with its own answer, unknown and repeated completions are ignored, and nothing
+// is left.
+TEST_F(CallGoTest, ThousandsInFlightCompleteInAnyOrder) {
+  go().set_submit_mode(SubmitMode::manual);
+  constexpr int kBatch = 3000;
+  std::vector<Future<std::string>> futures;
+  std::map<uint64_t, int> index_of;  // call id → index into futures
+  auto submit_batch = [&] {
+    const int first = static_cast<int>(futures.size());
+    const size_t pending_before = go().pending_ids().size();
+    for (int i = first; i < first + kBatch; ++i) futures.push_back(echo_async(i, "x"));
+    ASSERT_TRUE(go().wait_pending(pending_before + kBatch));
+    for (uint64_t id : go().pending_ids()) {
+      if (index_of.count(id) == 0) index_of[id] = static_cast<int>(index_of.size());
+    }
+  };
+  auto complete = [&](uint64_t id) {
+    go().complete(id, echo(go().read_pending(id)));
+    cxx2go_cpp_complete(id, CXX2GO_OK, nullptr, 0);  // a second completion: ignored
+  };
+  submit_batch();
+  for (int i = 0; i < kBatch; i += 7) futures[i].cancel();
+  for (uint64_t id : go().pending_ids()) {
+    if (index_of.at(id) % 3 != 0) complete(id);  // a third of the first batch stays with Go
+  }
+  submit_batch();
+  for (size_t i = kBatch; i < futures.size(); i += 7) futures[i].cancel();
+  std::vector<uint64_t> ids = go().pending_ids();
+  ASSERT_EQ(ids.size(), static_cast<size_t>(kBatch + kBatch / 3));
+  EXPECT_EQ(live_counts().outgoing_calls, ids.size());
+  // Odd positions from the back, then even ones from the front.
+  for (size_t i = ids.size(); i-- > 0;) {
+    if (i % 2 == 1) complete(ids[i]);
+  }
+  for (size_t i = 0; i < ids.size(); i += 2) complete(ids[i]);
+  cxx2go_cpp_complete(ids.back() + 100000, CXX2GO_OK, nullptr, 0);  // never submitted: ignored
+
+  ASSERT_EQ(index_of.size(), futures.size());
+  for (const auto& [id, i] : index_of) {
+    Result<std::string> r = futures[i].get();
+    if ((i % kBatch) % 7 == 0) {
+      EXPECT_EQ(r.error().code, Code::cancelled) << i;
+    } else {
+      EXPECT_EQ(r, Result<std::string>(std::to_string(i) + ":x")) << i;
+    }
+  }
+  EXPECT_EQ(live_counts().records, 0u);
+  EXPECT_EQ(live_counts().outgoing_calls, 0u);
 }
 
 }  // namespace

@@ -134,6 +134,28 @@ TEST(Future, CancelResolvesAndTellsTheProducer) {
   EXPECT_TRUE(p.stop_token().stop_requested());
 }
 
+// The first callback is kept in place and the others in a list (state.h): all run, in order, once.
+TEST(Future, SeveralCancelCallbacksRunInTheirOrder) {
+  Promise<int> p;
+  Future<int> f = p.get_future();
+  std::vector<int> order;
+  for (int i = 0; i < 4; ++i) p.on_cancel([&order, i] { order.push_back(i); });
+  f.cancel();
+  f.cancel();
+  EXPECT_EQ(order, (std::vector<int>{0, 1, 2, 3}));
+
+  // Resolved by value: none runs, and what they hold is released at once.
+  Promise<int> q;
+  Future<int> g = q.get_future();
+  auto held = std::make_shared<int>(0);
+  q.on_cancel([held] { ++*held; });
+  q.on_cancel([held] { ++*held; });
+  EXPECT_EQ(held.use_count(), 3);
+  EXPECT_TRUE(q.set_value(1));
+  EXPECT_EQ(held.use_count(), 1);
+  EXPECT_EQ(*held, 0);
+}
+
 TEST(Future, StopTokenCreatedAfterCancelIsStopped) {
   Promise<int> p;
   Future<int> f = p.get_future();

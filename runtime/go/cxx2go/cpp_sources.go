@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "c0335cd894b76ac6500fa7e57dbe5428193eeecd418f56dd0a0bf33d9b983fa3"
+const cppSourcesDigest = "0fb4ec9929186855c28fd72b013d40cff0915d68872a5ee77fde403640c63bc3"

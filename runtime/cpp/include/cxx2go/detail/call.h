@@ -165,6 +165,7 @@ class OutgoingCall {
 
  private:
   friend struct OutgoingAccess;
+  friend class OutgoingTable;
   // Go's completion: decodes into the Future (data is valid only during the call).
   virtual void deliver(int32_t code, const uint8_t* data, size_t len) noexcept = 0;
   // Resolves the Future with `error` without waiting for Go (cancellation, deadline, stop).
@@ -176,6 +177,7 @@ class OutgoingCall {
   uint64_t timer_ = 0;                // deadline timer, 0 if none
   std::atomic<uint32_t> refs_{1};     // the table of calls in flight holds one; stop/cancel briefly another
   std::atomic<bool> settled_{false};  // the Future was resolved (by deliver or abort: whoever is first)
+  OutgoingCall* table_next_ = nullptr;  // the next call in its chain of the table of calls in flight
 };
 
 // Fails when a call cannot start: runtime not running, or options' deadline already passed.

@@ -80,7 +80,10 @@ class StateBase {
   std::atomic<Status> status_{Status::pending};
   mutable std::condition_variable resolved_;
   UniqueFunction<void()> continuation_;
-  std::vector<UniqueFunction<void()>> cancel_callbacks_;
+  // The first cancel callback in place: nearly every state has exactly one (a call's record asking its
+  // peer to stop), and a vector would allocate on one thread what the resolving thread frees.
+  UniqueFunction<void()> first_cancel_callback_;
+  std::vector<UniqueFunction<void()>> more_cancel_callbacks_;
   std::stop_source stop_{std::nostopstate};
 };
 
