@@ -219,6 +219,13 @@ func (t *ringTransport) claimToCpp() (*C.cxx2go_ring_slot, uint64) {
 	}
 }
 
+// dispatchYieldEvery is how many messages the dispatcher takes out of the ring before it lets the
+// goroutines it started run. Without yielding, a full ring became up to 1,024 runnable goroutines at once:
+// they overflowed the P's run queue into the global one, and ran long after their arguments were copied,
+// with cold caches. Yielding every 16 messages measured +50–70 % C++ → Go and +20 % Go → C++ (completions)
+// at 1,024 calls in flight, 2 vCPUs; 1 to 16 all did about as well, 64 less, 256 nothing.
+const dispatchYieldEvery = 16
+
 // dispatch is the consumer of the C++ → Go ring: it drains in batches, polls for t.spin when the ring
 // runs dry, then parks in the netpoller on the eventfd until a C++ producer writes to it.
 func (t *ringTransport) dispatch() {
@@ -229,9 +236,16 @@ func (t *ringTransport) dispatch() {
 	}()
 	var buf [8]byte
 	for {
-		for s := t.toGo.front(); s != nil; s = t.toGo.front() {
+		for n := 1; ; n++ {
+			s := t.toGo.front()
+			if s == nil {
+				break
+			}
 			t.handle(s)
 			t.toGo.release(s)
+			if n%dispatchYieldEvery == 0 {
+				runtime.Gosched()
+			}
 		}
 		if t.closing() {
 			t.detach()
