@@ -2,9 +2,9 @@
 # The sanitizer and fuzzing matrix (`make test-sanitize`, run by .ci/run after `make test`):
 #
 #   asan-*      C++ runtime tests + compiler tests (ctest) with ASan + UBSan + LSan, -fno-sanitize-recover
-#   tsan-*      C++ runtime tests with TSan (halt_on_error=1); then the end-to-end tests in both kinds of
-#               process and the Go host's stress scenarios with the C/C++ of the process built with TSan
-#               (cgo and ring transports)
+#   tsan-*      C++ runtime tests with TSan (halt_on_error=1); then the end-to-end tests and the stress
+#               scenarios in both kinds of process with the C/C++ of the process built with TSan (cgo and
+#               ring transports)
 #   e2e-asan-*  the end-to-end tests with ASan on both sides of the boundary: the C++ host with its Go side
 #               built with `go build -asan` (which compiles the C++ runtime inside the Go package with
 #               -fsanitize=address), and the Go host with `go test -asan`
@@ -15,8 +15,8 @@
 # usage: scripts/run-sanitizers.sh [STEP_FILTER]   (a regex over step names; default: every step)
 #
 # Prints a PASS/FAIL line per step, then "sanitize: N passed, M failed"; exits non-zero if anything failed.
-# Build directories: build/asan, build/tsan (both of the root project), build/fuzz, build/release (valgrind: `make test` built it
-# already in CI); logs: build/sanitize-logs/.
+# Build directories: build/asan and build/tsan (both of the root project), build/fuzz, build/release
+# (valgrind: `make test` built it already in CI); logs: build/sanitize-logs/.
 # Every step runs under timeout(1). tests/sanitizers/README.md says what each step covers and why.
 set -uo pipefail
 

@@ -154,10 +154,14 @@ OutgoingCall::~OutgoingCall() = default;
 void OutgoingTable::insert_locked(Shard& shard, OutgoingCall* call) {
   if (shard.buckets.empty()) shard.buckets.assign(kFirstBuckets, nullptr);
   if (shard.size >= shard.buckets.size()) grow(shard);
+  push_front(shard, call);
+  ++shard.size;
+}
+
+void OutgoingTable::push_front(Shard& shard, OutgoingCall* call) noexcept {
   OutgoingCall*& head = shard.buckets[bucket_of(shard, id_of(call))];
   call->table_next_ = head;
   head = call;
-  ++shard.size;
 }
 
 OutgoingCall* OutgoingTable::find_locked(Shard& shard, uint64_t id) noexcept {
@@ -191,9 +195,7 @@ void OutgoingTable::grow(Shard& shard) noexcept {
   for (OutgoingCall* call : old) {
     while (call != nullptr) {
       OutgoingCall* const following = call->table_next_;
-      OutgoingCall*& head = shard.buckets[bucket_of(shard, id_of(call))];
-      call->table_next_ = head;
-      head = call;
+      push_front(shard, call);
       call = following;
     }
   }

@@ -90,6 +90,7 @@ class OutgoingTable {
     return (id / kShards) & (shard.buckets.size() - 1);
   }
   static uint64_t id_of(const OutgoingCall* call) noexcept { return call->call_.call_id; }
+  static void push_front(Shard& shard, OutgoingCall* call) noexcept;  // onto its chain; size unchanged
   static void grow(Shard& shard) noexcept;
 
   Padded shards_[kShards];

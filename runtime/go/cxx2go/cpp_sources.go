@@ -5,4 +5,4 @@ package cxx2go
 // cppSourcesDigest is a digest of runtime/cpp/include and runtime/cpp/src. It is here so that editing
 // the C++ runtime changes this package, which Go's build cache would not notice otherwise (it does not
 // track files included from outside the package's directory). See internal/cppsources.
-const cppSourcesDigest = "0fb4ec9929186855c28fd72b013d40cff0915d68872a5ee77fde403640c63bc3"
+const cppSourcesDigest = "2dd3382c7a7fa3de946df376512f4e2c09e4bb4fa832a2b85ccdc55fb5348cd0"
