@@ -11,7 +11,6 @@
 #     [RACE]                                        # build the Go side with the race detector (-race)
 #     [GO_FLAGS -trimpath ...]                      # more `go build` flags
 #     [CGO_FLAGS -fsanitize=thread ...]             # added to CGO_CFLAGS, CGO_CXXFLAGS and CGO_LDFLAGS
-#     [CGO_SOURCES <dir>...]                        # see "Stale cgo objects" below
 #     [GO_EXECUTABLE /usr/local/go/bin/go])         # default: CXX2GO_GO_EXECUTABLE, else `go` on PATH
 #
 #   add_executable(app main.cc)
@@ -31,14 +30,9 @@
 # contains Go gets the cxx2go C++ runtime from the Go runtime package (docs/design.md), so a program that
 # links this archive must NOT also link the cxx2go_runtime CMake library: link cxx2go_headers instead.
 #
-# Stale cgo objects. The go command's build cache keys a cgo package on the files of its own directory
-# only: a .cc file there that #includes C++ sources from elsewhere (as the cxx2go runtime package does
-# with runtime/cpp/src, through cxx2go_runtime.cc) is NOT rebuilt when those sources change. List such
-# directories in CGO_SOURCES: the build then hashes every C/C++ file under them and passes the hash as a
-# -D flag in CGO_CXXFLAGS, which the cache does key on for packages with C++ files. (A package whose
-# outside includes come only from C files is not covered.) Inside the cxx2go repository that is
-# runtime/cpp/include and runtime/cpp/src; with cxx2go as a downloaded module it is unnecessary (the
-# module cache is read-only).
+# The go command keys its build cache on the files of each package's directory and the files it embeds,
+# so keep the C and C++ a cgo package compiles in its own directory (the cxx2go runtime package embeds the
+# C++ runtime it compiles from runtime/cpp for this reason).
 #
 # RACE: the archive then contains the Go race detector's runtime (ThreadSanitizer-based, for Go code
 # only). Programs linking it are linked with -no-pie: that runtime maps its shadow memory at fixed
@@ -62,7 +56,7 @@ function(cxx2go_add_go_c_archive name)
   find_package(Threads REQUIRED)
   set(build_script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/Cxx2GoCArchiveBuild.cmake")
   cmake_parse_arguments(PARSE_ARGV 1 arg "RACE" "PACKAGE;OUTPUT;WORKING_DIRECTORY;GOEXPERIMENT;GO_EXECUTABLE"
-                        "GO_FLAGS;CGO_SOURCES;CGO_FLAGS")
+                        "GO_FLAGS;CGO_FLAGS")
   if(arg_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "cxx2go_add_go_c_archive(${name}): unknown arguments: ${arg_UNPARSED_ARGUMENTS}")
   endif()
@@ -98,7 +92,6 @@ function(cxx2go_add_go_c_archive name)
   endif()
   # Lists travel to the script as "|"-separated strings (";" would split the -D argument).
   string(REPLACE ";" "|" go_flags "${arg_GO_FLAGS}")
-  string(REPLACE ";" "|" cgo_sources "${arg_CGO_SOURCES}")
   string(REPLACE ";" "|" cgo_flags "${arg_CGO_FLAGS}")
 
   add_custom_target(${name}_go_build
@@ -109,7 +102,6 @@ function(cxx2go_add_go_c_archive name)
             "-DGOEXPERIMENT=${arg_GOEXPERIMENT}"
             "-DRACE=${race}"
             "-DGO_FLAGS=${go_flags}"
-            "-DCGO_SOURCES=${cgo_sources}"
             "-DCGO_FLAGS=${cgo_flags}"
             -P "${build_script}"
     WORKING_DIRECTORY "${arg_WORKING_DIRECTORY}"

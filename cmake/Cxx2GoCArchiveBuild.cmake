@@ -1,6 +1,6 @@
 # The build step of cxx2go_add_go_c_archive (Cxx2GoCArchive.cmake), run as `cmake -P` in the Go module:
 #   -DGO=<go command> -DPACKAGE=<main package> -DOUTPUT=<.a> [-DGOEXPERIMENT=<value>] [-DRACE=1]
-#   [-DGO_FLAGS=<a|b|…>] [-DCGO_SOURCES=<dir|dir|…>] [-DCGO_FLAGS=<a|b|…>]
+#   [-DGO_FLAGS=<a|b|…>] [-DCGO_FLAGS=<a|b|…>]
 # Builds into a temporary file, then replaces OUTPUT (and its header) only if the contents changed.
 cmake_minimum_required(VERSION 3.22)
 
@@ -11,38 +11,8 @@ foreach(required GO PACKAGE OUTPUT)
 endforeach()
 
 string(REPLACE "|" ";" go_flags "${GO_FLAGS}")
-string(REPLACE "|" ";" cgo_sources "${CGO_SOURCES}")
 string(REPLACE "|" " " cgo_flags "${CGO_FLAGS}")
 
-# Key the go command's cache on C/C++ files that cgo packages include from outside their directory.
-if(cgo_sources)
-  set(files)
-  foreach(dir IN LISTS cgo_sources)
-    file(GLOB_RECURSE found LIST_DIRECTORIES false "${dir}/*.h" "${dir}/*.hh" "${dir}/*.hpp" "${dir}/*.c"
-         "${dir}/*.cc" "${dir}/*.cpp")
-    list(APPEND files ${found})
-  endforeach()
-  list(SORT files)
-  set(digests "")
-  foreach(f IN LISTS files)
-    file(SHA256 "${f}" digest)
-    string(APPEND digests "${f} ${digest}\n")
-  endforeach()
-  string(SHA256 sources_hash "${digests}")
-  string(SUBSTRING "${sources_hash}" 0 16 sources_hash)
-  # CGO_CXXFLAGS is part of the cache key of every package with C++ files, and only of those: the cgo
-  # packages of the standard library are not rebuilt. A hash already in the environment (scripts/run-e2e.sh
-  # sets one) is replaced: defining the macro twice would be a -Werror error.
-  if(DEFINED ENV{CGO_CXXFLAGS})
-    set(flags "$ENV{CGO_CXXFLAGS}")
-    string(REGEX REPLACE " *-DCXX2GO_CGO_SOURCES_HASH=[^ ]*" "" flags "${flags}")
-  else()
-    set(flags "-O2 -g")  # the go command's default
-  endif()
-  set(ENV{CGO_CXXFLAGS} "${flags} -DCXX2GO_CGO_SOURCES_HASH=${sources_hash}")
-endif()
-
-# After the hash above, so that a CGO_CXXFLAGS set here still carries it.
 if(cgo_flags)
   foreach(var CGO_CFLAGS CGO_CXXFLAGS CGO_LDFLAGS)
     if(DEFINED ENV{${var}})

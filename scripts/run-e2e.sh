@@ -26,15 +26,6 @@ go="${GO:-go}"
 jobs="${JOBS:-$(nproc)}"
 export CGO_ENABLED=1
 
-# The go command's build cache does not see C/C++ files that a cgo package includes from outside its
-# directory (the runtime's cxx2go_runtime.cc includes runtime/cpp/src; the Go host's e2e_cpp.cc includes the
-# generated C++ and tests/e2e/cppimpl). Key the cache on their contents through a -D flag, which it does
-# see, so that editing them rebuilds what includes them (cmake/Cxx2GoCArchive.cmake does the same).
-# CGO_CXXFLAGS only: it keys just the packages with C++ files, not the standard library's cgo packages.
-sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests/e2e/cppimpl tests/e2e/gohost \
-  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
-export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O2 -g} -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
-
 passed=0
 failed=0
 tests=0

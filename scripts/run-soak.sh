@@ -14,14 +14,6 @@ mkdir -p "$build"
 go="${GO:-go}"
 export CGO_ENABLED=1
 
-# Go's build cache does not see the C/C++ files soak_cpp.cc includes from outside its directory (generated
-# code, the e2e implementations, the runtime's headers): key it on their contents (as run-stress.sh does).
-sources_hash="$(find runtime/cpp/include runtime/cpp/src tests/gen/e2e/cpp tests/e2e/cppimpl tests/soak \
-  -type f \( -name '*.h' -o -name '*.cc' \) -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
-# (A caller's own hash, e.g. run-stress.sh's, is replaced: two would be a macro redefinition, an error with -Werror.)
-cxxflags="$(sed -E 's/ ?-DCXX2GO_CGO_SOURCES_HASH=[^ ]*//g' <<<"${CGO_CXXFLAGS:--O2 -g}")"
-export CGO_CXXFLAGS="$cxxflags -DCXX2GO_CGO_SOURCES_HASH=$sources_hash"
-
 # glibc's allocator keeps freed memory in per-thread caches (tcache) and in up to 8 arenas per core, which
 # threads meet one by one; malloc_trim cannot return what they hold, and over a long run they fill up, which
 # reads as slow growth of resident memory (and of malloc'd bytes: tcache chunks count as in use). The soak

@@ -29,7 +29,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	_ "github.com/cxx2go/cxx2go/runtime/cpp" // the runtime headers our C++ includes: rebuild when they change
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	_ "github.com/cxx2go/cxx2go/tests" // the C++ we include from tests/: rebuild when it changes
 	"github.com/cxx2go/cxx2go/tests/e2e/goimpl"
 	e2e "github.com/cxx2go/cxx2go/tests/gen/e2e"
 )

@@ -16,7 +16,9 @@ import (
 	"strings"
 	"unsafe"
 
+	_ "github.com/cxx2go/cxx2go/runtime/cpp" // the runtime headers our C++ includes: rebuild when they change
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	_ "github.com/cxx2go/cxx2go/tests" // the C++ we include from tests/: rebuild when it changes
 )
 
 func codeErr(code C.int32_t, what string) error {

@@ -18,7 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	_ "github.com/cxx2go/cxx2go/runtime/cpp" // the runtime headers our C++ includes: rebuild when they change
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	_ "github.com/cxx2go/cxx2go/tests" // the C++ we include from tests/: rebuild when it changes
 	stress "github.com/cxx2go/cxx2go/tests/gen/stress"
 )
 

@@ -23,6 +23,7 @@ import (
 	"strings"
 	"time"
 
+	_ "github.com/cxx2go/cxx2go/runtime/cpp" // the runtime headers our C++ includes: rebuild when they change
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 	"github.com/cxx2go/cxx2go/tests/e2e/goimpl"
 	e2e "github.com/cxx2go/cxx2go/tests/gen/e2e"

@@ -17,6 +17,7 @@ import (
 	"time"
 	"unsafe"
 
+	_ "github.com/cxx2go/cxx2go/runtime/cpp" // the runtime headers our C++ includes: rebuild when they change
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 )
 

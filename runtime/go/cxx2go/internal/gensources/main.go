@@ -1,5 +1,5 @@
-// Command gensources writes cxx2go_runtime.cc and cpp_sources.go of the Go runtime package from the C++
-// runtime's files (see internal/cppsources). Run it through `go generate ./runtime/go/cxx2go`.
+// Command gensources writes cxx2go_runtime.cc of the Go runtime package from the list of the C++ runtime's
+// sources (see internal/cppsources). Run it through `go generate ./runtime/go/cxx2go`.
 package main
 
 import (
@@ -23,12 +23,5 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	digest, err := cppsources.Digest(cppDir)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile("cxx2go_runtime.cc", []byte(cppsources.UnityFile(sources)), 0o644); err != nil {
-		return err
-	}
-	return os.WriteFile("cpp_sources.go", []byte(cppsources.DigestFile(digest)), 0o644)
+	return os.WriteFile("cxx2go_runtime.cc", []byte(cppsources.UnityFile(sources)), 0o644)
 }
