@@ -6,6 +6,7 @@
 #include "cxx2go/context.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/detail/codec.h"
+#include "cxx2go/detail/link_check.h"
 #include "cxx2go/detail/wire.h"
 #include "cxx2go/error.h"
 #include "cxx2go/executor.h"
