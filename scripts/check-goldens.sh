@@ -17,7 +17,8 @@ status=0
 for schema in tests/schemas/*.c2g; do
   stem=$(basename "$schema" .c2g)
   out="$scratch/$stem"
-  "$compiler" --cpp_out="$out/cpp" --go_out="$out" "$schema"
+  # --go_out is the root of tests/gen's part of the module: each go_package is .../tests/gen/<schema>.
+  "$compiler" --cpp_out="$out/cpp" --go_out="$scratch" --go_opt=module=github.com/cxx2go/cxx2go/tests/gen "$schema"
   if [ "$update" = "--update" ]; then
     rm -rf "tests/gen/$stem"
     mkdir -p tests/gen

@@ -29,6 +29,8 @@ class SchemaBuilder {
     schema_.package = file_.package.dotted();
     schema_.go_package = facts_.names.go_package;
     schema_.go_package_name = facts_.names.go_package_name;
+    schema_.go_package_set = facts_.names.go_package_set;
+    schema_.go_package_loc = facts_.names.go_package_loc;
     schema_.cpp_namespace = facts_.names.cpp_namespace;
     schema_.package_doc = file_.package.doc;
     build_enums();

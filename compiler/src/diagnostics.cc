@@ -124,6 +124,8 @@ constexpr MessageSpec kMessages[] = {
      "go_package is a Go import path, e.g. \"example.com/app/shop\"", nullptr},
     {DiagId::InvalidGoPackageName, "Go package name '{0}' (the last element of go_package \"{1}\") {2}",
      "set `option go_package = \"...\";` to an import path whose last element is a Go identifier", nullptr},
+    {DiagId::InvalidExplicitGoPackageName, "Go package name '{0}' (after ';' in go_package \"{1}\") {2}",
+     "the form is \"import/path;name\", the name a Go identifier that is not a keyword", nullptr},
     {DiagId::InvalidCppNamespace, "invalid cpp_namespace \"{0}\": {1}",
      "cpp_namespace is a C++ namespace, e.g. \"app::shop\"", nullptr},
     {DiagId::InvalidDefaultCppNamespace, "the C++ namespace '{0}' derived from the package is invalid: {1}",
@@ -139,13 +141,20 @@ constexpr MessageSpec kMessages[] = {
     // emitters: names the generated code declares
     {DiagId::GeneratedNameClash, "'{0}' is declared twice in the generated {1} code: by {2} and by {3}",
      "rename one of them", "{3} is declared here"},
+
+    // driver: what the requested output needs
+    {DiagId::MissingGoPackage, "--go_out needs `option go_package`: the Go import path decides where the "
+     "generated package goes and what its name is",
+     "add e.g. `option go_package = \"example.com/app/{0}\";` after the package declaration", nullptr},
+    {DiagId::GoPackageOutsideModule, "go_package \"{0}\" is not inside module {1} (--go_opt=module={1})",
+     "with module=, --go_out is the root of that module: the import path must start with {1}/", nullptr},
 };
 
 constexpr bool messages_are_indexed_by_id() {
   for (size_t i = 0; i < std::size(kMessages); ++i) {
     if (static_cast<size_t>(kMessages[i].id) != i) return false;
   }
-  return std::size(kMessages) == static_cast<size_t>(DiagId::GeneratedNameClash) + 1;  // the last DiagId
+  return std::size(kMessages) == static_cast<size_t>(DiagId::GoPackageOutsideModule) + 1;  // the last DiagId
 }
 static_assert(messages_are_indexed_by_id(), "kMessages must list every DiagId once, in enum order");
 

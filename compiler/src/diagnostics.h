@@ -73,6 +73,7 @@ enum class DiagId : uint16_t {
   DuplicateOption,
   InvalidGoPackage,
   InvalidGoPackageName,
+  InvalidExplicitGoPackageName,
   InvalidCppNamespace,
   InvalidDefaultCppNamespace,
   // model building
@@ -80,6 +81,9 @@ enum class DiagId : uint16_t {
   SignaturesTooLargeInTotal,
   // emitters: names the generated code declares
   GeneratedNameClash,
+  // driver: what the requested output needs
+  MissingGoPackage,
+  GoPackageOutsideModule,
 };
 
 struct DiagnosticNote {

@@ -3,11 +3,13 @@
 #include <cerrno>
 #include <cstring>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <memory>
 
 #include "emit_generated_names.h"
+#include "emit_go_layout.h"
 #include "emitter.h"
 #include "frontend.h"
 #include "output_files.h"
@@ -16,15 +18,29 @@ namespace cxx2go::compiler {
 namespace {
 
 constexpr std::string_view kUsage =
-    "usage: cxx2go [--cpp_out=DIR] [--go_out=DIR] [--check] FILE.c2g\n"
+    "usage: cxx2go [--cpp_out=DIR] [--go_out=DIR [--go_opt=OPT[,OPT]...]...] [--check] FILE.c2g\n"
     "\n"
     "Compiles a cxx2go schema into C++ and Go bindings.\n"
     "\n"
-    "  --cpp_out=DIR  write the generated C++ files into DIR\n"
-    "  --go_out=DIR   write the generated Go file into DIR\n"
+    "  --cpp_out=DIR  write the generated C++ files (STEM.c2g.h, STEM.c2g.cc) into DIR\n"
+    "  --go_out=DIR   write the generated Go package under DIR, placed like protoc-gen-go places it:\n"
+    "                 by default in DIR/<import path of option go_package>/STEM.c2g.go\n"
+    "  --go_opt=OPT   options of the Go output; may repeat, and take comma-separated lists:\n"
+    "      paths=import           (default) DIR/<import path>/\n"
+    "      module=PATH            DIR is the root of module PATH: DIR/<import path without PATH/>/\n"
+    "                             (an import path outside PATH is an error)\n"
+    "      paths=source_relative  DIR/<directory of FILE.c2g as given, which must be relative>/\n"
+    "      cgo                    also write STEM.c2g.cgo.go and STEM.c2g.cgo.cc into the Go package:\n"
+    "                             it becomes a cgo package that registers the C++ implementations of\n"
+    "                             the schema's cpp services at cxx2go.Start (give --cpp_out the same\n"
+    "                             directory)\n"
     "  --check        only check the schema; write nothing\n"
     "  --help         print this help\n"
     "  --version      print the version\n"
+    "\n"
+    "option go_package is the Go import path (\"example.com/app/shop\"), optionally followed by the\n"
+    "package name (\"example.com/app/shop;shopv1\"); without it the name is the last element of the\n"
+    "path made an identifier. --go_out needs it.\n"
     "\n"
     "Files whose contents did not change are not rewritten. Exit status: 0 on success, 1 when the\n"
     "schema has errors or output cannot be written, 2 on a usage error.\n";
@@ -35,23 +51,40 @@ constexpr int kExitUsage = 2;
 
 struct OutputRequest {
   std::string_view language;
-  std::unique_ptr<Emitter> (*make_emitter)();
-  const std::string& dir;
+  std::unique_ptr<Emitter> emitter;
+  std::filesystem::path dir;  // empty: not requested
 };
 
-// If args[i] is `flag DIR` or `flag=DIR`, stores DIR in `dir` (advancing `i` past a separate DIR) and
-// returns true; sets `error` when DIR is missing.
-bool take_directory(const std::vector<std::string_view>& args, size_t& i, std::string_view flag,
-                    std::string& dir, std::string& error) {
+// Where --go_out's files go for this schema (emit_go_layout.h), or nullopt after reporting why they
+// cannot go anywhere.
+std::optional<std::filesystem::path> go_output_dir(const CommandLine& command, const Schema& schema,
+                                                   Reporter& reporter) {
+  if (!schema.go_package_set) {
+    reporter.error(DiagId::MissingGoPackage, schema.go_package_loc, {schema.go_package});
+    return std::nullopt;
+  }
+  std::optional<std::string> subdir = go_output_subdir(command.go_options, schema.go_package, schema.file);
+  if (!subdir) {
+    reporter.error(DiagId::GoPackageOutsideModule, schema.go_package_loc,
+                   {schema.go_package, command.go_options.module});
+    return std::nullopt;
+  }
+  return std::filesystem::path(command.go_out) / *subdir;
+}
+
+// If args[i] is `flag VALUE` or `flag=VALUE`, stores VALUE in `value` (advancing `i` past a separate
+// VALUE) and returns true; sets `error` when VALUE is missing.
+bool take_value(const std::vector<std::string_view>& args, size_t& i, std::string_view flag,
+                std::string_view what, std::string& value, std::string& error) {
   std::string_view arg = args[i];
   if (arg == flag) {
-    dir = i + 1 < args.size() ? std::string(args[++i]) : std::string();
+    value = i + 1 < args.size() ? std::string(args[++i]) : std::string();
   } else if (arg.size() > flag.size() && arg.substr(0, flag.size()) == flag && arg[flag.size()] == '=') {
-    dir = std::string(arg.substr(flag.size() + 1));
+    value = std::string(arg.substr(flag.size() + 1));
   } else {
     return false;
   }
-  if (dir.empty()) error = std::string(flag) + " needs a directory";
+  if (value.empty()) error = std::string(flag) + " needs " + std::string(what);
   return true;
 }
 
@@ -59,11 +92,16 @@ bool take_directory(const std::vector<std::string_view>& args, size_t& i, std::s
 
 std::optional<CommandLine> parse_command_line(const std::vector<std::string_view>& args, std::string& error) {
   CommandLine command;
+  bool go_opt_given = false;
+  std::string go_opt;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view arg = args[i];
-    if (take_directory(args, i, "--cpp_out", command.cpp_out, error) ||
-        take_directory(args, i, "--go_out", command.go_out, error)) {
+    if (take_value(args, i, "--cpp_out", "a directory", command.cpp_out, error) ||
+        take_value(args, i, "--go_out", "a directory", command.go_out, error)) {
       if (!error.empty()) return std::nullopt;
+    } else if (take_value(args, i, "--go_opt", "an option, e.g. --go_opt=paths=source_relative", go_opt, error)) {
+      if (!error.empty() || !parse_go_options(go_opt, command.go_options, error)) return std::nullopt;
+      go_opt_given = true;
     } else if (arg == "--check") {
       command.check_only = true;
     } else if (arg == "--help" || arg == "-h") {
@@ -87,6 +125,10 @@ std::optional<CommandLine> parse_command_line(const std::vector<std::string_view
     error = "--check writes nothing: do not combine it with --cpp_out or --go_out";
   } else if (!command.check_only && command.cpp_out.empty() && command.go_out.empty()) {
     error = "nothing to do: give --cpp_out, --go_out or --check";
+  } else if (go_opt_given && command.go_out.empty()) {
+    error = "--go_opt needs --go_out";
+  } else {
+    error = go_options_problem(command.go_options, command.schema_path);
   }
   if (!error.empty()) return std::nullopt;
   return command;
@@ -123,9 +165,11 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
 
   std::vector<Diagnostic> diagnostics;
   std::optional<Schema> schema = compile_schema(path, source, diagnostics);
+  std::optional<std::filesystem::path> go_dir;
   if (schema) {
     Reporter names(diagnostics);
     check_generated_names(*schema, names);
+    if (!command->go_out.empty() && !names.has_errors()) go_dir = go_output_dir(*command, *schema, names);
     if (names.has_errors()) schema.reset();
   }
   if (!schema) {
@@ -135,20 +179,19 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
   if (command->check_only) return kExitOk;
 
   // Every emitter runs before anything is written, so a failing emitter leaves no half-updated output.
-  const OutputRequest requests[] = {
-      {"cpp", make_cpp_emitter, command->cpp_out},
-      {"go", make_go_emitter, command->go_out},
+  OutputRequest requests[] = {
+      {"cpp", make_cpp_emitter(), command->cpp_out},
+      {"go", make_go_emitter(command->go_options), go_dir.value_or(std::filesystem::path())},
   };
-  std::vector<std::pair<const std::string*, std::vector<OutputFile>>> outputs;
+  std::vector<std::pair<const std::filesystem::path*, std::vector<OutputFile>>> outputs;
   for (const OutputRequest& request : requests) {
     if (request.dir.empty()) continue;
-    std::unique_ptr<Emitter> emitter = request.make_emitter();
-    if (emitter == nullptr) {
+    if (request.emitter == nullptr) {
       err << "cxx2go: error: this cxx2go was built without the " << request.language << " emitter\n";
       return kExitFailure;
     }
     try {
-      outputs.emplace_back(&request.dir, emitter->emit(*schema));
+      outputs.emplace_back(&request.dir, request.emitter->emit(*schema));
     } catch (const std::exception& e) {
       err << "cxx2go: internal error in the " << request.language << " emitter: " << e.what() << "\n";
       return kExitFailure;

@@ -7,14 +7,18 @@
 #include <string_view>
 #include <vector>
 
+#include "cxx2go/version.h"
+#include "emitter.h"
+
 namespace cxx2go::compiler {
 
-inline constexpr std::string_view kVersion = "0.1.0";
+inline constexpr std::string_view kVersion = CXX2GO_VERSION_STRING;
 
 struct CommandLine {
   std::string schema_path;
   std::string cpp_out;  // empty: no C++ output
-  std::string go_out;   // empty: no Go output
+  std::string go_out;   // empty: no Go output; else the root the Go files are placed under (GoOptions)
+  GoOptions go_options;  // every --go_opt, in order
   bool check_only = false;
   bool help = false;
   bool version = false;

@@ -490,12 +490,18 @@ class GoWriter {
 
 class GoEmitter final : public Emitter {
  public:
+  explicit GoEmitter(GoOptions options) : options_(std::move(options)) {}
   std::string language() const override { return "go"; }
   std::vector<OutputFile> emit(const Schema& schema) const override { return {GoWriter(schema).file()}; }
+
+ private:
+  GoOptions options_;
 };
 
 }  // namespace
 
-std::unique_ptr<Emitter> make_go_emitter() { return std::make_unique<GoEmitter>(); }
+std::unique_ptr<Emitter> make_go_emitter(const GoOptions& options) {
+  return std::make_unique<GoEmitter>(options);
+}
 
 }  // namespace cxx2go::compiler

@@ -22,7 +22,15 @@ class Emitter {
   virtual std::vector<OutputFile> emit(const Schema& schema) const = 0;
 };
 
+// The Go emitter's --go_opt options (emit_go_layout.h has the placement rules).
+struct GoOptions {
+  enum class Paths { Import, SourceRelative };
+  Paths paths = Paths::Import;
+  std::string module;  // module=…: the import path prefix that --go_out stands for; empty: none
+  bool cgo = false;    // cgo: also the files that make the package a cgo package registering the C++
+};
+
 std::unique_ptr<Emitter> make_cpp_emitter();
-std::unique_ptr<Emitter> make_go_emitter();
+std::unique_ptr<Emitter> make_go_emitter(const GoOptions& options = {});
 
 }  // namespace cxx2go::compiler

@@ -113,7 +113,10 @@ struct Schema {
   std::string file;           // path as given on the command line (used in headers and diagnostics)
   std::string package;        // e.g. "shop" or "acme.shop"
   std::string go_package;     // import path; default: package with '.' replaced by '/'
-  std::string go_package_name;  // last element of go_package
+  std::string go_package_name;  // `option go_package = "path;name"`'s name, else go_package's last element
+                                // made a Go identifier (protoc-gen-go's rule: "shop-v2" → "shop_v2")
+  bool go_package_set = false;  // set by the option (--go_out requires it: it places the output)
+  SourceLoc go_package_loc;     // the option's value, or the `package` declaration when it is not set
   std::string cpp_namespace;  // e.g. "acme::shop"; default: package with '.' → "::"
   Doc package_doc;
   std::vector<EnumDef> enums;      // declaration order

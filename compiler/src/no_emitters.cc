@@ -12,7 +12,7 @@ std::unique_ptr<Emitter> make_cpp_emitter() { return nullptr; }
 #endif
 
 #if !CXX2GO_HAVE_GO_EMITTER
-std::unique_ptr<Emitter> make_go_emitter() { return nullptr; }
+std::unique_ptr<Emitter> make_go_emitter(const GoOptions&) { return nullptr; }
 #endif
 
 }  // namespace cxx2go::compiler

@@ -38,6 +38,18 @@ std::string go_package_name_problem(std::string_view name) {
   return {};
 }
 
+// protoc-gen-go's GoSanitized: every character that cannot appear in a Go identifier becomes '_', and
+// a name that would start with a digit or be a keyword gets a leading '_' ("shop-v2" → "shop_v2").
+std::string go_sanitized(std::string_view element) {
+  std::string name(element);
+  for (char& c : name) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    if (!keep) c = '_';
+  }
+  if ((name.front() >= '0' && name.front() <= '9') || is_go_keyword(name)) name.insert(0, "_");
+  return name;
+}
+
 bool is_reserved_in_cpp(std::string_view identifier, bool at_global_scope) {
   if (identifier.find("__") != std::string_view::npos) return true;
   if (identifier.front() != '_') return false;
@@ -81,19 +93,27 @@ PackageNames check_options(const ast::File& file, Reporter& reporter) {
   }
 
   PackageNames names;
+  names.go_package_loc = file.package.loc;
   const std::vector<ast::Name>& segments = file.package.segments;
   if (segments.empty()) return names;  // the parser reported the missing package
 
   if (go_package != nullptr) {
-    names.go_package = go_package->value;
+    // protoc-gen-go's form: "import/path" or "import/path;name", the name overriding the last element.
+    const std::string& value = go_package->value;
+    size_t semicolon = value.find(';');
+    names.go_package = value.substr(0, semicolon);
+    names.go_package_set = true;
+    names.go_package_loc = go_package->value_loc;
     if (std::string problem = import_path_problem(names.go_package); !problem.empty()) {
-      reporter.error(DiagId::InvalidGoPackage, go_package->value_loc, {names.go_package, problem});
-    } else {
-      names.go_package_name = names.go_package.substr(names.go_package.rfind('/') + 1);
+      reporter.error(DiagId::InvalidGoPackage, go_package->value_loc, {value, problem});
+    } else if (semicolon != std::string::npos) {
+      names.go_package_name = value.substr(semicolon + 1);
       if (std::string problem = go_package_name_problem(names.go_package_name); !problem.empty()) {
-        reporter.error(DiagId::InvalidGoPackageName, go_package->value_loc,
-                       {names.go_package_name, names.go_package, problem});
+        reporter.error(DiagId::InvalidExplicitGoPackageName, go_package->value_loc,
+                       {names.go_package_name, value, problem});
       }
+    } else {
+      names.go_package_name = go_sanitized(names.go_package.substr(names.go_package.rfind('/') + 1));
     }
   } else {
     for (const ast::Name& segment : segments)

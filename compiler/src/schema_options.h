@@ -10,7 +10,9 @@ namespace cxx2go::compiler {
 
 struct PackageNames {
   std::string go_package;       // import path of the generated Go package
-  std::string go_package_name;  // its last element: the name in `package …`
+  std::string go_package_name;  // the name in `package …`: after ';', else the last element made an identifier
+  bool go_package_set = false;  // false: go_package is the default derived from the package
+  SourceLoc go_package_loc;     // the option's value, or the `package` keyword when it is not set
   std::string cpp_namespace;    // e.g. "app::shop"
 };
 

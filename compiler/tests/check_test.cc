@@ -198,10 +198,15 @@ TEST(CheckOptions, InvalidGoPackages) {
       {"a b", DiagId::InvalidGoPackage,
        "it may only contain ASCII letters, digits and the characters / - . _ ~ +"},
       {"a/../b", DiagId::InvalidGoPackage, "path element '..' starts or ends with '.'"},
-      {"example.com/app/shop-v2", DiagId::InvalidGoPackageName, "is not a Go identifier"},
-      {"example.com/app/v1.2", DiagId::InvalidGoPackageName, "is not a Go identifier"},
-      {"example.com/2fa", DiagId::InvalidGoPackageName, "is not a Go identifier"},
-      {"example.com/func", DiagId::InvalidGoPackageName, "is a Go keyword"},
+      {"a b;shop", DiagId::InvalidGoPackage,
+       "it may only contain ASCII letters, digits and the characters / - . _ ~ +"},
+      // An explicit name (protoc-gen-go's "path;name") must be an identifier; a last element need not
+      // be one (it is made one: driver_test.cc).
+      {"example.com/app/shop;shop-v2", DiagId::InvalidExplicitGoPackageName, "is not a Go identifier"},
+      {"example.com/app/shop;v1.2", DiagId::InvalidExplicitGoPackageName, "is not a Go identifier"},
+      {"example.com/app/shop;", DiagId::InvalidExplicitGoPackageName, "is not a Go identifier"},
+      {"example.com/2fa;2fa", DiagId::InvalidExplicitGoPackageName, "is not a Go identifier"},
+      {"example.com/func;func", DiagId::InvalidExplicitGoPackageName, "is a Go keyword"},
   };
   for (const Case& c : cases) {
     auto compiled = compile_body("option go_package = \"" + std::string(c.path) + "\";");

@@ -3,10 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "emit_go_layout.h"
 #include "output_files.h"
 
 namespace cxx2go::compiler {
@@ -52,12 +54,61 @@ TEST(CommandLine, UsageErrors) {
       {{"--cpp_outx=y", "a.c2g"}, "unknown option '--cpp_outx=y'"},
       {{"--verbose", "a.c2g"}, "unknown option '--verbose'"},
       {{"--check", "a.c2g", "b.c2g"}, "more than one schema file ('a.c2g', 'b.c2g')"},
+      {{"--cpp_out=x", "--go_opt=paths=import", "a.c2g"}, "--go_opt needs --go_out"},
+      {{"--go_out=x", "a.c2g", "--go_opt"}, "--go_opt needs an option, e.g. --go_opt=paths=source_relative"},
+      {{"--go_out=x", "--go_opt=plugins=grpc", "a.c2g"},
+       "unknown --go_opt 'plugins=grpc' (known: paths=import, paths=source_relative, module=PATH, cgo)"},
+      {{"--go_out=x", "--go_opt=paths=import,annotate", "a.c2g"},
+       "unknown --go_opt 'annotate' (known: paths=import, paths=source_relative, module=PATH, cgo)"},
+      {{"--go_out=x", "--go_opt=cgo=yes", "a.c2g"},
+       "unknown --go_opt 'cgo=yes' (known: paths=import, paths=source_relative, module=PATH, cgo)"},
+      {{"--go_out=x", "--go_opt=paths=absolute", "a.c2g"},
+       "unknown --go_opt value 'paths=absolute': paths is import or source_relative"},
+      {{"--go_out=x", "--go_opt=module=", "a.c2g"},
+       "--go_opt=module needs the module path, e.g. module=example.com/app"},
+      {{"--go_out=x", "--go_opt=module=example.com/app", "--go_opt=paths=source_relative", "a.c2g"},
+       "--go_opt=module applies to paths=import only; paths=source_relative places files by the schema's path"},
+      {{"--go_out=x", "--go_opt=paths=source_relative", "/abs/a.c2g"},
+       "--go_opt=paths=source_relative places the Go file by the schema's path, but '/abs/a.c2g' is absolute: "
+       "run cxx2go from the directory the output should mirror and give the schema's path relative to it"},
+      {{"--go_out=x", "--go_opt=paths=source_relative", "sub/../../a.c2g"},
+       "--go_opt=paths=source_relative places the Go file by the schema's path, but 'sub/../../a.c2g' leaves "
+       "the current directory: run cxx2go from a directory above it"},
   };
   for (const auto& [args, expected] : cases) {
     std::string error;
     EXPECT_FALSE(parse(args, &error).has_value()) << expected;
     EXPECT_EQ(error, expected);
   }
+}
+
+TEST(CommandLine, GoOptionsRepeatAndTakeLists) {
+  auto command = parse({"--go_out=gen", "--go_opt=paths=source_relative,cgo", "--go_opt", "paths=import",
+                        "--go_opt=module=example.com/app/", "shop.c2g"});
+  ASSERT_TRUE(command.has_value());
+  EXPECT_EQ(command->go_options.paths, GoOptions::Paths::Import);  // the last paths= wins, as in protoc
+  EXPECT_EQ(command->go_options.module, "example.com/app");        // a trailing '/' is ignored
+  EXPECT_TRUE(command->go_options.cgo);
+}
+
+TEST(GoLayout, OutputSubdirectories) {
+  GoOptions import_paths;
+  EXPECT_EQ(go_output_subdir(import_paths, "example.com/app/shop", "schemas/shop.c2g"), "example.com/app/shop");
+
+  GoOptions module;
+  module.module = "example.com/app";
+  EXPECT_EQ(go_output_subdir(module, "example.com/app/shop", "shop.c2g"), "shop");
+  EXPECT_EQ(go_output_subdir(module, "example.com/app/internal/gen/shop", "shop.c2g"), "internal/gen/shop");
+  EXPECT_EQ(go_output_subdir(module, "example.com/app", "shop.c2g"), "");
+  EXPECT_EQ(go_output_subdir(module, "example.com/application/shop", "shop.c2g"), std::nullopt);
+  EXPECT_EQ(go_output_subdir(module, "example.com/other", "shop.c2g"), std::nullopt);
+
+  GoOptions source_relative;
+  source_relative.paths = GoOptions::Paths::SourceRelative;
+  EXPECT_EQ(go_output_subdir(source_relative, "example.com/app/shop", "shop.c2g"), "");
+  EXPECT_EQ(go_output_subdir(source_relative, "example.com/app/shop", "./shop.c2g"), "");
+  EXPECT_EQ(go_output_subdir(source_relative, "example.com/app/shop", "pkg/shop/shop.c2g"), "pkg/shop");
+  EXPECT_EQ(go_output_subdir(source_relative, "example.com/app/shop", "a/../pkg/./shop.c2g"), "pkg");
 }
 
 class TempDir : public ::testing::Test {
@@ -143,6 +194,113 @@ TEST_F(Driver, ReportsAnUnreadableFile) {
   EXPECT_EQ(err.str(), "cxx2go: error: cannot read '" + path + "': No such file or directory\n");
 }
 
+// A schema with `option go_package = "<go_package>"` (none when empty) and a cpp service, in dir_/<path>.
+class GoPlacement : public TempDir {
+ protected:
+  std::string schema(const std::string& path, const std::string& go_package) {
+    fs::create_directories((dir_ / path).parent_path());
+    std::ofstream out(dir_ / path);
+    out << "package app.shop;\n";
+    if (!go_package.empty()) out << "option go_package = \"" << go_package << "\";\n";
+    out << "cpp service Pricer { quote(sku: string) -> i64; }\n";
+    return (dir_ / path).string();
+  }
+  int run(std::vector<std::string_view> args) { return run_cxx2go(args, out_, err_); }
+  // The files under dir_/"out", relative to it.
+  std::vector<std::string> written() {
+    std::vector<std::string> files;
+    if (!fs::exists(dir_ / "out")) return files;
+    for (const auto& entry : fs::recursive_directory_iterator(dir_ / "out")) {
+      if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), dir_ / "out").generic_string());
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+  }
+
+  std::ostringstream out_, err_;
+};
+
+TEST_F(GoPlacement, ImportPathUnderGoOut) {
+  std::string path = schema("shop.c2g", "example.com/app/shop");
+  std::string go_out = "--go_out=" + (dir_ / "out").string();
+  EXPECT_EQ(run({go_out, path}), 0) << err_.str();
+  EXPECT_EQ(written(), std::vector<std::string>{"example.com/app/shop/shop.c2g.go"});
+  EXPECT_EQ(read(dir_ / "out/example.com/app/shop/shop.c2g.go").find("\npackage shop\n") != std::string::npos, true);
+}
+
+TEST_F(GoPlacement, ModuleIsStripped) {
+  std::string path = schema("shop.c2g", "example.com/app/internal/shop");
+  std::string go_out = "--go_out=" + (dir_ / "out").string();
+  EXPECT_EQ(run({go_out, "--go_opt=module=example.com/app", path}), 0) << err_.str();
+  EXPECT_EQ(written(), std::vector<std::string>{"internal/shop/shop.c2g.go"});
+}
+
+TEST_F(GoPlacement, ImportPathOutsideTheModuleIsAnErrorAtGoPackage) {
+  std::string path = schema("shop.c2g", "example.com/other/shop");
+  std::string go_out = "--go_out=" + (dir_ / "out").string();
+  EXPECT_EQ(run({go_out, "--go_opt=module=example.com/app", path}), 1);
+  EXPECT_EQ(err_.str(), path + ":2:21: error: go_package \"example.com/other/shop\" is not inside module "
+                        "example.com/app (--go_opt=module=example.com/app)\n"
+                        "  hint: with module=, --go_out is the root of that module: the import path must start "
+                        "with example.com/app/\n");
+  EXPECT_EQ(written(), std::vector<std::string>{});
+}
+
+TEST_F(GoPlacement, SourceRelativeFollowsTheSchemaPath) {
+  schema("pkg/shop/shop.c2g", "example.com/app/shop");
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir_);
+  int status = run({"--go_out=out", "--go_opt=paths=source_relative", "pkg/shop/shop.c2g"});
+  fs::current_path(dir_ / "pkg/shop");
+  int status_in_place = run({"--go_out=.", "--go_opt=paths=source_relative", "shop.c2g"});
+  fs::current_path(previous);
+  EXPECT_EQ(status, 0) << err_.str();
+  EXPECT_EQ(status_in_place, 0) << err_.str();
+  EXPECT_EQ(written(), std::vector<std::string>{"pkg/shop/shop.c2g.go"});
+  EXPECT_TRUE(fs::exists(dir_ / "pkg/shop/shop.c2g.go"));  // `cd pkg/shop && cxx2go --go_out=. …`
+}
+
+TEST_F(GoPlacement, SourceRelativeRefusesAnAbsoluteSchemaPath) {
+  std::string path = schema("shop.c2g", "example.com/app/shop");
+  std::string go_out = "--go_out=" + (dir_ / "out").string();
+  EXPECT_EQ(run({go_out, "--go_opt=paths=source_relative", path}), 2);
+  EXPECT_NE(err_.str().find("'" + path + "' is absolute"), std::string::npos) << err_.str();
+}
+
+TEST_F(GoPlacement, GoOutNeedsGoPackage) {
+  std::string path = schema("shop.c2g", "");
+  std::string go_out = "--go_out=" + (dir_ / "out").string();
+  EXPECT_EQ(run({go_out, path}), 1);
+  EXPECT_EQ(err_.str(), path + ":1:1: error: --go_out needs `option go_package`: the Go import path decides "
+                        "where the generated package goes and what its name is\n"
+                        "  hint: add e.g. `option go_package = \"example.com/app/app/shop\";` after the package "
+                        "declaration\n");
+  EXPECT_EQ(written(), std::vector<std::string>{});
+  // The C++ alone needs no go_package.
+  std::ostringstream out, err;
+  std::string cpp_out = "--cpp_out=" + (dir_ / "out").string();
+  EXPECT_EQ(run_cxx2go({cpp_out, path}, out, err), 0) << err.str();
+}
+
+TEST_F(GoPlacement, PackageNameFromGoPackage) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"example.com/app/shop;shopv1", "shopv1"},  // protoc-gen-go's "path;name"
+      {"example.com/app/shop-v2", "shop_v2"},     // the last element made an identifier
+      {"example.com/app/2shop", "_2shop"},
+      {"example.com/app/go.shop", "go_shop"},
+      {"example.com/app/type", "_type"},
+  };
+  for (const auto& [go_package, name] : cases) {
+    std::string path = schema("shop.c2g", go_package);
+    std::string go_out = "--go_out=" + (dir_ / "out").string();
+    std::ostringstream out, err;
+    ASSERT_EQ(run_cxx2go({go_out, path}, out, err), 0) << err.str();
+    std::string import_path = go_package.substr(0, go_package.find(';'));
+    std::string go = read(dir_ / "out" / import_path / "shop.c2g.go");
+    EXPECT_NE(go.find("\npackage " + name + "\n"), std::string::npos) << go_package;
+  }
+}
+
 TEST(DriverUsage, UsageErrorsExitWithTwo) {
   std::ostringstream out, err;
   EXPECT_EQ(run_cxx2go({"--bogus"}, out, err), 2);
@@ -152,10 +310,13 @@ TEST(DriverUsage, UsageErrorsExitWithTwo) {
 TEST(DriverUsage, HelpAndVersion) {
   std::ostringstream out, err;
   EXPECT_EQ(run_cxx2go({"--version"}, out, err), 0);
-  EXPECT_EQ(out.str(), "cxx2go 0.1.0\n");
+  EXPECT_EQ(out.str(), "cxx2go " CXX2GO_VERSION_STRING "\n");
   std::ostringstream help;
   EXPECT_EQ(run_cxx2go({"--help"}, help, err), 0);
-  EXPECT_EQ(help.str().rfind("usage: cxx2go [--cpp_out=DIR] [--go_out=DIR] [--check] FILE.c2g\n", 0), 0u);
+  EXPECT_EQ(help.str().rfind(
+                "usage: cxx2go [--cpp_out=DIR] [--go_out=DIR [--go_opt=OPT[,OPT]...]...] [--check] FILE.c2g\n", 0),
+            0u);
+  EXPECT_NE(help.str().find("paths=source_relative"), std::string::npos);
   EXPECT_EQ(err.str(), "");
 }
 
