@@ -7,12 +7,10 @@
 #include <string_view>
 #include <vector>
 
-#include "cxx2go/version.h"
 #include "emitter.h"
+#include "versions.h"
 
 namespace cxx2go::compiler {
-
-inline constexpr std::string_view kVersion = CXX2GO_VERSION_STRING;
 
 struct CommandLine {
   std::string schema_path;
