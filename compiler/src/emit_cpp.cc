@@ -217,7 +217,9 @@ class CppWriter {
     w.line("// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs");
     w.line(std::string("// on a cxx2go executor thread") +
            (service.affine ? " (@affine: always the same one) " : " ") + "and its view arguments are valid");
-    w.line("// until it returns; the *_async one owns its arguments and may finish later.");
+    w.line("// until it returns; the *_async one owns its arguments and may finish later. Declare overrides");
+    w.line("// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless");
+    w.line("// Impl overrides one form of every method with exactly the signature below.");
     w.open("class " + name + " : public ::cxx2go::Service {");
     access_specifier(w, "public");
     w.line("static constexpr std::string_view service_name = " + quoted(schema_.package + "." + service.name) +
@@ -240,7 +242,50 @@ class CppWriter {
     }
     w.line();
     w.line("const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;");
+    write_override_check(w, service);
     w.close("};");
+  }
+
+  // The check behind cxx2go::register_service(std::shared_ptr<Impl>) (cxx2go/service.h): both forms
+  // have default implementations, so a method of another signature without `override` would compile,
+  // hide the generated one, and answer unimplemented at run time. Name lookup of &Impl::method finds the
+  // overload of the generated signature in the class that declares it; Pricer itself means "not
+  // overridden". (@inline methods are pure virtual: the compiler checks those already.)
+  void write_override_check(CodeWriter& w, const ServiceDef& service) {
+    std::string name = cpp_name(service.name);
+    w.line();
+    w.line("// For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when");
+    w.line("// Impl overrides neither form of a method with exactly the signature above, as a public member.");
+    w.line("using cxx2go_generated_service = " + name + ";");
+    w.line("template <class Impl>");
+    w.open("static constexpr bool cxx2go_check_overrides() {");
+    for (const Method& method : service.methods) {
+      if (method.inline_call) continue;
+      std::string method_name = cpp_name(method.name);
+      std::string result = result_type(method);
+      std::string sync_types, owned_types;
+      for (const Param& param : method.params) {
+        sync_types += (sync_types.empty() ? "" : ", ") + cpp_borrowed_param_type(*param.type);
+        owned_types += (owned_types.empty() ? "" : ", ") + cpp_type(*param.type);
+      }
+      std::string sync_sig = "::cxx2go::Result<" + result + ">(" + sync_types +
+                             (sync_types.empty() ? "" : ", ") + "const ::cxx2go::Context&)";
+      std::string async_sig = "::cxx2go::Future<" + result + ">(" + owned_types +
+                              (owned_types.empty() ? "" : ", ") + "::cxx2go::Context)";
+      w.open("static_assert(");
+      w.line("requires { requires ::cxx2go::detail::declared_below<" + name + ", " + sync_sig + ">(&Impl::" +
+             method_name + "); } ||");
+      w.line("requires { requires ::cxx2go::detail::declared_below<" + name + ", " + async_sig + ">(&Impl::" +
+             method_name + "_async); },");
+      w.line("\"cxx2go::register_service: the implementation of " + schema_.package + "." + service.name +
+             " overrides neither " + method_name + "(" + sync_params(method) + "const ::cxx2go::Context&) nor " +
+             method_name + "_async(" + owned_params(method) + "::cxx2go::Context) of " + schema_.cpp_namespace +
+             "::" + name + " with exactly that signature as a public member (a method of another signature hides "
+             "it instead: declare overrides with `override`)\");");
+      w.dedent();
+    }
+    w.line("return true;");
+    w.close("}");
   }
 
   // ---- source ----

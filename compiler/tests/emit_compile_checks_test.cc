@@ -26,7 +26,7 @@ struct Compiled {
   std::string first_error() const {
     std::istringstream lines(output);
     for (std::string line; std::getline(lines, line);) {
-      if (line.find("error") != std::string::npos) return line;
+      if (line.find(": error:") != std::string::npos || line.find(": fatal error:") != std::string::npos) return line;
     }
     return {};
   }
@@ -95,6 +95,111 @@ TEST_F(CompileCheck, GeneratedHeaderRefusesRuntimeHeadersOfAnotherAbi) {
                        "another ABI version: regenerate it with the cxx2go that matches your cxx2go runtime"),
             std::string::npos)
       << mismatch.output;
+}
+
+// Under C++17 the first error is one line that says C++20 is needed, whichever header comes first.
+TEST_F(CompileCheck, Cxx17StopsWithOneClearLineFirst) {
+  const std::string expected = "#error \"cxx2go needs C++20 or later (compile with -std=c++20)\"";
+  std::string shop = (kRepo / "tests/gen/shop/cpp/shop.c2g.cc").string();
+  Compiled generated = compile("#include \"" + shop + "\"\n", "-std=c++17 " + includes(kRepo / "runtime/cpp/include", "shop"));
+  EXPECT_NE(generated.status, 0);
+  EXPECT_NE(generated.first_error().find(expected), std::string::npos) << generated.output;
+
+  // Every public C++ header: the plain-C ones (abi.h, ring_abi.h, version.h) compile as any language.
+  for (const char* header : {"box.h", "context.h", "cxx2go.h", "error.h", "executor.h", "future.h", "runtime.h",
+                             "service.h"}) {
+    Compiled alone = compile(std::string("#include \"cxx2go/") + header + "\"\n",
+                             "-std=c++17 -I" + (kRepo / "runtime/cpp/include").string());
+    EXPECT_NE(alone.status, 0) << header;
+    EXPECT_NE(alone.first_error().find(expected), std::string::npos) << header << "\n" << alone.output;
+  }
+}
+
+// register_service(std::make_shared<Impl>()) with implementations of shop.Pricer (quote in two forms,
+// @inline fast): `body` is the part of the translation unit after the common prelude.
+class OverrideCheck : public CompileCheck {
+ protected:
+  Compiled register_impl(const std::string& body) {
+    return compile(R"(#include "shop.c2g.h"
+namespace shop = cxx2go_test::shop;
+using Quotes = cxx2go::Result<std::map<std::string, int64_t>>;
+struct Fast : shop::Pricer {
+  cxx2go::Result<int64_t> fast(int64_t x, const cxx2go::Context&) override { return x; }
+};
+)" + body,
+                   "-std=c++20 -Wall -Wextra -Werror " + includes(kRepo / "runtime/cpp/include", "shop"));
+  }
+
+  static constexpr std::string_view kMessage =
+      "cxx2go::register_service: the implementation of shop.Pricer overrides neither quote(const "
+      "std::vector<Item>& items, std::string_view currency, const ::cxx2go::Context&) nor "
+      "quote_async(std::vector<Item> items, std::string currency, ::cxx2go::Context) of "
+      "cxx2go_test::shop::Pricer with exactly that signature as a public member";
+};
+
+TEST_F(OverrideCheck, MisSignedMethodWithoutOverrideFailsNamingTheMethod) {
+  // `const std::string&` instead of std::string_view: it compiles as a new method hiding Pricer::quote.
+  Compiled mis_signed = register_impl(R"(
+struct Impl : Fast {
+  Quotes quote(const std::vector<shop::Item>&, const std::string&, const cxx2go::Context&) { return std::map<std::string, int64_t>{}; }
+};
+auto registered = cxx2go::register_service(std::make_shared<Impl>());
+)");
+  EXPECT_NE(mis_signed.status, 0);
+  EXPECT_NE(mis_signed.first_error().find(kMessage), std::string::npos) << mis_signed.output;
+}
+
+TEST_F(OverrideCheck, NothingOverriddenFails) {
+  Compiled nothing = register_impl("auto registered = cxx2go::register_service(std::make_shared<Fast>());\n");
+  EXPECT_NE(nothing.status, 0);
+  EXPECT_NE(nothing.first_error().find(kMessage), std::string::npos) << nothing.output;
+}
+
+TEST_F(OverrideCheck, ConstMethodDoesNotOverride) {
+  Compiled with_const = register_impl(R"(
+struct Impl : Fast {
+  Quotes quote(const std::vector<shop::Item>&, std::string_view, const cxx2go::Context&) const { return std::map<std::string, int64_t>{}; }
+};
+auto registered = cxx2go::register_service(std::make_shared<Impl>());
+)");
+  EXPECT_NE(with_const.first_error().find(kMessage), std::string::npos) << with_const.output;
+}
+
+TEST_F(OverrideCheck, EitherFormThroughIntermediateBasesAndOverloadsPasses) {
+  Compiled ok = register_impl(R"(
+// The synchronous form, in a base between the implementation and Pricer, next to an overload.
+struct Base : Fast {
+  Quotes quote(const std::vector<shop::Item>&, std::string_view, const cxx2go::Context&) override { return std::map<std::string, int64_t>{}; }
+  Quotes quote(int) { return std::map<std::string, int64_t>{}; }
+};
+struct Impl final : Base {};
+// The asynchronous form only, noexcept.
+struct Async final : Fast {
+  cxx2go::Future<std::map<std::string, int64_t>> quote_async(std::vector<shop::Item>, std::string,
+                                                             cxx2go::Context) noexcept override {
+    return cxx2go::make_ready_future(Quotes(std::map<std::string, int64_t>{}));
+  }
+};
+void register_all() {
+  (void)cxx2go::register_service(std::make_shared<Impl>());
+  (void)cxx2go::register_service(std::make_shared<Async>());
+  // Existing callers: a std::shared_ptr<cxx2go::Service> is registered unchecked, as before.
+  std::shared_ptr<cxx2go::Service> unchecked = std::make_shared<Fast>();
+  (void)cxx2go::register_service(unchecked);
+}
+)");
+  EXPECT_EQ(ok.status, 0) << ok.output;
+}
+
+TEST_F(OverrideCheck, PrivateOverridesAreNotSeen) {
+  // Name lookup cannot see through access, so the check asks for public overrides (and says so).
+  Compiled hidden = register_impl(R"(
+class Impl : public Fast {
+  Quotes quote(const std::vector<shop::Item>&, std::string_view, const cxx2go::Context&) override { return std::map<std::string, int64_t>{}; }
+};
+auto registered = cxx2go::register_service(std::make_shared<Impl>());
+)");
+  EXPECT_NE(hidden.first_error().find(kMessage), std::string::npos) << hidden.output;
 }
 
 }  // namespace

@@ -4,6 +4,8 @@
 #ifndef CXX2GO_BOX_H_
 #define CXX2GO_BOX_H_
 
+#include "cxx2go/require_cxx20.h"
+
 #include <cassert>
 #include <optional>
 #include <utility>

@@ -2,6 +2,8 @@
 #ifndef CXX2GO_CONTEXT_H_
 #define CXX2GO_CONTEXT_H_
 
+#include "cxx2go/require_cxx20.h"
+
 #include <chrono>
 #include <optional>
 #include <stop_token>

@@ -1,6 +1,8 @@
 // cxx2go/cxx2go.h — everything generated code and users need from the C++ runtime.
 #pragma once
 
+#include "cxx2go/require_cxx20.h"
+
 #include "cxx2go/abi.h"
 #include "cxx2go/box.h"
 #include "cxx2go/context.h"

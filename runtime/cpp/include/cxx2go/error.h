@@ -2,6 +2,8 @@
 #ifndef CXX2GO_ERROR_H_
 #define CXX2GO_ERROR_H_
 
+#include "cxx2go/require_cxx20.h"
+
 #include <concepts>
 #include <cstdint>
 #include <exception>

@@ -3,6 +3,8 @@
 #ifndef CXX2GO_EXECUTOR_H_
 #define CXX2GO_EXECUTOR_H_
 
+#include "cxx2go/require_cxx20.h"
+
 #include <atomic>
 #include <chrono>
 #include <concepts>

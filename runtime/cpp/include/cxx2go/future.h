@@ -35,6 +35,8 @@
 #ifndef CXX2GO_FUTURE_H_
 #define CXX2GO_FUTURE_H_
 
+#include "cxx2go/require_cxx20.h"
+
 #include <chrono>
 #include <coroutine>
 #include <cstddef>

@@ -2,6 +2,8 @@
 // and one state machine: not_started → running → stopping → stopped (docs/design.md, "Failures").
 #pragma once
 
+#include "cxx2go/require_cxx20.h"
+
 #include <chrono>
 #include <cstdint>
 

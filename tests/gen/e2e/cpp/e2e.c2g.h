@@ -146,7 +146,9 @@ class GoSideClient {
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class CppSide : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "e2e.CppSide";
@@ -204,13 +206,79 @@ class CppSide : public ::cxx2go::Service {
   virtual ::cxx2go::Future<std::vector<std::string>> notifications_async(uint32_t count, ::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = CppSide;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::vector<CheckResult>>(std::string_view, const ::cxx2go::Context&)>(&Impl::run_checks); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::vector<CheckResult>>(std::string, ::cxx2go::Context)>(&Impl::run_checks_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither run_checks(std::string_view filter, const ::cxx2go::Context&) nor run_checks_async(std::string filter, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<Everything>(const Everything&, const ::cxx2go::Context&)>(&Impl::echo); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<Everything>(Everything, ::cxx2go::Context)>(&Impl::echo_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither echo(const Everything& value, const ::cxx2go::Context&) nor echo_async(Everything value, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::string>(std::string_view, std::span<const uint8_t>, std::span<const int32_t>, std::span<const double>, const ::cxx2go::Context&)>(&Impl::concat); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::string>(std::string, std::vector<uint8_t>, std::vector<int32_t>, std::vector<double>, ::cxx2go::Context)>(&Impl::concat_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither concat(std::string_view text, std::span<const uint8_t> blob, std::span<const int32_t> numbers, std::span<const double> doubles, const ::cxx2go::Context&) nor concat_async(std::string text, std::vector<uint8_t> blob, std::vector<int32_t> numbers, std::vector<double> doubles, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(int32_t, std::string_view, const ::cxx2go::Context&)>(&Impl::fail); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(int32_t, std::string, ::cxx2go::Context)>(&Impl::fail_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither fail(int32_t code, std::string_view message, const ::cxx2go::Context&) nor fail_async(int32_t code, std::string message, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(std::string_view, const ::cxx2go::Context&)>(&Impl::throw_std); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(std::string, ::cxx2go::Context)>(&Impl::throw_std_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither throw_std(std::string_view message, const ::cxx2go::Context&) nor throw_std_async(std::string message, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(int32_t, const ::cxx2go::Context&)>(&Impl::throw_int); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(int32_t, ::cxx2go::Context)>(&Impl::throw_int_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither throw_int(int32_t value, const ::cxx2go::Context&) nor throw_int_async(int32_t value, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<bool>(int64_t, const ::cxx2go::Context&)>(&Impl::sleep); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<bool>(int64_t, ::cxx2go::Context)>(&Impl::sleep_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither sleep(int64_t millis, const ::cxx2go::Context&) nor sleep_async(int64_t millis, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<int64_t>(int64_t, const ::cxx2go::Context&)>(&Impl::twice); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<int64_t>(int64_t, ::cxx2go::Context)>(&Impl::twice_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither twice(int64_t value, const ::cxx2go::Context&) nor twice_async(int64_t value, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<int64_t>(int64_t, const ::cxx2go::Context&)>(&Impl::call_go); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<int64_t>(int64_t, ::cxx2go::Context)>(&Impl::call_go_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither call_go(int64_t value, const ::cxx2go::Context&) nor call_go_async(int64_t value, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<int64_t>(int64_t, const ::cxx2go::Context&)>(&Impl::async_twice); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<int64_t>(int64_t, ::cxx2go::Context)>(&Impl::async_twice_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither async_twice(int64_t value, const ::cxx2go::Context&) nor async_twice_async(int64_t value, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<uint64_t>(const ::cxx2go::Context&)>(&Impl::thread_id); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<uint64_t>(::cxx2go::Context)>(&Impl::thread_id_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither thread_id(const ::cxx2go::Context&) nor thread_id_async(::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<int64_t>(const ::cxx2go::Context&)>(&Impl::deadline); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<int64_t>(::cxx2go::Context)>(&Impl::deadline_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither deadline(const ::cxx2go::Context&) nor deadline_async(::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(std::string_view, const ::cxx2go::Context&)>(&Impl::notify); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(std::string, ::cxx2go::Context)>(&Impl::notify_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither notify(std::string_view text, const ::cxx2go::Context&) nor notify_async(std::string text, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::vector<std::string>>(uint32_t, const ::cxx2go::Context&)>(&Impl::notifications); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::vector<std::string>>(uint32_t, ::cxx2go::Context)>(&Impl::notifications_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither notifications(uint32_t count, const ::cxx2go::Context&) nor notifications_async(uint32_t count, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 /// Every call runs on one dedicated thread.
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class Affine : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "e2e.Affine";
@@ -219,6 +287,18 @@ class Affine : public ::cxx2go::Service {
   virtual ::cxx2go::Future<uint64_t> thread_id_async(::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = Affine;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Result<uint64_t>(const ::cxx2go::Context&)>(&Impl::thread_id); } ||
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Future<uint64_t>(::cxx2go::Context)>(&Impl::thread_id_async); },
+      "cxx2go::register_service: the implementation of e2e.Affine overrides neither thread_id(const ::cxx2go::Context&) nor thread_id_async(::cxx2go::Context) of cxx2go_test::e2e::Affine with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 }  // namespace cxx2go_test::e2e

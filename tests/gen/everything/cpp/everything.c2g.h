@@ -275,7 +275,9 @@ class GoSideClient {
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class CppSide : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "everything.CppSide";
@@ -317,13 +319,71 @@ class CppSide : public ::cxx2go::Service {
   virtual ::cxx2go::Future<void> notify_async(std::string message, ::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = CppSide;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(const ::cxx2go::Context&)>(&Impl::nothing); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(::cxx2go::Context)>(&Impl::nothing_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither nothing(const ::cxx2go::Context&) nor nothing_async(::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<int32_t>(int32_t, const ::cxx2go::Context&)>(&Impl::one); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<int32_t>(int32_t, ::cxx2go::Context)>(&Impl::one_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither one(int32_t a, const ::cxx2go::Context&) nor one_async(int32_t a, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::string>(std::string_view, std::span<const uint8_t>, const ::cxx2go::Context&)>(&Impl::two); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::string>(std::string, std::vector<uint8_t>, ::cxx2go::Context)>(&Impl::two_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither two(std::string_view a, std::span<const uint8_t> b, const ::cxx2go::Context&) nor two_async(std::string a, std::vector<uint8_t> b, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::vector<uint8_t>>(std::span<const uint8_t>, std::span<const double>, const std::vector<bool>&, const ::cxx2go::Context&)>(&Impl::three); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::vector<uint8_t>>(std::vector<uint8_t>, std::vector<double>, std::vector<bool>, ::cxx2go::Context)>(&Impl::three_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither three(std::span<const uint8_t> a, std::span<const double> b, const std::vector<bool>& c, const ::cxx2go::Context&) nor three_async(std::vector<uint8_t> a, std::vector<double> b, std::vector<bool> c, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<Level>(Level, const Scalars&, const std::optional<std::string>&, const std::map<std::string, int32_t>&, const ::cxx2go::Context&)>(&Impl::four); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<Level>(Level, Scalars, std::optional<std::string>, std::map<std::string, int32_t>, ::cxx2go::Context)>(&Impl::four_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither four(Level a, const Scalars& b, const std::optional<std::string>& c, const std::map<std::string, int32_t>& d, const ::cxx2go::Context&) nor four_async(Level a, Scalars b, std::optional<std::string> c, std::map<std::string, int32_t> d, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<Everything>(bool, int8_t, uint16_t, float, const Empty&, const ::cxx2go::Context&)>(&Impl::five); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<Everything>(bool, int8_t, uint16_t, float, Empty, ::cxx2go::Context)>(&Impl::five_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither five(bool a, int8_t b, uint16_t c, float d, const Empty& e, const ::cxx2go::Context&) nor five_async(bool a, int8_t b, uint16_t c, float d, Empty e, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::optional<Tree>>(std::string_view, std::string_view, std::span<const int64_t>, const Tree&, const std::vector<Level>&, const std::optional<Tree>&, const ::cxx2go::Context&)>(&Impl::six); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::optional<Tree>>(std::string, std::string, std::vector<int64_t>, Tree, std::vector<Level>, std::optional<Tree>, ::cxx2go::Context)>(&Impl::six_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither six(std::string_view a, std::string_view b, std::span<const int64_t> c, const Tree& d, const std::vector<Level>& e, const std::optional<Tree>& f, const ::cxx2go::Context&) nor six_async(std::string a, std::string b, std::vector<int64_t> c, Tree d, std::vector<Level> e, std::optional<Tree> f, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::vector<Scalars>>(const ::cxx2go::Context&)>(&Impl::structs); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::vector<Scalars>>(::cxx2go::Context)>(&Impl::structs_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither structs(const ::cxx2go::Context&) nor structs_async(::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::map<Level, std::vector<std::string>>>(const ::cxx2go::Context&)>(&Impl::table); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::map<Level, std::vector<std::string>>>(::cxx2go::Context)>(&Impl::table_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither table(const ::cxx2go::Context&) nor table_async(::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::optional<std::vector<std::string>>>(const ::cxx2go::Context&)>(&Impl::maybe_texts); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::optional<std::vector<std::string>>>(::cxx2go::Context)>(&Impl::maybe_texts_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither maybe_texts(const ::cxx2go::Context&) nor maybe_texts_async(::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<Keywords>(int32_t, std::string_view, std::span<const uint8_t>, const Keywords&, int32_t, uint8_t, bool, double, const ::cxx2go::Context&)>(&Impl::keywords); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<Keywords>(int32_t, std::string, std::vector<uint8_t>, Keywords, int32_t, uint8_t, bool, double, ::cxx2go::Context)>(&Impl::keywords_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither keywords(int32_t type, std::string_view func, std::span<const uint8_t> class_, const Keywords& default_, int32_t ctx, uint8_t err, bool context_, double options_, const ::cxx2go::Context&) nor keywords_async(int32_t type, std::string func, std::vector<uint8_t> class_, Keywords default_, int32_t ctx, uint8_t err, bool context_, double options_, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(std::string_view, const ::cxx2go::Context&)>(&Impl::notify); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(std::string, ::cxx2go::Context)>(&Impl::notify_async); },
+      "cxx2go::register_service: the implementation of everything.CppSide overrides neither notify(std::string_view message, const ::cxx2go::Context&) nor notify_async(std::string message, ::cxx2go::Context) of everything::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 /// Implemented in C++, every call on one dedicated thread.
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class Affine : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "everything.Affine";
@@ -342,6 +402,22 @@ class Affine : public ::cxx2go::Service {
   virtual ::cxx2go::Future<void> fire_async(int32_t x, ::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = Affine;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Result<Everything>(const Everything&, const ::cxx2go::Context&)>(&Impl::echo); } ||
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Future<Everything>(Everything, ::cxx2go::Context)>(&Impl::echo_async); },
+      "cxx2go::register_service: the implementation of everything.Affine overrides neither echo(const Everything& value, const ::cxx2go::Context&) nor echo_async(Everything value, ::cxx2go::Context) of everything::Affine with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Result<void>(int32_t, const ::cxx2go::Context&)>(&Impl::fire); } ||
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Future<void>(int32_t, ::cxx2go::Context)>(&Impl::fire_async); },
+      "cxx2go::register_service: the implementation of everything.Affine overrides neither fire(int32_t x, const ::cxx2go::Context&) nor fire_async(int32_t x, ::cxx2go::Context) of everything::Affine with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 }  // namespace everything

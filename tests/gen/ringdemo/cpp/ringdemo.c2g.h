@@ -45,7 +45,9 @@ class SinkClient {
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class Counter : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "ringdemo.Counter";
@@ -57,6 +59,18 @@ class Counter : public ::cxx2go::Service {
   virtual ::cxx2go::Result<int64_t> peek(const ::cxx2go::Context& context) = 0;
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = Counter;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<Counter, ::cxx2go::Result<int64_t>(int64_t, const ::cxx2go::Context&)>(&Impl::add); } ||
+      requires { requires ::cxx2go::detail::declared_below<Counter, ::cxx2go::Future<int64_t>(int64_t, ::cxx2go::Context)>(&Impl::add_async); },
+      "cxx2go::register_service: the implementation of ringdemo.Counter overrides neither add(int64_t delta, const ::cxx2go::Context&) nor add_async(int64_t delta, ::cxx2go::Context) of ringdemo::Counter with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 /// The default transport, spelled out.

@@ -72,7 +72,9 @@ class CatalogClient {
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class Pricer : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "shop.Pricer";
@@ -85,6 +87,18 @@ class Pricer : public ::cxx2go::Service {
   virtual ::cxx2go::Result<int64_t> fast(int64_t x, const ::cxx2go::Context& context) = 0;
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = Pricer;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<Pricer, ::cxx2go::Result<std::map<std::string, int64_t>>(const std::vector<Item>&, std::string_view, const ::cxx2go::Context&)>(&Impl::quote); } ||
+      requires { requires ::cxx2go::detail::declared_below<Pricer, ::cxx2go::Future<std::map<std::string, int64_t>>(std::vector<Item>, std::string, ::cxx2go::Context)>(&Impl::quote_async); },
+      "cxx2go::register_service: the implementation of shop.Pricer overrides neither quote(const std::vector<Item>& items, std::string_view currency, const ::cxx2go::Context&) nor quote_async(std::vector<Item> items, std::string currency, ::cxx2go::Context) of cxx2go_test::shop::Pricer with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 }  // namespace cxx2go_test::shop

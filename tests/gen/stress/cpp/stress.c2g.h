@@ -43,7 +43,9 @@ class GoWorkClient {
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class CppWork : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "stress.CppWork";
@@ -63,13 +65,35 @@ class CppWork : public ::cxx2go::Service {
   virtual ::cxx2go::Future<int64_t> block_async(int32_t kind, int64_t micros, ::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = CppWork;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Result<int64_t>(int64_t, int32_t, const ::cxx2go::Context&)>(&Impl::work); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Future<int64_t>(int64_t, int32_t, ::cxx2go::Context)>(&Impl::work_async); },
+      "cxx2go::register_service: the implementation of stress.CppWork overrides neither work(int64_t x, int32_t mode, const ::cxx2go::Context&) nor work_async(int64_t x, int32_t mode, ::cxx2go::Context) of cxx2go_stress::CppWork with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Result<int64_t>(int64_t, int32_t, const ::cxx2go::Context&)>(&Impl::async_work); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Future<int64_t>(int64_t, int32_t, ::cxx2go::Context)>(&Impl::async_work_async); },
+      "cxx2go::register_service: the implementation of stress.CppWork overrides neither async_work(int64_t x, int32_t mode, const ::cxx2go::Context&) nor async_work_async(int64_t x, int32_t mode, ::cxx2go::Context) of cxx2go_stress::CppWork with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Result<int64_t>(int32_t, int64_t, const ::cxx2go::Context&)>(&Impl::block); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Future<int64_t>(int32_t, int64_t, ::cxx2go::Context)>(&Impl::block_async); },
+      "cxx2go::register_service: the implementation of stress.CppWork overrides neither block(int32_t kind, int64_t micros, const ::cxx2go::Context&) nor block_async(int32_t kind, int64_t micros, ::cxx2go::Context) of cxx2go_stress::CppWork with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 /// Every call runs on one dedicated thread.
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
 // on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later.
+// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+// Impl overrides one form of every method with exactly the signature below.
 class AffineWork : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "stress.AffineWork";
@@ -78,6 +102,18 @@ class AffineWork : public ::cxx2go::Service {
   virtual ::cxx2go::Future<uint64_t> thread_id_async(::cxx2go::Context context);
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
+
+  // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
+  // Impl overrides neither form of a method with exactly the signature above, as a public member.
+  using cxx2go_generated_service = AffineWork;
+  template <class Impl>
+  static constexpr bool cxx2go_check_overrides() {
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<AffineWork, ::cxx2go::Result<uint64_t>(const ::cxx2go::Context&)>(&Impl::thread_id); } ||
+      requires { requires ::cxx2go::detail::declared_below<AffineWork, ::cxx2go::Future<uint64_t>(::cxx2go::Context)>(&Impl::thread_id_async); },
+      "cxx2go::register_service: the implementation of stress.AffineWork overrides neither thread_id(const ::cxx2go::Context&) nor thread_id_async(::cxx2go::Context) of cxx2go_stress::AffineWork with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    return true;
+  }
 };
 
 }  // namespace cxx2go_stress
