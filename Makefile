@@ -9,7 +9,7 @@ CXX2GO     := $(BUILD)/compiler/cxx2go
 GO         ?= go
 export CGO_ENABLED := 1
 
-.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-stress test-sanitize soak demo goldens bench bench-check clean help
+.PHONY: all deps build test test-cpp test-go test-goldens test-e2e test-adoption test-stress test-sanitize soak demo goldens bench bench-check package clean help
 
 all: build
 
@@ -20,6 +20,7 @@ help:
 	@echo "make test-stress  cancellation storm, thread churn, signals, fork, failure containment (tests/stress)"
 	@echo "make soak    10,000,000 mixed calls in one process; fails if memory, threads, goroutines or fds grow (not in CI)"
 	@echo "make goldens regenerate the checked-in generated code after a compiler change"
+	@echo "make package a Debian package of the compiler, headers, CMake package and cxx2go.pc (docs/cmake.md)"
 	@echo "make bench   measure cxx2go against raw cgo, SWIG and gRPC; writes bench/results/ (not a test)"
 	@echo "make bench-check  print which performance targets (issue 3) the latest results meet"
 
@@ -34,7 +35,7 @@ build: deps $(BUILD)/build.ninja
 
 # ---- tests ----
 
-test: build test-cpp test-goldens test-go test-e2e
+test: build test-cpp test-goldens test-go test-e2e test-adoption
 	@echo "make test: all suites passed"
 
 # Compiler unit + diagnostics tests and C++ runtime tests (GoogleTest, through ctest).
@@ -56,6 +57,11 @@ test-go: deps
 test-e2e: build
 	scripts/run-e2e.sh $(BUILD)
 
+# cxx2go used the way another project uses it, in temporary directories outside the repository: install,
+# find_package, FetchContent, a Release build of everything (tests/adoption/README.md). About 4 minutes.
+test-adoption: deps
+	scripts/run-adoption.sh $(BUILD)
+
 # Stress and reliability tests (tests/stress/README.md): about 2 minutes on 2 cores.
 test-stress: build
 	scripts/run-stress.sh $(BUILD)
@@ -76,6 +82,14 @@ test-sanitize: build
 
 goldens: build
 	scripts/check-goldens.sh $(CXX2GO) --update
+
+# ---- packaging ----
+
+# The Debian package, from the build's install rules through CPack: $(BUILD)/cxx2go_<version>_<arch>.deb.
+package: build
+	@scripts/install-deps.sh package
+	cd $(BUILD) && cpack -G DEB
+	@cd $(BUILD) && echo "make package: $$(ls -t "$$PWD"/cxx2go_*.deb | head -n 1)"
 
 # ---- demo ----
 

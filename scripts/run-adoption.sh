@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Adoption tests (tests/adoption/README.md): cxx2go used the way another project uses it, in temporary
+# directories outside the repository, removed at the end:
+#   install               a Release build of the compiler, `cmake --install` into a prefix that is then
+#                         moved (the package must be relocatable); the installed tree, cxx2go --version
+#                         and cxx2go.pc checked
+#   cpphost-installed     tests/adoption/cpphost (a C++ program calling a Go service) configured against
+#                         the moved prefix: find_package(cxx2go), cxx2go_generate, cxx2go_add_go_c_archive;
+#                         built in Release and run
+#   cpphost-fetchcontent  the same project with cxx2go through FetchContent of this checkout: no tests, no
+#                         GoogleTest, no -Werror in cxx2go's targets
+#   release-build         the whole repository configured and built as -DCMAKE_BUILD_TYPE=Release with g++
+#   release-ctest         the compiler's tests in that build
+# The samples' Go modules require github.com/cxx2go/cxx2go v0.1.0 with a replace pointing at this checkout.
+#
+# usage: scripts/run-adoption.sh BUILD_DIR    (logs go to BUILD_DIR/adoption-logs/; nothing else is built there)
+#
+# Prints a PASS/FAIL line per step, then "adoption: N passed, M failed"; exits non-zero if anything failed.
+# Every step runs under timeout(1). About 4 minutes on 2 cores with a warm Go build cache.
+set -uo pipefail
+
+if [[ $# -ne 1 ]]; then
+  echo "usage: $0 BUILD_DIR" >&2
+  exit 2
+fi
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+logs="$(mkdir -p "$1/adoption-logs" && cd "$1/adoption-logs" && pwd)"
+jobs="${JOBS:-$(nproc)}"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/cxx2go-adoption.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+
+version="$(sed -nE 's/^#define CXX2GO_VERSION_STRING "(.*)"$/\1/p' runtime/cpp/include/cxx2go/version.h)"
+prefix="$tmp/prefix"  # where the install step leaves the installed tree
+export root tmp jobs version prefix
+export CGO_ENABLED=1 GOWORK=off  # the samples are modules of their own, outside any workspace
+export CMAKE_GENERATOR=Ninja
+
+passed=0
+failed=0
+
+# step NAME TIMEOUT_SECONDS COMMAND...: runs COMMAND (a program or a function below) with its output in
+# $logs/NAME.log.
+step() {
+  local name="$1" limit="$2"
+  shift 2
+  local log="$logs/$name.log"
+  local start=$SECONDS
+  timeout -k 30 "$limit" bash -c '"$@"' "$name" "$@" >"$log" 2>&1
+  local status=$?
+  if [[ $status -eq 0 ]]; then
+    passed=$((passed + 1))
+    printf 'PASS %-24s %4ds\n' "$name" $((SECONDS - start))
+  else
+    failed=$((failed + 1))
+    local why="exit status $status"
+    [[ $status -eq 124 || $status -eq 137 ]] && why="timed out after ${limit}s"
+    printf 'FAIL %-24s (%s; log: %s)\n' "$name" "$why" "$log"
+    grep -E 'FAIL|error|Error|undefined reference' "$log" | head -20 | sed 's/^/    /'
+    echo "    ... last lines:"
+    tail -n 25 "$log" | sed 's/^/    /'
+  fi
+}
+
+# fail MESSAGE: ends a step.
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# The installed tree, in a prefix that has moved since `cmake --install` wrote it.
+install_and_check() {
+  set -ex
+  cmake -S "$root" -B "$tmp/build-install" -DCMAKE_BUILD_TYPE=Release -DCXX2GO_BUILD_TESTS=OFF \
+    -DCXX2GO_BUILD_EXAMPLES=OFF
+  cmake --build "$tmp/build-install" -j "$jobs"
+  cmake --install "$tmp/build-install" --prefix "$tmp/staging"
+  mv "$tmp/staging" "$prefix"
+  set +x
+  for f in bin/cxx2go include/cxx2go/cxx2go.h include/cxx2go/version.h lib/cmake/cxx2go/cxx2goConfig.cmake \
+    lib/cmake/cxx2go/cxx2goConfigVersion.cmake lib/cmake/cxx2go/cxx2goTargets.cmake \
+    lib/cmake/cxx2go/Cxx2GoGenerate.cmake lib/cmake/cxx2go/Cxx2GoCArchive.cmake \
+    lib/cmake/cxx2go/Cxx2GoCArchiveBuild.cmake lib/pkgconfig/cxx2go.pc; do
+    [[ -f "$prefix/$f" ]] || fail "not installed: $f"
+  done
+  # The C++ runtime comes from the Go runtime package in every process: no library of it is installed.
+  [[ -z "$(find "$prefix" -name '*.a' -o -name '*.so*')" ]] || fail "a library was installed"
+  local printed
+  printed="$("$prefix/bin/cxx2go" --version)"
+  [[ "$printed" == "cxx2go $version" ]] || fail "cxx2go --version printed '$printed', version.h says $version"
+  export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+  [[ "$(pkg-config --modversion cxx2go)" == "$version" ]] || fail "cxx2go.pc: version $(pkg-config --modversion cxx2go)"
+  local cflags
+  cflags="$(pkg-config --cflags cxx2go)"
+  echo "pkg-config --cflags cxx2go: $cflags"
+  # cgo applies the flags to C and C++ files alike: both must compile with them.
+  echo '#include <cxx2go/cxx2go.h>' | g++ -std=c++20 $cflags -fsyntax-only -x c++ - ||
+    fail "cxx2go/cxx2go.h does not compile with pkg-config's flags"
+  echo '#include <cxx2go/abi.h>' | gcc $cflags -fsyntax-only -x c - ||
+    fail "cxx2go/abi.h does not compile as C with pkg-config's flags"
+  echo "installed tree OK: $prefix"
+}
+
+# sample_copy NAME DIR: copies tests/adoption/NAME to DIR, its go.mod's replace pointing at this checkout.
+sample_copy() {
+  rm -rf "$2"
+  cp -r "$root/tests/adoption/$1" "$2"
+  (cd "$2" && go mod edit -replace "github.com/cxx2go/cxx2go=$root")
+}
+
+# cpphost DIR CMAKE_ARGS...: configures, builds (Release) and runs the C++-host sample copied to DIR.
+cpphost() {
+  set -ex
+  local dir="$1"
+  shift
+  sample_copy cpphost "$dir"
+  cmake -S "$dir" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release "$@"
+  cmake --build "$dir/build" -j "$jobs"
+  local out
+  out="$("$dir/build/cpphost")"
+  echo "$out"
+  [[ "$out" == "cpphost: ok"* ]] || fail "cpphost printed '$out'"
+}
+
+# The C++-host sample against the installed (and moved) package.
+cpphost_installed() {
+  [[ -d "$prefix" ]] || fail "no installed tree (the install step failed)"
+  cpphost "$tmp/cpphost-installed" "-DCMAKE_PREFIX_PATH=$prefix"
+}
+
+# The C++-host sample with cxx2go as a subproject: the developer options must all be off there.
+cpphost_fetchcontent() {
+  local dir="$tmp/cpphost-fetchcontent"
+  cpphost "$dir" "-DCXX2GO_SOURCE_DIR=$root"
+  set +x
+  grep -E '^CXX2GO_(WERROR|BUILD_TESTS|BUILD_EXAMPLES|INSTALL):BOOL=OFF$' "$dir/build/CMakeCache.txt" | wc -l |
+    grep -qx 4 || fail "a developer option is on in a subproject build: $(grep -E '^CXX2GO_' "$dir/build/CMakeCache.txt")"
+  ! grep -qiE '^GTEST' "$dir/build/CMakeCache.txt" || fail "GoogleTest was looked for"
+  ctest --test-dir "$dir/build" -N | grep -q 'Total Tests: 0' || fail "tests were registered"
+  ! ninja -C "$dir/build" -t commands cxx2go | grep -q -- '-Werror' || fail "-Werror in the compiler's build"
+}
+
+# The whole repository as a plain Release build with g++ (-Werror on, as in every top-level build).
+release_build() {
+  set -ex
+  cmake -S "$root" -B "$tmp/build-release" -DCMAKE_BUILD_TYPE=Release -DCMAKE_C_COMPILER=gcc \
+    -DCMAKE_CXX_COMPILER=g++
+  cmake --build "$tmp/build-release" -j "$jobs"
+  # The build tree's cxx2go.pc names this checkout's headers.
+  [[ "$(PKG_CONFIG_PATH="$tmp/build-release/pkgconfig" pkg-config --cflags cxx2go)" == \
+     "-I$root/runtime/cpp/include"* ]] || fail "<build>/pkgconfig/cxx2go.pc does not name runtime/cpp/include"
+}
+
+export -f fail install_and_check sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build
+
+echo "adoption: install (temporary prefix: $prefix)"
+step install 900 install_and_check
+
+echo "adoption: a C++ program calling Go (tests/adoption/cpphost)"
+step cpphost-installed 900 cpphost_installed
+step cpphost-fetchcontent 900 cpphost_fetchcontent
+
+echo "adoption: a Release build of the repository"
+step release-build 1200 release_build
+step release-ctest 600 ctest --test-dir "$tmp/build-release/compiler" -j "$jobs" --output-on-failure
+
+echo "adoption: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
