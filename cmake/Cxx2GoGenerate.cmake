@@ -23,10 +23,20 @@
 include_guard(GLOBAL)
 
 function(cxx2go_generate)
+  set(keywords TARGET SCHEMAS CPP_OUT GO_OUT GO_OPTS)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "TARGET;CPP_OUT;GO_OUT" "SCHEMAS;GO_OPTS")
+  # A misspelt keyword after SCHEMAS or GO_OPTS would be taken as one of their values: an argument in
+  # capitals is none (schemas end in .c2g, Go options are lower case).
+  foreach(value IN LISTS arg_UNPARSED_ARGUMENTS arg_SCHEMAS arg_GO_OPTS)
+    if(value MATCHES "^[A-Z][A-Z0-9_]*$")
+      list(APPEND arg_UNPARSED_ARGUMENTS "${value}")
+    endif()
+  endforeach()
   if(arg_UNPARSED_ARGUMENTS)
-    message(FATAL_ERROR "cxx2go_generate: unknown argument(s) ${arg_UNPARSED_ARGUMENTS} (known: TARGET, "
-                        "SCHEMAS, CPP_OUT, GO_OUT, GO_OPTS)")
+    list(REMOVE_DUPLICATES arg_UNPARSED_ARGUMENTS)
+    list(JOIN keywords ", " known)
+    message(FATAL_ERROR "cxx2go_generate: unknown keyword or argument(s) ${arg_UNPARSED_ARGUMENTS} "
+                        "(keywords: ${known})")
   endif()
   if(NOT arg_TARGET)
     message(FATAL_ERROR "cxx2go_generate: TARGET <target> is required: the target the generated C++ is "
