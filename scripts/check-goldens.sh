@@ -5,7 +5,9 @@
 #   check-goldens.sh path/to/cxx2go --update   rewrite tests/gen
 #
 # Layout: tests/gen/<schema>/<schema>.c2g.go is the Go package; tests/gen/<schema>/cpp/ holds the C++
-# (a Go package directory that does not use cgo may not contain .cc files).
+# (a Go package directory that does not use cgo may not contain .cc files). tests/gen/shop_cgo is shop.c2g
+# generated with --go_opt=cgo: one cgo package holding the Go and the C++, as a Go host builds it; and
+# tests/cgopackage's generated files must be what its go:generate line makes.
 set -euo pipefail
 compiler=$(realpath "$1")
 update=${2:-}
@@ -29,19 +31,46 @@ for schema in tests/schemas/*.c2g; do
     status=1
   fi
 done
+# The cgo layout: everything in one directory, the schema's path relative (paths=source_relative).
+generate_cgo() {  # <schema dir> <schema file> <output dir>
+  (cd "$1" && "$compiler" --cpp_out="$3" --go_out="$3" --go_opt=paths=source_relative,cgo "$2")
+}
+compare_or_update() {  # <golden dir> <generated dir>
+  if [ "$update" = "--update" ]; then
+    rm -rf "$1"; cp -r "$2" "$1"
+  elif ! diff -ru "$1" "$2" >"$scratch/cgo.diff"; then
+    echo "golden mismatch for $1 (run 'make goldens' and review the diff):"; cat "$scratch/cgo.diff"
+    status=1
+  fi
+}
+generate_cgo tests/schemas shop.c2g "$scratch/shop_cgo"
+compare_or_update tests/gen/shop_cgo "$scratch/shop_cgo"
+generate_cgo tests/cgopackage/pricing pricing.c2g "$scratch/pricing"
+for generated in "$scratch"/pricing/*; do
+  if [ "$update" = "--update" ]; then
+    cp "$generated" tests/cgopackage/pricing/
+  elif ! diff -u "tests/cgopackage/pricing/$(basename "$generated")" "$generated"; then
+    echo "tests/cgopackage/pricing is not what its go:generate line makes (run 'make goldens')"; status=1
+  fi
+done
+
 # Generated Go must already be gofmt-clean: the compiler does not run gofmt.
-unformatted=$(gofmt -l tests/gen)
+unformatted=$(gofmt -l tests/gen tests/cgopackage)
 if [ -n "$unformatted" ]; then
   echo "generated Go is not gofmt-clean:"; echo "$unformatted"; gofmt -d tests/gen | head -50
   status=1
 fi
 # Generated code must compile warning-free in both languages (the e2e tests run only some of it).
 if [ "$update" != "--update" ]; then
-  for source in tests/gen/*/cpp/*.c2g.cc; do
+  for source in tests/gen/*/cpp/*.c2g.cc tests/gen/shop_cgo/*.cc; do
     ${CXX:-g++} -std=c++20 -Wall -Wextra -Werror -Wpedantic -fsyntax-only -Iruntime/cpp/include "$source" ||
       { echo "generated C++ does not compile: $source"; status=1; }
   done
-  go vet ./tests/gen/... || { echo "go vet failed on generated Go"; status=1; }
+  # The cgo package finds the runtime headers through pkg-config (cxx2go.pc): the source tree's.
+  mkdir -p "$scratch/pkgconfig"
+  printf 'Name: cxx2go\nDescription: cxx2go runtime headers (source tree)\nVersion: 0\nCflags: -I%s\n' \
+    "$PWD/runtime/cpp/include" >"$scratch/pkgconfig/cxx2go.pc"
+  PKG_CONFIG_PATH="$scratch/pkgconfig" go vet ./tests/gen/... || { echo "go vet failed on generated Go"; status=1; }
 fi
-[ $status -eq 0 ] && echo "goldens: $(ls tests/schemas/*.c2g | wc -l) schemas match"
+[ $status -eq 0 ] && echo "goldens: $(ls tests/schemas/*.c2g | wc -l) schemas match, and the cgo layouts"
 exit $status

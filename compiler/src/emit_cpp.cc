@@ -91,8 +91,8 @@ class CppWriter {
     w.line("// call completes, also when the returned future is cancelled or destroyed.");
     w.line("#pragma once");
     w.line();
-    for (const char* include : {"<cstdint>", "<map>", "<optional>", "<span>", "<string>", "<string_view>",
-                                "<vector>"}) {
+    for (const char* include : {"<cstdint>", "<map>", "<memory>", "<optional>", "<span>", "<string>",
+                                "<string_view>", "<vector>"}) {
       w.line(std::string("#include ") + include);
     }
     w.line();
@@ -244,6 +244,14 @@ class CppWriter {
     w.line("const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;");
     write_override_check(w, service);
     w.close("};");
+    std::string factory = cpp_factory_function(service.name);
+    w.line();
+    w.line("// The factory of the " + name + " implementation that a Go program registers at cxx2go.Start when");
+    w.line("// its package is generated with `cxx2go --go_opt=cgo` (" + stem_ + ".c2g.cgo.cc calls it). Define it in");
+    w.line("// that package's C++, e.g. `std::shared_ptr<" + name + "> " + factory +
+           "() { return std::make_shared<My" + name + ">(); }`;");
+    w.line("// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.");
+    w.line("std::shared_ptr<" + name + "> " + factory + "();");
   }
 
   // The check behind cxx2go::register_service(std::shared_ptr<Impl>) (cxx2go/service.h): both forms

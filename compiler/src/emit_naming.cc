@@ -111,4 +111,12 @@ std::string cpp_param_name(std::string_view name) {
   return out;
 }
 
+std::string cpp_factory_function(std::string_view service) { return "make_" + to_snake_case(service); }
+
+std::string cgo_register_function(std::string_view package, std::string_view service) {
+  std::string name = "c2g_register_" + std::string(package) + "_" + std::string(service);
+  std::replace(name.begin(), name.end(), '.', '_');
+  return name;
+}
+
 }  // namespace cxx2go::compiler

@@ -33,4 +33,11 @@ std::string cpp_param_name(std::string_view name);
 // The C++ class that calls a `go service` S: SClient.
 std::string cpp_client_class(std::string_view service);
 
+// The factory of a `cpp service` S's implementation that the user defines for --go_opt=cgo, declared in
+// the generated header in the schema's namespace: "Pricer" → make_pricer.
+std::string cpp_factory_function(std::string_view service);
+// The C function of STEM.c2g.cgo.cc that registers it (unique per service name, as registration is):
+// package "acme.shop", "Pricer" → c2g_register_acme_shop_Pricer.
+std::string cgo_register_function(std::string_view package, std::string_view service);
+
 }  // namespace cxx2go::compiler

@@ -282,6 +282,26 @@ TEST_F(GoPlacement, GoOutNeedsGoPackage) {
   EXPECT_EQ(run_cxx2go({cpp_out, path}, out, err), 0) << err.str();
 }
 
+TEST_F(GoPlacement, CgoWritesTheCgoFilesIntoTheGoPackage) {
+  schema("pkg/shop.c2g", "example.com/app/shop");
+  const fs::path previous = fs::current_path();
+  fs::current_path(dir_);
+  int status = run({"--go_out=out", "--cpp_out=out/pkg", "--go_opt=paths=source_relative", "--go_opt=cgo",
+                    "pkg/shop.c2g"});
+  fs::current_path(previous);
+  ASSERT_EQ(status, 0) << err_.str();
+  EXPECT_EQ(written(), (std::vector<std::string>{"pkg/shop.c2g.cc", "pkg/shop.c2g.cgo.cc", "pkg/shop.c2g.cgo.go",
+                                                 "pkg/shop.c2g.go", "pkg/shop.c2g.h"}));
+  std::string cgo = read(dir_ / "out/pkg/shop.c2g.cgo.go");
+  EXPECT_NE(cgo.find("#cgo pkg-config: cxx2go\n"), std::string::npos) << cgo;
+  EXPECT_NE(cgo.find("cxx2go.RegisterCppImplementation(\"app.shop.Pricer\", \"app::shop::make_pricer()\""),
+            std::string::npos)
+      << cgo;
+  EXPECT_NE(read(dir_ / "out/pkg/shop.c2g.cgo.cc").find("&make_pricer, \"app::shop::make_pricer()\""),
+            std::string::npos);
+  EXPECT_NE(read(dir_ / "out/pkg/shop.c2g.h").find("std::shared_ptr<Pricer> make_pricer();"), std::string::npos);
+}
+
 TEST_F(GoPlacement, PackageNameFromGoPackage) {
   const std::pair<std::string, std::string> cases[] = {
       {"example.com/app/shop;shopv1", "shopv1"},  // protoc-gen-go's "path;name"

@@ -26,7 +26,14 @@ type Options struct {
 
 // Start starts the runtime of the process (there is one, held by the C++ side) in a Go host. Calls in
 // either direction fail with NotStarted before Start and with Stopped after Stop. Starting twice fails.
+//
+// First it registers the C++ implementations of packages generated with `cxx2go --go_opt=cgo`, calling
+// their C++ factories (e.g. shop::make_pricer()); if one fails (it throws, returns null, or registering
+// fails) Start returns that error, naming the service and the factory, and starts nothing.
 func Start(opts Options) error {
+	if err := registerCppImplementations(); err != nil {
+		return err
+	}
 	n := min(max(opts.ExecutorThreads, 0), math.MaxInt32)
 	spin, goSpin := int64(-1), int64(spinWaitDefault) // -1: the C++ default
 	switch {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -272,6 +273,12 @@ class CppSide : public ::cxx2go::Service {
   }
 };
 
+// The factory of the CppSide implementation that a Go program registers at cxx2go.Start when
+// its package is generated with `cxx2go --go_opt=cgo` (e2e.c2g.cgo.cc calls it). Define it in
+// that package's C++, e.g. `std::shared_ptr<CppSide> make_cpp_side() { return std::make_shared<MyCppSide>(); }`;
+// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+std::shared_ptr<CppSide> make_cpp_side();
+
 /// Every call runs on one dedicated thread.
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
@@ -300,5 +307,11 @@ class Affine : public ::cxx2go::Service {
     return true;
   }
 };
+
+// The factory of the Affine implementation that a Go program registers at cxx2go.Start when
+// its package is generated with `cxx2go --go_opt=cgo` (e2e.c2g.cgo.cc calls it). Define it in
+// that package's C++, e.g. `std::shared_ptr<Affine> make_affine() { return std::make_shared<MyAffine>(); }`;
+// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+std::shared_ptr<Affine> make_affine();
 
 }  // namespace cxx2go_test::e2e

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -72,6 +73,12 @@ class Counter : public ::cxx2go::Service {
     return true;
   }
 };
+
+// The factory of the Counter implementation that a Go program registers at cxx2go.Start when
+// its package is generated with `cxx2go --go_opt=cgo` (ringdemo.c2g.cgo.cc calls it). Define it in
+// that package's C++, e.g. `std::shared_ptr<Counter> make_counter() { return std::make_shared<MyCounter>(); }`;
+// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+std::shared_ptr<Counter> make_counter();
 
 /// The default transport, spelled out.
 // Calls the Go implementation of ringdemo.Plain. Cheap to copy; every call checks that the runtime is running.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -87,6 +88,12 @@ class CppWork : public ::cxx2go::Service {
   }
 };
 
+// The factory of the CppWork implementation that a Go program registers at cxx2go.Start when
+// its package is generated with `cxx2go --go_opt=cgo` (stress.c2g.cgo.cc calls it). Define it in
+// that package's C++, e.g. `std::shared_ptr<CppWork> make_cpp_work() { return std::make_shared<MyCppWork>(); }`;
+// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+std::shared_ptr<CppWork> make_cpp_work();
+
 /// Every call runs on one dedicated thread.
 // Implemented in C++, called from Go: derive from it and register an instance with
 // cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
@@ -115,5 +122,11 @@ class AffineWork : public ::cxx2go::Service {
     return true;
   }
 };
+
+// The factory of the AffineWork implementation that a Go program registers at cxx2go.Start when
+// its package is generated with `cxx2go --go_opt=cgo` (stress.c2g.cgo.cc calls it). Define it in
+// that package's C++, e.g. `std::shared_ptr<AffineWork> make_affine_work() { return std::make_shared<MyAffineWork>(); }`;
+// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+std::shared_ptr<AffineWork> make_affine_work();
 
 }  // namespace cxx2go_stress
