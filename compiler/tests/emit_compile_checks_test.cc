@@ -99,7 +99,8 @@ TEST_F(CompileCheck, GeneratedHeaderRefusesRuntimeHeadersOfAnotherAbi) {
 
 // Under C++17 the first error is one line that says C++20 is needed, whichever header comes first.
 TEST_F(CompileCheck, Cxx17StopsWithOneClearLineFirst) {
-  const std::string expected = "#error \"cxx2go needs C++20 or later (compile with -std=c++20)\"";
+  // GCC prints `error: #error "…"`, Clang `error: "…"`.
+  const std::string expected = "\"cxx2go needs C++20 or later (compile with -std=c++20)\"";
   std::string shop = (kRepo / "tests/gen/shop/cpp/shop.c2g.cc").string();
   Compiled generated = compile("#include \"" + shop + "\"\n", "-std=c++17 " + includes(kRepo / "runtime/cpp/include", "shop"));
   EXPECT_NE(generated.status, 0);
@@ -127,7 +128,10 @@ struct Fast : shop::Pricer {
   cxx2go::Result<int64_t> fast(int64_t x, const cxx2go::Context&) override { return x; }
 };
 )" + body,
-                   "-std=c++20 -Wall -Wextra -Werror " + includes(kRepo / "runtime/cpp/include", "shop"));
+                   // Clang's -Wall has -Woverloaded-virtual, which flags the hiding too; the static_assert is
+                   // what is tested here.
+                   "-std=c++20 -Wall -Wextra -Werror -Wno-overloaded-virtual " +
+                       includes(kRepo / "runtime/cpp/include", "shop"));
   }
 
   static constexpr std::string_view kMessage =
