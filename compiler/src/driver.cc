@@ -38,9 +38,9 @@ constexpr std::string_view kUsage =
     "  --help         print this help\n"
     "  --version      print the version\n"
     "\n"
-    "option go_package is the Go import path (\"example.com/app/shop\"), optionally followed by the\n"
-    "package name (\"example.com/app/shop;shopv1\"); without it the name is the last element of the\n"
-    "path made an identifier. --go_out needs it.\n"
+    "The schema's `option go_package` is the Go import path (\"example.com/app/shop\"), optionally\n"
+    "followed by the package name (\"example.com/app/shop;shopv1\"); by default the name is the path's\n"
+    "last element made a Go identifier. --go_out needs the option.\n"
     "\n"
     "Files whose contents did not change are not rewritten. Exit status: 0 on success, 1 when the\n"
     "schema has errors or output cannot be written, 2 on a usage error.\n";
