@@ -55,6 +55,16 @@ struct OutputRequest {
   std::filesystem::path dir;  // empty: not requested
 };
 
+// Do `a` and `b` name the same directory (which need not exist yet)?
+bool same_directory(const std::filesystem::path& a, const std::filesystem::path& b) {
+  auto normal = [](const std::filesystem::path& path) {
+    std::error_code ignored;
+    std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored).lexically_normal();
+    return canonical.has_filename() ? canonical : canonical.parent_path();  // "dir/" → "dir"
+  };
+  return normal(a) == normal(b);
+}
+
 // Where --go_out's files go for this schema (emit_go_layout.h), or nullopt after reporting why they
 // cannot go anywhere.
 std::optional<std::filesystem::path> go_output_dir(const CommandLine& command, const Schema& schema,
@@ -177,6 +187,16 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
     return kExitFailure;
   }
   if (command->check_only) return kExitOk;
+  // go build compiles the C++ of a cgo package only from the package's own directory: C++ written
+  // anywhere else would leave the generated functions undefined at link time.
+  if (command->go_options.cgo && go_dir && !command->cpp_out.empty()) {
+    if (!same_directory(*go_dir, command->cpp_out)) {
+      err << "cxx2go: error: --go_opt=cgo puts the C++ in the Go package, where go build compiles it: give "
+             "--cpp_out the Go package's directory '"
+          << go_dir->generic_string() << "', not '" << command->cpp_out << "'\n";
+      return kExitUsage;
+    }
+  }
 
   // Every emitter runs before anything is written, so a failing emitter leaves no half-updated output.
   OutputRequest requests[] = {

@@ -302,6 +302,21 @@ TEST_F(GoPlacement, CgoWritesTheCgoFilesIntoTheGoPackage) {
   EXPECT_NE(read(dir_ / "out/pkg/shop.c2g.h").find("std::shared_ptr<Pricer> make_pricer();"), std::string::npos);
 }
 
+TEST_F(GoPlacement, CgoWantsTheCppInTheGoPackage) {
+  std::string path = schema("shop.c2g", "example.com/app/shop");
+  std::string go_out = "--go_out=" + (dir_ / "out").string();
+  std::string cpp_out = "--cpp_out=" + (dir_ / "out/cpp").string();
+  EXPECT_EQ(run({go_out, cpp_out, "--go_opt=module=example.com/app,cgo", path}), 2);
+  EXPECT_EQ(err_.str(), "cxx2go: error: --go_opt=cgo puts the C++ in the Go package, where go build compiles it: "
+                        "give --cpp_out the Go package's directory '" + (dir_ / "out/shop").generic_string() +
+                        "', not '" + (dir_ / "out/cpp").string() + "'\n");
+  EXPECT_EQ(written(), std::vector<std::string>{});
+  // The same directory spelled differently is fine, and so is the C++ from another run.
+  std::string same = "--cpp_out=" + (dir_ / "out/./shop/").string();
+  EXPECT_EQ(run({go_out, same, "--go_opt=module=example.com/app,cgo", path}), 0) << err_.str();
+  EXPECT_EQ(run({go_out, "--go_opt=module=example.com/app,cgo", path}), 0) << err_.str();
+}
+
 TEST_F(GoPlacement, PackageNameFromGoPackage) {
   const std::pair<std::string, std::string> cases[] = {
       {"example.com/app/shop;shopv1", "shopv1"},  // protoc-gen-go's "path;name"
