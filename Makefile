@@ -58,7 +58,7 @@ test-e2e: build
 	scripts/run-e2e.sh $(BUILD)
 
 # cxx2go used the way another project uses it, in temporary directories outside the repository: install,
-# find_package, FetchContent, a Release build of everything (tests/adoption/README.md). About 4 minutes.
+# find_package, FetchContent, a Release build of everything (tests/adoption/README.md). About 2½ minutes.
 test-adoption: deps
 	scripts/run-adoption.sh $(BUILD)
 

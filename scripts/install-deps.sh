@@ -2,14 +2,18 @@
 # Installs what cxx2go needs on a fresh Debian machine of the project's kind, and nothing that is
 # already there. Safe to run repeatedly; `make` targets call it first.
 #
-# usage: scripts/install-deps.sh [sanitize]
+# usage: scripts/install-deps.sh [sanitize|package]
 #   sanitize  also what `make test-sanitize` needs (scripts/run-sanitizers.sh): clang and its libFuzzer
 #             (libclang-rt-14-dev on Debian 12) for the compiler's fuzzer, and valgrind
+#   package   also what `make package` needs: CPack's Debian generator finds the compiler's library
+#             dependencies with dpkg-shlibdeps (dpkg-dev) and file
 set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config libgtest-dev libleveldb-dev)
 if [[ "${1:-}" == "sanitize" ]]; then
   packages+=(clang libclang-rt-14-dev valgrind)
+elif [[ "${1:-}" == "package" ]]; then
+  packages+=(dpkg-dev file)
 fi
 missing=()
 for p in "${packages[@]}"; do

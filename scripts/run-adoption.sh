@@ -16,7 +16,7 @@
 # usage: scripts/run-adoption.sh BUILD_DIR    (logs go to BUILD_DIR/adoption-logs/; nothing else is built there)
 #
 # Prints a PASS/FAIL line per step, then "adoption: N passed, M failed"; exits non-zero if anything failed.
-# Every step runs under timeout(1). About 4 minutes on 2 cores with a warm Go build cache.
+# Every step runs under timeout(1). About 2½ minutes on 2 cores with a warm Go build cache.
 set -uo pipefail
 
 if [[ $# -ne 1 ]]; then
