@@ -1,6 +1,9 @@
-// The examples are a module of their own: they import Go code generated into a build directory
-// (examples/CMakeLists.txt), which only the workspace that build writes (<build>/examples/go.work)
-// provides. Kept apart, they cannot break `go build ./...` or `go vet ./...` of the repository.
+// The examples are a module of their own, which depends on cxx2go exactly as a user's module does: with a
+// replace pointing at a checkout while github.com/cxx2go/cxx2go is unpublished (here, this repository).
 module github.com/cxx2go/cxx2go/examples
 
 go 1.24
+
+require github.com/cxx2go/cxx2go v0.1.0
+
+replace github.com/cxx2go/cxx2go => ../

@@ -1,5 +1,5 @@
 // Command leveldb-demo uses LevelDB, a C++ library, from Go through the bindings cxx2go generates from
-// kv.c2g: goroutines call the C++ service kv.Store, whose implementation (store/leveldb_store.cc) calls
+// kv.c2g: goroutines call the C++ service kv.Store, whose implementation (kv/leveldb_store.cc) calls
 // back into Go, to the merge operator kv.Merger, while it writes a batch. Every result is checked.
 //
 // Build and run it with scripts/run-demo.sh, or see examples/README.md.
@@ -17,8 +17,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cxx2go/cxx2go/examples/internal/gen/kv"
-	"github.com/cxx2go/cxx2go/examples/internal/gen/kvstore"
+	"github.com/cxx2go/cxx2go/examples/leveldb/kv"
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 )
 
@@ -46,13 +45,10 @@ func run(numWorkers, ops int, seed uint64, threads int, buffer uint64) (err erro
 	}
 	defer os.RemoveAll(dir) // deferred first, so it runs last: after Close
 
-	// Both services exist before Start: the Go merge operator C++ calls, and the C++ store Go calls,
-	// whose implementation the kvstore package links into this program.
+	// The Go merge operator C++ calls is registered here; the C++ store Go calls is registered by Start,
+	// which calls make_store() (kv/leveldb_store.cc).
 	merger := &counterMerger{}
 	if err := kv.RegisterMerger(merger); err != nil {
-		return err
-	}
-	if err := kvstore.Register(); err != nil {
 		return err
 	}
 	if err := cxx2go.Start(cxx2go.Options{ExecutorThreads: threads}); err != nil {

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cxx2go/cxx2go/examples/internal/gen/kv"
+	"github.com/cxx2go/cxx2go/examples/leveldb/kv"
 )
 
 // The workload: every worker (goroutine) owns a range of keys that only it writes, so it can predict

@@ -18,7 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/cxx2go/cxx2go/examples/internal/gen/web"
+	"github.com/cxx2go/cxx2go/examples/http/web"
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 )
 

@@ -8,13 +8,10 @@
 #include <leveldb/status.h>
 #include <leveldb/write_batch.h>
 
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
 #include <utility>
-
-#include "register_store.h"
 
 namespace examples::kv {
 namespace {
@@ -285,16 +282,7 @@ LevelDbStore::KeyLocks::Guard::Guard(KeyLocks& locks, Set stripes) {
   }
 }
 
-}  // namespace examples::kv
+// The implementation of kv.Store that cxx2go.Start registers (kv.c2g.h; --go_opt=cgo).
+std::shared_ptr<Store> make_store() { return std::make_shared<LevelDbStore>(); }
 
-extern "C" int32_t examples_kv_register_store(void) {
-  try {
-    cxx2go::Result<void> registered =
-        cxx2go::register_service(std::make_shared<examples::kv::LevelDbStore>());
-    return static_cast<int32_t>(registered.error().code);
-  } catch (...) {  // nothing may unwind into Go, which called this
-    std::fprintf(stderr, "examples_kv_register_store: %s\n",
-                 cxx2go::error_from_current_exception().to_string().c_str());
-    return CXX2GO_INTERNAL;
-  }
-}
+}  // namespace examples::kv

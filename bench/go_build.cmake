@@ -1,4 +1,4 @@
-# The build step of cxx2go_example_go_program (examples/CMakeLists.txt), run as `cmake -P`:
+# The build step of bench_go_program (bench/CMakeLists.txt), run as `cmake -P`:
 #   -DGO=<go command> -DGOWORK=<go.work> -DPACKAGE=<main package> -DOUTPUT=<executable>
 #   [-DLINK_INPUTS=<file|file|…>]
 # The executable counterpart of cmake/Cxx2GoCArchiveBuild.cmake.
