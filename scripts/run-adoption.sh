@@ -28,7 +28,7 @@ cd "$root"
 logs="$(mkdir -p "$1/adoption-logs" && cd "$1/adoption-logs" && pwd)"
 jobs="${JOBS:-$(nproc)}"
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/cxx2go-adoption.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT  # the module cache step leaves read-only files
 
 version="$(sed -nE 's/^#define CXX2GO_VERSION_STRING "(.*)"$/\1/p' runtime/cpp/include/cxx2go/version.h)"
 prefix="$tmp/prefix"  # where the install step leaves the installed tree
@@ -151,7 +151,121 @@ release_build() {
      "-I$root/runtime/cpp/include"* ]] || fail "<build>/pkgconfig/cxx2go.pc does not name runtime/cpp/include"
 }
 
-export -f fail install_and_check sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build
+# module_copy DIR: the files of the cxx2go module as its published zip holds them, copied to DIR: what git
+# knows of in this checkout (tracked or new), less the directories of other modules (examples/, bench/, the
+# samples) and build trees. Steps that edit or delete the module work on such a copy, never the checkout.
+module_copy() {
+  rm -rf "$1"
+  mkdir -p "$1"
+  (cd "$root" && git ls-files -z --cached --others --exclude-standard) |
+    python3 -c '
+import os, sys
+files = [f for f in sys.stdin.read().split("\0") if f and os.path.isfile(f)]
+nested = {os.path.dirname(f) for f in files if f.endswith("/go.mod")}
+for f in files:
+    if not any(f.startswith(d + "/") for d in nested):
+        print(f)' >"$1.files"
+  (cd "$root" && tar -cf - -T "$1.files") | tar -xf - -C "$1"
+}
+
+# gohost_generate DIR: `go generate ./...` in the Go-host sample at DIR with the installed cxx2go, as a user
+# runs it: the compiler on PATH, its cxx2go.pc where pkg-config looks.
+gohost_generate() {
+  (cd "$1" && go generate ./...)
+  local f
+  for f in shop.c2g.go shop.c2g.cgo.go shop.c2g.cgo.cc shop.c2g.h shop.c2g.cc; do
+    [[ -f "$1/shop/$f" ]] || fail "go generate did not write shop/$f"
+  done
+}
+
+# gohost_run DIR MARKUP: builds the Go-host sample at DIR and runs it, expecting the C++ markup MARKUP.
+gohost_run() {
+  (cd "$1" && go build -o gohost . && ./gohost -want-markup "$2") || fail "the Go host failed (markup $2)"
+}
+
+# The Go-host sample (tests/adoption/gohost) depending on cxx2go through a replace: go generate, go vet,
+# go build, run; then `go build` after edits must run the new C++: the user's implementation, a runtime
+# source and a runtime header of the module (no stale binary, no cache-busting).
+gohost_replace() {
+  set -ex
+  [[ -d "$prefix" ]] || fail "no installed tree (the install step failed)"
+  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+  local dir="$tmp/gohost-replace" module="$tmp/cxx2go-module"
+  module_copy "$module"
+  sample_copy gohost "$dir"
+  (cd "$dir" && go mod edit -replace "github.com/cxx2go/cxx2go=$module")
+  gohost_generate "$dir"
+  (cd "$dir" && go vet ./...)
+  gohost_run "$dir" 100
+
+  sed -i 's/kMarkupPercent = 100;/kMarkupPercent = 125;/' "$dir/shop/pricer.cc"
+  gohost_run "$dir" 125
+
+  cat >>"$module/runtime/cpp/src/runtime.cc" <<'PROBE'
+extern "C" int cxx2go_adoption_probe(void) { return CXX2GO_ADOPTION_PROBE; }
+PROBE
+  sed -i 's|^#endif /\* CXX2GO_VERSION_H_ \*/|#define CXX2GO_ADOPTION_PROBE 1\n&|' "$module/runtime/cpp/include/cxx2go/version.h"
+  gohost_run "$dir" 125
+  go tool nm "$dir/gohost" | grep -q cxx2go_adoption_probe || fail "an edited runtime source was not rebuilt"
+  local before
+  before="$(sha256sum <"$dir/gohost")"
+  sed -i 's|#define CXX2GO_ADOPTION_PROBE 1|#define CXX2GO_ADOPTION_PROBE 2|' "$module/runtime/cpp/include/cxx2go/version.h"
+  gohost_run "$dir" 125
+  [[ "$(sha256sum <"$dir/gohost")" != "$before" ]] || fail "an edited runtime header was not rebuilt"
+}
+
+# The same sample vendored: `go mod vendor`, then the module it came from is deleted, and the program must
+# still build (the C++ runtime's sources are in vendor/) and run.
+gohost_vendor() {
+  set -ex
+  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+  local dir="$tmp/gohost-vendor" module="$tmp/cxx2go-vendored"
+  module_copy "$module"
+  sample_copy gohost "$dir"
+  (cd "$dir" && go mod edit -replace "github.com/cxx2go/cxx2go=$module")
+  gohost_generate "$dir"
+  (cd "$dir" && go mod vendor)
+  [[ -f "$dir/vendor/github.com/cxx2go/cxx2go/runtime/cpp/src/runtime.cc" ]] || fail "vendor/ lacks the C++ runtime"
+  rm -rf "$module"
+  gohost_run "$dir" 100
+}
+
+# The same sample with cxx2go from the module cache: the module zipped as a proxy serves it (GOPROXY=file://,
+# like a published release), `go get github.com/cxx2go/cxx2go@vX`, no replace; the module cache is read-only.
+gohost_modcache() {
+  set -ex
+  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+  local dir="$tmp/gohost-modcache" module="$tmp/cxx2go-published" proxy="$tmp/proxy"
+  module_copy "$module"
+  python3 - "$module" "$proxy" "v$version" <<'ZIP'
+import json, os, sys, zipfile
+module, proxy, version = sys.argv[1:]
+path = "github.com/cxx2go/cxx2go"
+out = os.path.join(proxy, path, "@v")
+os.makedirs(out)
+with zipfile.ZipFile(os.path.join(out, version + ".zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    for base, _, names in os.walk(module):
+        for name in names:
+            rel = os.path.relpath(os.path.join(base, name), module)
+            z.write(os.path.join(base, name), path + "@" + version + "/" + rel)
+with open(os.path.join(module, "go.mod")) as f, open(os.path.join(out, version + ".mod"), "w") as g:
+    g.write(f.read())
+with open(os.path.join(out, version + ".info"), "w") as f:
+    json.dump({"Version": version, "Time": "2026-01-01T00:00:00Z"}, f)
+with open(os.path.join(out, "list"), "w") as f:
+    f.write(version + "\n")
+ZIP
+  sample_copy gohost "$dir"
+  export GOPROXY="file://$proxy" GOSUMDB=off GOMODCACHE="$tmp/modcache"
+  (cd "$dir" && go mod edit -dropreplace github.com/cxx2go/cxx2go && go get "github.com/cxx2go/cxx2go@v$version")
+  [[ -f "$GOMODCACHE/github.com/cxx2go/cxx2go@v$version/runtime/cpp/src/runtime.cc" ]] || fail "not in the module cache"
+  gohost_generate "$dir"
+  gohost_run "$dir" 100
+  go clean -modcache
+}
+
+export -f fail install_and_check sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build module_copy \
+  gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
 
 echo "adoption: install (temporary prefix: $prefix)"
 step install 900 install_and_check
@@ -159,6 +273,11 @@ step install 900 install_and_check
 echo "adoption: a C++ program calling Go (tests/adoption/cpphost)"
 step cpphost-installed 900 cpphost_installed
 step cpphost-fetchcontent 900 cpphost_fetchcontent
+
+echo "adoption: a Go program calling C++ (tests/adoption/gohost)"
+step gohost-replace 900 gohost_replace
+step gohost-vendor 900 gohost_vendor
+step gohost-modcache 900 gohost_modcache
 
 echo "adoption: a Release build of the repository"
 step release-build 1200 release_build
