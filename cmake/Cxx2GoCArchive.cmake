@@ -1,7 +1,8 @@
 # Cxx2GoCArchive.cmake — link Go code into a C++ program ("C++ host"): build a Go main package with
 # `go build -buildmode=c-archive` and link the archive like any static library.
 #
-#   include(Cxx2GoCArchive)        # with this directory in CMAKE_MODULE_PATH
+#   find_package(cxx2go CONFIG REQUIRED)  # or add_subdirectory/FetchContent of cxx2go (docs/cmake.md); or
+#   include(Cxx2GoCArchive)               # with this directory in CMAKE_MODULE_PATH
 #
 #   cxx2go_add_go_c_archive(my_go
 #     PACKAGE ./cmd/my_go_side                      # a Go `package main` (import path or ./dir)
