@@ -264,8 +264,33 @@ ZIP
   go clean -modcache
 }
 
+# The linker's check that a program has exactly one C++ runtime of the headers' release
+# (cxx2go/detail/link_check.h): a C++ program without its Go archive, and one with a second copy of the
+# runtime, must fail to link naming the symbol.
+link_check() {
+  set -ex
+  local archive="$tmp/cpphost-installed/build/libgreeter_go.a" dir="$tmp/link-check"
+  [[ -f "$archive" ]] || fail "no Go archive (the cpphost-installed step failed)"
+  mkdir -p "$dir"
+  local abi symbol
+  abi="$(sed -nE 's/^#define CXX2GO_ABI_VERSION ([0-9]+)$/\1/p' "$prefix/include/cxx2go/abi.h")"
+  symbol="cxx2go_runtime_v${version//./_}_abi${abi}_linked_once"
+  printf '#include <cxx2go/cxx2go.h>\nint main() { return cxx2go::start() ? 0 : 1; }\n' >"$dir/main.cc"
+  g++ -std=c++20 -I"$prefix/include" -c "$dir/main.cc" -o "$dir/main.o"
+  ! g++ "$dir/main.o" -o "$dir/no-runtime" -pthread 2>"$dir/no-runtime.log" || fail "linked without a runtime"
+  cat "$dir/no-runtime.log"
+  grep -q "undefined reference to \`$symbol'" "$dir/no-runtime.log" || fail "the missing runtime is not named"
+  g++ "$dir/main.o" "$archive" -o "$dir/one-runtime" -pthread -ldl || fail "the Go archive alone does not link"
+  # A second copy: the runtime's own source compiled into the program next to the archive's copy.
+  g++ -std=c++20 -I"$root/runtime/cpp/include" -c "$root/runtime/cpp/src/runtime.cc" -o "$dir/runtime.o"
+  ! g++ "$dir/main.o" "$dir/runtime.o" "$archive" -o "$dir/two-runtimes" -pthread -ldl 2>"$dir/two.log" ||
+    fail "linked with two runtimes"
+  grep -m3 'multiple definition' "$dir/two.log"
+  grep -q "multiple definition of \`$symbol'" "$dir/two.log" || fail "the second runtime is not named"
+}
+
 export -f fail install_and_check sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build module_copy \
-  gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
+  link_check gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
 
 echo "adoption: install (temporary prefix: $prefix)"
 step install 900 install_and_check
@@ -273,6 +298,7 @@ step install 900 install_and_check
 echo "adoption: a C++ program calling Go (tests/adoption/cpphost)"
 step cpphost-installed 900 cpphost_installed
 step cpphost-fetchcontent 900 cpphost_fetchcontent
+step link-check 300 link_check
 
 echo "adoption: a Go program calling C++ (tests/adoption/gohost)"
 step gohost-replace 900 gohost_replace
