@@ -168,6 +168,19 @@ for f in files:
   (cd "$root" && tar -cf - -T "$1.files") | tar -xf - -C "$1"
 }
 
+# gohost_sample DIR MODULE: the Go-host sample copied to DIR, with the installed cxx2go as a user has it
+# (the compiler on PATH, cxx2go.pc where pkg-config looks). Its go.mod replaces cxx2go with a copy of the
+# module made at MODULE; with MODULE empty, it is left to the caller to say where cxx2go comes from.
+gohost_sample() {
+  [[ -d "$prefix" ]] || fail "no installed tree (the install step failed)"
+  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+  sample_copy gohost "$1"
+  if [[ -n "$2" ]]; then
+    module_copy "$2"
+    (cd "$1" && go mod edit -replace "github.com/cxx2go/cxx2go=$2")
+  fi
+}
+
 # gohost_generate DIR: `go generate ./...` in the Go-host sample at DIR with the installed cxx2go, as a user
 # runs it: the compiler on PATH, its cxx2go.pc where pkg-config looks.
 gohost_generate() {
@@ -188,12 +201,8 @@ gohost_run() {
 # source and a runtime header of the module (no stale binary, no cache-busting).
 gohost_replace() {
   set -ex
-  [[ -d "$prefix" ]] || fail "no installed tree (the install step failed)"
-  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
   local dir="$tmp/gohost-replace" module="$tmp/cxx2go-module"
-  module_copy "$module"
-  sample_copy gohost "$dir"
-  (cd "$dir" && go mod edit -replace "github.com/cxx2go/cxx2go=$module")
+  gohost_sample "$dir" "$module"
   gohost_generate "$dir"
   (cd "$dir" && go vet ./...)
   gohost_run "$dir" 100
@@ -218,11 +227,8 @@ PROBE
 # still build (the C++ runtime's sources are in vendor/) and run.
 gohost_vendor() {
   set -ex
-  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
   local dir="$tmp/gohost-vendor" module="$tmp/cxx2go-vendored"
-  module_copy "$module"
-  sample_copy gohost "$dir"
-  (cd "$dir" && go mod edit -replace "github.com/cxx2go/cxx2go=$module")
+  gohost_sample "$dir" "$module"
   gohost_generate "$dir"
   (cd "$dir" && go mod vendor)
   [[ -f "$dir/vendor/github.com/cxx2go/cxx2go/runtime/cpp/src/runtime.cc" ]] || fail "vendor/ lacks the C++ runtime"
@@ -234,8 +240,8 @@ gohost_vendor() {
 # like a published release), `go get github.com/cxx2go/cxx2go@vX`, no replace; the module cache is read-only.
 gohost_modcache() {
   set -ex
-  export PATH="$prefix/bin:$PATH" PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
   local dir="$tmp/gohost-modcache" module="$tmp/cxx2go-published" proxy="$tmp/proxy"
+  gohost_sample "$dir" ""
   module_copy "$module"
   python3 - "$module" "$proxy" "v$version" <<'ZIP'
 import json, os, sys, zipfile
@@ -255,7 +261,6 @@ with open(os.path.join(out, version + ".info"), "w") as f:
 with open(os.path.join(out, "list"), "w") as f:
     f.write(version + "\n")
 ZIP
-  sample_copy gohost "$dir"
   export GOPROXY="file://$proxy" GOSUMDB=off GOMODCACHE="$tmp/modcache"
   (cd "$dir" && go mod edit -dropreplace github.com/cxx2go/cxx2go && go get "github.com/cxx2go/cxx2go@v$version")
   [[ -f "$GOMODCACHE/github.com/cxx2go/cxx2go@v$version/runtime/cpp/src/runtime.cc" ]] || fail "not in the module cache"
@@ -290,7 +295,7 @@ link_check() {
 }
 
 export -f fail install_and_check sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build module_copy \
-  link_check gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
+  link_check gohost_sample gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
 
 echo "adoption: install (temporary prefix: $prefix)"
 step install 900 install_and_check
