@@ -48,13 +48,13 @@ test-goldens: build
 
 # The Go runtime package, and a cgo package built as --go_opt=cgo makes it (tests/cgopackage, whose headers
 # come from the build tree's cxx2go.pc), with the race detector, and again with full cgo pointer checking.
+test-go: export PKG_CONFIG_PATH := $(abspath $(BUILD))/pkgconfig$(if $(PKG_CONFIG_PATH),:$(PKG_CONFIG_PATH))
 test-go: deps $(BUILD)/build.ninja
 	$(GO) vet ./runtime/go/... ./tests/...
 	@unformatted=$$(gofmt -l runtime tests examples 2>/dev/null); \
 	  if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	PKG_CONFIG_PATH=$(abspath $(BUILD))/pkgconfig $(GO) test -race -count=1 ./runtime/go/... ./tests/cgopackage/...
-	PKG_CONFIG_PATH=$(abspath $(BUILD))/pkgconfig GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./runtime/go/... \
-	  ./tests/cgopackage/...
+	$(GO) test -race -count=1 ./runtime/go/... ./tests/cgopackage/...
+	GOEXPERIMENT=cgocheck2 $(GO) test -count=1 ./runtime/go/... ./tests/cgopackage/...
 
 test-e2e: build
 	scripts/run-e2e.sh $(BUILD)
