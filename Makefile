@@ -62,6 +62,7 @@ test-e2e: build
 # cxx2go used the way another project uses it, in temporary directories outside the repository: install,
 # find_package, FetchContent, a Release build of everything (tests/adoption/README.md). About 2½ minutes.
 test-adoption: deps
+	@scripts/install-deps.sh package
 	scripts/run-adoption.sh $(BUILD)
 
 # Stress and reliability tests (tests/stress/README.md): about 2 minutes on 2 cores.

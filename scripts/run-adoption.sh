@@ -101,6 +101,28 @@ install_and_check() {
   echo "installed tree OK: $prefix"
 }
 
+# The Debian package (`make package`) of the install step's build: its fields, and its files unpacked into
+# a scratch root (the machine's /usr is not touched): the compiler runs, and the CMake package and cxx2go.pc
+# are there.
+debian_package() {
+  set -ex
+  [[ -d "$tmp/build-install" ]] || fail "no install build (the install step failed)"
+  (cd "$tmp/build-install" && cpack -G DEB)
+  local deb
+  deb="$(ls "$tmp/build-install"/cxx2go_"$version"_*.deb)"
+  [[ "$(dpkg-deb --field "$deb" Package Version)" == $'Package: cxx2go\nVersion: '"$version" ]] ||
+    fail "the package's name or version is wrong: $(dpkg-deb --field "$deb" Package Version)"
+  dpkg-deb --field "$deb" Depends | grep -q libstdc++6 || fail "the package does not depend on libstdc++6"
+  dpkg-deb -x "$deb" "$tmp/deb-root"
+  [[ "$("$tmp/deb-root/usr/bin/cxx2go" --version)" == "cxx2go $version" ]] || fail "the packaged cxx2go"
+  [[ -f "$tmp/deb-root/usr/include/cxx2go/cxx2go.h" ]] || fail "the package lacks the headers"
+  [[ -n "$(find "$tmp/deb-root/usr" -name cxx2goConfig.cmake)" ]] || fail "the package lacks the CMake package"
+  local pc
+  pc="$(find "$tmp/deb-root/usr" -name cxx2go.pc)"
+  [[ "$(PKG_CONFIG_PATH="$(dirname "$pc")" pkg-config --modversion cxx2go)" == "$version" ]] ||
+    fail "the packaged cxx2go.pc"
+}
+
 # sample_copy NAME DIR: copies tests/adoption/NAME to DIR, its go.mod's replace pointing at this checkout.
 sample_copy() {
   rm -rf "$2"
@@ -294,11 +316,12 @@ link_check() {
   grep -q "multiple definition of \`$symbol'" "$dir/two.log" || fail "the second runtime is not named"
 }
 
-export -f fail install_and_check sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build module_copy \
+export -f fail install_and_check debian_package sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build module_copy \
   link_check gohost_sample gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
 
 echo "adoption: install (temporary prefix: $prefix)"
 step install 900 install_and_check
+step deb 300 debian_package
 
 echo "adoption: a C++ program calling Go (tests/adoption/cpphost)"
 step cpphost-installed 900 cpphost_installed
