@@ -186,7 +186,9 @@ class CppWriter {
       if (method.oneway) {
         w.line("// Fire-and-forget: the arguments are copied and the call runs in Go later. The result only");
         w.line("// reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.");
-        w.line("::cxx2go::Result<void> " + name + "(" + strip_trailing_comma(sync_params(method)) + ") const;");
+        w.line("// The options' deadline reaches the handler's ctx; their stop token is checked before handing over.");
+        w.line("::cxx2go::Result<void> " + name + "(" + sync_params(method) +
+               "const ::cxx2go::CallOptions& options = {}) const;");
         continue;
       }
       w.line("::cxx2go::Result<" + result + "> " + name + "(" + sync_params(method) +
@@ -202,11 +204,6 @@ class CppWriter {
     w.dedent();
     w.line(" " + std::string(access) + ":");
     w.indent();
-  }
-
-  static std::string strip_trailing_comma(std::string params) {
-    if (params.size() >= 2) params.resize(params.size() - 2);
-    return params;
   }
 
   void write_service_declaration(CodeWriter& w, const ServiceDef& service) {
@@ -459,11 +456,12 @@ class CppWriter {
                                    ", ::cxx2go::detail::ViewList& " + (has_views ? "c2g_views" : "");
       w.line();
       if (method.oneway) {
-        w.open("::cxx2go::Result<void> " + client + "::" + name + "(" + strip_trailing_comma(sync_params(method)) +
-               ") const {");
+        w.open("::cxx2go::Result<void> " + client + "::" + name + "(" + sync_params(method) +
+               "const ::cxx2go::CallOptions& options) const {");
         if (!method.params.empty()) w.line(owned_struct);
         w.line("return ::cxx2go::detail::call_go_oneway(");
-        w.line("    " + info + ", " + (method.params.empty() ? "::cxx2go::detail::NoArguments{}" : owned_init) + ",");
+        w.line("    " + info + ", options, " + (method.params.empty() ? "::cxx2go::detail::NoArguments{}" : owned_init) +
+               ",");
         w.open("    [](" + prepare_params + ") {");
         write_prepare_arguments(w, method, "c2g_owned.");
         w.close("});");

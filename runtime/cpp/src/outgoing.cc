@@ -1,8 +1,10 @@
 // C++ → Go calls: the caller's half (docs/design.md, "Calls / C++ → Go").
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -29,18 +31,23 @@ int64_t unix_nanos(std::chrono::system_clock::time_point t) noexcept {
   return ns > 0 ? ns : 1;  // 0 means "no deadline" on the wire
 }
 
-Error deadline_passed_error(const MethodInfo& method) noexcept {
-  return error_nothrow(Code::deadline_exceeded, std::string("deadline exceeded calling ") + method.name);
-}
+// The text is Go's (context.DeadlineExceeded's), because a Go handler that returns its ctx.Err() answers
+// with it: a caller reads the same error whichever side noticed the deadline first.
+Error deadline_passed_error() noexcept { return error_nothrow(Code::deadline_exceeded, "context deadline exceeded"); }
 
 // cxx2go_call.flags for a method: its CXX2GO_CALL_* bits, without the generated-code-only ones.
 uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~(kMethodInline | kMethodRing); }
 
+Error cancelled_before_start_error() noexcept {
+  return error_nothrow(Code::cancelled, "cancelled before the call started");
+}
+
 Result<void> check_can_call(const CallOptions& options) noexcept {
   const State s = core().state.load();
   if (s != State::running) return not_running_error(s);
+  if (options.stop_token.stop_requested()) return cancelled_before_start_error();
   if (options.deadline && *options.deadline <= std::chrono::system_clock::now()) {
-    return error_nothrow(Code::deadline_exceeded, "deadline exceeded before the call started");
+    return deadline_passed_error();
   }
   return {};
 }
@@ -61,12 +68,17 @@ std::optional<Error> reply_error(const cxx2go_reply& r, const MethodInfo& method
   return Error(static_cast<Code>(r.code), std::string(reinterpret_cast<const char*>(p), r.len));
 }
 
+Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                                const CallOptions& options);
+
 Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                       const CallOptions& options) {
   if (!args.ok()) return args.error();
+  // An empty token (the default) costs one pointer test here, nothing more.
+  if (options.stop_token.stop_possible()) return call_go_stoppable(method, args, views, options);
   int64_t deadline = 0;
   if (options.deadline) {
-    if (*options.deadline <= std::chrono::system_clock::now()) return deadline_passed_error(method);
+    if (*options.deadline <= std::chrono::system_clock::now()) return deadline_passed_error();
     deadline = unix_nanos(*options.deadline);
   }
   Core& c = core();
@@ -97,14 +109,22 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   return reply;
 }
 
-Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, const ViewList& views) noexcept {
+Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                              const CallOptions& options) noexcept {
   if (!args.ok()) return args.error();
+  if (options.stop_token.stop_requested()) return cancelled_before_start_error();
+  int64_t deadline = 0;
+  if (options.deadline) {
+    if (*options.deadline <= std::chrono::system_clock::now()) return deadline_passed_error();
+    deadline = unix_nanos(*options.deadline);
+  }
   Core& c = core();
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted;
   cxx2go_call call{};
   call.method_id = method.id;
   call.method_name = method.name;
   call.call_id = 0;
+  call.deadline_unix_nanos = deadline;  // the handler's ctx carries it; nobody else can end a oneway call
   call.flags = wire_flags(method) | CXX2GO_CALL_ONEWAY;
   call.nviews = views.size();
   call.args = args.data();
@@ -130,6 +150,7 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
 struct OutgoingAccess {
   static cxx2go_call& call(OutgoingCall& r) noexcept { return r.call_; }
   static uint64_t& timer(OutgoingCall& r) noexcept { return r.timer_; }
+  static std::optional<std::stop_callback<StopCallById>>& on_stop(OutgoingCall& r) noexcept { return r.on_stop_; }
   static void deliver(OutgoingCall& r, int32_t code, const uint8_t* data, size_t len) noexcept {
     if (!r.settled_.exchange(true)) r.deliver(code, data, len);
   }
@@ -231,17 +252,37 @@ void abort_outgoing(uint64_t id, Error error) noexcept {
 
 void cancel_go_async(uint64_t id) noexcept { abort_outgoing(id, error_nothrow(Code::cancelled, "cancelled")); }
 
+// The deadline of call `id` passed: resolve its Future now. Go is not asked to cancel the handler: it
+// holds the same deadline and ends the handler's context itself, as DeadlineExceeded, whereas a cancel
+// from here would race Go's timer and usually overtake it (the handler would read context.Canceled).
 void expire_go_async(uint64_t id) noexcept {
   OutgoingCall* call = find_outgoing(id);
   if (call == nullptr) return;
-  // method_name was written before the timer was scheduled, and is static storage.
-  Error error = deadline_passed_error(MethodInfo{0, OutgoingAccess::call(*call).method_name, 0});
-  if (OutgoingAccess::abort(*call, std::move(error)) && !ring_send_cancel(id)) core().go.cancel(id);
+  OutgoingAccess::abort(*call, deadline_passed_error());
   OutgoingAccess::unref(call);
 }
 
-void submit_go_async(const MethodInfo& method, const CallOptions& options,
-                     std::unique_ptr<OutgoingCall> owned) noexcept {
+// CallOptions::stop_token fired: cancel call `id`, unless its deadline has passed, which makes this the
+// deadline's (the caller's own deadline passed): then it expires, and Go ends the handler's ctx itself.
+void stop_go_async(uint64_t id) noexcept {
+  int64_t deadline = 0;
+  if (OutgoingCall* call = find_outgoing(id); call != nullptr) {
+    deadline = OutgoingAccess::call(*call).deadline_unix_nanos;  // written before submission, never changed
+    OutgoingAccess::unref(call);
+  }
+  if (deadline != 0 && unix_nanos(std::chrono::system_clock::now()) >= deadline) {
+    expire_go_async(id);
+  } else {
+    cancel_go_async(id);
+  }
+}
+
+void StopCallById::operator()() const noexcept { stop_go_async(id); }
+
+// submit_go_async, with the arguments Go reads given separately: a record's own (asynchronous calls), or
+// the caller's, borrowed until Go completes (call_go_stoppable).
+void submit_outgoing(const MethodInfo& method, const CallOptions& options, std::unique_ptr<OutgoingCall> owned,
+                     const Encoder& args, const ViewList& views) noexcept {
   Core& c = core();
   OutgoingCall* call = owned.get();
   cxx2go_call& wire = OutgoingAccess::call(*call);
@@ -249,10 +290,12 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
   wire.method_name = method.name;
   wire.deadline_unix_nanos = options.deadline ? unix_nanos(*options.deadline) : 0;
   wire.flags = wire_flags(method) & ~CXX2GO_CALL_ONEWAY;
-  wire.nviews = call->views.size();
-  wire.args = call->args.data();
-  wire.args_len = call->args.size();
-  wire.views = call->views.data();
+  wire.nviews = views.size();
+  wire.args = args.data();
+  wire.args_len = args.size();
+  wire.views = views.data();
+  // Whether the stop token needs a callback; empty tokens (most calls) pay nothing more.
+  const bool stoppable = options.stop_token.stop_possible();
   std::optional<Error> refused;
   // Decided before the id exists: a ring call's id says so, and its cancellation follows it over the ring.
   const bool ring = ring_wanted(method.flags) && ring_call_size(wire) <= CXX2GO_RING_PAYLOAD_CAP;
@@ -271,6 +314,8 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
         c.outgoing_count.fetch_add(1);
         c.record_count.fetch_add(1);
         owned.release();  // the table owns it now
+        // Kept until the stop callback is registered below: the completion may come first.
+        if (stoppable) OutgoingAccess::ref(*call);
       } catch (...) {
         refused = error_from_current_exception();
       }
@@ -291,12 +336,98 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
       // Without a timer, Go still enforces the deadline through the handler's context.
     }
   }
-  // From here on the completion may free `call` on another thread. Over the ring the arguments are copied
-  // into the slot; the record still lives until the completion (cancellation relies on that).
-  if (ring && ring_send_call(wire, false)) return;
-  ++t_outgoing_depth;
-  c.go.submit(&wire);
-  --t_outgoing_depth;
+  // From here on the completion may free `call` on another thread (unless `stoppable` holds it). Over the
+  // ring the arguments are copied into the slot; the record still lives until the completion
+  // (cancellation relies on that).
+  if (!ring || !ring_send_call(wire, false)) {
+    ++t_outgoing_depth;
+    c.go.submit(&wire);
+    --t_outgoing_depth;
+  }
+  if (stoppable) {
+    // Only now: Go knows the id (cgo lists it before submit returns; over the ring the cancellation
+    // follows the call), so a token that already fired cancels it right here, in the constructor.
+    try {
+      OutgoingAccess::on_stop(*call).emplace(options.stop_token, StopCallById{id});
+    } catch (...) {
+      cancel_go_async(id);  // cannot watch the token: cancelling is the safe side
+    }
+    OutgoingAccess::unref(call);
+  }
+}
+
+void submit_go_async(const MethodInfo& method, const CallOptions& options,
+                     std::unique_ptr<OutgoingCall> owned) noexcept {
+  OutgoingCall* call = owned.get();
+  submit_outgoing(method, options, std::move(owned), call->args, call->views);
+}
+
+// ---- synchronous calls with a stop token ----
+//
+// Go can only cancel a call it knows by id, and a synchronous call has none (its handler runs on the
+// caller's thread). So a synchronous call whose token can fire is made as an asynchronous one, with the
+// caller's arguments borrowed, and the caller waits until Go has completed it: only then are they free.
+
+struct StoppableOutcome {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;  // the record is gone: Go has completed, or never saw the call
+  std::optional<Error> error;
+  Reply reply;
+};
+
+class StoppableSyncCall final : public OutgoingCall {
+ public:
+  explicit StoppableSyncCall(StoppableOutcome& out) noexcept : out_(out) {}
+  ~StoppableSyncCall() override {
+    std::lock_guard lock(out_.mu);
+    out_.done = true;
+    out_.done_cv.notify_all();  // under the lock: the waiter may destroy `out_` as soon as it sees `done`
+  }
+
+ private:
+  // At most one of deliver and abort runs (OutgoingAccess), before the destructor.
+  void deliver(int32_t code, const uint8_t* data, size_t len) noexcept override {
+    if (code != CXX2GO_OK) {
+      out_.error = error_nothrow(static_cast<Code>(code), std::string(reinterpret_cast<const char*>(data), len));
+      return;
+    }
+    cxx2go_reply& raw = ReplyAccess::raw(out_.reply);
+    raw.code = CXX2GO_OK;
+    if (len <= CXX2GO_REPLY_INLINE_CAP) {
+      raw.where = CXX2GO_REPLY_INLINE;
+      if (len != 0) std::memcpy(raw.inline_buf, data, len);
+    } else {
+      auto* heap = static_cast<uint8_t*>(std::malloc(len));
+      if (heap == nullptr) {
+        out_.error = error_nothrow(Code::resource_exhausted, "out of memory copying Go's result");
+        return;
+      }
+      std::memcpy(heap, data, len);
+      raw.where = CXX2GO_REPLY_MALLOC;
+      raw.heap = heap;
+    }
+    raw.len = len;
+  }
+  void abort(Error error) noexcept override { out_.error = std::move(error); }
+  void watch_cancel(uint64_t) override {}  // no Future: the stop token is the only way to cancel it
+
+  StoppableOutcome& out_;
+};
+
+Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                                const CallOptions& options) {
+  if (Result<void> can = check_can_call(options); !can) return can.error();
+  StoppableOutcome out;
+  try {
+    submit_outgoing(method, options, std::make_unique<StoppableSyncCall>(out), args, views);
+  } catch (...) {
+    return error_from_current_exception();  // make_unique failed: Go never saw the call
+  }
+  std::unique_lock lock(out.mu);
+  out.done_cv.wait(lock, [&] { return out.done; });
+  if (out.error) return std::move(*out.error);
+  return std::move(out.reply);
 }
 
 void abort_all_outgoing(const Error& error) noexcept {

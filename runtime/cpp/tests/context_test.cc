@@ -57,6 +57,30 @@ TEST(Context, BorrowedSourceAndItsCopies) {
   EXPECT_TRUE(token.stop_requested());
 }
 
+TEST(Context, CauseTellsCancellationFromTheDeadline) {
+  EXPECT_EQ(Context().cause(), Code::ok);
+  EXPECT_FALSE(Context().deadline_exceeded());
+
+  std::stop_source early;
+  const Context before(early.get_token(), std::chrono::system_clock::now() + std::chrono::hours(1));
+  EXPECT_EQ(before.cause(), Code::ok);
+  early.request_stop();
+  EXPECT_EQ(before.cause(), Code::cancelled);
+  EXPECT_FALSE(before.deadline_exceeded());
+
+  std::stop_source late;
+  const Context after(late.get_token(), std::chrono::system_clock::now() - std::chrono::milliseconds(1));
+  EXPECT_TRUE(after.deadline_exceeded());
+  EXPECT_EQ(after.cause(), Code::ok) << "like Go's ctx.Err(): nothing until the stop arrives";
+  late.request_stop();
+  EXPECT_EQ(after.cause(), Code::deadline_exceeded);
+
+  std::stop_source no_deadline;
+  const Context plain(no_deadline.get_token(), std::nullopt);
+  no_deadline.request_stop();
+  EXPECT_EQ(plain.cause(), Code::cancelled);
+}
+
 TEST(CallOptions, TimeoutBecomesADeadline) {
   auto before = std::chrono::system_clock::now();
   CallOptions options = CallOptions::with_timeout(std::chrono::seconds(10));
@@ -65,6 +89,45 @@ TEST(CallOptions, TimeoutBecomesADeadline) {
   auto at = std::chrono::system_clock::now() + std::chrono::hours(1);
   EXPECT_EQ(CallOptions::with_deadline(at).deadline, at);
   EXPECT_FALSE(CallOptions{}.deadline.has_value());
+  EXPECT_FALSE(CallOptions{}.stop_token.stop_possible()) << "no token by default: nothing to watch";
+}
+
+TEST(CallOptions, FromAContextCarriesItsTokenAndDeadline) {
+  std::stop_source source;
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::hours(1);
+  const Context context(source.get_token(), deadline);
+  const CallOptions options = CallOptions::from(context);
+  EXPECT_EQ(options.deadline, deadline);
+  EXPECT_FALSE(options.stop_token.stop_requested());
+  source.request_stop();
+  EXPECT_TRUE(options.stop_token.stop_requested());
+
+  // A borrowed source (inline calls): the options own their token.
+  auto borrowed_source = std::make_unique<std::stop_source>();
+  Context borrowed;
+  detail::ContextAccess::borrow(borrowed, *borrowed_source, std::nullopt);
+  const CallOptions from_borrowed = CallOptions::from(borrowed);
+  EXPECT_FALSE(from_borrowed.deadline.has_value());
+  borrowed_source->request_stop();
+  borrowed_source.reset();
+  EXPECT_TRUE(from_borrowed.stop_token.stop_requested());
+}
+
+TEST(CallOptions, TheEarlierDeadlineWins) {
+  std::stop_source source;
+  const auto now = std::chrono::system_clock::now();
+  const Context far(source.get_token(), now + std::chrono::hours(1));
+  const CallOptions shorter = CallOptions::from(far, std::chrono::seconds(10));
+  ASSERT_TRUE(shorter.deadline.has_value());
+  EXPECT_LT(*shorter.deadline, now + std::chrono::minutes(1));
+  EXPECT_TRUE(shorter.stop_token.stop_possible());
+
+  const Context near(source.get_token(), now + std::chrono::seconds(1));
+  EXPECT_EQ(CallOptions::from(near, std::chrono::hours(1)).deadline, now + std::chrono::seconds(1));
+  EXPECT_EQ(CallOptions::from(near).until(now + std::chrono::hours(2)).deadline, now + std::chrono::seconds(1));
+  EXPECT_EQ(CallOptions::from(near).until(now).deadline, now);
+  EXPECT_EQ(CallOptions{}.until(now).deadline, now) << "no deadline: any deadline is earlier";
+  EXPECT_TRUE(CallOptions{}.within(std::chrono::seconds(1)).deadline.has_value());
 }
 
 }  // namespace

@@ -43,7 +43,7 @@ TEST_F(StateTest, CallsBeforeStartFailWithNotStartedWithoutReachingGo) {
                                               [](const detail::NoArguments&, detail::Encoder&, detail::ViewList&) {},
                                               detail::DecodeNothing{});
   EXPECT_EQ(f.get().error().code, Code::not_started);
-  EXPECT_EQ(detail::call_go_oneway(kGoEcho, detail::NoArguments{},
+  EXPECT_EQ(detail::call_go_oneway(kGoEcho, {}, detail::NoArguments{},
                                    [](const detail::NoArguments&, detail::Encoder&, detail::ViewList&) {})
                 .error()
                 .code,

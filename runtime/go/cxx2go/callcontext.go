@@ -157,11 +157,22 @@ func (t *callContexts) add(id uint64, c *callContext) {
 	}
 }
 
-// cancel cancels call id if it is running.
+// cancel cancels call id if it is running: at the C++ caller's request, which is the deadline's once the
+// deadline has passed (C++ leaves the deadline to Go, but a caller that cancels a call at or after its
+// deadline, e.g. because its own caller's deadline passed, cancels it for the same reason).
 func (t *callContexts) cancel(id uint64) {
 	if c, ok := t.Load(id); ok {
-		c.end(context.Canceled)
+		c.end(c.cancelCause())
 	}
+}
+
+// cancelCause is why a cancellation from C++ ends c: context.DeadlineExceeded at or after c's deadline
+// (the same wall-clock instant C++ has), context.Canceled before it.
+func (c *callContext) cancelCause() error {
+	if !c.deadline.IsZero() && !time.Now().Before(c.deadline) {
+		return context.DeadlineExceeded
+	}
+	return context.Canceled
 }
 
 // cancelAll cancels every running call; after t.root is cancelled (see add).

@@ -167,3 +167,28 @@ func TestCallContextsCancelAndStop(t *testing.T) {
 		t.Fatal("a call listed after the stop stays in the table")
 	}
 }
+
+// A cancellation from C++ that arrives at or after the call's deadline ends the context as the deadline,
+// whether or not Go's own deadline timer has fired yet.
+func TestCallContextsCancelAtTheDeadlineIsTheDeadline(t *testing.T) {
+	tab := callContexts{root: context.Background()}
+	// Built by hand: newCallContext would end a context whose deadline has passed at once.
+	expired := &callContext{deadline: time.Now().Add(-time.Millisecond)}
+	running := newCallContext(time.Now().Add(time.Hour).UnixNano())
+	plain := newCallContext(0)
+	tab.add(1, expired)
+	tab.add(2, running)
+	tab.add(3, plain)
+	for id := uint64(1); id <= 3; id++ {
+		tab.cancel(id)
+	}
+	if !errors.Is(expired.Err(), context.DeadlineExceeded) {
+		t.Errorf("cancelled after its deadline: %v, want context.DeadlineExceeded", expired.Err())
+	}
+	if !errors.Is(running.Err(), context.Canceled) {
+		t.Errorf("cancelled before its deadline: %v, want context.Canceled", running.Err())
+	}
+	if !errors.Is(plain.Err(), context.Canceled) {
+		t.Errorf("cancelled without a deadline: %v, want context.Canceled", plain.Err())
+	}
+}

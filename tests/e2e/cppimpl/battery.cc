@@ -502,7 +502,11 @@ std::vector<Check> make_battery() {
 }  // namespace
 
 const std::vector<Check>& cpp_battery() {
-  static const std::vector<Check> battery = make_battery();
+  static const std::vector<Check> battery = [] {
+    std::vector<Check> checks = make_battery();
+    for (Check& check : context_checks()) checks.push_back(std::move(check));
+    return checks;
+  }();
   return battery;
 }
 

@@ -24,6 +24,9 @@ struct Check {
 // its name as the run_checks filter.
 const std::vector<Check>& cpp_battery();
 
+// The checks of contexts.cc (why a call's context ended), part of cpp_battery().
+std::vector<Check> context_checks();
+
 // Runs, one after the other, the checks whose names contain `filter`. An exception escaping a check fails
 // it. With a context, checks not yet started when its stop token fires fail with "not run".
 std::vector<e2e::CheckResult> run_cpp_checks(std::string_view filter, const cxx2go::Context* context = nullptr);

@@ -45,6 +45,11 @@ class CppSideImpl final : public e2e::CppSide {
   // Waits until count notifications arrived (at most 5 s, or until the stop token fires) and returns up
   // to count of them, in arrival order, removing them.
   cxx2go::Result<std::vector<std::string>> notifications(uint32_t count, const cxx2go::Context& context) override;
+  // contexts.cc: record why their context ended, and relay one to GoSide with the options it implies.
+  cxx2go::Result<void> wait_context(std::string_view tag, const cxx2go::Context& context) override;
+  cxx2go::Result<std::vector<std::string>> context_ends(std::string_view tag, uint32_t count,
+                                                        const cxx2go::Context& context) override;
+  cxx2go::Result<void> relay_wait(std::string_view tag, bool use_async, const cxx2go::Context& context) override;
 
  private:
   std::mutex mu_;

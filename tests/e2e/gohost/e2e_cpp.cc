@@ -6,5 +6,6 @@
 // rebuild with scripts/run-e2e.sh (which keys the cache on their contents) or `go test -a`.
 #include "../../gen/e2e/cpp/e2e.c2g.cc"
 #include "../cppimpl/battery.cc"
+#include "../cppimpl/contexts.cc"
 #include "../cppimpl/cpp_side.cc"
 #include "../cppimpl/values.cc"

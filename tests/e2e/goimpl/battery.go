@@ -65,6 +65,12 @@ func Battery() []Check {
 		{"notify_oneway", checkNotify},
 		{"unknown_method", checkUnknownMethod},
 		{"concurrent_calls", checkConcurrentCalls},
+		{"ctxcause_cpp_deadline", checkCauseDeadline},
+		{"ctxcause_cpp_cancel", checkCauseCancel},
+		{"nested_stop_sync", checkNestedStop(false)},
+		{"nested_stop_async", checkNestedStop(true)},
+		{"nested_expiry_sync", checkNestedExpiry(false)},
+		{"nested_expiry_async", checkNestedExpiry(true)},
 	}
 }
 

@@ -402,6 +402,15 @@ type GoSide interface {
 	Notifications(ctx context.Context, count uint32) ([]string, error)
 	// Returns the deadline the handler's context carries, in Unix nanoseconds (0 = none).
 	Deadline(ctx context.Context) (int64, error)
+	// Records `tag + "#started"`, waits until its context ends (at most 60 s), records why under `tag`
+	// (ctx.Err()'s text) and returns ctx.Err().
+	WaitContext(ctx context.Context, tag string) error
+	// wait_context as a oneway call: its context ends at its deadline or when the runtime stops.
+	// Oneway: the C++ caller does not wait and is not told the outcome.
+	WaitContextOneway(ctx context.Context, tag string)
+	// Waits until `count` records were made under `tag` (at most 10 s) and returns them, removing them;
+	// with a count of 0, returns every record made so far, at once.
+	ContextEnds(ctx context.Context, tag string, count uint32) ([]string, error)
 }
 
 // RegisterGoSide makes impl serve the C++ callers of e2e.GoSide.
@@ -420,6 +429,9 @@ func RegisterGoSide(impl GoSide) error {
 			{ID: 0x6e38128b4e7c4fc2, Name: "e2e.GoSide.notify", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSideNotify(impl)},
 			{ID: 0x72f7408b18100755, Name: "e2e.GoSide.notifications", Flags: 0, Handler: c2gHandleGoSideNotifications(impl)},
 			{ID: 0x5c030e53c8a275db, Name: "e2e.GoSide.deadline", Flags: 0, Handler: c2gHandleGoSideDeadline(impl)},
+			{ID: 0x9a227dd8428890af, Name: "e2e.GoSide.wait_context", Flags: 0, Handler: c2gHandleGoSideWaitContext(impl)},
+			{ID: 0x9883650c22f15232, Name: "e2e.GoSide.wait_context_oneway", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSideWaitContextOneway(impl)},
+			{ID: 0x2d559832d80055e0, Name: "e2e.GoSide.context_ends", Flags: 0, Handler: c2gHandleGoSideContextEnds(impl)},
 		},
 	})
 }
@@ -587,6 +599,50 @@ func c2gHandleGoSideDeadline(impl GoSide) cxx2go.Handler {
 	}
 }
 
+func c2gHandleGoSideWaitContext(impl GoSide) cxx2go.Handler {
+	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		tag := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		return impl.WaitContext(ctx, tag)
+	}
+}
+
+func c2gHandleGoSideWaitContextOneway(impl GoSide) cxx2go.Handler {
+	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		tag := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		impl.WaitContextOneway(ctx, tag)
+		return nil
+	}
+}
+
+func c2gHandleGoSideContextEnds(impl GoSide) cxx2go.Handler {
+	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
+		c2gArgs := in.Args()
+		tag := in.ViewString(0)
+		var count uint32
+		count = c2gArgs.U32()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.ContextEnds(ctx, tag, count)
+		if err != nil {
+			return err
+		}
+		out.Len(len(c2gResult))
+		for c2gI0 := range c2gResult {
+			out.String(c2gResult[c2gI0])
+		}
+		return nil
+	}
+}
+
 // Implemented in C++, called from Go.
 // CppSideClient calls the C++ implementation of e2e.CppSide.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
@@ -611,6 +667,9 @@ var c2gMethodCppSideThreadID = cxx2go.NewMethod(0xca4267b186800c54, "e2e.CppSide
 var c2gMethodCppSideDeadline = cxx2go.NewMethod(0x7877ba103737c2d2, "e2e.CppSide.deadline", 0)
 var c2gMethodCppSideNotify = cxx2go.NewMethod(0x4cc621bbfa641acf, "e2e.CppSide.notify", cxx2go.CallOneway)
 var c2gMethodCppSideNotifications = cxx2go.NewMethod(0xd1143d47d0cbccca, "e2e.CppSide.notifications", 0)
+var c2gMethodCppSideWaitContext = cxx2go.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
+var c2gMethodCppSideContextEnds = cxx2go.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
+var c2gMethodCppSideRelayWait = cxx2go.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
 
 // Runs the C++ battery (C++ calling GoSide) whose names contain `filter`, from inside this call.
 func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResult, error) {
@@ -895,6 +954,68 @@ func (*CppSideClient) Notifications(ctx context.Context, count uint32) ([]string
 		return c2gResult, err
 	}
 	return c2gResult, nil
+}
+
+// Records `tag + "#started"`, waits until its stop token fires (at most 60 s), records why under `tag`
+// (the code_name of Context::cause()) and fails with that code.
+func (*CppSideClient) WaitContext(ctx context.Context, tag string) error {
+	c2gArgs := cxx2go.GetEncoder()
+	defer c2gArgs.Release()
+	c2gViews := [...]cxx2go.View{cxx2go.StringView(tag)}
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideWaitContext, c2gArgs, c2gViews[:])
+	if err != nil {
+		return err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	if err := c2gD.Finish(); err != nil {
+		return err
+	}
+	return nil
+}
+
+func (*CppSideClient) ContextEnds(ctx context.Context, tag string, count uint32) ([]string, error) {
+	var c2gResult []string
+	c2gArgs := cxx2go.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.U32(count)
+	c2gViews := [...]cxx2go.View{cxx2go.StringView(tag)}
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideContextEnds, c2gArgs, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	if c2gN0 := c2gD.Len(4); c2gN0 > 0 {
+		c2gResult = make([]string, c2gN0)
+		for c2gI0 := range c2gResult {
+			c2gResult[c2gI0] = c2gD.String()
+		}
+	}
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
+// Calls GoSide.wait_context(tag) with the options of its own context (CallOptions::from), in the
+// synchronous or the _async form, records the code_name of what that call answered under
+// `tag + "#relay"`, and answers with it.
+func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) error {
+	c2gArgs := cxx2go.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.Bool(useAsync)
+	c2gViews := [...]cxx2go.View{cxx2go.StringView(tag)}
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideRelayWait, c2gArgs, c2gViews[:])
+	if err != nil {
+		return err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	if err := c2gD.Finish(); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Every call runs on one dedicated thread.

@@ -125,10 +125,10 @@ namespace {
       ::cxx2go::detail::DecodeInto<std::vector<Item>>{});
 }
 
-::cxx2go::Result<void> CatalogClient::touch(std::string_view sku) const {
+::cxx2go::Result<void> CatalogClient::touch(std::string_view sku, const ::cxx2go::CallOptions& options) const {
   struct Owned { std::string sku; };
   return ::cxx2go::detail::call_go_oneway(
-      c2g_method_Catalog_touch, Owned{::cxx2go::detail::to_owned<std::string>(sku)},
+      c2g_method_Catalog_touch, options, Owned{::cxx2go::detail::to_owned<std::string>(sku)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
     c2g_views.add(c2g_owned.sku);
   });

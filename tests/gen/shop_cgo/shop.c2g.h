@@ -66,7 +66,8 @@ class CatalogClient {
   /// Fire-and-forget.
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  ::cxx2go::Result<void> touch(std::string_view sku) const;
+  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ::cxx2go::Result<void> touch(std::string_view sku, const ::cxx2go::CallOptions& options = {}) const;
 };
 
 /// Implemented in C++, called from Go.

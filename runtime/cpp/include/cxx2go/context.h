@@ -9,6 +9,8 @@
 #include <stop_token>
 #include <utility>
 
+#include "cxx2go/error.h"
+
 namespace cxx2go {
 
 namespace detail {
@@ -16,7 +18,8 @@ struct ContextAccess;
 }
 
 // Handed to a C++ service implementation: its stop token fires when the caller cancels the call (or its
-// deadline passes); the deadline is the caller's, if it set one.
+// deadline passes); the deadline is the caller's, if it set one. cause() tells the two apart, as a Go
+// context's Err() does.
 class Context {
  public:
   using Deadline = std::optional<std::chrono::system_clock::time_point>;
@@ -51,6 +54,22 @@ class Context {
   }
   Deadline deadline() const noexcept { return deadline_; }
 
+  // Why the call ended, like Go's ctx.Err(): Code::ok while the stop token has not fired;
+  // Code::deadline_exceeded once it fired and the deadline has passed; Code::cancelled once it fired
+  // before the deadline (the caller cancelled, or the runtime is stopping). A stop that arrives at or after
+  // the deadline is the deadline's: Go ends a caller's context at its deadline by cancelling the call,
+  // and the deadline is the same wall-clock instant on both sides. The answer is computed when asked:
+  // a call cancelled before its deadline and asked only after the deadline passed reads
+  // deadline_exceeded.
+  Code cause() const noexcept {
+    if (!cancelled()) return Code::ok;
+    return deadline_exceeded() ? Code::deadline_exceeded : Code::cancelled;
+  }
+  // True once the deadline has passed (by the wall clock), whether or not the stop token fired yet.
+  bool deadline_exceeded() const noexcept {
+    return deadline_.has_value() && std::chrono::system_clock::now() >= *deadline_;
+  }
+
  private:
   friend struct detail::ContextAccess;
   std::stop_token take_token() noexcept {
@@ -77,15 +96,48 @@ struct ContextAccess {
 }  // namespace detail
 
 // Options of a C++ → Go call. The deadline is wall-clock time because it travels to Go as Unix nanoseconds.
+// The stop token, when it fires, cancels the call: the Go handler's ctx is cancelled (as DeadlineExceeded
+// if the deadline has passed by then), a `_async` call's Future resolves with Code::cancelled at once, and
+// a synchronous call returns Code::cancelled once the handler has returned (it borrows its arguments
+// until then). A call made after it fired fails at once without reaching Go. A oneway call cannot be
+// cancelled once handed over: its token is checked only before. Options without a stop token cost
+// nothing more than before (no allocation, no atomic operation).
 struct CallOptions {
   std::optional<std::chrono::system_clock::time_point> deadline;
+  std::stop_token stop_token{};
 
   static CallOptions with_timeout(std::chrono::nanoseconds timeout) {
     return with_deadline(std::chrono::system_clock::now() +
                          std::chrono::duration_cast<std::chrono::system_clock::duration>(timeout));
   }
   static CallOptions with_deadline(std::chrono::system_clock::time_point deadline) {
-    return CallOptions{deadline};
+    CallOptions options;
+    options.deadline = deadline;
+    return options;
+  }
+  // The options of a call made while serving `context`: its stop token and its deadline. The call then
+  // ends with the call being served (its Go caller cancelling it, its deadline, the runtime stopping), as
+  // a Go handler's nested calls do when passed its ctx.
+  static CallOptions from(const Context& context) {
+    CallOptions options;
+    options.deadline = context.deadline();
+    options.stop_token = context.stop_token();
+    return options;
+  }
+  // from(context) with a deadline no later than now + timeout: the earlier deadline wins.
+  static CallOptions from(const Context& context, std::chrono::nanoseconds timeout) {
+    return from(context).within(timeout);
+  }
+  // These options with a deadline no later than `deadline` (until) or now + `timeout` (within): the
+  // earlier deadline wins, so a nested call never outlives its caller's deadline.
+  [[nodiscard]] CallOptions until(std::chrono::system_clock::time_point limit) const {
+    CallOptions options = *this;
+    if (!options.deadline || limit < *options.deadline) options.deadline = limit;
+    return options;
+  }
+  [[nodiscard]] CallOptions within(std::chrono::nanoseconds timeout) const {
+    return until(std::chrono::system_clock::now() +
+                 std::chrono::duration_cast<std::chrono::system_clock::duration>(timeout));
   }
 };
 

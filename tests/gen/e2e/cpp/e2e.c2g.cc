@@ -221,6 +221,12 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_notifications{0x72f7408b18100755ull, "e2e.GoSide.notifications", 0};
   // e2e.GoSide.deadline()->i64
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_deadline{0x5c030e53c8a275dbull, "e2e.GoSide.deadline", 0};
+  // e2e.GoSide.wait_context(string)
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_wait_context{0x9a227dd8428890afull, "e2e.GoSide.wait_context", 0};
+  // e2e.GoSide.wait_context_oneway(string) oneway
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_wait_context_oneway{0x9883650c22f15232ull, "e2e.GoSide.wait_context_oneway", CXX2GO_CALL_ONEWAY};
+  // e2e.GoSide.context_ends(string,u32)->list<string>
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_context_ends{0x2d559832d80055e0ull, "e2e.GoSide.context_ends", 0};
 }  // namespace
 
 ::cxx2go::Result<std::vector<CheckResult>> GoSideClient::run_checks(std::string_view filter, const ::cxx2go::CallOptions& options) const {
@@ -357,10 +363,10 @@ namespace {
       ::cxx2go::detail::DecodeInto<int64_t>{});
 }
 
-::cxx2go::Result<void> GoSideClient::notify(std::string_view text) const {
+::cxx2go::Result<void> GoSideClient::notify(std::string_view text, const ::cxx2go::CallOptions& options) const {
   struct Owned { std::string text; };
   return ::cxx2go::detail::call_go_oneway(
-      c2g_method_GoSide_notify, Owned{::cxx2go::detail::to_owned<std::string>(text)},
+      c2g_method_GoSide_notify, options, Owned{::cxx2go::detail::to_owned<std::string>(text)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
     c2g_views.add(c2g_owned.text);
   });
@@ -399,6 +405,53 @@ namespace {
       ::cxx2go::detail::DecodeInto<int64_t>{});
 }
 
+::cxx2go::Result<void> GoSideClient::wait_context(std::string_view tag, const ::cxx2go::CallOptions& options) const {
+  ::cxx2go::detail::Encoder c2g_args;
+  ::cxx2go::detail::ViewList c2g_views;
+  c2g_views.add(tag);
+  return ::cxx2go::detail::decode_result<void>(
+      ::cxx2go::detail::call_go(c2g_method_GoSide_wait_context, c2g_args, c2g_views, options));
+}
+
+::cxx2go::Future<void> GoSideClient::wait_context_async(std::string tag, ::cxx2go::CallOptions options) const {
+  struct Owned { std::string tag; };
+  return ::cxx2go::detail::call_go_async<void>(
+      c2g_method_GoSide_wait_context, std::move(options), Owned{std::move(tag)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
+    c2g_views.add(c2g_owned.tag);
+  },
+      ::cxx2go::detail::DecodeInto<void>{});
+}
+
+::cxx2go::Result<void> GoSideClient::wait_context_oneway(std::string_view tag, const ::cxx2go::CallOptions& options) const {
+  struct Owned { std::string tag; };
+  return ::cxx2go::detail::call_go_oneway(
+      c2g_method_GoSide_wait_context_oneway, options, Owned{::cxx2go::detail::to_owned<std::string>(tag)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
+    c2g_views.add(c2g_owned.tag);
+  });
+}
+
+::cxx2go::Result<std::vector<std::string>> GoSideClient::context_ends(std::string_view tag, uint32_t count, const ::cxx2go::CallOptions& options) const {
+  ::cxx2go::detail::Encoder c2g_args;
+  ::cxx2go::detail::ViewList c2g_views;
+  c2g_views.add(tag);
+  c2g_encode(c2g_args, count);
+  return ::cxx2go::detail::decode_result<std::vector<std::string>>(
+      ::cxx2go::detail::call_go(c2g_method_GoSide_context_ends, c2g_args, c2g_views, options));
+}
+
+::cxx2go::Future<std::vector<std::string>> GoSideClient::context_ends_async(std::string tag, uint32_t count, ::cxx2go::CallOptions options) const {
+  struct Owned { std::string tag; uint32_t count; };
+  return ::cxx2go::detail::call_go_async<std::vector<std::string>>(
+      c2g_method_GoSide_context_ends, std::move(options), Owned{std::move(tag), std::move(count)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
+    c2g_views.add(c2g_owned.tag);
+    c2g_encode(c2g_args, c2g_owned.count);
+  },
+      ::cxx2go::detail::DecodeInto<std::vector<std::string>>{});
+}
+
 namespace {
   // e2e.CppSide.run_checks(string)->list<struct CheckResult{name:string,failure:string}>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_run_checks{0x35ac325d716cafccull, "e2e.CppSide.run_checks", 0};
@@ -432,6 +485,12 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_notify{0x4cc621bbfa641acfull, "e2e.CppSide.notify", CXX2GO_CALL_ONEWAY};
   // e2e.CppSide.notifications(u32)->list<string>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_notifications{0xd1143d47d0cbcccaull, "e2e.CppSide.notifications", 0};
+  // e2e.CppSide.wait_context(string)
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_wait_context{0xc3aa262bd0acccbcull, "e2e.CppSide.wait_context", 0};
+  // e2e.CppSide.context_ends(string,u32)->list<string>
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_context_ends{0x2fbdbc2a7a3375bbull, "e2e.CppSide.context_ends", 0};
+  // e2e.CppSide.relay_wait(string,bool)
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_relay_wait{0xf4f724229f165c84ull, "e2e.CppSide.relay_wait", 0};
 }  // namespace
 
 ::cxx2go::Result<std::vector<CheckResult>> CppSide::run_checks(std::string_view, const ::cxx2go::Context&) {
@@ -814,6 +873,82 @@ static void c2g_invoke_CppSide_notifications(::cxx2go::Service& c2g_service, ::c
   }
 }
 
+::cxx2go::Result<void> CppSide::wait_context(std::string_view, const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.CppSide.wait_context is not implemented: override wait_context or wait_context_async"};
+}
+
+::cxx2go::Future<void> CppSide::wait_context_async(std::string tag, ::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(wait_context(tag, context));
+}
+
+static void c2g_invoke_CppSide_wait_context(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    std::string tag = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.wait_context_async(std::move(tag), c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+::cxx2go::Result<std::vector<std::string>> CppSide::context_ends(std::string_view, uint32_t, const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.CppSide.context_ends is not implemented: override context_ends or context_ends_async"};
+}
+
+::cxx2go::Future<std::vector<std::string>> CppSide::context_ends_async(std::string tag, uint32_t count, ::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(context_ends(tag, count, context));
+}
+
+static void c2g_invoke_CppSide_context_ends(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    std::string tag = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    uint32_t count{};
+    c2g_decode(c2g_args, count);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.context_ends_async(std::move(tag), std::move(count), c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+::cxx2go::Result<void> CppSide::relay_wait(std::string_view, bool, const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.CppSide.relay_wait is not implemented: override relay_wait or relay_wait_async"};
+}
+
+::cxx2go::Future<void> CppSide::relay_wait_async(std::string tag, bool use_async, ::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(relay_wait(tag, use_async, context));
+}
+
+static void c2g_invoke_CppSide_relay_wait(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    std::string tag = ::cxx2go::detail::to_owned<std::string>(c2g_call.view_string(0));
+    bool use_async{};
+    c2g_decode(c2g_args, use_async);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.relay_wait_async(std::move(tag), std::move(use_async), c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppSide_methods[] = {
     {c2g_method_CppSide_run_checks, &c2g_invoke_CppSide_run_checks},
@@ -832,9 +967,12 @@ namespace {
     {c2g_method_CppSide_deadline, &c2g_invoke_CppSide_deadline},
     {c2g_method_CppSide_notify, &c2g_invoke_CppSide_notify},
     {c2g_method_CppSide_notifications, &c2g_invoke_CppSide_notifications},
+    {c2g_method_CppSide_wait_context, &c2g_invoke_CppSide_wait_context},
+    {c2g_method_CppSide_context_ends, &c2g_invoke_CppSide_context_ends},
+    {c2g_method_CppSide_relay_wait, &c2g_invoke_CppSide_relay_wait},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "e2e.CppSide", false, c2g_CppSide_methods, 16};
+      "e2e.CppSide", false, c2g_CppSide_methods, 19};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {

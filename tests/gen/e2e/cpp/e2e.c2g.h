@@ -132,7 +132,8 @@ class GoSideClient {
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  ::cxx2go::Result<void> notify(std::string_view text) const;
+  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ::cxx2go::Result<void> notify(std::string_view text, const ::cxx2go::CallOptions& options = {}) const;
 
   /// Waits until `count` notifications arrived (or 5 s) and returns them.
   ::cxx2go::Result<std::vector<std::string>> notifications(uint32_t count, const ::cxx2go::CallOptions& options = {}) const;
@@ -141,6 +142,22 @@ class GoSideClient {
   /// Returns the deadline the handler's context carries, in Unix nanoseconds (0 = none).
   ::cxx2go::Result<int64_t> deadline(const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<int64_t> deadline_async(::cxx2go::CallOptions options = {}) const;
+
+  /// Records `tag + "#started"`, waits until its context ends (at most 60 s), records why under `tag`
+  /// (ctx.Err()'s text) and returns ctx.Err().
+  ::cxx2go::Result<void> wait_context(std::string_view tag, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<void> wait_context_async(std::string tag, ::cxx2go::CallOptions options = {}) const;
+
+  /// wait_context as a oneway call: its context ends at its deadline or when the runtime stops.
+  // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
+  // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
+  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ::cxx2go::Result<void> wait_context_oneway(std::string_view tag, const ::cxx2go::CallOptions& options = {}) const;
+
+  /// Waits until `count` records were made under `tag` (at most 10 s) and returns them, removing them;
+  /// with a count of 0, returns every record made so far, at once.
+  ::cxx2go::Result<std::vector<std::string>> context_ends(std::string_view tag, uint32_t count, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<std::vector<std::string>> context_ends_async(std::string tag, uint32_t count, ::cxx2go::CallOptions options = {}) const;
 };
 
 /// Implemented in C++, called from Go.
@@ -206,6 +223,20 @@ class CppSide : public ::cxx2go::Service {
   virtual ::cxx2go::Result<std::vector<std::string>> notifications(uint32_t count, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<std::vector<std::string>> notifications_async(uint32_t count, ::cxx2go::Context context);
 
+  /// Records `tag + "#started"`, waits until its stop token fires (at most 60 s), records why under `tag`
+  /// (the code_name of Context::cause()) and fails with that code.
+  virtual ::cxx2go::Result<void> wait_context(std::string_view tag, const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<void> wait_context_async(std::string tag, ::cxx2go::Context context);
+
+  virtual ::cxx2go::Result<std::vector<std::string>> context_ends(std::string_view tag, uint32_t count, const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<std::vector<std::string>> context_ends_async(std::string tag, uint32_t count, ::cxx2go::Context context);
+
+  /// Calls GoSide.wait_context(tag) with the options of its own context (CallOptions::from), in the
+  /// synchronous or the _async form, records the code_name of what that call answered under
+  /// `tag + "#relay"`, and answers with it.
+  virtual ::cxx2go::Result<void> relay_wait(std::string_view tag, bool use_async, const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<void> relay_wait_async(std::string tag, bool use_async, ::cxx2go::Context context);
+
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 
   // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
@@ -269,6 +300,18 @@ class CppSide : public ::cxx2go::Service {
       requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::vector<std::string>>(uint32_t, const ::cxx2go::Context&)>(&Impl::notifications); } ||
       requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::vector<std::string>>(uint32_t, ::cxx2go::Context)>(&Impl::notifications_async); },
       "cxx2go::register_service: the implementation of e2e.CppSide overrides neither notifications(uint32_t count, const ::cxx2go::Context&) nor notifications_async(uint32_t count, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(std::string_view, const ::cxx2go::Context&)>(&Impl::wait_context); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(std::string, ::cxx2go::Context)>(&Impl::wait_context_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither wait_context(std::string_view tag, const ::cxx2go::Context&) nor wait_context_async(std::string tag, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<std::vector<std::string>>(std::string_view, uint32_t, const ::cxx2go::Context&)>(&Impl::context_ends); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<std::vector<std::string>>(std::string, uint32_t, ::cxx2go::Context)>(&Impl::context_ends_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither context_ends(std::string_view tag, uint32_t count, const ::cxx2go::Context&) nor context_ends_async(std::string tag, uint32_t count, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(std::string_view, bool, const ::cxx2go::Context&)>(&Impl::relay_wait); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(std::string, bool, ::cxx2go::Context)>(&Impl::relay_wait_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither relay_wait(std::string_view tag, bool use_async, const ::cxx2go::Context&) nor relay_wait_async(std::string tag, bool use_async, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
     return true;
   }
 };

@@ -771,19 +771,19 @@ namespace {
       ::cxx2go::detail::DecodeInto<Keywords>{});
 }
 
-::cxx2go::Result<void> GoSideClient::notify(std::string_view message) const {
+::cxx2go::Result<void> GoSideClient::notify(std::string_view message, const ::cxx2go::CallOptions& options) const {
   struct Owned { std::string message; };
   return ::cxx2go::detail::call_go_oneway(
-      c2g_method_GoSide_notify, Owned{::cxx2go::detail::to_owned<std::string>(message)},
+      c2g_method_GoSide_notify, options, Owned{::cxx2go::detail::to_owned<std::string>(message)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
     c2g_views.add(c2g_owned.message);
   });
 }
 
-::cxx2go::Result<void> GoSideClient::notify_all(const std::vector<std::string>& messages, Level level, const Everything& payload) const {
+::cxx2go::Result<void> GoSideClient::notify_all(const std::vector<std::string>& messages, Level level, const Everything& payload, const ::cxx2go::CallOptions& options) const {
   struct Owned { std::vector<std::string> messages; Level level; Everything payload; };
   return ::cxx2go::detail::call_go_oneway(
-      c2g_method_GoSide_notify_all, Owned{::cxx2go::detail::to_owned<std::vector<std::string>>(messages), ::cxx2go::detail::to_owned<Level>(level), ::cxx2go::detail::to_owned<Everything>(payload)},
+      c2g_method_GoSide_notify_all, options, Owned{::cxx2go::detail::to_owned<std::vector<std::string>>(messages), ::cxx2go::detail::to_owned<Level>(level), ::cxx2go::detail::to_owned<Everything>(payload)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
     c2g_encode(c2g_args, c2g_owned.messages);
     c2g_encode(c2g_args, c2g_owned.level);

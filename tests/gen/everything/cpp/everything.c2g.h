@@ -265,11 +265,13 @@ class GoSideClient {
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  ::cxx2go::Result<void> notify(std::string_view message) const;
+  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ::cxx2go::Result<void> notify(std::string_view message, const ::cxx2go::CallOptions& options = {}) const;
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  ::cxx2go::Result<void> notify_all(const std::vector<std::string>& messages, Level level, const Everything& payload) const;
+  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ::cxx2go::Result<void> notify_all(const std::vector<std::string>& messages, Level level, const Everything& payload, const ::cxx2go::CallOptions& options = {}) const;
 };
 
 /// Implemented in C++, called from Go: the same shapes in the other direction.

@@ -46,10 +46,10 @@ namespace {
       ::cxx2go::detail::DecodeInto<uint64_t>{});
 }
 
-::cxx2go::Result<void> SinkClient::note(std::string_view text) const {
+::cxx2go::Result<void> SinkClient::note(std::string_view text, const ::cxx2go::CallOptions& options) const {
   struct Owned { std::string text; };
   return ::cxx2go::detail::call_go_oneway(
-      c2g_method_Sink_note, Owned{::cxx2go::detail::to_owned<std::string>(text)},
+      c2g_method_Sink_note, options, Owned{::cxx2go::detail::to_owned<std::string>(text)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
     c2g_views.add(c2g_owned.text);
   });

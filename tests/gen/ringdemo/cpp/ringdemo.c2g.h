@@ -39,7 +39,8 @@ class SinkClient {
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  ::cxx2go::Result<void> note(std::string_view text) const;
+  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ::cxx2go::Result<void> note(std::string_view text, const ::cxx2go::CallOptions& options = {}) const;
 };
 
 /// Implemented in C++; Go callers use the rings except for @inline methods, which run on the Go thread.

@@ -143,11 +143,19 @@ class Reply {
 
 // Synchronous C++ → Go call: runs the Go handler on this thread and returns its result bytes.
 // Fails without crossing when the runtime is not running (Code::not_started / Code::stopped), when the
-// deadline has passed (Code::deadline_exceeded), or when `args` failed (its error).
+// deadline has passed (Code::deadline_exceeded), when the stop token has fired (Code::cancelled), or when
+// `args` failed (its error). With a stop token that can fire, the handler runs on a goroutine instead, so
+// that Go can cancel it by id, and this thread waits until Go has answered.
 Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                       const CallOptions& options);
 
 // ---- asynchronous C++ → Go calls ----
+
+// The callback of an asynchronous call's CallOptions::stop_token: cancels call `id` (stop_go_async).
+struct StopCallById {
+  uint64_t id;
+  void operator()() const noexcept;
+};
 
 // The heap record of an asynchronous C++ → Go call: what Go reads until it completes. Generated code
 // never sees it; call_go_async builds one.
@@ -175,6 +183,8 @@ class OutgoingCall {
 
   cxx2go_call call_{};
   uint64_t timer_ = 0;                // deadline timer, 0 if none
+  // Registered on CallOptions::stop_token after submission, when it can fire; destroyed with the record.
+  std::optional<std::stop_callback<StopCallById>> on_stop_;
   std::atomic<uint32_t> refs_{1};     // the table of calls in flight holds one; stop/cancel briefly another
   std::atomic<bool> settled_{false};  // the Future was resolved (by deliver or abort: whoever is first)
   OutgoingCall* table_next_ = nullptr;  // the next call in its chain of the table of calls in flight
@@ -265,16 +275,18 @@ Future<T> call_go_async(const MethodInfo& method, CallOptions options, Owned&& o
 }
 
 // Oneway C++ → Go call: Go copies the arguments before this returns; the result only says whether the
-// call was accepted. Same Owned/Prepare contract as call_go_async.
-Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, const ViewList& views) noexcept;
+// call was accepted. Same Owned/Prepare contract as call_go_async. The handler's ctx carries the options'
+// deadline; their stop token is checked only before the call is handed over (Code::cancelled).
+Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                              const CallOptions& options) noexcept;
 
 template <class Owned, class Prepare>
-Result<void> call_go_oneway(const MethodInfo& method, Owned&& owned, Prepare prepare) {
+Result<void> call_go_oneway(const MethodInfo& method, const CallOptions& options, Owned&& owned, Prepare prepare) {
   Encoder args;
   ViewList views;
   prepare(std::as_const(owned), args, views);
   if (!args.ok()) return args.error();
-  return submit_go_oneway(method, args, views);
+  return submit_go_oneway(method, args, views, options);
 }
 
 // ---- Go → C++ calls ----
