@@ -225,8 +225,10 @@ func checkNestedExpiry(useAsync bool) func(context.Context) error {
 				return fmt.Errorf("RelayWait #%d: want context.DeadlineExceeded, got %v", i, err)
 			}
 		}
-		// The top call returns at its deadline; the calls below end on their own. Once they have, count
-		// those that reached Go (a deadline may pass before a call gets that far).
+		// The top call returns at its deadline; the calls below end on their own. Once the C++ ones have
+		// returned, count the innermost calls that reached Go (a deadline may pass before a call gets that
+		// far), and wait for each to record its end: an _async middle call returns when its future
+		// resolves, which may be before Go's handler has seen its context end.
 		if err := waitIncomingDrained(ctx); err != nil {
 			return err
 		}
@@ -234,8 +236,8 @@ func checkNestedExpiry(useAsync bool) func(context.Context) error {
 		if len(started) == 0 {
 			return errors.New("no innermost call reached Go")
 		}
-		if err := expectAll("the innermost handler's ctx.Err()", goRecords.take(ctx, tag, 0), len(started),
-			"context deadline exceeded"); err != nil {
+		ends := goRecords.take(ctx, tag, uint32(len(started)))
+		if err := expectAll("the innermost handler's ctx.Err()", ends, len(started), "context deadline exceeded"); err != nil {
 			return err
 		}
 		relay, err := cpp.ContextEnds(ctx, tag+"#relay", 0)
