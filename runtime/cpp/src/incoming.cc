@@ -147,8 +147,21 @@ void IncomingCall::reply(const Encoder& result) noexcept {
   deliver(CXX2GO_OK, result.data(), result.size());
 }
 
+// The one place where an error of a C++ implementation becomes a boundary code (docs/design.md, "The code
+// space at the boundary"): a code <= 0 cannot be sent, since 0 means success and negative numbers are the
+// runtime's reply sentinels (CXX2GO_PENDING), so it becomes Code::unknown and its number moves into the
+// message, where a sentinel can no longer be forged. Every positive code crosses unchanged.
 void IncomingCall::fail(Error error) noexcept {
-  if (error.code == Code::ok) error = error_nothrow(Code::internal, "an implementation failed with Code::ok");
+  if (static_cast<int32_t>(error.code) <= 0) [[unlikely]] {
+    const int32_t code = static_cast<int32_t>(error.code);
+    try {
+      std::string message = "code " + std::to_string(code);
+      if (!error.message.empty()) message += ": " + error.message;
+      error = Error(Code::unknown, std::move(message));
+    } catch (...) {
+      error = Error(Code::unknown, {});  // out of memory: the code matters more than the message
+    }
+  }
   deliver(static_cast<int32_t>(error.code), reinterpret_cast<const uint8_t*>(error.message.data()),
           error.message.size());
 }

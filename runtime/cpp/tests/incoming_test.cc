@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <latch>
 #include <set>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cxx2go/cxx2go.h"
 #include "cxx2go/detail/codec.h"
@@ -154,6 +156,71 @@ TEST_F(IncomingTest, ErrorsAndLargeRepliesReachGo) {
   CppAnswer b = go().call_cpp(call(0x7, {}, false));  // malloc()ed reply, freed by the fake
   EXPECT_EQ(b.code, CXX2GO_OK);
   EXPECT_EQ(b.bytes.size(), 5004u);
+}
+
+// The code space at the boundary (docs/design.md): positive codes, the runtime's own included, cross
+// unchanged; Code::ok and negative codes become unknown with the number in the message, so that no
+// implementation can answer CXX2GO_PENDING (-1) — an @inline caller would wait for a completion forever.
+TEST_F(IncomingTest, ErrorCodesOutsideTheCodeSpaceBecomeUnknownKeepingTheNumber) {
+  int32_t code = 0;
+  std::string message;
+  auto fail = [&](detail::IncomingCall& call) { call.fail(Error(static_cast<Code>(code), message)); };
+  svc_->add(0xB1, "fail_inline", fail, detail::kMethodInline);
+  svc_->add(0xB2, "fail_executor", fail);
+  register_svc();
+  struct Case {
+    int32_t code;
+    std::string message;
+    int32_t want_code;
+    std::string want_message;
+  };
+  const std::vector<Case> cases = {
+      {-1, "x", CXX2GO_UNKNOWN, "code -1: x"},
+      {INT32_MIN, "x", CXX2GO_UNKNOWN, "code -2147483648: x"},
+      {-2, "", CXX2GO_UNKNOWN, "code -2"},
+      {CXX2GO_OK, "x", CXX2GO_UNKNOWN, "code 0: x"},
+      {INT32_MAX, "x", INT32_MAX, "x"},
+      {42, "x", 42, "x"},
+      {CXX2GO_CANCELLED, "x", CXX2GO_CANCELLED, "x"},
+      {CXX2GO_UNAUTHENTICATED, "x", CXX2GO_UNAUTHENTICATED, "x"},
+      {CXX2GO_PANIC, "x", CXX2GO_PANIC, "x"},
+      {CXX2GO_EXCEPTION, "x", CXX2GO_EXCEPTION, "x"},
+      {CXX2GO_NOT_STARTED, "x", CXX2GO_NOT_STARTED, "x"},
+      {CXX2GO_STOPPED, "x", CXX2GO_STOPPED, "x"},
+      {CXX2GO_UNKNOWN_METHOD, "x", CXX2GO_UNKNOWN_METHOD, "x"},
+      {CXX2GO_PROTOCOL, "x", CXX2GO_PROTOCOL, "x"},
+  };
+  for (const Case& c : cases) {
+    code = c.code;
+    message = c.message;
+    CppAnswer a = go().invoke_cpp(call(0xB1, {}, /*with_id=*/false));  // never waits for a completion
+    EXPECT_FALSE(a.pending) << c.code;
+    EXPECT_EQ(a.code, c.want_code) << c.code;
+    EXPECT_EQ(a.bytes, c.want_message) << c.code;
+    CppAnswer b = go().call_cpp(call(0xB2));
+    EXPECT_EQ(b.code, c.want_code) << c.code;
+    EXPECT_EQ(b.bytes, c.want_message) << c.code;
+  }
+}
+
+// A oneway call has no answer to carry an error: one failing with CXX2GO_PENDING's number is accepted
+// like any other, and nothing reaches Go afterwards (the fake fails the test on a stray completion).
+TEST_F(IncomingTest, AOnewayImplementationFailingWithANegativeCodeIsStillJustAccepted) {
+  std::latch ran(1);
+  svc_->add(
+      0xB3, "fail_oneway",
+      [&](detail::IncomingCall& call) {
+        call.fail(Error(static_cast<Code>(CXX2GO_PENDING), "x"));
+        ran.count_down();
+      },
+      CXX2GO_CALL_ONEWAY);
+  register_svc();
+  CppCall c = call(0xB3, {}, /*with_id=*/false);
+  c.flags = CXX2GO_CALL_ONEWAY;
+  CppAnswer a = go().invoke_cpp(c);
+  EXPECT_EQ(a.code, CXX2GO_OK);
+  EXPECT_FALSE(a.pending);
+  ran.wait();
 }
 
 TEST_F(IncomingTest, OnlyTheFirstAnswerCounts) {

@@ -220,7 +220,7 @@ TEST(WireFuzz, RandomReadProgramsStayInBounds) {
   }
 }
 
-// Recursive types, as generated code declares them: through a box, and through a list.
+// Recursive types, as generated code declares them: through a box, a list and a map.
 struct Chain {
   Box<Chain> next;
 };
@@ -230,40 +230,90 @@ struct Tree {
 };
 constexpr size_t c2g_min_size(const Tree*) { return 4; }
 void c2g_decode(Decoder& d, Tree& v) { c2g_decode(d, v.children); }
+struct MapTree {
+  std::map<uint8_t, MapTree> children;
+};
+constexpr size_t c2g_min_size(const MapTree*) { return 4; }
+void c2g_decode(Decoder& d, MapTree& v) { c2g_decode(d, v.children); }
 
-// A chain of `levels` boxes: levels − 1 presence bytes 1, then an absent one.
+// A value `levels` deep through optional<Self>: `levels` present boxes, then the innermost, absent one.
 std::vector<uint8_t> chain_of(size_t levels) {
-  std::vector<uint8_t> b(levels, 1);
+  std::vector<uint8_t> b(levels + 1, 1);
   b.back() = 0;
   return b;
+}
+// A value `levels` deep through list<Self>: `levels` lists of one element, then the innermost, empty list.
+std::vector<uint8_t> tree_of(size_t levels) {
+  std::vector<uint8_t> b;
+  for (size_t i = 0; i < levels; ++i) b.insert(b.end(), {1, 0, 0, 0});
+  b.insert(b.end(), {0, 0, 0, 0});
+  return b;
+}
+// A value `levels` deep through map<u8, Self>: `levels` maps of one entry (key 7), then an empty map.
+std::vector<uint8_t> map_tree_of(size_t levels) {
+  std::vector<uint8_t> b;
+  for (size_t i = 0; i < levels; ++i) b.insert(b.end(), {1, 0, 0, 0, 7});
+  b.insert(b.end(), {0, 0, 0, 0});
+  return b;
+}
+
+template <class T>
+Decoder decode_all(const std::vector<uint8_t>& in, T& value) {
+  Decoder d(in.data(), in.size());
+  c2g_decode(d, value);
+  return d;
+}
+
+// docs/wire-format.md: a value may be nested kMaxWireDepth levels deep, counting only contents (list and
+// map elements, the value of a present box); one level more is a protocol error. The empty list or map
+// or the absent box at the bottom of a value is no level of its own.
+TEST(WireFuzz, NestingLimitIsExactForOptionalListAndMapRecursion) {
+  const std::string want = "values nested more than 1000 levels deep";
+  {
+    Chain c;
+    Decoder ok = decode_all(chain_of(kMaxWireDepth), c);
+    EXPECT_TRUE(ok.finish()) << ok.error().message;
+    size_t depth = 0;
+    for (const Chain* p = &c; p->next; p = &*p->next) ++depth;
+    EXPECT_EQ(depth, kMaxWireDepth);
+    Decoder deep = decode_all(chain_of(kMaxWireDepth + 1), c);
+    ASSERT_FALSE(deep.finish());
+    EXPECT_EQ(deep.error().code, Code::protocol);
+    EXPECT_NE(deep.error().message.find(want), std::string::npos) << deep.error().message;
+  }
+  {
+    Tree t;
+    Decoder ok = decode_all(tree_of(kMaxWireDepth), t);
+    EXPECT_TRUE(ok.finish()) << ok.error().message;
+    Decoder deep = decode_all(tree_of(kMaxWireDepth + 1), t);
+    ASSERT_FALSE(deep.finish());
+    EXPECT_EQ(deep.error().code, Code::protocol);
+    EXPECT_NE(deep.error().message.find(want), std::string::npos) << deep.error().message;
+  }
+  {
+    MapTree m;
+    Decoder ok = decode_all(map_tree_of(kMaxWireDepth), m);
+    EXPECT_TRUE(ok.finish()) << ok.error().message;
+    Decoder deep = decode_all(map_tree_of(kMaxWireDepth + 1), m);
+    ASSERT_FALSE(deep.finish());
+    EXPECT_EQ(deep.error().code, Code::protocol);
+    EXPECT_NE(deep.error().message.find(want), std::string::npos) << deep.error().message;
+  }
 }
 
 // Bug found by these tests: decoding recursed once per level without a bound, so a few megabytes of
 // presence bytes (or of list counts of 1) overflowed the decoding thread's stack (SIGSEGV).
 TEST(WireFuzz, DeepNestingIsAProtocolErrorNotAStackOverflow) {
   {
-    const auto in = chain_of(kMaxWireDepth);
-    Decoder d(in.data(), in.size());
     Chain c;
-    c2g_decode(d, c);
-    EXPECT_TRUE(d.finish()) << d.error().message;
-  }
-  for (size_t levels : {kMaxWireDepth + 1, size_t{5'000'000}}) {
-    const auto in = chain_of(levels);
-    Decoder d(in.data(), in.size());
-    Chain c;
-    c2g_decode(d, c);
+    Decoder d = decode_all(chain_of(5'000'000), c);
     ASSERT_FALSE(d.finish());
     EXPECT_EQ(d.error().code, Code::protocol);
     EXPECT_NE(d.error().message.find("nested more than 1000 levels"), std::string::npos) << d.error().message;
   }
   {
-    std::vector<uint8_t> in;
-    for (int i = 0; i < 2'000'000; ++i) in.insert(in.end(), {1, 0, 0, 0});
-    in.insert(in.end(), {0, 0, 0, 0});
-    Decoder d(in.data(), in.size());
     Tree t;
-    c2g_decode(d, t);
+    Decoder d = decode_all(tree_of(2'000'000), t);
     ASSERT_FALSE(d.finish());
     EXPECT_NE(d.error().message.find("nested more than"), std::string::npos) << d.error().message;
   }

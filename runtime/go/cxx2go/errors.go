@@ -64,7 +64,7 @@ type Error struct {
 
 // Errorf returns an *Error with the given code and a formatted message. Go handlers return it to choose
 // the code the C++ caller sees; any other error reaches C++ as Unknown (or Cancelled/DeadlineExceeded
-// for the context errors).
+// for the context errors). A code <= 0 reaches C++ as Unknown with "code N: " before the message.
 func Errorf(code Code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
@@ -93,35 +93,39 @@ func (e *Error) Is(target error) bool {
 }
 
 // CodeOf returns the code C++ would see for err: OK for nil, the Code of an *Error in err's chain,
-// Cancelled / DeadlineExceeded for the context errors, and Unknown for anything else.
+// Cancelled / DeadlineExceeded for the context errors, and Unknown for anything else, including an
+// *Error whose Code is OK or negative (see wireError).
 func CodeOf(err error) Code {
 	if err == nil {
 		return OK
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Code
-	}
-	switch {
-	case errors.Is(err, context.Canceled):
-		return Cancelled
-	case errors.Is(err, context.DeadlineExceeded):
-		return DeadlineExceeded
-	}
-	return Unknown
+	code, _ := wireError(err)
+	return code
 }
 
-// wireError splits a non-nil err into what crosses the boundary: a code and a message. An *Error
-// with Code OK is a bug of its creator; it must not reach C++ as a success without a result.
+// wireError splits a non-nil err into what crosses the boundary: a code and a message. It is the one
+// place where a Go error becomes a boundary code (docs/design.md, "The code space at the boundary"): a
+// code <= 0 cannot be sent, since OK means success and negative numbers are the runtime's reply
+// sentinels (CXX2GO_PENDING), so it becomes Unknown and its number moves into the message, where a
+// sentinel can no longer be forged. Every positive code crosses unchanged.
 func wireError(err error) (Code, string) {
 	var e *Error
 	if errors.As(err, &e) {
-		if e.Code == OK {
-			return Unknown, e.Error()
+		if e.Code <= OK {
+			if e.Message == "" {
+				return Unknown, "code " + strconv.Itoa(int(e.Code))
+			}
+			return Unknown, "code " + strconv.Itoa(int(e.Code)) + ": " + e.Message
 		}
 		return e.Code, e.Message
 	}
-	return CodeOf(err), err.Error()
+	switch {
+	case errors.Is(err, context.Canceled):
+		return Cancelled, err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		return DeadlineExceeded, err.Error()
+	}
+	return Unknown, err.Error()
 }
 
 // contextError maps the end of a caller's context to the *Error CallCpp returns: errors.Is still

@@ -330,6 +330,39 @@ func TestErrorsMapToContextErrors(t *testing.T) {
 	}
 }
 
+// TestWireErrorCodeSpace pins the code space at the boundary: every positive code, including the ones the
+// runtime itself uses, crosses unchanged; OK and negative codes (CXX2GO_PENDING is -1) become Unknown with
+// the number kept in the message, so that a handler can never forge a reply sentinel.
+func TestWireErrorCodeSpace(t *testing.T) {
+	carried := []Code{Cancelled, Unknown, DeadlineExceeded, Unauthenticated, 17, 42, 99, Panic, Exception,
+		NotStarted, Stopped, UnknownMethod, Protocol, 106, math.MaxInt32}
+	for _, code := range carried {
+		if got, msg := wireError(&Error{Code: code, Message: "x"}); got != code || msg != "x" {
+			t.Errorf("code %d crossed as %v %q, want it unchanged", int32(code), got, msg)
+		}
+		if got := CodeOf(wrapped{&Error{Code: code}}); got != code {
+			t.Errorf("CodeOf(code %d) = %v", int32(code), got)
+		}
+	}
+	for _, c := range []struct {
+		code    Code
+		message string
+		want    string
+	}{
+		{-1, "x", "code -1: x"},
+		{math.MinInt32, "x", "code -2147483648: x"},
+		{-2, "", "code -2"},
+		{OK, "bogus", "code 0: bogus"},
+	} {
+		if got, msg := wireError(wrapped{&Error{Code: c.code, Message: c.message}}); got != Unknown || msg != c.want {
+			t.Errorf("code %d crossed as %v %q, want unknown %q", int32(c.code), got, msg, c.want)
+		}
+		if got := CodeOf(&Error{Code: c.code}); got != Unknown {
+			t.Errorf("CodeOf(code %d) = %v, want unknown", int32(c.code), got)
+		}
+	}
+}
+
 type wrapped struct{ err error }
 
 func (w wrapped) Error() string { return "wrapped: " + w.err.Error() }

@@ -196,6 +196,97 @@ std::string fail_async() {
   return "";
 }
 
+// The edges of the code space at the boundary (docs/design.md): codes a Go handler may return, with the
+// code and message C++ must see. A code <= 0 (0 is success, -1 the PENDING sentinel) becomes unknown with
+// its number in the message; every positive code, the runtime's own included, is carried unchanged.
+struct CodeSpaceCase {
+  int32_t code;
+  std::string message;
+  Code want_code;
+  std::string want_message;
+};
+
+std::vector<CodeSpaceCase> code_space_cases() {
+  std::vector<CodeSpaceCase> cases = {
+      {-1, "x", Code::unknown, "code -1: x"},
+      {std::numeric_limits<int32_t>::min(), "x", Code::unknown, "code -2147483648: x"},
+      {-2, "", Code::unknown, "code -2"},
+      {CXX2GO_OK, "x", Code::unknown, "code 0: x"},
+      {std::numeric_limits<int32_t>::max(), "max", static_cast<Code>(std::numeric_limits<int32_t>::max()), "max"},
+  };
+  for (Code code : {Code::panic, Code::exception, Code::not_started, Code::stopped, Code::unknown_method,
+                    Code::protocol, Code::cancelled, Code::deadline_exceeded}) {
+    const std::string message = "forwarded " + std::string(cxx2go::code_name(code));
+    cases.push_back({static_cast<int32_t>(code), message, code, message});
+  }
+  return cases;
+}
+
+std::string code_space_sync() {
+  for (const CodeSpaceCase& c : code_space_cases()) {
+    if (auto f = expect_error(go().fail(c.code, c.message), c.want_code, c.want_message); !f.empty()) {
+      return "fail(" + std::to_string(c.code) + "): " + f;
+    }
+  }
+  return "";
+}
+
+std::string code_space_async() {
+  for (const CodeSpaceCase& c : code_space_cases()) {
+    if (auto f = expect_error(await(go().fail_async(c.code, c.message)), c.want_code, c.want_message); !f.empty()) {
+      return "fail_async(" + std::to_string(c.code) + "): " + f;
+    }
+  }
+  return "";
+}
+
+// Go's code-space checks (Go failing calls to CppSide) run inside this synchronous C++ → Go call. Run by
+// a Go host on an executor thread, this is where a forged PENDING used to wedge that thread: its calls to
+// CppSide must then run synchronously, and the answer must never read as "a completion follows".
+std::string code_space_nested() {
+  Result<std::vector<e2e::CheckResult>> r = go().run_checks("code_space_");
+  if (!r) return "run_checks: " + r.error().to_string();
+  if (r->size() != 2) return "run_checks(\"code_space_\") ran " + std::to_string(r->size()) + " checks, want 2";
+  for (const e2e::CheckResult& c : *r) {
+    if (!c.failure.empty()) return c.name + ": " + c.failure;
+  }
+  return "";
+}
+
+// A Node whose deepest value lies `levels` levels below it (docs/wire-format.md), through next
+// (optional<Node>) or through children (list<Node>).
+e2e::Node nested_node(size_t levels, bool via_list) {
+  e2e::Node n;
+  for (size_t i = 0; i < levels; ++i) {
+    e2e::Node outer;
+    if (via_list) {
+      outer.children.push_back(std::move(n));
+    } else {
+      outer.next.emplace() = std::move(n);
+    }
+    n = std::move(outer);
+  }
+  return n;
+}
+
+// Go echoes values of any depth; C++ decodes the result exactly up to the limit, and not one level deeper.
+std::string nesting_limit_go() {
+  constexpr size_t kLimit = 1000;
+  for (bool via_list : {false, true}) {
+    const std::string how = via_list ? " levels via list: " : " levels via optional: ";
+    e2e::Everything v;
+    v.tree = nested_node(kLimit, via_list);
+    if (auto f = expect_value(go().echo(v), v); !f.empty()) return "echo " + std::to_string(kLimit) + how + f;
+    v.tree = nested_node(kLimit + 1, via_list);
+    Result<e2e::Everything> r = go().echo(v);
+    if (auto f = expect_error(r, Code::protocol); !f.empty()) return "echo " + std::to_string(kLimit + 1) + how + f;
+    if (r.error().message.find("values nested more than 1000 levels deep") == std::string::npos) {
+      return "echo " + std::to_string(kLimit + 1) + how + "unexpected message " + r.error().message;
+    }
+  }
+  return "";
+}
+
 std::string panic_sync() {
   return with_context("panic", expect_error(go().panic("oh no"), Code::panic, "panic: oh no"));
 }
@@ -478,6 +569,10 @@ std::vector<Check> make_battery() {
       {"concat_async_get", concat_async_get},
       {"fail_sync", fail_sync},
       {"fail_async", fail_async},
+      {"code_space_sync", code_space_sync},
+      {"code_space_async", code_space_async},
+      {"code_space_nested", code_space_nested},
+      {"nesting_limit_go", nesting_limit_go},
       {"panic_sync", panic_sync},
       {"panic_async", panic_async},
       {"cancel_explicit", cancel_explicit},

@@ -41,6 +41,10 @@ cxx2go::Result<void> CppSideImpl::fail(int32_t code, std::string_view message, c
   return cxx2go::Error(static_cast<cxx2go::Code>(code), std::string(message));
 }
 
+cxx2go::Result<void> CppSideImpl::fail_inline(int32_t code, std::string_view message, const cxx2go::Context& context) {
+  return fail(code, message, context);
+}
+
 cxx2go::Result<void> CppSideImpl::throw_std(std::string_view message, const cxx2go::Context&) {
   throw std::runtime_error(std::string(message));
 }

@@ -48,6 +48,9 @@ func Battery() []Check {
 		{"concat_nonnil_empty", checkConcat("", []byte{}, []int32{}, []float64{})},
 		{"concat_large", checkConcat(strings.Repeat("é", 1000), Pattern(MiB, 0x33), rangeInt32(1000), rangeFloat64(100))},
 		{"fail_code_message", checkFail},
+		{"code_space_executor", checkCodeSpace("Fail", cpp.Fail)},
+		{"code_space_inline", checkCodeSpace("FailInline", cpp.FailInline)},
+		{"nesting_limit_cpp", checkNestingLimit},
 		{"throw_std_exception", checkThrowStd},
 		{"throw_int_exception", checkThrowInt},
 		{"sleep_short", checkSleepShort},
@@ -185,6 +188,94 @@ func checkFail(ctx context.Context) error {
 		}
 		if !errors.Is(err, &cxx2go.Error{Code: tc.code}) {
 			return fmt.Errorf("Fail(%d): errors.Is(err, &Error{Code}) is false", tc.code)
+		}
+	}
+	return nil
+}
+
+// CodeSpaceCases are the error codes at the edges of the code space at the boundary (docs/design.md):
+// numbers a user may put in an error, with the code and message the other side must see. Code 0 is not
+// among them: its meaning differs before the boundary (a C++ Result<void> built from it is a success).
+func CodeSpaceCases() []struct {
+	Code, WantCode cxx2go.Code
+	Message, Want  string
+} {
+	type c = struct {
+		Code, WantCode cxx2go.Code
+		Message, Want  string
+	}
+	cases := []c{
+		{-1, cxx2go.Unknown, "x", "code -1: x"}, // CXX2GO_PENDING
+		{math.MinInt32, cxx2go.Unknown, "x", "code -2147483648: x"},
+		{-2, cxx2go.Unknown, "", "code -2"},
+		{math.MaxInt32, math.MaxInt32, "max", "max"},
+	}
+	for _, code := range []cxx2go.Code{cxx2go.Panic, cxx2go.Exception, cxx2go.NotStarted, cxx2go.Stopped,
+		cxx2go.UnknownMethod, cxx2go.Protocol, cxx2go.Cancelled, cxx2go.DeadlineExceeded} {
+		cases = append(cases, c{code, code, "forwarded " + code.String(), "forwarded " + code.String()})
+	}
+	return cases
+}
+
+// checkCodeSpace calls a C++ implementation that fails with each CodeSpaceCases code. A code the runtime
+// uses as a reply sentinel must not reach Go as one: each call must end promptly with the mapped error.
+func checkCodeSpace(name string, fail func(context.Context, int32, string) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		for _, tc := range CodeSpaceCases() {
+			callCtx, cancel := context.WithTimeout(ctx, promptly)
+			err := fail(callCtx, int32(tc.Code), tc.Message)
+			cancel()
+			e, werr := wantCode(err, tc.WantCode)
+			if werr != nil {
+				return fmt.Errorf("%s(%d): %w", name, int32(tc.Code), werr)
+			}
+			if e.Message != tc.Want {
+				return fmt.Errorf("%s(%d): want message %q, got %q", name, int32(tc.Code), tc.Want, e.Message)
+			}
+		}
+		// The runtime still serves calls afterwards (a wedged executor thread would not).
+		if got, err := cpp.Twice(ctx, 21); err != nil || got != 42 {
+			return fmt.Errorf("Twice after %s: %d, %v", name, got, err)
+		}
+		return nil
+	}
+}
+
+// NestedNode returns a Node whose deepest value lies `levels` levels below it (docs/wire-format.md),
+// through Next (optional<Node>) or through Children (list<Node>).
+func NestedNode(levels int, viaList bool) e2e.Node {
+	var n e2e.Node
+	for range levels {
+		inner := n
+		n = e2e.Node{}
+		if viaList {
+			n.Children = []e2e.Node{inner}
+		} else {
+			n.Next = &inner
+		}
+	}
+	return n
+}
+
+// checkNestingLimit sends values exactly as deep as the C++ decoder accepts, and one level deeper.
+func checkNestingLimit(ctx context.Context) error {
+	const limit = 1000
+	for _, viaList := range []bool{false, true} {
+		v := e2e.Everything{Tree: NestedNode(limit, viaList)}
+		got, err := cpp.Echo(ctx, v)
+		if err != nil {
+			return fmt.Errorf("Echo %d levels (via list: %v): %w", limit, viaList, err)
+		}
+		if d := Diff(v, got); d != "" {
+			return fmt.Errorf("Echo %d levels (via list: %v) returned a different value: %s", limit, viaList, d)
+		}
+		_, err = cpp.Echo(ctx, e2e.Everything{Tree: NestedNode(limit+1, viaList)})
+		e, werr := wantCode(err, cxx2go.Protocol)
+		if werr != nil {
+			return fmt.Errorf("Echo %d levels (via list: %v): %w", limit+1, viaList, werr)
+		}
+		if !strings.Contains(e.Message, "values nested more than 1000 levels deep") {
+			return fmt.Errorf("Echo %d levels (via list: %v): unexpected message %q", limit+1, viaList, e.Message)
 		}
 	}
 	return nil

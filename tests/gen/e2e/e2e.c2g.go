@@ -663,6 +663,7 @@ var c2gMethodCppSideCallGo = cxx2go.NewMethod(0x160787f89ead0f4c, "e2e.CppSide.c
 var c2gMethodCppSideAsyncTwice = cxx2go.NewMethod(0xd30a8bdb4641b3e8, "e2e.CppSide.async_twice", 0)
 var c2gMethodCppSideAdd = cxx2go.NewMethod(0xb67dba0164d13569, "e2e.CppSide.add", cxx2go.MethodInline)
 var c2gMethodCppSideInlineConcat = cxx2go.NewMethod(0xf2659b0ad8e65a74, "e2e.CppSide.inline_concat", cxx2go.MethodInline)
+var c2gMethodCppSideFailInline = cxx2go.NewMethod(0x0f55eccf0794a691, "e2e.CppSide.fail_inline", cxx2go.MethodInline)
 var c2gMethodCppSideThreadID = cxx2go.NewMethod(0xca4267b186800c54, "e2e.CppSide.thread_id", 0)
 var c2gMethodCppSideDeadline = cxx2go.NewMethod(0x7877ba103737c2d2, "e2e.CppSide.deadline", 0)
 var c2gMethodCppSideNotify = cxx2go.NewMethod(0x4cc621bbfa641acf, "e2e.CppSide.notify", cxx2go.CallOneway)
@@ -889,6 +890,24 @@ func (*CppSideClient) InlineConcat(ctx context.Context, a string, b string) (str
 		return c2gResult, err
 	}
 	return c2gResult, nil
+}
+
+// fail on the calling thread: an error from an @inline method never goes through a completion.
+func (*CppSideClient) FailInline(ctx context.Context, code int32, message string) error {
+	c2gArgs := cxx2go.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.I32(code)
+	c2gViews := [...]cxx2go.View{cxx2go.StringView(message)}
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideFailInline, c2gArgs, c2gViews[:])
+	if err != nil {
+		return err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	if err := c2gD.Finish(); err != nil {
+		return err
+	}
+	return nil
 }
 
 // The Linux thread id the implementation runs on.

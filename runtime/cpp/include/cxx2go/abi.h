@@ -29,7 +29,11 @@ extern "C" {
 
 #define CXX2GO_ABI_VERSION 2
 
-/* Status codes. 0..16 match gRPC's canonical codes so users can map them 1:1; 100+ are cxx2go's own. */
+/* Status codes. 0..16 match gRPC's canonical codes so users can map them 1:1; 100..105 are cxx2go's own.
+ * An error crosses with a positive code: any positive value, defined here or not, is carried unchanged.
+ * 0 is success and negative values are reserved for the runtime's reply sentinels, so a user's error with
+ * a code <= 0 is sent as CXX2GO_UNKNOWN with "code <N>: " before its message (docs/design.md, "The code
+ * space at the boundary"): CXX2GO_PENDING cannot be forged. */
 enum {
   CXX2GO_OK = 0,
   CXX2GO_CANCELLED = 1,
@@ -107,7 +111,9 @@ typedef struct cxx2go_reply {
  * names a Go symbol directly, so it also builds and is tested without Go (tests install a fake peer). */
 typedef struct cxx2go_go_entry_points {
   uint32_t abi_version;
-  /* synchronous C++ → Go call; runs the handler on the calling thread and fills reply */
+  /* synchronous C++ → Go call; runs the handler on the calling thread and fills reply. A nonzero call_id
+   * (the caller has a stop token) lets C++ cancel it by that id: Go lists the handler's context under it,
+   * then calls cxx2go_cpp_sync_listed(call_id) on the calling thread, before running the handler. */
   void (*invoke)(cxx2go_call* call, cxx2go_reply* reply);
   /* asynchronous C++ → Go call: returns at once; the C++ side keeps call's memory alive until
    * cxx2go_cpp_complete(call_id) (not for ONEWAY: then Go copies what it needs before returning).
@@ -137,6 +143,9 @@ typedef struct cxx2go_go_entry_points {
 void cxx2go_cpp_invoke(cxx2go_call* call, cxx2go_reply* reply);
 /* Go asks C++ to cancel a pending Go → C++ call. Idempotent; unknown ids are ignored. */
 void cxx2go_cpp_cancel(uint64_t call_id);
+/* Go has listed the synchronous C++ → Go call call_id (entry_points.invoke) for cancellation: from now on
+ * C++ may cancel it. Called on the thread that called invoke; unknown ids are ignored. */
+void cxx2go_cpp_sync_listed(uint64_t call_id);
 /* Completion of an asynchronous C++ → Go call. data is valid only during this call. Exactly once per
  * submitted non-oneway call, including cancelled ones: only then does C++ free the call's memory. */
 void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len);

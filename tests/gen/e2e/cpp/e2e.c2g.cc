@@ -477,6 +477,8 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_add{0xb67dba0164d13569ull, "e2e.CppSide.add", CXX2GO_METHOD_INLINE};
   // e2e.CppSide.inline_concat(string,string)->string
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_inline_concat{0xf2659b0ad8e65a74ull, "e2e.CppSide.inline_concat", CXX2GO_METHOD_INLINE};
+  // e2e.CppSide.fail_inline(i32,string)
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_fail_inline{0x0f55eccf0794a691ull, "e2e.CppSide.fail_inline", CXX2GO_METHOD_INLINE};
   // e2e.CppSide.thread_id()->u64
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_thread_id{0xca4267b186800c54ull, "e2e.CppSide.thread_id", 0};
   // e2e.CppSide.deadline()->i64
@@ -778,6 +780,23 @@ static void c2g_invoke_CppSide_inline_concat(::cxx2go::Service& c2g_service, ::c
   }
 }
 
+static void c2g_invoke_CppSide_fail_inline(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int32_t code{};
+    c2g_decode(c2g_args, code);
+    auto message = c2g_call.view_string(0);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.fail_inline(code, message, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 ::cxx2go::Result<uint64_t> CppSide::thread_id(const ::cxx2go::Context&) {
   return ::cxx2go::Error{::cxx2go::Code::unimplemented,
                         "e2e.CppSide.thread_id is not implemented: override thread_id or thread_id_async"};
@@ -963,6 +982,7 @@ namespace {
     {c2g_method_CppSide_async_twice, &c2g_invoke_CppSide_async_twice},
     {c2g_method_CppSide_add, &c2g_invoke_CppSide_add},
     {c2g_method_CppSide_inline_concat, &c2g_invoke_CppSide_inline_concat},
+    {c2g_method_CppSide_fail_inline, &c2g_invoke_CppSide_fail_inline},
     {c2g_method_CppSide_thread_id, &c2g_invoke_CppSide_thread_id},
     {c2g_method_CppSide_deadline, &c2g_invoke_CppSide_deadline},
     {c2g_method_CppSide_notify, &c2g_invoke_CppSide_notify},
@@ -972,7 +992,7 @@ namespace {
     {c2g_method_CppSide_relay_wait, &c2g_invoke_CppSide_relay_wait},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "e2e.CppSide", false, c2g_CppSide_methods, 19};
+      "e2e.CppSide", false, c2g_CppSide_methods, 20};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {

@@ -210,6 +210,10 @@ class CppSide : public ::cxx2go::Service {
   // @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<std::string> inline_concat(std::string_view a, std::string_view b, const ::cxx2go::Context& context) = 0;
 
+  /// fail on the calling thread: an error from an @inline method never goes through a completion.
+  // @inline: runs on the calling Go thread; keep it short and non-blocking.
+  virtual ::cxx2go::Result<void> fail_inline(int32_t code, std::string_view message, const ::cxx2go::Context& context) = 0;
+
   /// The Linux thread id the implementation runs on.
   virtual ::cxx2go::Result<uint64_t> thread_id(const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<uint64_t> thread_id_async(::cxx2go::Context context);

@@ -144,8 +144,8 @@ class Reply {
 // Synchronous C++ → Go call: runs the Go handler on this thread and returns its result bytes.
 // Fails without crossing when the runtime is not running (Code::not_started / Code::stopped), when the
 // deadline has passed (Code::deadline_exceeded), when the stop token has fired (Code::cancelled), or when
-// `args` failed (its error). With a stop token that can fire, the handler runs on a goroutine instead, so
-// that Go can cancel it by id, and this thread waits until Go has answered.
+// `args` failed (its error). With a stop token that can fire, the call has an id Go can cancel it by
+// (the handler still runs on this thread).
 Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                       const CallOptions& options);
 
@@ -356,7 +356,8 @@ class IncomingCall : public std::enable_shared_from_this<IncomingCall> {
   void reply(const Encoder& result) noexcept;
   // Answers with an empty result (a method without one): reply(Encoder()) without building the Encoder.
   void reply_empty() noexcept;
-  // Answers with an error (Code::ok is turned into Code::internal).
+  // Answers with an error. A code <= 0 (Code::ok, negative numbers) is sent as Code::unknown with the
+  // message "code N: <message>" (docs/design.md, "The code space at the boundary").
   void fail(Error error) noexcept;
 
   // Keeps the call for an answer after the InvokeFn returns. A call running inline on Go's memory is first

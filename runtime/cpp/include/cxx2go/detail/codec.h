@@ -160,7 +160,9 @@ void c2g_decode(Decoder& d, std::optional<T>& v);
 template <class T>
 void c2g_decode(Decoder& d, Box<T>& v);
 
-// One level of nesting for the duration of a container's or a box's decoding (Decoder::enter).
+// One level of nesting for the duration of the decoding of a container's elements or a box's value
+// (Decoder::enter). Only contents count: an empty list or map and an absent box nest nothing, so that a
+// value is as deep as its deepest element (docs/wire-format.md).
 class NestingGuard {
  public:
   explicit NestingGuard(Decoder& d) noexcept : d_(d), ok_(d.enter()) {}
@@ -177,9 +179,10 @@ class NestingGuard {
 template <class T>
 void c2g_decode(Decoder& d, std::vector<T>& v) {
   v.clear();
+  const size_t count = d.len(min_size_of<T>());
+  if (count == 0) return;
   const NestingGuard nesting(d);
   if (!nesting.ok()) return;
-  const size_t count = d.len(min_size_of<T>());
   // Reserving is safe only where an element is no bigger than a few times its minimum encoding;
   // for structs a hostile count could otherwise multiply the input size by sizeof(T).
   if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) v.reserve(count);
@@ -195,9 +198,10 @@ void c2g_decode(Decoder& d, std::vector<T>& v) {
 template <class K, class V>
 void c2g_decode(Decoder& d, std::map<K, V>& v) {
   v.clear();
+  const size_t count = d.len(min_size_of<K>() + min_size_of<V>());
+  if (count == 0) return;
   const NestingGuard nesting(d);
   if (!nesting.ok()) return;
-  const size_t count = d.len(min_size_of<K>() + min_size_of<V>());
   for (size_t i = 0; i < count && d.ok(); ++i) {
     K key{};
     V value{};
@@ -222,12 +226,10 @@ void c2g_decode(Decoder& d, std::optional<T>& v) {
 
 template <class T>
 void c2g_decode(Decoder& d, Box<T>& v) {
+  v.reset();
+  if (!d.present()) return;
   const NestingGuard nesting(d);
-  if (nesting.ok() && d.present()) {
-    c2g_decode(d, v.emplace());
-  } else {
-    v.reset();
-  }
+  if (nesting.ok()) c2g_decode(d, v.emplace());
 }
 
 // ---- owned copies of borrowed arguments ----

@@ -151,8 +151,9 @@ class Decoder {
   // Marks the input malformed with a protocol error (e.g. a repeated map key). The first error wins.
   void fail(std::string message);
 
-  // Entering and leaving one level of nesting (a list, a map, a boxed value). enter() fails, recording a
-  // protocol error, beyond kMaxWireDepth levels; every enter() is paired with a leave().
+  // Entering and leaving one level of nesting: the elements of a list or map, the value of a present box.
+  // enter() fails, recording a protocol error, when the contents would lie more than kMaxWireDepth
+  // levels below the top-level value; every enter() is paired with a leave().
   bool enter() noexcept {
     if (++depth_ > kMaxWireDepth) set_fault(Fault::too_deep, kMaxWireDepth, 0);
     return ok();
