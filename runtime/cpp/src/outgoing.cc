@@ -1,10 +1,8 @@
 // C++ → Go calls: the caller's half (docs/design.md, "Calls / C++ → Go").
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -68,20 +66,68 @@ std::optional<Error> reply_error(const cxx2go_reply& r, const MethodInfo& method
   return Error(static_cast<Code>(r.code), std::string(reinterpret_cast<const char*>(p), r.len));
 }
 
-Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
-                                const CallOptions& options);
+// ---- synchronous calls with a stop token ----
+//
+// Go can cancel a call only by id, and a synchronous call has none: stop() reaches it through cancel(0).
+// One whose stop token can fire gets an id. Go lists its handler's context under it, as for an
+// asynchronous call, and then calls cxx2go_cpp_sync_listed(id) on the calling thread; only then is the
+// token watched, so that a cancellation never reaches Go before the id is listed. The handler still runs
+// on the caller's thread (a re-entrant call back into C++ runs there too, as without a token).
+
+struct CancelSyncById {
+  uint64_t id;
+  void operator()() const noexcept { core().go.cancel(id); }
+};
+
+struct SyncStopWatch {
+  uint64_t id;
+  const std::stop_token& token;
+  SyncStopWatch* outer;  // the watch of a stoppable call this thread is already in (re-entrancy)
+  std::optional<std::stop_callback<CancelSyncById>> on_stop;
+};
+
+thread_local SyncStopWatch* t_sync_watch = nullptr;
+
+Result<Reply> call_go_stoppable(Core& c, const MethodInfo& method, const Encoder& args, const ViewList& views,
+                                const std::stop_token& token, int64_t deadline) {
+  if (token.stop_requested()) return cancelled_before_start_error();
+  if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
+  SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
+
+  cxx2go_call call{};
+  call.method_id = method.id;
+  call.method_name = method.name;
+  call.call_id = watch.id;
+  call.deadline_unix_nanos = deadline;
+  call.flags = wire_flags(method);
+  call.nviews = views.size();
+  call.args = args.data();
+  call.args_len = args.size();
+  call.views = views.data();
+
+  Reply reply;
+  t_sync_watch = &watch;
+  ++t_outgoing_depth;
+  c.go.invoke(&call, &ReplyAccess::raw(reply));
+  --t_outgoing_depth;
+  t_sync_watch = watch.outer;
+  watch.on_stop.reset();  // Go has unlisted the id; waits for a callback running on another thread
+  release_call(c.outgoing_count);
+  if (std::optional<Error> error = reply_error(ReplyAccess::raw(reply), method)) return std::move(*error);
+  return reply;
+}
 
 Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                       const CallOptions& options) {
   if (!args.ok()) return args.error();
-  // An empty token (the default) costs one pointer test here, nothing more.
-  if (options.stop_token.stop_possible()) return call_go_stoppable(method, args, views, options);
   int64_t deadline = 0;
   if (options.deadline) {
     if (*options.deadline <= std::chrono::system_clock::now()) return deadline_passed_error();
     deadline = unix_nanos(*options.deadline);
   }
   Core& c = core();
+  // An empty token (the default) costs one pointer test here, nothing more.
+  if (options.stop_token.stop_possible()) return call_go_stoppable(c, method, args, views, options.stop_token, deadline);
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
   cxx2go_call call{};
@@ -279,10 +325,8 @@ void stop_go_async(uint64_t id) noexcept {
 
 void StopCallById::operator()() const noexcept { stop_go_async(id); }
 
-// submit_go_async, with the arguments Go reads given separately: a record's own (asynchronous calls), or
-// the caller's, borrowed until Go completes (call_go_stoppable).
-void submit_outgoing(const MethodInfo& method, const CallOptions& options, std::unique_ptr<OutgoingCall> owned,
-                     const Encoder& args, const ViewList& views) noexcept {
+void submit_go_async(const MethodInfo& method, const CallOptions& options,
+                     std::unique_ptr<OutgoingCall> owned) noexcept {
   Core& c = core();
   OutgoingCall* call = owned.get();
   cxx2go_call& wire = OutgoingAccess::call(*call);
@@ -290,10 +334,10 @@ void submit_outgoing(const MethodInfo& method, const CallOptions& options, std::
   wire.method_name = method.name;
   wire.deadline_unix_nanos = options.deadline ? unix_nanos(*options.deadline) : 0;
   wire.flags = wire_flags(method) & ~CXX2GO_CALL_ONEWAY;
-  wire.nviews = views.size();
-  wire.args = args.data();
-  wire.args_len = args.size();
-  wire.views = views.data();
+  wire.nviews = call->views.size();
+  wire.args = call->args.data();
+  wire.args_len = call->args.size();
+  wire.views = call->views.data();
   // Whether the stop token needs a callback; empty tokens (most calls) pay nothing more.
   const bool stoppable = options.stop_token.stop_possible();
   std::optional<Error> refused;
@@ -356,80 +400,6 @@ void submit_outgoing(const MethodInfo& method, const CallOptions& options, std::
   }
 }
 
-void submit_go_async(const MethodInfo& method, const CallOptions& options,
-                     std::unique_ptr<OutgoingCall> owned) noexcept {
-  OutgoingCall* call = owned.get();
-  submit_outgoing(method, options, std::move(owned), call->args, call->views);
-}
-
-// ---- synchronous calls with a stop token ----
-//
-// Go can only cancel a call it knows by id, and a synchronous call has none (its handler runs on the
-// caller's thread). So a synchronous call whose token can fire is made as an asynchronous one, with the
-// caller's arguments borrowed, and the caller waits until Go has completed it: only then are they free.
-
-struct StoppableOutcome {
-  std::mutex mu;
-  std::condition_variable done_cv;
-  bool done = false;  // the record is gone: Go has completed, or never saw the call
-  std::optional<Error> error;
-  Reply reply;
-};
-
-class StoppableSyncCall final : public OutgoingCall {
- public:
-  explicit StoppableSyncCall(StoppableOutcome& out) noexcept : out_(out) {}
-  ~StoppableSyncCall() override {
-    std::lock_guard lock(out_.mu);
-    out_.done = true;
-    out_.done_cv.notify_all();  // under the lock: the waiter may destroy `out_` as soon as it sees `done`
-  }
-
- private:
-  // At most one of deliver and abort runs (OutgoingAccess), before the destructor.
-  void deliver(int32_t code, const uint8_t* data, size_t len) noexcept override {
-    if (code != CXX2GO_OK) {
-      out_.error = error_nothrow(static_cast<Code>(code), std::string(reinterpret_cast<const char*>(data), len));
-      return;
-    }
-    cxx2go_reply& raw = ReplyAccess::raw(out_.reply);
-    raw.code = CXX2GO_OK;
-    if (len <= CXX2GO_REPLY_INLINE_CAP) {
-      raw.where = CXX2GO_REPLY_INLINE;
-      if (len != 0) std::memcpy(raw.inline_buf, data, len);
-    } else {
-      auto* heap = static_cast<uint8_t*>(std::malloc(len));
-      if (heap == nullptr) {
-        out_.error = error_nothrow(Code::resource_exhausted, "out of memory copying Go's result");
-        return;
-      }
-      std::memcpy(heap, data, len);
-      raw.where = CXX2GO_REPLY_MALLOC;
-      raw.heap = heap;
-    }
-    raw.len = len;
-  }
-  void abort(Error error) noexcept override { out_.error = std::move(error); }
-  void watch_cancel(uint64_t) override {}  // no Future: the stop token is the only way to cancel it
-
-  StoppableOutcome& out_;
-};
-
-Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
-                                const CallOptions& options) {
-  if (Result<void> can = check_can_call(options); !can) return can.error();
-  StoppableOutcome out;
-  try {
-    submit_outgoing(method, options, std::make_unique<StoppableSyncCall>(out), args, views);
-  } catch (...) {
-    return error_from_current_exception();  // make_unique failed: Go never saw the call
-  }
-  std::unique_lock lock(out.mu);
-  out.done_cv.wait(lock, [&] { return out.done; });
-  if (out.error) return std::move(*out.error);
-  return std::move(out.reply);
-}
-
 void abort_all_outgoing(const Error& error) noexcept {
   Core& c = core();
   // New calls are refused by now (stop() stored `stopping` first); completions may still remove some.
@@ -485,5 +455,17 @@ extern "C" void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* dat
     OutgoingAccess::unref(call);
   } catch (...) {
     report_uncaught_exception("cxx2go_cpp_complete");
+  }
+}
+
+// Go has listed synchronous call `call_id` for cancellation (call_go_stoppable); on the calling thread.
+extern "C" void cxx2go_cpp_sync_listed(uint64_t call_id) {
+  using namespace cxx2go::detail;
+  SyncStopWatch* watch = t_sync_watch;
+  if (watch == nullptr || watch->id != call_id || watch->on_stop) return;
+  try {
+    watch->on_stop.emplace(watch->token, CancelSyncById{call_id});  // cancels at once if it already fired
+  } catch (...) {
+    core().go.cancel(call_id);  // cannot watch the token: cancelling is the safe side
   }
 }

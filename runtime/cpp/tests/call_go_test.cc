@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <mutex>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -294,9 +295,16 @@ TEST_F(CallGoTest, TheDeadlineTimerResolvesAndLeavesTheDeadlineToGo) {
 }
 
 // CallOptions::stop_token cancels an asynchronous call like Future::cancel does, and a synchronous one
-// too: that one waits for Go's completion (it borrows its arguments), then answers cancelled.
+// too: that one gets an id Go lists before C++ watches the token, and its handler stays on the caller's
+// thread.
 TEST_F(CallGoTest, TheStopTokenCancelsAsyncAndSyncCalls) {
-  go().handle(kEcho.id, [](const GoCall& call) {
+  std::mutex mu;
+  std::thread::id handler_thread;
+  go().handle(kEcho.id, [&](const GoCall& call) {
+    {
+      std::lock_guard lock(mu);
+      handler_thread = std::this_thread::get_id();
+    }
     EXPECT_TRUE(call.wait_cancelled());
     return GoAnswer::error(Code::cancelled, "context canceled");
   });
@@ -311,6 +319,10 @@ TEST_F(CallGoTest, TheStopTokenCancelsAsyncAndSyncCalls) {
     Result<std::string> r = async ? echo_async(1, "x", options).get() : echo_sync(1, "x", options);
     stopper.join();
     EXPECT_EQ(r.error().code, Code::cancelled) << (async ? "async" : "sync");
+    if (!async) {
+      std::lock_guard lock(mu);
+      EXPECT_EQ(handler_thread, std::this_thread::get_id()) << "a synchronous handler runs on the caller's thread";
+    }
     EXPECT_TRUE(eventually([] { return live_counts().records == 0; }));
     // After the stop: refused at once, without reaching Go.
     EXPECT_EQ(echo_sync(1, "x", options).error().code, Code::cancelled);
@@ -320,6 +332,7 @@ TEST_F(CallGoTest, TheStopTokenCancelsAsyncAndSyncCalls) {
 
 // A synchronous call with a stop token that never fires still answers with Go's result.
 TEST_F(CallGoTest, ASyncCallWithAnUnfiredStopTokenAnswers) {
+  go().handle(kEcho.id, echo);
   std::stop_source source;
   CallOptions options;
   options.stop_token = source.get_token();

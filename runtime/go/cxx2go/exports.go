@@ -82,7 +82,9 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 		return
 	}
 	ctx := rootSyncCtx
-	if dl := int64(call.deadline_unix_nanos); dl != 0 {
+	if id := uint64(call.call_id); id != 0 {
+		ctx, cancel = listSyncCall(id, int64(call.deadline_unix_nanos))
+	} else if dl := int64(call.deadline_unix_nanos); dl != 0 {
 		ctx, cancel = context.WithDeadline(rootSyncCtx, time.Unix(0, dl))
 	}
 	s = invokeScratchPool.Get().(*invokeScratch)
@@ -105,6 +107,20 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 		writeReply(reply, OK, s.out.Data())
 	}
 	s.release()
+}
+
+// listSyncCall gives a synchronous call that C++ may cancel by id (its CallOptions carry a stop token) a
+// callContext listed under that id, like an asynchronous call's, and then tells C++, which only from then
+// on watches its token: a cancellation can never arrive before the id is listed. The returned cancel
+// unlists it.
+func listSyncCall(id uint64, deadlineUnixNanos int64) (context.Context, context.CancelFunc) {
+	c := newCallContext(deadlineUnixNanos)
+	asyncCalls.add(id, c)
+	C.cxx2go_cpp_sync_listed(C.uint64_t(id))
+	return context.WithValue(c, syncFromCppKey{}, true), func() {
+		asyncCalls.LoadAndDelete(id)
+		c.end(context.Canceled)
+	}
 }
 
 // invokeScratch is the Incoming and the result Encoder of a synchronous C++ → Go call, pooled together:

@@ -98,8 +98,8 @@ struct ContextAccess {
 // Options of a C++ → Go call. The deadline is wall-clock time because it travels to Go as Unix nanoseconds.
 // The stop token, when it fires, cancels the call: the Go handler's ctx is cancelled (as DeadlineExceeded
 // if the deadline has passed by then), a `_async` call's Future resolves with Code::cancelled at once, and
-// a synchronous call returns Code::cancelled once the handler has returned (it borrows its arguments
-// until then). A call made after it fired fails at once without reaching Go. A oneway call cannot be
+// a synchronous call returns what the handler answers (ctx.Err() reaches C++ as Code::cancelled). A call
+// made after it fired fails at once without reaching Go. A oneway call cannot be
 // cancelled once handed over: its token is checked only before. Options without a stop token cost
 // nothing more than before (no allocation, no atomic operation).
 struct CallOptions {
