@@ -15,8 +15,10 @@ namespace {
 
 std::atomic<int> g_active_sleeps{0};
 
-// The options of a call made while serving `context`: the caller's deadline travels on.
-cxx2go::CallOptions options_from(const cxx2go::Context& context) { return cxx2go::CallOptions{context.deadline()}; }
+// The options of a call made while serving `context`: the caller's deadline and cancellation travel on.
+// The re-entrant chains (call_go → GoSide.call_cpp → twice) then run with a stop token on the
+// synchronous path too.
+cxx2go::CallOptions options_from(const cxx2go::Context& context) { return cxx2go::CallOptions::from(context); }
 
 }  // namespace
 

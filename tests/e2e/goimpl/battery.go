@@ -74,6 +74,7 @@ func Battery() []Check {
 		{"nested_stop_async", checkNestedStop(true)},
 		{"nested_expiry_sync", checkNestedExpiry(false)},
 		{"nested_expiry_async", checkNestedExpiry(true)},
+		{"nested_reentry_saturated", checkReentrySaturated},
 	}
 }
 

@@ -247,3 +247,31 @@ func checkNestedExpiry(useAsync bool) func(context.Context) error {
 		return expectAll("the middle C++ call's answer", relay, len(relay), "deadline_exceeded")
 	}
 }
+
+// checkReentrySaturated: more concurrent Go → C++ → Go → C++ chains than the C++ runtime has executor
+// threads. Each C++ implementation calls Go synchronously with CallOptions::from(its context), so with a
+// stop token; the Go handler calls back into C++. The nested call runs on the waiting executor thread
+// itself (the handler stays on the caller's thread), so no chain waits for a free thread.
+func checkReentrySaturated(ctx context.Context) error {
+	const chains = 16
+	errs := make([]error, chains)
+	var wg sync.WaitGroup
+	for i := range chains {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := cpp.CallGo(ctx, int64(i))
+			if err == nil && got != 2*int64(i) {
+				err = fmt.Errorf("got %d, want %d", got, 2*i)
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("CallGo(%d): %w", i, err)
+		}
+	}
+	return waitIncomingDrained(ctx)
+}
