@@ -36,6 +36,24 @@ Error deadline_passed_error() noexcept { return error_nothrow(Code::deadline_exc
 // cxx2go_call.flags for a method: its CXX2GO_CALL_* bits, without the generated-code-only ones.
 uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~(kMethodInline | kMethodRing); }
 
+// The cxx2go_call of a call that Go has finished with when invoke/submit returns (synchronous or oneway):
+// it points into the caller's arguments, which outlive that. call_id is 0 unless Go must be able to
+// cancel the call by id; synchronous calls without one are reached by stop() through cancel(0).
+cxx2go_call borrowed_call(const MethodInfo& method, const Encoder& args, const ViewList& views, int64_t deadline,
+                          uint64_t call_id) noexcept {
+  cxx2go_call call{};
+  call.method_id = method.id;
+  call.method_name = method.name;
+  call.call_id = call_id;
+  call.deadline_unix_nanos = deadline;
+  call.flags = wire_flags(method);
+  call.nviews = views.size();
+  call.args = args.data();
+  call.args_len = args.size();
+  call.views = views.data();
+  return call;
+}
+
 Error cancelled_before_start_error() noexcept {
   return error_nothrow(Code::cancelled, "cancelled before the call started");
 }
@@ -94,16 +112,7 @@ Result<Reply> call_go_stoppable(Core& c, const MethodInfo& method, const Encoder
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
   SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
 
-  cxx2go_call call{};
-  call.method_id = method.id;
-  call.method_name = method.name;
-  call.call_id = watch.id;
-  call.deadline_unix_nanos = deadline;
-  call.flags = wire_flags(method);
-  call.nviews = views.size();
-  call.args = args.data();
-  call.args_len = args.size();
-  call.views = views.data();
+  cxx2go_call call = borrowed_call(method, args, views, deadline, watch.id);
 
   Reply reply;
   t_sync_watch = &watch;
@@ -130,16 +139,7 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   if (options.stop_token.stop_possible()) return call_go_stoppable(c, method, args, views, options.stop_token, deadline);
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
-  cxx2go_call call{};
-  call.method_id = method.id;
-  call.method_name = method.name;
-  call.call_id = 0;  // synchronous: stop() reaches it through cancel(0)
-  call.deadline_unix_nanos = deadline;
-  call.flags = wire_flags(method);
-  call.nviews = views.size();
-  call.args = args.data();
-  call.args_len = args.size();
-  call.views = views.data();
+  cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
 
   Reply reply;
   ++t_outgoing_depth;
@@ -166,16 +166,9 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
   }
   Core& c = core();
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted;
-  cxx2go_call call{};
-  call.method_id = method.id;
-  call.method_name = method.name;
-  call.call_id = 0;
-  call.deadline_unix_nanos = deadline;  // the handler's ctx carries it; nobody else can end a oneway call
-  call.flags = wire_flags(method) | CXX2GO_CALL_ONEWAY;
-  call.nviews = views.size();
-  call.args = args.data();
-  call.args_len = args.size();
-  call.views = views.data();
+  // The deadline reaches the handler's ctx; nothing else can end a oneway call.
+  cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
+  call.flags |= CXX2GO_CALL_ONEWAY;
   if (!ring_wanted(method.flags) || !ring_send_call(call, true)) {
     ++t_outgoing_depth;
     c.go.submit(&call);  // Go copies what it needs before returning (abi.h)
