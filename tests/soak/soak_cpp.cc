@@ -4,6 +4,7 @@
 // itself comes from the Go runtime package.
 #include "../gen/e2e/cpp/e2e.c2g.cc"
 #include "../e2e/cppimpl/battery.cc"
+#include "../e2e/cppimpl/contexts.cc"
 #include "../e2e/cppimpl/cpp_side.cc"
 #include "../e2e/cppimpl/values.cc"
 
