@@ -38,8 +38,9 @@ uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~
 
 // The cxx2go_call of a call that Go has finished with when invoke/submit returns (synchronous or oneway):
 // it points into the caller's arguments, which outlive that. call_id is 0 unless Go must be able to
-// cancel the call by id; synchronous calls without one are reached by stop() through cancel(0).
-cxx2go_call borrowed_call(const MethodInfo& method, const Encoder& args, const ViewList& views, int64_t deadline,
+// cancel the call by id; synchronous calls without one are reached by stop() through cancel(0). Always
+// inlined: it is on every synchronous call's path, and out of line it costs a copy of the struct.
+[[gnu::always_inline]] inline cxx2go_call borrowed_call(const MethodInfo& method, const Encoder& args, const ViewList& views, int64_t deadline,
                           uint64_t call_id) noexcept {
   cxx2go_call call{};
   call.method_id = method.id;
