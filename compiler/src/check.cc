@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "name_rules.h"
+#include "type_vocabulary.h"
 
 namespace cxx2go::compiler {
 namespace {
@@ -176,22 +177,7 @@ bool is_builtin(const ast::TypeRef& type, TypeKind kind) {
 
 bool is_valid_map_key(const ast::TypeRef& key) {
   if (key.target == ast::TypeRefTarget::Enum) return true;
-  if (key.target != ast::TypeRefTarget::Builtin) return false;
-  switch (key.builtin_kind) {
-    case TypeKind::Bool:
-    case TypeKind::I8:
-    case TypeKind::I16:
-    case TypeKind::I32:
-    case TypeKind::I64:
-    case TypeKind::U8:
-    case TypeKind::U16:
-    case TypeKind::U32:
-    case TypeKind::U64:
-    case TypeKind::String:
-      return true;
-    default:
-      return false;
-  }
+  return key.target == ast::TypeRefTarget::Builtin && builtin_type(key.builtin_kind).map_key;
 }
 
 // Map keys and nested optionals, everywhere in `type` (whose depth the parser bounded).

@@ -19,26 +19,13 @@ namespace {
 // The owned C++ representation of a schema type.
 std::string cpp_type(const Type& type) {
   switch (type.kind) {
-    case TypeKind::Bool: return "bool";
-    case TypeKind::I8: return "int8_t";
-    case TypeKind::I16: return "int16_t";
-    case TypeKind::I32: return "int32_t";
-    case TypeKind::I64: return "int64_t";
-    case TypeKind::U8: return "uint8_t";
-    case TypeKind::U16: return "uint16_t";
-    case TypeKind::U32: return "uint32_t";
-    case TypeKind::U64: return "uint64_t";
-    case TypeKind::F32: return "float";
-    case TypeKind::F64: return "double";
-    case TypeKind::String: return "std::string";
-    case TypeKind::Bytes: return "std::vector<uint8_t>";
-    case TypeKind::List: return "std::vector<" + cpp_type(*type.elem) + ">";
-    case TypeKind::Map: return "std::map<" + cpp_type(*type.key) + ", " + cpp_type(*type.elem) + ">";
-    case TypeKind::Optional: return "std::optional<" + cpp_type(*type.elem) + ">";
-    case TypeKind::Enum: return cpp_name(type.enum_def->name);
-    case TypeKind::Struct: return cpp_name(type.struct_def->name);
+    case TypeKind::Enum:
+      return cpp_name(type.enum_def->name);
+    case TypeKind::Struct:
+      return cpp_name(type.struct_def->name);
+    default:
+      return spell_builtin(type, &BuiltinType::cpp, cpp_type);
   }
-  return "void";
 }
 
 std::string cpp_field_type(const Field& field) {
@@ -50,9 +37,7 @@ bool passed_by_value(const Type& type) { return is_scalar(type) || type.kind == 
 
 // A parameter that is only read during a synchronous call: views for string/bytes/list<scalar>.
 std::string cpp_borrowed_param_type(const Type& type) {
-  if (type.kind == TypeKind::String) return "std::string_view";
-  if (type.kind == TypeKind::Bytes) return "std::span<const uint8_t>";
-  if (is_view_type(type)) return "std::span<const " + cpp_type(*type.elem) + ">";
+  if (is_view_type(type)) return spell_builtin(type, &BuiltinType::cpp_view, cpp_type);
   if (passed_by_value(type)) return cpp_type(type);
   return "const " + cpp_type(type) + "&";
 }
@@ -133,7 +118,7 @@ class CppWriter {
   void write_enum_declaration(CodeWriter& w, const EnumDef& def) {
     w.line();
     write_doc(w, def.doc);
-    w.open("enum class " + cpp_name(def.name) + " : int32_t {");
+    w.open("enum class " + cpp_name(def.name) + " : " + std::string(builtin_type(kEnumRepresentation).cpp) + " {");
     for (const EnumValue& value : def.values) {
       write_doc(w, value.doc);
       w.line(cpp_name(value.name) + " = " + std::to_string(value.value) + ",");
@@ -504,14 +489,8 @@ class CppWriter {
       const Type& type = *param.type;
       if (is_view_type(type)) {
         std::string index = std::to_string(view_index++);
-        std::string view;
-        if (type.kind == TypeKind::String) {
-          view = "c2g_call.view_string(" + index + ")";
-        } else if (type.kind == TypeKind::Bytes) {
-          view = "c2g_call.view_bytes(" + index + ")";
-        } else {
-          view = "c2g_call.view_list<" + cpp_type(*type.elem) + ">(" + index + ")";
-        }
+        std::string element = type.elem == nullptr ? "" : cpp_type(*type.elem);
+        std::string view = fill_pattern(builtin_type(type).cpp_view_reader, {element, "c2g_call", index});
         if (owned) {
           std::string owned_type = cpp_type(type);
           w.line(owned_type + " " + name + " = ::cxx2go::detail::to_owned<" + owned_type + ">(" + view + ");");

@@ -21,49 +21,30 @@ constexpr std::string_view kRuntimeImport = "github.com/cxx2go/cxx2go/runtime/go
 
 std::string go_type(const Type& type) {
   switch (type.kind) {
-    case TypeKind::Bool: return "bool";
-    case TypeKind::I8: return "int8";
-    case TypeKind::I16: return "int16";
-    case TypeKind::I32: return "int32";
-    case TypeKind::I64: return "int64";
-    case TypeKind::U8: return "uint8";
-    case TypeKind::U16: return "uint16";
-    case TypeKind::U32: return "uint32";
-    case TypeKind::U64: return "uint64";
-    case TypeKind::F32: return "float32";
-    case TypeKind::F64: return "float64";
-    case TypeKind::String: return "string";
-    case TypeKind::Bytes: return "[]byte";
-    case TypeKind::List: return "[]" + go_type(*type.elem);
-    case TypeKind::Map: return "map[" + go_type(*type.key) + "]" + go_type(*type.elem);
-    case TypeKind::Optional: return "*" + go_type(*type.elem);
-    case TypeKind::Enum: return type.enum_def->name;
-    case TypeKind::Struct: return type.struct_def->name;
-  }
-  return "";
-}
-
-// The Encoder/Decoder method for a fixed-size scalar, e.g. "I64".
-std::string scalar_method(TypeKind kind) {
-  switch (kind) {
-    case TypeKind::Bool: return "Bool";
-    case TypeKind::I8: return "I8";
-    case TypeKind::I16: return "I16";
-    case TypeKind::I32: return "I32";
-    case TypeKind::I64: return "I64";
-    case TypeKind::U8: return "U8";
-    case TypeKind::U16: return "U16";
-    case TypeKind::U32: return "U32";
-    case TypeKind::U64: return "U64";
-    case TypeKind::F32: return "F32";
-    case TypeKind::F64: return "F64";
-    default: return "";
+    case TypeKind::Enum:
+      return type.enum_def->name;
+    case TypeKind::Struct:
+      return type.struct_def->name;
+    default:
+      return spell_builtin(type, &BuiltinType::go, go_type);
   }
 }
 
-// bytes and list<u8> have the same Go type and the same encoding.
-bool is_byte_run(const Type& type) {
-  return type.kind == TypeKind::Bytes || (type.kind == TypeKind::List && type.elem->kind == TypeKind::U8);
+// The Encoder/Decoder method that codes `type` in one call ("I64", "String", "Bytes" for []byte and
+// []uint8 alike), or "" when generated code codes it piece by piece.
+std::string_view go_codec(const Type& type) {
+  if (!is_builtin(type)) return {};
+  if (type.kind == TypeKind::List && is_builtin(*type.elem)) {
+    if (std::string_view list_codec = builtin_type(*type.elem).go_list_codec; !list_codec.empty()) return list_codec;
+  }
+  return builtin_type(type).go_codec;
+}
+
+// The text of a view column of `type`'s row: $0 is the element type, $1 `operand`, $2 `index`.
+std::string go_view(const Type& type, std::string_view BuiltinType::*column, std::string_view operand,
+                    std::string_view index = {}) {
+  std::string element = type.elem == nullptr ? "" : go_type(*type.elem);
+  return fill_pattern(builtin_type(type).*column, {element, operand, index});
 }
 
 std::string zero_for_error(const Type* type) { return type == nullptr ? "" : "c2gResult, "; }
@@ -133,7 +114,7 @@ class GoWriter {
     uses_strconv_ = true;
     w.line();
     write_doc(w, def.doc);
-    w.line("type " + def.name + " int32");
+    w.line("type " + def.name + " " + std::string(builtin_type(kEnumRepresentation).go));
     w.line();
     for (const EnumValue& value : def.values) {
       // gofmt separates a top-level declaration from a following comment with a blank line.
@@ -193,14 +174,11 @@ class GoWriter {
   // Writes statements encoding `expr` (addressable) of type `type` into encoder `enc`.
   void encode(CodeWriter& w, const Type& type, const std::string& expr, const std::string& enc, int depth) {
     std::string n = std::to_string(depth);
-    if (is_scalar(type)) {
-      w.line(enc + "." + scalar_method(type.kind) + "(" + expr + ")");
-    } else if (is_byte_run(type)) {
-      w.line(enc + ".Bytes(" + expr + ")");
-    } else if (type.kind == TypeKind::String) {
-      w.line(enc + ".String(" + expr + ")");
+    if (std::string_view codec = go_codec(type); !codec.empty()) {
+      w.line(enc + "." + std::string(codec) + "(" + expr + ")");
     } else if (type.kind == TypeKind::Enum) {
-      w.line(enc + ".I32(int32(" + expr + "))");
+      const BuiltinType& repr = builtin_type(kEnumRepresentation);
+      w.line(enc + "." + std::string(repr.go_codec) + "(" + std::string(repr.go) + "(" + expr + "))");
     } else if (type.kind == TypeKind::Struct) {
       w.line("c2gEncode" + type.struct_def->name + "(" + enc + ", &" + expr + ")");
     } else if (type.kind == TypeKind::List) {
@@ -229,14 +207,11 @@ class GoWriter {
   // Writes statements decoding a value of `type` from decoder `dec` into `target` (assignable).
   void decode(CodeWriter& w, const Type& type, const std::string& target, const std::string& dec, int depth) {
     std::string n = std::to_string(depth);
-    if (is_scalar(type)) {
-      w.line(target + " = " + dec + "." + scalar_method(type.kind) + "()");
-    } else if (is_byte_run(type)) {
-      w.line(target + " = " + dec + ".Bytes()");
-    } else if (type.kind == TypeKind::String) {
-      w.line(target + " = " + dec + ".String()");
+    if (std::string_view codec = go_codec(type); !codec.empty()) {
+      w.line(target + " = " + dec + "." + std::string(codec) + "()");
     } else if (type.kind == TypeKind::Enum) {
-      w.line(target + " = " + type.enum_def->name + "(" + dec + ".I32())");
+      w.line(target + " = " + type.enum_def->name + "(" + dec + "." +
+             std::string(builtin_type(kEnumRepresentation).go_codec) + "())");
     } else if (type.kind == TypeKind::Struct) {
       w.line("c2gDecode" + type.struct_def->name + "(" + dec + ", &" + target + ")");
     } else if (type.kind == TypeKind::List) {
@@ -354,12 +329,8 @@ class GoWriter {
       for (const Param& param : method.params) {
         std::string name = go_param_name(param.name);
         const Type& type = *param.type;
-        if (type.kind == TypeKind::String) {
-          views.push_back("cxx2go.StringView(" + name + ")");
-        } else if (type.kind == TypeKind::Bytes) {
-          views.push_back("cxx2go.BytesView(" + name + ")");
-        } else if (is_view_type(type)) {
-          views.push_back("cxx2go.SliceView(" + name + ")");
+        if (is_view_type(type)) {
+          views.push_back(go_view(type, &BuiltinType::go_view_writer, name));
         } else {
           encode(w, type, name, "c2gArgs", 0);
         }
@@ -448,13 +419,7 @@ class GoWriter {
       call_args += ", " + name;
       if (is_view_type(type)) {
         std::string index = std::to_string(view_index++);
-        if (type.kind == TypeKind::String) {
-          w.line(name + " := in.ViewString(" + index + ")");
-        } else if (type.kind == TypeKind::Bytes) {
-          w.line(name + " := in.ViewBytes(" + index + ")");
-        } else {
-          w.line(name + " := cxx2go.ViewSlice[" + go_type(*type.elem) + "](in, " + index + ")");
-        }
+        w.line(name + " := " + go_view(type, &BuiltinType::go_view_reader, "in", index));
         continue;
       }
       w.line("var " + name + " " + go_type(type));

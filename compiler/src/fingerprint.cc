@@ -6,39 +6,6 @@
 namespace cxx2go::compiler {
 namespace {
 
-std::string_view scalar_spelling(TypeKind kind) {
-  switch (kind) {
-    case TypeKind::Bool:
-      return "bool";
-    case TypeKind::I8:
-      return "i8";
-    case TypeKind::I16:
-      return "i16";
-    case TypeKind::I32:
-      return "i32";
-    case TypeKind::I64:
-      return "i64";
-    case TypeKind::U8:
-      return "u8";
-    case TypeKind::U16:
-      return "u16";
-    case TypeKind::U32:
-      return "u32";
-    case TypeKind::U64:
-      return "u64";
-    case TypeKind::F32:
-      return "f32";
-    case TypeKind::F64:
-      return "f64";
-    case TypeKind::String:
-      return "string";
-    case TypeKind::Bytes:
-      return "bytes";
-    default:
-      return "";
-  }
-}
-
 // Writes canonical type spellings with an explicit stack of pending work instead of recursion.
 class CanonicalWriter {
  public:
@@ -80,23 +47,6 @@ class CanonicalWriter {
 
   void expand(const Type& type) {
     switch (type.kind) {
-      case TypeKind::List:
-        out_ += "list<";
-        then_text(">");
-        then_type(*type.elem);
-        return;
-      case TypeKind::Optional:
-        out_ += "optional<";
-        then_text(">");
-        then_type(*type.elem);
-        return;
-      case TypeKind::Map:
-        out_ += "map<";
-        then_text(">");
-        then_type(*type.elem);
-        then_text(",");
-        then_type(*type.key);
-        return;
       case TypeKind::Enum: {
         const EnumDef& def = *type.enum_def;
         out_ += "enum " + def.name + "{";
@@ -121,9 +71,19 @@ class CanonicalWriter {
         }
         return;
       }
-      default:
-        out_ += scalar_spelling(type.kind);
+      default: {
+        // A built-in type: its schema name, then its type arguments as in map<K,V>.
+        out_ += builtin_type(type).name;
+        std::vector<const Type*> args = type_arguments(type);
+        if (args.empty()) return;
+        out_ += "<";
+        then_text(">");
+        for (size_t i = args.size(); i-- > 0;) {
+          then_type(*args[i]);
+          if (i > 0) then_text(",");
+        }
         return;
+      }
     }
   }
 

@@ -1,68 +1,41 @@
-// The model's queries about types, as docs/wire-format.md defines them.
+// The model's queries about types, as docs/wire-format.md defines them. What each built-in type is
+// like comes from type_vocabulary.h's table.
 #include "model.h"
 
 namespace cxx2go::compiler {
 
-bool is_scalar(const Type& t) {
-  switch (t.kind) {
-    case TypeKind::Bool:
-    case TypeKind::I8:
-    case TypeKind::I16:
-    case TypeKind::I32:
-    case TypeKind::I64:
-    case TypeKind::U8:
-    case TypeKind::U16:
-    case TypeKind::U32:
-    case TypeKind::U64:
-    case TypeKind::F32:
-    case TypeKind::F64:
-      return true;
+std::vector<const Type*> type_arguments(const Type& t) {
+  if (!is_builtin(t)) return {};
+  switch (builtin_type(t).arity) {
+    case 1:
+      return {t.elem};
+    case 2:
+      return {t.key, t.elem};
     default:
-      return false;
+      return {};
   }
 }
 
+bool is_scalar(const Type& t) { return is_builtin(t) && builtin_type(t).fixed_size; }
+
 bool is_view_type(const Type& t) {
-  switch (t.kind) {
-    case TypeKind::String:
-    case TypeKind::Bytes:
-      return true;
-    case TypeKind::List:
-      // Numbers only: std::vector<bool> has no contiguous storage to view, and enum lists are encoded.
-      return is_scalar(*t.elem) && t.elem->kind != TypeKind::Bool;
-    default:
-      return false;
+  if (!is_builtin(t) || !builtin_type(t).view) return false;
+  // A container is a view when its elements are contiguous: numbers, not bools or enums.
+  for (const Type* arg : type_arguments(t)) {
+    if (!is_builtin(*arg) || !builtin_type(*arg).list_view) return false;
   }
+  return true;
 }
 
 uint32_t min_encoded_size(const Type& t) {
   switch (t.kind) {
-    case TypeKind::Bool:
-    case TypeKind::I8:
-    case TypeKind::U8:
-    case TypeKind::Optional:  // the presence byte
-      return 1;
-    case TypeKind::I16:
-    case TypeKind::U16:
-      return 2;
-    case TypeKind::I32:
-    case TypeKind::U32:
-    case TypeKind::F32:
     case TypeKind::Enum:
-      return 4;
-    case TypeKind::I64:
-    case TypeKind::U64:
-    case TypeKind::F64:
-      return 8;
-    case TypeKind::String:
-    case TypeKind::Bytes:
-    case TypeKind::List:
-    case TypeKind::Map:  // the length or count
-      return 4;
+      return builtin_type(kEnumRepresentation).wire_size;
     case TypeKind::Struct:
       return t.struct_def->min_encoded_size;
+    default:
+      return builtin_type(t).wire_size;
   }
-  return 1;
 }
 
 }  // namespace cxx2go::compiler

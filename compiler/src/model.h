@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "type_vocabulary.h"
+
 namespace cxx2go::compiler {
 
 struct SourceLoc {
@@ -24,13 +26,6 @@ struct SourceLoc {
 
 // Lines of `///` comments, without the `///` and one following space.
 using Doc = std::vector<std::string>;
-
-enum class TypeKind {
-  Bool, I8, I16, I32, I64, U8, U16, U32, U64, F32, F64,
-  String, Bytes,
-  List, Map, Optional,
-  Enum, Struct,
-};
 
 struct EnumDef;
 struct StructDef;
@@ -124,6 +119,22 @@ struct Schema {
   std::vector<ServiceDef> services;  // declaration order
   std::deque<Type> types;          // storage for Type (stable addresses)
 };
+
+// The row of type_vocabulary.h's table that describes `t`; `t` must be a built-in type.
+inline const BuiltinType& builtin_type(const Type& t) { return builtin_type(t.kind); }
+// Is `t` one of the built-in types (not an enum or struct)?
+inline bool is_builtin(const Type& t) { return t.kind != TypeKind::Enum && t.kind != TypeKind::Struct; }
+// The type arguments of `t` in the order they are written: map<K, V> → K, V; list<T>, optional<T> → T.
+std::vector<const Type*> type_arguments(const Type& t);
+
+// `t`'s spelling from `column` of its row (type_vocabulary.h), with its type arguments spelled by `spell`.
+template <class Spell>
+std::string spell_builtin(const Type& t, std::string_view BuiltinType::*column, Spell spell) {
+  std::string args[2];
+  std::vector<const Type*> arguments = type_arguments(t);
+  for (size_t i = 0; i < arguments.size() && i < 2; ++i) args[i] = spell(*arguments[i]);
+  return fill_pattern(builtin_type(t).*column, {args[0], args[1]});
+}
 
 // Is `t` passed as a cxx2go_view when it is a top-level parameter? string, bytes, and lists of integers
 // and floats (not list<bool>: std::vector<bool> has no contiguous storage; not enum lists).

@@ -5,43 +5,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "type_vocabulary.h"
+
 namespace cxx2go::compiler {
 namespace {
-
-struct Builtin {
-  std::string_view name;
-  TypeKind kind;
-  size_t arity;              // number of type arguments
-  std::string_view takes;    // for messages: "one type argument"
-  std::string_view pattern;  // for hints: "list<T>"
-};
-
-constexpr Builtin kBuiltins[] = {
-    {"bool", TypeKind::Bool, 0, "", ""},
-    {"i8", TypeKind::I8, 0, "", ""},
-    {"i16", TypeKind::I16, 0, "", ""},
-    {"i32", TypeKind::I32, 0, "", ""},
-    {"i64", TypeKind::I64, 0, "", ""},
-    {"u8", TypeKind::U8, 0, "", ""},
-    {"u16", TypeKind::U16, 0, "", ""},
-    {"u32", TypeKind::U32, 0, "", ""},
-    {"u64", TypeKind::U64, 0, "", ""},
-    {"f32", TypeKind::F32, 0, "", ""},
-    {"f64", TypeKind::F64, 0, "", ""},
-    {"string", TypeKind::String, 0, "", ""},
-    {"bytes", TypeKind::Bytes, 0, "", ""},
-    {"list", TypeKind::List, 1, "one type argument", "list<T>"},
-    {"map", TypeKind::Map, 2, "two type arguments", "map<K, V>"},
-    {"optional", TypeKind::Optional, 1, "one type argument", "optional<T>"},
-};
-
-// Type names of other languages that people write out of habit.
-constexpr std::pair<std::string_view, std::string_view> kForeignTypeNames[] = {
-    {"int", "i32"},    {"int8", "i8"},        {"int16", "i16"},  {"int32", "i32"},   {"int64", "i64"},
-    {"long", "i64"},   {"uint", "u32"},       {"uint8", "u8"},   {"uint16", "u16"},  {"uint32", "u32"},
-    {"uint64", "u64"}, {"byte", "u8"},        {"float", "f32"},  {"float32", "f32"}, {"float64", "f64"},
-    {"double", "f64"}, {"boolean", "bool"},   {"str", "string"}, {"vector", "list"}, {"array", "list"},
-    {"dict", "map"},   {"option", "optional"}};
 
 // Names longer than this get no "did you mean" from edit distance, which costs length².
 constexpr size_t kMaxSuggestionLength = 64;
@@ -125,23 +92,17 @@ class Resolver {
     }
   }
 
-  static const Builtin* find_builtin(std::string_view name) {
-    for (const Builtin& builtin : kBuiltins) {
-      if (builtin.name == name) return &builtin;
-    }
-    return nullptr;
-  }
-
   void resolve_type(ast::TypeRef& ref) {
     const std::string& name = ref.name.text;
-    if (const Builtin* builtin = find_builtin(name)) {
+    if (const BuiltinType* builtin = find_builtin_type(name)) {
       ref.target = ast::TypeRefTarget::Builtin;
       ref.builtin_kind = builtin->kind;
       if (builtin->arity == 0 && !ref.args.empty()) {
         reporter_.error(DiagId::NotGeneric, ref.name.loc, {name});
       } else if (ref.args.size() != builtin->arity) {
         reporter_.error(DiagId::WrongTypeArgumentCount, ref.name.loc,
-                        {name, builtin->takes, std::to_string(ref.args.size()), builtin->pattern});
+                        {name, builtin->arity == 1 ? "one type argument" : "two type arguments",
+                         std::to_string(ref.args.size()), builtin->pattern});
       }
     } else if (auto it = symbols_.find(name); it != symbols_.end()) {
       const Symbol& symbol = it->second;
@@ -164,7 +125,7 @@ class Resolver {
   // of another language, or a name one or two typos away. Empty when nothing is close.
   std::string suggest(std::string_view unknown) const {
     std::vector<std::string_view> candidates;
-    for (const Builtin& builtin : kBuiltins) candidates.push_back(builtin.name);
+    for (const BuiltinType& builtin : builtin_types()) candidates.push_back(builtin.name);
     for (const ast::EnumDecl& decl : file_.enums) candidates.push_back(decl.name.text);
     for (const ast::StructDecl& decl : file_.structs) candidates.push_back(decl.name.text);
 
@@ -172,9 +133,7 @@ class Resolver {
     for (std::string_view candidate : candidates) {
       if (lowercase(candidate) == lower) return std::string(candidate);
     }
-    for (const auto& [foreign, ours] : kForeignTypeNames) {
-      if (foreign == lower) return std::string(ours);
-    }
+    if (const BuiltinType* ours = builtin_type_for_alias(lower)) return std::string(ours->name);
     if (unknown.size() > kMaxSuggestionLength) return {};
     const size_t max_distance = std::max<size_t>(1, unknown.size() / 3);
     std::string_view best;
