@@ -10,11 +10,6 @@
 namespace cxx2go::compiler {
 namespace {
 
-bool has_attribute(const std::vector<ast::Attribute>& attributes, std::string_view name) {
-  return std::any_of(attributes.begin(), attributes.end(),
-                     [&](const ast::Attribute& a) { return a.name == name; });
-}
-
 uint32_t saturating_add(uint32_t a, uint32_t b) {
   return a > std::numeric_limits<uint32_t>::max() - b ? std::numeric_limits<uint32_t>::max() : a + b;
 }
@@ -80,27 +75,27 @@ class SchemaBuilder {
   }
 
   void build_services() {
-    for (const ast::ServiceDecl& decl : file_.services) {
+    for (size_t s = 0; s < file_.services.size(); ++s) {
+      const ast::ServiceDecl& decl = file_.services[s];
+      const ServiceAttributes& attributes = facts_.services[s];
       ServiceDef service;
       service.name = decl.name.text;
       service.side = decl.side;
-      service.affine = has_attribute(decl.attributes, "affine");
-      for (const ast::Attribute& attribute : decl.attributes) {
-        if (attribute.name == "transport" && attribute.has_argument) service.ring = attribute.argument.text == "ring";
-      }
+      service.affine = attributes.service.affine;
+      service.ring = attributes.service.transport == Transport::Ring;
       service.doc = decl.doc;
       service.loc = decl.name.loc;
-      for (const ast::MethodDecl& method_decl : decl.methods)
-        service.methods.push_back(build_method(service, method_decl));
+      for (size_t m = 0; m < decl.methods.size(); ++m)
+        service.methods.push_back(build_method(service, decl.methods[m], attributes.methods[m]));
       schema_.services.push_back(std::move(service));
     }
   }
 
-  Method build_method(const ServiceDef& service, const ast::MethodDecl& decl) {
+  Method build_method(const ServiceDef& service, const ast::MethodDecl& decl, const Attributes& attributes) {
     Method method;
     method.name = decl.name.text;
-    method.oneway = has_attribute(decl.attributes, "oneway");
-    method.inline_call = has_attribute(decl.attributes, "inline");
+    method.oneway = attributes.oneway;
+    method.inline_call = attributes.inline_call;
     method.doc = decl.doc;
     method.loc = decl.name.loc;
     size_t views = 0;

@@ -1,10 +1,10 @@
 #include "check.h"
 
 #include <map>
-#include <set>
 #include <string>
 #include <unordered_map>
 
+#include "attributes.h"
 #include "name_rules.h"
 #include "type_vocabulary.h"
 
@@ -75,93 +75,6 @@ class Scope {
   std::unordered_map<std::string, const ast::Name*> squashed_;
 };
 
-// Where an attribute is written; each attribute is allowed in some places only.
-enum class Place {
-  Package,
-  Option,
-  Enum,
-  EnumValue,
-  Struct,
-  Field,
-  GoService,
-  CppService,
-  GoMethod,
-  CppMethod
-};
-
-std::string_view place_name(Place place) {
-  switch (place) {
-    case Place::Package:
-      return "a package declaration";
-    case Place::Option:
-      return "an option";
-    case Place::Enum:
-      return "an enum";
-    case Place::EnumValue:
-      return "an enum value";
-    case Place::Struct:
-      return "a struct";
-    case Place::Field:
-      return "a field";
-    case Place::GoService:
-      return "a go service";
-    case Place::CppService:
-      return "a cpp service";
-    case Place::GoMethod:
-      return "a method of a go service";
-    case Place::CppMethod:
-      return "a method of a cpp service";
-  }
-  return "";
-}
-
-struct Attributes {
-  bool oneway = false;
-  bool inline_call = false;
-};
-
-Attributes check_attributes(const std::vector<ast::Attribute>& attributes, Place place, Reporter& reporter) {
-  Attributes found;
-  std::set<std::string> seen;
-  for (const ast::Attribute& attribute : attributes) {
-    const std::string& name = attribute.name;
-    DiagId misplaced;
-    bool allowed;
-    if (name == "oneway") {
-      misplaced = DiagId::MisplacedOneway;
-      allowed = place == Place::GoMethod || place == Place::CppMethod;
-      found.oneway = allowed;
-    } else if (name == "inline") {
-      misplaced = DiagId::MisplacedInline;
-      allowed = place == Place::CppMethod;
-      found.inline_call = allowed;
-    } else if (name == "affine") {
-      misplaced = DiagId::MisplacedAffine;
-      allowed = place == Place::CppService;
-    } else if (name == "transport") {
-      misplaced = DiagId::MisplacedTransport;
-      allowed = place == Place::GoService || place == Place::CppService;
-      if (!attribute.has_argument) {
-        reporter.error(DiagId::MissingAttributeArgument, attribute.loc, {name, "ring"});
-      } else if (attribute.argument.text != "ring" && attribute.argument.text != "cgo") {
-        reporter.error(DiagId::UnknownTransport, attribute.argument.loc, {attribute.argument.text});
-      }
-    } else {
-      reporter.error(DiagId::UnknownAttribute, attribute.loc, {name});
-      continue;
-    }
-    if (attribute.has_argument && name != "transport") {
-      reporter.error(DiagId::UnexpectedAttributeArgument, attribute.argument.loc, {name});
-    }
-    if (!seen.insert(name).second) {
-      reporter.error(DiagId::DuplicateAttribute, attribute.loc, {name});
-    } else if (!allowed) {
-      reporter.error(misplaced, attribute.loc, {place_name(place)});
-    }
-  }
-  return found;
-}
-
 // A type as written, for messages: "map<string, list<i32>>".
 std::string spell(const ast::TypeRef& type) {
   std::string out = type.name.text;
@@ -193,13 +106,13 @@ void check_type(const ast::TypeRef& type, Reporter& reporter) {
 }
 
 void check_enum(const ast::EnumDecl& decl, Reporter& reporter) {
-  check_attributes(decl.attributes, Place::Enum, reporter);
+  check_attributes(decl.attributes, AttributePlace::Enum, reporter);
   check_name(decl.name, "enum", NameStyle::Pascal, reporter);
   if (decl.values.empty()) reporter.error(DiagId::EmptyEnum, decl.name.loc, {decl.name.text});
   Scope scope("enum value", "enum", decl.name.text, reporter);
   std::map<int32_t, const ast::EnumValueDecl*> numbers;
   for (const ast::EnumValueDecl& value : decl.values) {
-    check_attributes(value.attributes, Place::EnumValue, reporter);
+    check_attributes(value.attributes, AttributePlace::EnumValue, reporter);
     if (check_name(value.name, "enum value", NameStyle::UpperSnake, reporter)) scope.add(value.name);
     auto [it, inserted] = numbers.emplace(value.value, &value);
     if (!inserted) {
@@ -210,19 +123,20 @@ void check_enum(const ast::EnumDecl& decl, Reporter& reporter) {
 }
 
 void check_struct(const ast::StructDecl& decl, Reporter& reporter) {
-  check_attributes(decl.attributes, Place::Struct, reporter);
+  check_attributes(decl.attributes, AttributePlace::Struct, reporter);
   check_name(decl.name, "struct", NameStyle::Pascal, reporter);
   Scope scope("field", "struct", decl.name.text, reporter);
   for (const ast::FieldDecl& field : decl.fields) {
-    check_attributes(field.attributes, Place::Field, reporter);
+    check_attributes(field.attributes, AttributePlace::Field, reporter);
     if (check_name(field.name, "field", NameStyle::Snake, reporter)) scope.add(field.name);
     check_type(field.type, reporter);
   }
 }
 
-void check_method(const ast::MethodDecl& method, ServiceSide side, Reporter& reporter) {
+Attributes check_method(const ast::MethodDecl& method, ServiceSide side, Reporter& reporter) {
   Attributes attributes = check_attributes(
-      method.attributes, side == ServiceSide::Cpp ? Place::CppMethod : Place::GoMethod, reporter);
+      method.attributes, side == ServiceSide::Cpp ? AttributePlace::CppMethod : AttributePlace::GoMethod,
+      reporter);
   Scope scope("parameter", "method", method.name.text, reporter);
   for (const ast::ParamDecl& param : method.params) {
     if (check_name(param.name, "parameter", NameStyle::Snake, reporter)) scope.add(param.name);
@@ -236,16 +150,19 @@ void check_method(const ast::MethodDecl& method, ServiceSide side, Reporter& rep
   if (attributes.oneway && attributes.inline_call) {
     reporter.error(DiagId::InlineOneway, method.name.loc, {method.name.text});
   }
+  return attributes;
 }
 
-void check_service(const ast::ServiceDecl& service, Reporter& reporter) {
-  check_attributes(service.attributes,
-                   service.side == ServiceSide::Cpp ? Place::CppService : Place::GoService, reporter);
+ServiceAttributes check_service(const ast::ServiceDecl& service, Reporter& reporter) {
+  ServiceAttributes attributes;
+  const AttributePlace place =
+      service.side == ServiceSide::Cpp ? AttributePlace::CppService : AttributePlace::GoService;
+  attributes.service = check_attributes(service.attributes, place, reporter);
   check_name(service.name, "service", NameStyle::Pascal, reporter);
   Scope scope("method", "service", service.name.text, reporter);
   for (const ast::MethodDecl& method : service.methods) {
     if (check_name(method.name, "method", NameStyle::Snake, reporter)) scope.add(method.name);
-    check_method(method, service.side, reporter);
+    attributes.methods.push_back(check_method(method, service.side, reporter));
   }
   // Generated C++ has `name_async` beside every method `name`.
   constexpr std::string_view kAsyncSuffix = "_async";
@@ -258,21 +175,24 @@ void check_service(const ast::ServiceDecl& service, Reporter& reporter) {
       reporter.error_with_note(DiagId::AsyncTwinClash, method.name.loc, twin->loc, {method.name.text, base});
     }
   }
+  return attributes;
 }
 
 }  // namespace
 
 CheckedFacts check(const ast::File& file, Reporter& reporter) {
-  check_attributes(file.package.attributes, Place::Package, reporter);
+  CheckedFacts facts;
+  check_attributes(file.package.attributes, AttributePlace::Package, reporter);
   for (const ast::Name& segment : file.package.segments)
     check_name(segment, "package", NameStyle::Snake, reporter);
   for (const ast::OptionDecl& option : file.options)
-    check_attributes(option.attributes, Place::Option, reporter);
+    check_attributes(option.attributes, AttributePlace::Option, reporter);
   for (const ast::EnumDecl& decl : file.enums) check_enum(decl, reporter);
   for (const ast::StructDecl& decl : file.structs) check_struct(decl, reporter);
-  for (const ast::ServiceDecl& service : file.services) check_service(service, reporter);
+  for (const ast::ServiceDecl& service : file.services) {
+    facts.services.push_back(check_service(service, reporter));
+  }
 
-  CheckedFacts facts;
   facts.names = check_options(file, reporter);
   facts.containment = analyze_containment(file, reporter);
   return facts;
