@@ -6,7 +6,9 @@
 namespace cxx2go::compiler {
 namespace {
 
-constexpr uint16_t at(AttributePlace place) { return static_cast<uint16_t>(1u << static_cast<unsigned>(place)); }
+constexpr uint16_t at(AttributePlace place) {
+  return static_cast<uint16_t>(1u << static_cast<unsigned>(place));
+}
 
 constexpr uint16_t kMethods = at(AttributePlace::GoMethod) | at(AttributePlace::CppMethod);
 constexpr uint16_t kServices = at(AttributePlace::GoService) | at(AttributePlace::CppService);
@@ -24,11 +26,11 @@ struct TransportName {
 constexpr TransportName kTransports[] = {{"ring", Transport::Ring}, {"cgo", Transport::Cgo}};
 
 struct AttributeSpec {
-  std::string_view name;          // without '@'
-  uint16_t allowed;               // the places where it may be written (bits of at())
-  DiagId misplaced;               // reported where it may not
+  std::string_view name;  // without '@'
+  uint16_t allowed;       // the places where it may be written (bits of at())
+  DiagId misplaced;       // reported where it may not
   Argument argument;
-  std::string_view example;       // an argument, for the hint when it is missing
+  std::string_view example;                             // an argument, for the hint when it is missing
   void (*set)(Attributes&, std::string_view argument);  // records it; `argument` is valid when it takes one
 };
 

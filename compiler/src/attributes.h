@@ -32,9 +32,9 @@ enum class Transport : uint8_t { Cgo, Ring };
 
 // What the attributes of one declaration say. Only meaningful when checking reported nothing.
 struct Attributes {
-  bool oneway = false;               // @oneway (methods): fire-and-forget, no result
-  bool inline_call = false;          // @inline (cpp service methods): runs on the caller's thread
-  bool affine = false;               // @affine (cpp services): every call on one dedicated thread
+  bool oneway = false;                   // @oneway (methods): fire-and-forget, no result
+  bool inline_call = false;              // @inline (cpp service methods): runs on the caller's thread
+  bool affine = false;                   // @affine (cpp services): every call on one dedicated thread
   Transport transport = Transport::Cgo;  // @transport(…) (services)
 };
 

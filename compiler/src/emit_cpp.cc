@@ -50,10 +50,6 @@ void write_doc(CodeWriter& w, const Doc& doc) {
   for (const std::string& line : doc) w.line(line.empty() ? "///" : "/// " + line);
 }
 
-std::string method_info_name(const ServiceDef& service, const Method& method) {
-  return "c2g_method_" + service.name + "_" + method.name;
-}
-
 class CppWriter {
  public:
   CppWriter(const Schema& schema) : schema_(schema), usage_(compute_type_usage(schema)) {
@@ -118,7 +114,8 @@ class CppWriter {
   void write_enum_declaration(CodeWriter& w, const EnumDef& def) {
     w.line();
     write_doc(w, def.doc);
-    w.open("enum class " + cpp_name(def.name) + " : " + std::string(builtin_type(kEnumRepresentation).cpp) + " {");
+    w.open("enum class " + cpp_name(def.name) + " : " + std::string(builtin_type(kEnumRepresentation).cpp) +
+           " {");
     for (const EnumValue& value : def.values) {
       write_doc(w, value.doc);
       w.line(cpp_name(value.name) + " = " + std::to_string(value.value) + ",");
@@ -159,7 +156,7 @@ class CppWriter {
   void write_client_declaration(CodeWriter& w, const ServiceDef& service) {
     w.line();
     write_doc(w, service.doc);
-    w.line("// Calls the Go implementation of " + schema_.package + "." + service.name +
+    w.line("// Calls the Go implementation of " + qualified_service_name(schema_.package, service.name) +
            ". Cheap to copy; every call checks that the runtime is running.");
     w.open("class " + cpp_client_class(service.name) + " {");
     access_specifier(w, "public");
@@ -178,8 +175,8 @@ class CppWriter {
       }
       w.line("::cxx2go::Result<" + result + "> " + name + "(" + sync_params(method) +
              "const ::cxx2go::CallOptions& options = {}) const;");
-      w.line("::cxx2go::Future<" + result + "> " + name + "_async(" + owned_params(method) +
-             "::cxx2go::CallOptions options = {}) const;");
+      w.line("::cxx2go::Future<" + result + "> " + cpp_async_method(method.name) + "(" +
+             owned_params(method) + "::cxx2go::CallOptions options = {}) const;");
     }
     w.close("};");
   }
@@ -204,8 +201,8 @@ class CppWriter {
     w.line("// Impl overrides one form of every method with exactly the signature below.");
     w.open("class " + name + " : public ::cxx2go::Service {");
     access_specifier(w, "public");
-    w.line("static constexpr std::string_view service_name = " + quoted(schema_.package + "." + service.name) +
-           ";");
+    w.line("static constexpr std::string_view service_name = " +
+           quoted(qualified_service_name(schema_.package, service.name)) + ";");
     for (const Method& method : service.methods) {
       std::string method_name = cpp_name(method.name);
       std::string result = result_type(method);
@@ -219,8 +216,8 @@ class CppWriter {
       }
       w.line("virtual ::cxx2go::Result<" + result + "> " + method_name + "(" + sync_params(method) +
              "const ::cxx2go::Context& context);");
-      w.line("virtual ::cxx2go::Future<" + result + "> " + method_name + "_async(" + owned_params(method) +
-             "::cxx2go::Context context);");
+      w.line("virtual ::cxx2go::Future<" + result + "> " + cpp_async_method(method.name) + "(" +
+             owned_params(method) + "::cxx2go::Context context);");
     }
     w.line();
     w.line("const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;");
@@ -252,6 +249,7 @@ class CppWriter {
     for (const Method& method : service.methods) {
       if (method.inline_call) continue;
       std::string method_name = cpp_name(method.name);
+      std::string async_name = cpp_async_method(method.name);
       std::string result = result_type(method);
       std::string sync_types, owned_types;
       for (const Param& param : method.params) {
@@ -265,12 +263,13 @@ class CppWriter {
       w.open("static_assert(");
       w.line("requires { requires ::cxx2go::detail::declared_below<" + name + ", " + sync_sig + ">(&Impl::" +
              method_name + "); } ||");
-      w.line("requires { requires ::cxx2go::detail::declared_below<" + name + ", " + async_sig + ">(&Impl::" +
-             method_name + "_async); },");
-      w.line("\"cxx2go::register_service: the implementation of " + schema_.package + "." + service.name +
-             " overrides neither " + method_name + "(" + sync_params(method) + "const ::cxx2go::Context&) nor " +
-             method_name + "_async(" + owned_params(method) + "::cxx2go::Context) of " + schema_.cpp_namespace +
-             "::" + name + " with exactly that signature as a public member (a method of another signature hides "
+      w.line("requires { requires ::cxx2go::detail::declared_below<" + name + ", " + async_sig +
+             ">(&Impl::" + async_name + "); },");
+      w.line("\"cxx2go::register_service: the implementation of " +
+             qualified_service_name(schema_.package, service.name) + " overrides neither " + method_name +
+             "(" + sync_params(method) + "const ::cxx2go::Context&) nor " + async_name + "(" +
+             owned_params(method) + "::cxx2go::Context) of " + schema_.cpp_namespace + "::" + name +
+             " with exactly that signature as a public member (a method of another signature hides "
              "it instead: declare overrides with `override`)\");");
       w.dedent();
     }
@@ -289,9 +288,9 @@ class CppWriter {
     w.line();
     w.line("namespace " + schema_.cpp_namespace + " {");
     w.line();
-    w.line("using ::cxx2go::detail::c2g_decode;");
-    w.line("using ::cxx2go::detail::c2g_encode;");
-    w.line("using ::cxx2go::detail::c2g_min_size;");
+    for (std::string_view codec : {kCppDecode, kCppEncode, kCppMinSize}) {
+      w.line("using ::cxx2go::detail::" + std::string(codec) + ";");
+    }
     for (const EnumDef& def : schema_.enums) write_enum_definition(w, def);
     write_codecs(w);
     for (const StructDef& def : schema_.structs) write_equality(w, def);
@@ -321,6 +320,7 @@ class CppWriter {
   }
 
   void write_codecs(CodeWriter& w) {
+    const std::string encode(kCppEncode), decode(kCppDecode), min_size(kCppMinSize);
     bool any = false;
     for (const StructDef& def : schema_.structs) {
       bool encodes = usage_.cpp_encodes().count(&def) != 0;
@@ -331,30 +331,31 @@ class CppWriter {
       std::string name = cpp_name(def.name);
       if (decodes) {
         // Decoders of containers ask each element type for its minimum size to bound allocations.
-        w.line("[[maybe_unused]] constexpr size_t c2g_min_size(const " + name + "*) { return " +
+        w.line("[[maybe_unused]] constexpr size_t " + min_size + "(const " + name + "*) { return " +
                std::to_string(def.min_encoded_size) + "; }");
       }
-      if (encodes) w.line("static void c2g_encode(::cxx2go::detail::Encoder& e, const " + name + "& v);");
-      if (decodes) w.line("static void c2g_decode(::cxx2go::detail::Decoder& d, " + name + "& v);");
+      if (encodes) w.line("static void " + encode + "(::cxx2go::detail::Encoder& e, const " + name + "& v);");
+      if (decodes) w.line("static void " + decode + "(::cxx2go::detail::Decoder& d, " + name + "& v);");
     }
     for (const StructDef& def : schema_.structs) {
       std::string name = cpp_name(def.name);
       if (usage_.cpp_encodes().count(&def) != 0) {
         w.line();
         std::string value = def.fields.empty() ? "" : " v";
-        w.open("static void c2g_encode(::cxx2go::detail::Encoder& e, const " + name + "&" + value + ") {");
+        w.open("static void " + encode + "(::cxx2go::detail::Encoder& e, const " + name + "&" + value +
+               ") {");
         if (def.fields.empty()) w.line("e.u8(0);  // a struct without fields is one zero byte");
-        for (const Field& field : def.fields) w.line("c2g_encode(e, v." + cpp_name(field.name) + ");");
+        for (const Field& field : def.fields) w.line(encode + "(e, v." + cpp_name(field.name) + ");");
         w.close("}");
       }
       if (usage_.cpp_decodes().count(&def) != 0) {
         w.line();
         std::string value = def.fields.empty() ? "" : " v";
-        w.open("static void c2g_decode(::cxx2go::detail::Decoder& d, " + name + "&" + value + ") {");
+        w.open("static void " + decode + "(::cxx2go::detail::Decoder& d, " + name + "&" + value + ") {");
         if (def.fields.empty()) {
           w.line("if (d.u8() != 0) d.fail(\"a struct without fields must encode as a zero byte\");");
         }
-        for (const Field& field : def.fields) w.line("c2g_decode(d, v." + cpp_name(field.name) + ");");
+        for (const Field& field : def.fields) w.line(decode + "(d, v." + cpp_name(field.name) + ");");
         w.close("}");
       }
     }
@@ -388,9 +389,9 @@ class CppWriter {
       if (service.ring) add("CXX2GO_METHOD_RING");
       if (flags.empty()) flags = "0";
       w.line("// " + method.canonical);
-      w.line("const ::cxx2go::detail::MethodInfo " + method_info_name(service, method) + "{" +
-             hex64(method.id) + "ull, " + quoted(schema_.package + "." + service.name + "." + method.name) +
-             ", " + flags + "};");
+      w.line("const ::cxx2go::detail::MethodInfo " + cpp_method_info(service.name, method.name) + "{" +
+             hex64(method.id) + "ull, " +
+             quoted(qualified_method_name(schema_.package, service.name, method.name)) + ", " + flags + "};");
     }
     w.close("}  // namespace");
   }
@@ -402,7 +403,7 @@ class CppWriter {
       if (is_view_type(*param.type)) {
         w.line("c2g_views.add(" + expr + ");");
       } else {
-        w.line("c2g_encode(c2g_args, " + expr + ");");
+        w.line(std::string(kCppEncode) + "(c2g_args, " + expr + ");");
       }
     }
   }
@@ -413,7 +414,7 @@ class CppWriter {
     for (const Method& method : service.methods) {
       std::string name = cpp_name(method.name);
       std::string result = result_type(method);
-      std::string info = method_info_name(service, method);
+      std::string info = cpp_method_info(service.name, method.name);
       bool has_views = false;
       bool has_encoded = false;
       for (const Param& param : method.params) {
@@ -464,8 +465,8 @@ class CppWriter {
       w.close("}");
       // Asynchronous: arguments move into the call record, which outlives the future if need be.
       w.line();
-      w.open("::cxx2go::Future<" + result + "> " + client + "::" + name + "_async(" + owned_params(method) +
-             "::cxx2go::CallOptions options) const {");
+      w.open("::cxx2go::Future<" + result + "> " + client + "::" + cpp_async_method(method.name) + "(" +
+             owned_params(method) + "::cxx2go::CallOptions options) const {");
       if (!method.params.empty()) w.line(owned_struct);
       w.line("return ::cxx2go::detail::call_go_async<" + result + ">(");
       w.line("    " + info + ", std::move(options), " +
@@ -500,7 +501,7 @@ class CppWriter {
         continue;
       }
       w.line(cpp_type(type) + " " + name + "{};");
-      w.line("c2g_decode(c2g_args, " + name + ");");
+      w.line(std::string(kCppDecode) + "(c2g_args, " + name + ");");
     }
     w.open("if (!c2g_args.finish()) {");
     w.line("c2g_call.fail(c2g_args.error());");
@@ -510,10 +511,11 @@ class CppWriter {
 
   void write_service_definition(CodeWriter& w, const ServiceDef& service) {
     std::string name = cpp_name(service.name);
-    std::string qualified = schema_.package + "." + service.name;
+    std::string qualified = qualified_service_name(schema_.package, service.name);
     write_method_infos(w, service);
     for (const Method& method : service.methods) {
       std::string method_name = cpp_name(method.name);
+      std::string async_name = cpp_async_method(method.name);
       std::string result = result_type(method);
       if (!method.inline_call) {
         w.line();
@@ -522,11 +524,13 @@ class CppWriter {
         w.open("::cxx2go::Result<" + result + "> " + name + "::" + method_name + "(" + unnamed_params +
                "const ::cxx2go::Context&) {");
         w.line("return ::cxx2go::Error{::cxx2go::Code::unimplemented,");
-        w.line("                      " + quoted(qualified + "." + method.name + " is not implemented: override " +
-                                               method_name + " or " + method_name + "_async") + "};");
+        w.line("                      " +
+               quoted(qualified_method_name(schema_.package, service.name, method.name) +
+                      " is not implemented: override " + method_name + " or " + async_name) +
+               "};");
         w.close("}");
         w.line();
-        w.open("::cxx2go::Future<" + result + "> " + name + "::" + method_name + "_async(" + owned_params(method) +
+        w.open("::cxx2go::Future<" + result + "> " + name + "::" + async_name + "(" + owned_params(method) +
                "::cxx2go::Context context) {");
         std::string args;
         for (const Param& param : method.params) args += cpp_param_name(param.name) + ", ";
@@ -535,7 +539,7 @@ class CppWriter {
       }
       // The thunk Go's calls arrive through: noexcept, and nothing escapes it but a reply.
       w.line();
-      w.open("static void c2g_invoke_" + service.name + "_" + method.name +
+      w.open("static void " + cpp_invoke_thunk(service.name, method.name) +
              "(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {");
       w.open("try {");
       w.line("auto& c2g_impl = static_cast<" + name + "&>(c2g_service);");
@@ -549,7 +553,7 @@ class CppWriter {
         w.line("::cxx2go::detail::reply_with(c2g_call, c2g_impl." + method_name + "(" + args +
                "c2g_call.context()));");
       } else {
-        w.line("::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl." + method_name + "_async(" + args +
+        w.line("::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl." + async_name + "(" + args +
                "c2g_call.context()));");
       }
       w.close("} catch (...) {");
@@ -562,20 +566,22 @@ class CppWriter {
     w.open("namespace {");
     std::string methods = "nullptr";
     if (!service.methods.empty()) {
-      methods = "c2g_" + service.name + "_methods";
+      methods = cpp_method_table(service.name);
       w.open("const ::cxx2go::detail::MethodEntry " + methods + "[] = {");
       for (const Method& method : service.methods) {
-        w.line("{" + method_info_name(service, method) + ", &c2g_invoke_" + service.name + "_" + method.name + "},");
+        w.line("{" + cpp_method_info(service.name, method.name) + ", &" +
+               cpp_invoke_thunk(service.name, method.name) + "},");
       }
       w.close("};");
     }
-    w.line("const ::cxx2go::detail::ServiceDescriptor c2g_" + service.name + "_descriptor{");
+    std::string descriptor = cpp_service_descriptor(service.name);
+    w.line("const ::cxx2go::detail::ServiceDescriptor " + descriptor + "{");
     w.line("    " + quoted(qualified) + ", " + (service.affine ? "true" : "false") + ", " + methods + ", " +
            std::to_string(service.methods.size()) + "};");
     w.close("}  // namespace");
     w.line();
     w.open("const ::cxx2go::detail::ServiceDescriptor& " + name + "::cxx2go_descriptor() const noexcept {");
-    w.line("return c2g_" + service.name + "_descriptor;");
+    w.line("return " + descriptor + ";");
     w.close("}");
   }
 

@@ -35,7 +35,8 @@ std::string go_type(const Type& type) {
 std::string_view go_codec(const Type& type) {
   if (!is_builtin(type)) return {};
   if (type.kind == TypeKind::List && is_builtin(*type.elem)) {
-    if (std::string_view list_codec = builtin_type(*type.elem).go_list_codec; !list_codec.empty()) return list_codec;
+    if (std::string_view list_codec = builtin_type(*type.elem).go_list_codec; !list_codec.empty())
+      return list_codec;
   }
   return builtin_type(type).go_codec;
 }
@@ -180,7 +181,7 @@ class GoWriter {
       const BuiltinType& repr = builtin_type(kEnumRepresentation);
       w.line(enc + "." + std::string(repr.go_codec) + "(" + std::string(repr.go) + "(" + expr + "))");
     } else if (type.kind == TypeKind::Struct) {
-      w.line("c2gEncode" + type.struct_def->name + "(" + enc + ", &" + expr + ")");
+      w.line(go_struct_encoder(type.struct_def->name) + "(" + enc + ", &" + expr + ")");
     } else if (type.kind == TypeKind::List) {
       w.line(enc + ".Len(len(" + expr + "))");
       w.open("for c2gI" + n + " := range " + unparenthesized(expr) + " {");
@@ -196,7 +197,7 @@ class GoWriter {
       w.line(enc + ".Present(" + expr + " != nil)");
       w.open("if " + expr + " != nil {");
       if (type.elem->kind == TypeKind::Struct) {
-        w.line("c2gEncode" + type.elem->struct_def->name + "(" + enc + ", " + expr + ")");
+        w.line(go_struct_encoder(type.elem->struct_def->name) + "(" + enc + ", " + expr + ")");
       } else {
         encode(w, *type.elem, dereference(*type.elem, expr), enc, depth + 1);
       }
@@ -213,7 +214,7 @@ class GoWriter {
       w.line(target + " = " + type.enum_def->name + "(" + dec + "." +
              std::string(builtin_type(kEnumRepresentation).go_codec) + "())");
     } else if (type.kind == TypeKind::Struct) {
-      w.line("c2gDecode" + type.struct_def->name + "(" + dec + ", &" + target + ")");
+      w.line(go_struct_decoder(type.struct_def->name) + "(" + dec + ", &" + target + ")");
     } else if (type.kind == TypeKind::List) {
       // Len bounds the count by the bytes that remain, so make cannot be driven by a corrupt length.
       w.open("if c2gN" + n + " := " + dec + ".Len(" + std::to_string(min_encoded_size(*type.elem)) + "); c2gN" +
@@ -243,7 +244,7 @@ class GoWriter {
       w.open("if " + dec + ".Present() {");
       w.line(target + " = new(" + go_type(*type.elem) + ")");
       if (type.elem->kind == TypeKind::Struct) {
-        w.line("c2gDecode" + type.elem->struct_def->name + "(" + dec + ", " + target + ")");
+        w.line(go_struct_decoder(type.elem->struct_def->name) + "(" + dec + ", " + target + ")");
       } else {
         decode(w, *type.elem, dereference(*type.elem, target), dec, depth + 1);
       }
@@ -253,7 +254,7 @@ class GoWriter {
 
   void write_struct_encoder(CodeWriter& w, const StructDef& def) {
     w.line();
-    w.open("func c2gEncode" + def.name + "(e *cxx2go.Encoder, v *" + def.name + ") {");
+    w.open("func " + go_struct_encoder(def.name) + "(e *cxx2go.Encoder, v *" + def.name + ") {");
     if (def.fields.empty()) w.line("e.U8(0) // a struct without fields is one zero byte");
     for (const Field& field : def.fields) encode(w, *field.type, "v." + go_exported_name(field.name), "e", 0);
     w.close("}");
@@ -261,7 +262,7 @@ class GoWriter {
 
   void write_struct_decoder(CodeWriter& w, const StructDef& def) {
     w.line();
-    w.open("func c2gDecode" + def.name + "(d *cxx2go.Decoder, v *" + def.name + ") {");
+    w.open("func " + go_struct_decoder(def.name) + "(d *cxx2go.Decoder, v *" + def.name + ") {");
     if (def.fields.empty()) {
       w.open("if d.U8() != 0 {");
       w.line("d.Fail(\"a struct without fields must encode as a zero byte\")");
@@ -269,10 +270,6 @@ class GoWriter {
     }
     for (const Field& field : def.fields) decode(w, *field.type, "v." + go_exported_name(field.name), "d", 0);
     w.close("}");
-  }
-
-  std::string method_var(const ServiceDef& service, const Method& method) {
-    return "c2gMethod" + service.name + go_exported_name(method.name);
   }
 
   // `separator` is how gofmt spaces '|' where the flags are used: "|" in a call's argument list, " | " as
@@ -304,7 +301,8 @@ class GoWriter {
     std::string constructor = go_client_constructor(service.name);
     w.line();
     write_doc(w, service.doc);
-    w.line("// " + client + " calls the C++ implementation of " + schema_.package + "." + service.name + ".");
+    w.line("// " + client + " calls the C++ implementation of " +
+           qualified_service_name(schema_.package, service.name) + ".");
     w.line("// Arguments are borrowed only for the duration of each call: C++ copies what it keeps.");
     w.line("type " + client + " struct{}");
     w.line();
@@ -313,8 +311,9 @@ class GoWriter {
     w.line();
     // One declaration per line: gofmt would align the '=' of a var block.
     for (const Method& method : service.methods) {
-      w.line("var " + method_var(service, method) + " = cxx2go.NewMethod(" + hex64(method.id) + ", " +
-             quoted(schema_.package + "." + service.name + "." + method.name) + ", " + flags(service, method, "|") + ")");
+      w.line("var " + go_method_var(service.name, method.name) + " = cxx2go.NewMethod(" + hex64(method.id) +
+             ", " + quoted(qualified_method_name(schema_.package, service.name, method.name)) + ", " +
+             flags(service, method, "|") + ")");
     }
     for (const Method& method : service.methods) {
       w.line();
@@ -343,12 +342,13 @@ class GoWriter {
         views_arg = "c2gViews[:]";
       }
       if (method.oneway) {
-        w.line("return cxx2go.CallCppOneway(" + method_var(service, method) + ", c2gArgs, " + views_arg + ")");
+        w.line("return cxx2go.CallCppOneway(" + go_method_var(service.name, method.name) + ", c2gArgs, " +
+               views_arg + ")");
         w.close("}");
         continue;
       }
-      w.line("c2gReply, err := cxx2go.CallCpp(ctx, " + method_var(service, method) + ", c2gArgs, " + views_arg +
-             ")");
+      w.line("c2gReply, err := cxx2go.CallCpp(ctx, " + go_method_var(service.name, method.name) +
+             ", c2gArgs, " + views_arg + ")");
       w.open("if err != nil {");
       w.line("return " + zero_for_error(method.result) + "err");
       w.close("}");
@@ -378,17 +378,19 @@ class GoWriter {
     }
     w.close("}");
     w.line();
-    w.line("// " + go_register_function(service.name) + " makes impl serve the C++ callers of " + schema_.package + "." +
-           service.name + ".");
+    std::string qualified = qualified_service_name(schema_.package, service.name);
+    w.line("// " + go_register_function(service.name) + " makes impl serve the C++ callers of " + qualified +
+           ".");
     w.line("// It fails if an implementation is already registered.");
     w.open("func " + go_register_function(service.name) + "(impl " + service.name + ") error {");
     w.open("return cxx2go.RegisterService(&cxx2go.ServiceDesc{");
-    w.line("Name: " + quoted(schema_.package + "." + service.name) + ",");
+    w.line("Name: " + quoted(qualified) + ",");
     w.open("Methods: []cxx2go.MethodDesc{");
     for (const Method& method : service.methods) {
-      w.line("{ID: " + hex64(method.id) + ", Name: " +
-             quoted(schema_.package + "." + service.name + "." + method.name) + ", Flags: " + flags(service, method, " | ") +
-             ", Handler: c2gHandle" + service.name + go_exported_name(method.name) + "(impl)},");
+      w.line("{ID: " + hex64(method.id) +
+             ", Name: " + quoted(qualified_method_name(schema_.package, service.name, method.name)) +
+             ", Flags: " + flags(service, method, " | ") +
+             ", Handler: " + go_handler_factory(service.name, method.name) + "(impl)},");
     }
     w.close("},");
     w.close("})");
@@ -396,13 +398,13 @@ class GoWriter {
     w.line();
     w.line("// " + go_unregister_function(service.name) + " stops serving " + service.name + "; calls already running finish.");
     w.line("func " + go_unregister_function(service.name) + "() error { return cxx2go.UnregisterService(" +
-           quoted(schema_.package + "." + service.name) + ") }");
+           quoted(qualified) + ") }");
     for (const Method& method : service.methods) write_handler(w, service, method);
   }
 
   void write_handler(CodeWriter& w, const ServiceDef& service, const Method& method) {
     w.line();
-    w.open("func c2gHandle" + service.name + go_exported_name(method.name) + "(impl " + service.name +
+    w.open("func " + go_handler_factory(service.name, method.name) + "(impl " + service.name +
            ") cxx2go.Handler {");
     bool writes_result = !method.oneway && method.result != nullptr;
     std::string in_name = "in";
@@ -506,7 +508,8 @@ OutputFile cgo_go_file(const Schema& schema) {
   w.line("// cxx2go.Start registers the C++ implementations, calling the factories the package's C++ defines.");
   w.open("func init() {");
   for (const ServiceDef* service : services) {
-    w.open("cxx2go.RegisterCppImplementation(" + quoted(schema.package + "." + service->name) + ", " +
+    w.open("cxx2go.RegisterCppImplementation(" +
+           quoted(qualified_service_name(schema.package, service->name)) + ", " +
            quoted(qualified_factory(schema, *service)) + ", func() (cxx2go.Code, string) {");
     w.line("var message *C.char");
     w.line("code := C." + cgo_register_function(schema.package, service->name) + "(&message)");

@@ -92,12 +92,49 @@ std::string go_enum_constant(std::string_view enum_name, std::string_view value)
   return std::string(enum_name) + go_exported_name(lower_ascii(value));
 }
 
+std::string qualified_service_name(std::string_view package, std::string_view service) {
+  return std::string(package) + "." + std::string(service);
+}
+
+std::string qualified_method_name(std::string_view package, std::string_view service,
+                                  std::string_view method) {
+  return qualified_service_name(package, service) + "." + std::string(method);
+}
+
 std::string go_client_type(std::string_view service) { return std::string(service) + "Client"; }
 std::string go_client_constructor(std::string_view service) { return "New" + go_client_type(service); }
 std::string go_register_function(std::string_view service) { return "Register" + std::string(service); }
 std::string go_unregister_function(std::string_view service) { return "Unregister" + std::string(service); }
 
+std::string go_struct_encoder(std::string_view struct_name) { return "c2gEncode" + std::string(struct_name); }
+std::string go_struct_decoder(std::string_view struct_name) { return "c2gDecode" + std::string(struct_name); }
+
+std::string go_method_var(std::string_view service, std::string_view method) {
+  return "c2gMethod" + std::string(service) + go_exported_name(method);
+}
+
+std::string go_handler_factory(std::string_view service, std::string_view method) {
+  return "c2gHandle" + std::string(service) + go_exported_name(method);
+}
+
 std::string cpp_client_class(std::string_view service) { return cpp_name(service) + "Client"; }
+
+std::string cpp_async_method(std::string_view method) {
+  return cpp_name(method) + std::string(kCppAsyncSuffix);
+}
+
+std::string cpp_method_info(std::string_view service, std::string_view method) {
+  return "c2g_method_" + std::string(service) + "_" + std::string(method);
+}
+
+std::string cpp_invoke_thunk(std::string_view service, std::string_view method) {
+  return "c2g_invoke_" + std::string(service) + "_" + std::string(method);
+}
+
+std::string cpp_method_table(std::string_view service) { return "c2g_" + std::string(service) + "_methods"; }
+std::string cpp_service_descriptor(std::string_view service) {
+  return "c2g_" + std::string(service) + "_descriptor";
+}
 
 std::string cpp_name(std::string_view name) {
   std::string out(name);

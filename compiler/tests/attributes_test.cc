@@ -46,7 +46,8 @@ TEST(Attributes, AllowedAttributesBecomeFlags) {
   EXPECT_TRUE(fast.ids.empty());
   EXPECT_TRUE(fast.flags.inline_call);
 
-  Checked service = check({attribute("affine", 1), attribute("transport", 9, "ring")}, AttributePlace::CppService);
+  Checked service =
+      check({attribute("affine", 1), attribute("transport", 9, "ring")}, AttributePlace::CppService);
   EXPECT_TRUE(service.ids.empty());
   EXPECT_TRUE(service.flags.affine);
   EXPECT_EQ(service.flags.transport, Transport::Ring);

@@ -47,5 +47,34 @@ TEST(CppNaming, ParametersAvoidTheGeneratedOnes) {
   EXPECT_EQ(cpp_param_name("currency"), "currency");
 }
 
+// The shapes listed in emit_naming.h's comment.
+TEST(SymbolShapes, QualifiedNames) {
+  EXPECT_EQ(qualified_service_name("acme.shop", "Pricer"), "acme.shop.Pricer");
+  EXPECT_EQ(qualified_method_name("acme.shop", "Pricer", "quote_all"), "acme.shop.Pricer.quote_all");
+}
+
+TEST(SymbolShapes, Go) {
+  EXPECT_EQ(go_client_type("Pricer"), "PricerClient");
+  EXPECT_EQ(go_client_constructor("Pricer"), "NewPricerClient");
+  EXPECT_EQ(go_register_function("Catalog"), "RegisterCatalog");
+  EXPECT_EQ(go_unregister_function("Catalog"), "UnregisterCatalog");
+  EXPECT_EQ(go_struct_encoder("Item"), "c2gEncodeItem");
+  EXPECT_EQ(go_struct_decoder("Item"), "c2gDecodeItem");
+  EXPECT_EQ(go_method_var("Pricer", "quote_by_id"), "c2gMethodPricerQuoteByID");
+  EXPECT_EQ(go_handler_factory("Catalog", "get"), "c2gHandleCatalogGet");
+}
+
+TEST(SymbolShapes, Cpp) {
+  EXPECT_EQ(cpp_client_class("Catalog"), "CatalogClient");
+  EXPECT_EQ(cpp_async_method("get"), "get_async");
+  EXPECT_EQ(cpp_async_method("delete"), "delete__async");  // the escaped name, then the suffix
+  EXPECT_EQ(cpp_method_info("Pricer", "quote"), "c2g_method_Pricer_quote");
+  EXPECT_EQ(cpp_invoke_thunk("Pricer", "quote"), "c2g_invoke_Pricer_quote");
+  EXPECT_EQ(cpp_method_table("Pricer"), "c2g_Pricer_methods");
+  EXPECT_EQ(cpp_service_descriptor("Pricer"), "c2g_Pricer_descriptor");
+  EXPECT_EQ(cpp_factory_function("PriceList"), "make_price_list");
+  EXPECT_EQ(cgo_register_function("acme.shop", "Pricer"), "c2g_register_acme_shop_Pricer");
+}
+
 }  // namespace
 }  // namespace cxx2go::compiler

@@ -74,7 +74,8 @@ TEST(TypeVocabulary, ColumnsAgree) {
     EXPECT_TRUE(type.arity == 0 || type.go_codec.empty());
     EXPECT_TRUE(!type.list_view || type.fixed_size);
     // Views have every view spelling, and nothing else has any.
-    for (std::string_view column : {type.cpp_view, type.cpp_view_reader, type.go_view_writer, type.go_view_reader}) {
+    for (std::string_view column :
+         {type.cpp_view, type.cpp_view_reader, type.go_view_writer, type.go_view_reader}) {
       EXPECT_EQ(column.empty(), !type.view) << column;
     }
   }
@@ -84,7 +85,8 @@ TEST(TypeVocabulary, ColumnsAgree) {
 
 TEST(TypeVocabulary, FillPattern) {
   EXPECT_EQ(fill_pattern("std::map<$0, $1>", {"int32_t", "std::string"}), "std::map<int32_t, std::string>");
-  EXPECT_EQ(fill_pattern("$1.view_list<$0>($2)", {"double", "c2g_call", "3"}), "c2g_call.view_list<double>(3)");
+  EXPECT_EQ(fill_pattern("$1.view_list<$0>($2)", {"double", "c2g_call", "3"}),
+            "c2g_call.view_list<double>(3)");
   EXPECT_EQ(fill_pattern("int32_t", {}), "int32_t");
   EXPECT_EQ(fill_pattern("a$", {}), "a$");
   EXPECT_THROW(fill_pattern("[]$0", {}), std::logic_error);
