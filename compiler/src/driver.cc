@@ -206,10 +206,6 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
   std::vector<std::pair<const std::filesystem::path*, std::vector<OutputFile>>> outputs;
   for (const OutputRequest& request : requests) {
     if (request.dir.empty()) continue;
-    if (request.emitter == nullptr) {
-      err << "cxx2go: error: this cxx2go was built without the " << request.language << " emitter\n";
-      return kExitFailure;
-    }
     try {
       outputs.emplace_back(&request.dir, request.emitter->emit(*schema));
     } catch (const std::exception& e) {
