@@ -14,7 +14,6 @@
 #include <string_view>
 #include <vector>
 
-#include "emit_generated_names.h"
 #include "emitter.h"
 #include "frontend.h"
 
@@ -39,11 +38,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view source(reinterpret_cast<const char*>(data), size);
   std::vector<Diagnostic> diagnostics;
   std::optional<Schema> schema = compile_schema("fuzz.c2g", source, diagnostics);
-  if (schema) {  // as the driver does: names that clash only in generated code are schema errors too
-    Reporter names(diagnostics);
-    check_generated_names(*schema, names);
-    if (names.has_errors()) schema.reset();
-  }
   // The front end's contract: exactly one of a schema and diagnostics.
   if (schema.has_value() == !diagnostics.empty()) std::abort();
   if (!schema) {

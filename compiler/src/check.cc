@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "attributes.h"
+#include "emit_naming.h"
 #include "name_rules.h"
 #include "type_vocabulary.h"
 
@@ -164,8 +165,8 @@ ServiceAttributes check_service(const ast::ServiceDecl& service, Reporter& repor
     if (check_name(method.name, "method", NameStyle::Snake, reporter)) scope.add(method.name);
     attributes.methods.push_back(check_method(method, service.side, reporter));
   }
-  // Generated C++ has `name_async` beside every method `name`.
-  constexpr std::string_view kAsyncSuffix = "_async";
+  // Generated C++ has `name_async` beside every method `name` (cpp_async_method).
+  constexpr std::string_view kAsyncSuffix = kCppAsyncSuffix;
   for (const ast::MethodDecl& method : service.methods) {
     std::string_view name = method.name.text;
     if (name.size() <= kAsyncSuffix.size() || name.substr(name.size() - kAsyncSuffix.size()) != kAsyncSuffix)

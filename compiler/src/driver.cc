@@ -8,7 +8,6 @@
 #include <iterator>
 #include <memory>
 
-#include "emit_generated_names.h"
 #include "emit_go_layout.h"
 #include "emitter.h"
 #include "frontend.h"
@@ -176,11 +175,10 @@ int run_cxx2go(const std::vector<std::string_view>& args, std::ostream& out, std
   std::vector<Diagnostic> diagnostics;
   std::optional<Schema> schema = compile_schema(path, source, diagnostics);
   std::optional<std::filesystem::path> go_dir;
-  if (schema) {
-    Reporter names(diagnostics);
-    check_generated_names(*schema, names);
-    if (!command->go_out.empty() && !names.has_errors()) go_dir = go_output_dir(*command, *schema, names);
-    if (names.has_errors()) schema.reset();
+  if (schema && !command->go_out.empty()) {
+    Reporter placement(diagnostics);
+    go_dir = go_output_dir(*command, *schema, placement);
+    if (placement.has_errors()) schema.reset();
   }
   if (!schema) {
     err << format_diagnostics(path, diagnostics);

@@ -1,8 +1,9 @@
 // Names that the generated code declares in one scope — the Go package, the C++ namespace — must differ,
-// yet the front end cannot see them all: `struct ColorRed` is fine next to `enum Color { RED }` in the
-// schema, but both become `ColorRed` in Go. This check knows how each emitter names things (it uses the
-// same functions, emit_naming.h) and reports such clashes as ordinary diagnostics before anything is
-// written, for both languages whichever outputs were asked for: a schema is valid for both or neither.
+// yet the schema's own rules cannot see them all: `struct ColorRed` is fine next to `enum Color { RED }`
+// in the schema, but both become `ColorRed` in Go. This check knows how each emitter names things (it
+// uses the same functions, emit_naming.h) and is the last phase of the front end (frontend.h): it
+// reports such clashes as ordinary diagnostics before any emitter runs, for both languages whichever
+// outputs were asked for, so a schema is valid for both or neither.
 #pragma once
 
 #include <string>

@@ -2,6 +2,7 @@
 
 #include "build_schema.h"
 #include "check.h"
+#include "emit_generated_names.h"
 #include "lexer.h"
 #include "parser.h"
 #include "resolve.h"
@@ -38,6 +39,11 @@ std::optional<Schema> compile_schema(std::string_view path, std::string_view sou
   Reporter build_reporter(diagnostics);
   Schema schema = build_schema(path, file, facts, build_reporter);
   if (!phase_succeeded(build_reporter)) return std::nullopt;
+
+  // Last, on the finished model: names that differ in the schema but coincide in generated code.
+  Reporter names_reporter(diagnostics);
+  check_generated_names(schema, names_reporter);
+  if (!phase_succeeded(names_reporter)) return std::nullopt;
   return schema;
 }
 

@@ -1,5 +1,5 @@
-// The front end of the schema compiler, in one call: lex → parse → resolve → check → build the model.
-// Each phase reports every error it finds, sorted by position, and the pipeline stops after the first
+// The front end of the schema compiler, in one call: lex → parse → resolve → check → build the model →
+// check the names of the generated code (emit_generated_names.h). Each phase reports every error it finds, sorted by position, and the pipeline stops after the first
 // phase that reported any, so that no error is a consequence of another one. The driver, the tests and
 // the fuzzer all compile schemas through this header, and render diagnostics with format_diagnostics()
 // from diagnostics.h (docs/diagnostics.md).
