@@ -60,6 +60,14 @@ if [ -n "$unformatted" ]; then
   echo "generated Go is not gofmt-clean:"; echo "$unformatted"; gofmt -d tests/gen | head -50
   status=1
 fi
+# Generated code must read like hand-formatted code: clang-format's layout in C++ (as far as a line-by-line
+# check can tell), a doc comment on every exported Go name.
+generated_cpp=$(find tests/gen tests/cgopackage -name '*.c2g.h' -o -name '*.c2g.cc' -o -name '*.c2g.cgo.cc')
+generated_go=$(find tests/gen tests/cgopackage -name '*.c2g.go' -o -name '*.c2g.cgo.go')
+# shellcheck disable=SC2086
+awk -f scripts/generated-cpp-layout.awk $generated_cpp || { echo "generated C++ is not laid out as clang-format would"; status=1; }
+# shellcheck disable=SC2086
+awk -f scripts/generated-go-docs.awk $generated_go || { echo "generated Go has undocumented exported names"; status=1; }
 # Generated code must compile warning-free in both languages (the e2e tests run only some of it).
 if [ "$update" != "--update" ]; then
   for source in tests/gen/*/cpp/*.c2g.cc tests/gen/shop_cgo/*.cc; do

@@ -50,6 +50,34 @@ void write_doc(CodeWriter& w, const Doc& doc) {
   for (const std::string& line : doc) w.line(line.empty() ? "///" : "/// " + line);
 }
 
+// The schema's doc comment followed by what the generated code adds, as one comment: `///` when the
+// schema documents the declaration, `//` otherwise.
+void write_doc(CodeWriter& w, const Doc& doc, const std::vector<std::string>& generated) {
+  write_doc(w, doc);
+  std::string marker = doc.empty() ? "//" : "///";
+  if (!doc.empty() && !generated.empty()) w.line(marker);
+  for (const std::string& line : generated) w.line(marker + " " + line);
+}
+
+// `// text` in lines of at most `width` columns after `indent`, broken after commas, so that a long
+// canonical signature stays readable; continuation lines are indented by four.
+void write_wrapped_comment(CodeWriter& w, const std::string& text, size_t indent, size_t width = 110) {
+  std::string line = "// ";
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    end = end == std::string::npos ? text.size() : end + 1;
+    std::string piece = text.substr(start, end - start);
+    if (line.size() > 7 && indent + line.size() + piece.size() > width) {
+      w.line(line);
+      line = "//     ";
+    }
+    line += piece;
+    start = end;
+  }
+  w.line(line);
+}
+
 class CppWriter {
  public:
   CppWriter(const Schema& schema) : schema_(schema), usage_(compute_type_usage(schema)) {
@@ -129,6 +157,10 @@ class CppWriter {
   void write_struct_declaration(CodeWriter& w, const StructDef& def) {
     w.line();
     write_doc(w, def.doc);
+    if (def.fields.empty()) {
+      w.line("struct " + cpp_name(def.name) + " {};");
+      return;
+    }
     w.open("struct " + cpp_name(def.name) + " {");
     for (const Field& field : def.fields) {
       write_doc(w, field.doc);
@@ -155,24 +187,27 @@ class CppWriter {
 
   void write_client_declaration(CodeWriter& w, const ServiceDef& service) {
     w.line();
-    write_doc(w, service.doc);
-    w.line("// Calls the Go implementation of " + qualified_service_name(schema_.package, service.name) +
-           ". Cheap to copy; every call checks that the runtime is running.");
+    write_doc(w, service.doc,
+              {"Calls the Go implementation of " + qualified_service_name(schema_.package, service.name) +
+                   ". Cheap to copy; every call checks",
+               "that the runtime is running."});
     w.open("class " + cpp_client_class(service.name) + " {");
     access_specifier(w, "public");
     for (const Method& method : service.methods) {
       std::string name = cpp_name(method.name);
       std::string result = result_type(method);
-      w.line();
-      write_doc(w, method.doc);
+      if (&method != &service.methods.front()) w.line();
       if (method.oneway) {
-        w.line("// Fire-and-forget: the arguments are copied and the call runs in Go later. The result only");
-        w.line("// reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.");
-        w.line("// The options' deadline reaches the handler's ctx; their stop token is checked before handing over.");
+        write_doc(w, method.doc,
+                  {"Fire-and-forget: the arguments are copied and the call runs in Go later. The result only",
+                   "reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.",
+                   "The options' deadline reaches the handler's ctx; their stop token is checked before",
+                   "handing over."});
         w.line("::cxx2go::Result<void> " + name + "(" + sync_params(method) +
                "const ::cxx2go::CallOptions& options = {}) const;");
         continue;
       }
+      write_doc(w, method.doc);
       w.line("::cxx2go::Result<" + result + "> " + name + "(" + sync_params(method) +
              "const ::cxx2go::CallOptions& options = {}) const;");
       w.line("::cxx2go::Future<" + result + "> " + cpp_async_method(method.name) + "(" +
@@ -191,14 +226,14 @@ class CppWriter {
   void write_service_declaration(CodeWriter& w, const ServiceDef& service) {
     std::string name = cpp_name(service.name);
     w.line();
-    write_doc(w, service.doc);
-    w.line("// Implemented in C++, called from Go: derive from it and register an instance with");
-    w.line("// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs");
-    w.line(std::string("// on a cxx2go executor thread") +
-           (service.affine ? " (@affine: always the same one) " : " ") + "and its view arguments are valid");
-    w.line("// until it returns; the *_async one owns its arguments and may finish later. Declare overrides");
-    w.line("// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless");
-    w.line("// Impl overrides one form of every method with exactly the signature below.");
+    write_doc(w, service.doc,
+              {"Implemented in C++, called from Go: derive from it and register an instance with",
+               "cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs",
+               std::string("on a cxx2go executor thread") +
+                   (service.affine ? " (@affine: always the same one) " : " ") + "and its view arguments are valid",
+               "until it returns; the *_async one owns its arguments and may finish later. Declare overrides",
+               "public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless",
+               "Impl overrides one form of every method with exactly the signature below."});
     w.open("class " + name + " : public ::cxx2go::Service {");
     access_specifier(w, "public");
     w.line("static constexpr std::string_view service_name = " +
@@ -207,13 +242,13 @@ class CppWriter {
       std::string method_name = cpp_name(method.name);
       std::string result = result_type(method);
       w.line();
-      write_doc(w, method.doc);
       if (method.inline_call) {
-        w.line("// @inline: runs on the calling Go thread; keep it short and non-blocking.");
+        write_doc(w, method.doc, {"@inline: runs on the calling Go thread; keep it short and non-blocking."});
         w.line("virtual ::cxx2go::Result<" + result + "> " + method_name + "(" + sync_params(method) +
                "const ::cxx2go::Context& context) = 0;");
         continue;
       }
+      write_doc(w, method.doc);
       w.line("virtual ::cxx2go::Result<" + result + "> " + method_name + "(" + sync_params(method) +
              "const ::cxx2go::Context& context);");
       w.line("virtual ::cxx2go::Future<" + result + "> " + cpp_async_method(method.name) + "(" +
@@ -226,10 +261,10 @@ class CppWriter {
     std::string factory = cpp_factory_function(service.name);
     w.line();
     w.line("// The factory of the " + name + " implementation that a Go program registers at cxx2go.Start when");
-    w.line("// its package is generated with `cxx2go --go_opt=cgo` (" + stem_ + ".c2g.cgo.cc calls it). Define it in");
-    w.line("// that package's C++, e.g. `std::shared_ptr<" + name + "> " + factory +
-           "() { return std::make_shared<My" + name + ">(); }`;");
-    w.line("// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.");
+    w.line("// its package is generated with `cxx2go --go_opt=cgo` (" + stem_ + ".c2g.cgo.cc calls it). Define it");
+    w.line("// in that package's C++, e.g.");
+    w.line("//   std::shared_ptr<" + name + "> " + factory + "() { return std::make_shared<My" + name + ">(); }");
+    w.line("// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.");
     w.line("std::shared_ptr<" + name + "> " + factory + "();");
   }
 
@@ -371,7 +406,8 @@ class CppWriter {
     w.open("bool operator==(const " + name + "& a, const " + name + "& b) {");
     std::string expr;
     for (const Field& field : def.fields) {
-      if (!expr.empty()) expr += " &&\n" + std::string(9, ' ') + "  ";
+      // Continuation lines align with the first operand, after `return `.
+      if (!expr.empty()) expr += " &&\n" + std::string(2 + 7, ' ');
       expr += "a." + cpp_name(field.name) + " == b." + cpp_name(field.name);
     }
     w.line("return " + expr + ";");
@@ -388,7 +424,7 @@ class CppWriter {
       if (method.inline_call) add("CXX2GO_METHOD_INLINE");
       if (service.ring) add("CXX2GO_METHOD_RING");
       if (flags.empty()) flags = "0";
-      w.line("// " + method.canonical);
+      write_wrapped_comment(w, method.canonical, 2);
       w.line("const ::cxx2go::detail::MethodInfo " + cpp_method_info(service.name, method.name) + "{" +
              hex64(method.id) + "ull, " +
              quoted(qualified_method_name(schema_.package, service.name, method.name)) + ", " + flags + "};");
@@ -406,6 +442,21 @@ class CppWriter {
         w.line(std::string(kCppEncode) + "(c2g_args, " + expr + ");");
       }
     }
+  }
+
+  // The lambda argument that prepares the arguments of a call from its Owned record, as clang-format
+  // indents a lambda in a continued argument list: the body two columns inside the lambda's line.
+  void write_prepare_lambda(CodeWriter& w, const Method& method, const std::string& params,
+                            const std::string& close) {
+    if (method.params.empty()) {
+      w.line("    [](" + params + ") {}" + close.substr(1));
+      return;
+    }
+    w.line("    [](" + params + ") {");
+    for (int i = 0; i < 3; ++i) w.indent();
+    write_prepare_arguments(w, method, "c2g_owned.");
+    for (int i = 0; i < 3; ++i) w.dedent();
+    w.line("    " + close);
   }
 
   void write_client_definition(CodeWriter& w, const ServiceDef& service) {
@@ -438,8 +489,8 @@ class CppWriter {
       }
       owned_init += "}";
       std::string prepare_params = std::string(method.params.empty() ? "const auto&" : "const Owned& c2g_owned") +
-                                   ", ::cxx2go::detail::Encoder& " + (has_encoded ? "c2g_args" : "") +
-                                   ", ::cxx2go::detail::ViewList& " + (has_views ? "c2g_views" : "");
+                                   ", ::cxx2go::detail::Encoder&" + (has_encoded ? " c2g_args" : "") +
+                                   ", ::cxx2go::detail::ViewList&" + (has_views ? " c2g_views" : "");
       w.line();
       if (method.oneway) {
         w.open("::cxx2go::Result<void> " + client + "::" + name + "(" + sync_params(method) +
@@ -448,9 +499,7 @@ class CppWriter {
         w.line("return ::cxx2go::detail::call_go_oneway(");
         w.line("    " + info + ", options, " + (method.params.empty() ? "::cxx2go::detail::NoArguments{}" : owned_init) +
                ",");
-        w.open("    [](" + prepare_params + ") {");
-        write_prepare_arguments(w, method, "c2g_owned.");
-        w.close("});");
+        write_prepare_lambda(w, method, prepare_params, "});");
         w.close("}");
         continue;
       }
@@ -471,9 +520,7 @@ class CppWriter {
       w.line("return ::cxx2go::detail::call_go_async<" + result + ">(");
       w.line("    " + info + ", std::move(options), " +
              (method.params.empty() ? "::cxx2go::detail::NoArguments{}" : owned_init) + ",");
-      w.open("    [](" + prepare_params + ") {");
-      write_prepare_arguments(w, method, "c2g_owned.");
-      w.close("},");
+      write_prepare_lambda(w, method, prepare_params, "},");
       w.line("    ::cxx2go::detail::DecodeInto<" + result + ">{});");
       w.close("}");
     }

@@ -66,6 +66,16 @@ void write_doc(CodeWriter& w, const Doc& doc) {
   for (const std::string& line : doc) w.line(line.empty() ? "//" : "// " + line);
 }
 
+// The doc comment of an exported name: the schema's, or `fallback` when the schema has none, so that
+// every exported name is documented (as golint asks).
+void write_doc(CodeWriter& w, const Doc& doc, const std::string& fallback) {
+  if (doc.empty()) {
+    w.line("// " + fallback);
+  } else {
+    write_doc(w, doc);
+  }
+}
+
 class GoWriter {
  public:
   explicit GoWriter(const Schema& schema) : schema_(schema), usage_(compute_type_usage(schema)) {}
@@ -114,16 +124,29 @@ class GoWriter {
   void write_enum(CodeWriter& w, const EnumDef& def) {
     uses_strconv_ = true;
     w.line();
-    write_doc(w, def.doc);
+    write_doc(w, def.doc, def.name + " is the schema's enum " + def.name + ".");
     w.line("type " + def.name + " " + std::string(builtin_type(kEnumRepresentation).go));
     w.line();
-    for (const EnumValue& value : def.values) {
-      // gofmt separates a top-level declaration from a following comment with a blank line.
-      if (!value.doc.empty() && &value != &def.values.front()) w.line();
-      write_doc(w, value.doc);
-      w.line("const " + go_enum_constant(def.name, value.name) + " " + def.name + " = " +
-             std::to_string(value.value));
+    // gofmt aligns the names of consecutive constants; a comment line ends a run.
+    w.line("// The values of " + def.name + ".");
+    w.open("const (");
+    size_t run_start = 0;
+    while (run_start < def.values.size()) {
+      size_t run_end = run_start + 1;
+      while (run_end < def.values.size() && def.values[run_end].doc.empty()) ++run_end;
+      write_doc(w, def.values[run_start].doc);
+      size_t width = 0;
+      for (size_t i = run_start; i < run_end; ++i) {
+        width = std::max(width, go_enum_constant(def.name, def.values[i].name).size());
+      }
+      for (size_t i = run_start; i < run_end; ++i) {
+        std::string name = go_enum_constant(def.name, def.values[i].name);
+        w.line(name + std::string(width - name.size() + 1, ' ') + def.name + " = " +
+               std::to_string(def.values[i].value));
+      }
+      run_start = run_end;
     }
+    w.close(")");
     w.line();
     w.line("// String returns the value's name as written in the schema.");
     w.open("func (v " + def.name + ") String() string {");
@@ -142,7 +165,7 @@ class GoWriter {
   // gofmt aligns the name, type and tag columns of consecutive fields; a comment line ends a run.
   void write_struct(CodeWriter& w, const StructDef& def) {
     w.line();
-    write_doc(w, def.doc);
+    write_doc(w, def.doc, def.name + " is the schema's struct " + def.name + ".");
     if (def.fields.empty()) {
       w.line("type " + def.name + " struct{}");
       return;
@@ -301,6 +324,7 @@ class GoWriter {
     std::string constructor = go_client_constructor(service.name);
     w.line();
     write_doc(w, service.doc);
+    if (!service.doc.empty()) w.line("//");
     w.line("// " + client + " calls the C++ implementation of " +
            qualified_service_name(schema_.package, service.name) + ".");
     w.line("// Arguments are borrowed only for the duration of each call: C++ copies what it keeps.");
@@ -317,7 +341,9 @@ class GoWriter {
     }
     for (const Method& method : service.methods) {
       w.line();
-      write_doc(w, method.doc);
+      write_doc(w, method.doc,
+                go_exported_name(method.name) + " calls " +
+                    qualified_method_name(schema_.package, service.name, method.name) + " in C++.");
       std::string result_list = method.oneway ? " error" : results(method);
       w.open("func (*" + client + ") " + go_exported_name(method.name) + "(" + params(method) + ")" +
              result_list + " {");
@@ -367,6 +393,7 @@ class GoWriter {
     uses_context_ = true;
     w.line();
     write_doc(w, service.doc);
+    if (!service.doc.empty()) w.line("//");
     w.line("// " + service.name + " is implemented in Go and called from C++; register an implementation with");
     w.line("// " + go_register_function(service.name) + ". Top-level []byte and scalar-slice arguments are borrowed from C++:");
     w.line("// valid until the method returns, so copy them to keep them. Everything else is owned.");

@@ -99,6 +99,10 @@ TEST(GeneratedNames, GoListMatchesTheGoEmitter) {
   // (methods start with `func (`; unexported names are c2g-prefixed and reserved).
   std::set<std::string> written =
       declared(go, std::regex(R"((?:^|\n)(?:type|func|const|var) ([A-Z][A-Za-z0-9_]*))"));
+  // Enum constants are declared in `const ( … )` blocks: `\tName Type = value`.
+  std::set<std::string> constants = declared(go, std::regex(R"(\n\t([A-Z][A-Za-z0-9_]*) +[A-Z]\w* = -?\d+(?=\n))"));
+  EXPECT_TRUE(constants.count("ColorRed") && constants.count("ColorLightBlue"));
+  written.insert(constants.begin(), constants.end());
   EXPECT_EQ(written, names_of(go_package_names(*compiled.schema)));
   EXPECT_TRUE(written.count("ColorLightBlue") && written.count("NewPricerClient") &&
               written.count("UnregisterCatalog"));

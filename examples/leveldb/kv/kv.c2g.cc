@@ -59,38 +59,39 @@ static void c2g_encode(::cxx2go::detail::Encoder& e, const Stats& v) {
 
 bool operator==(const OpenOptions& a, const OpenOptions& b) {
   return a.create_if_missing == b.create_if_missing &&
-           a.write_buffer_bytes == b.write_buffer_bytes &&
-           a.block_cache_bytes == b.block_cache_bytes &&
-           a.sync_writes == b.sync_writes;
+         a.write_buffer_bytes == b.write_buffer_bytes &&
+         a.block_cache_bytes == b.block_cache_bytes &&
+         a.sync_writes == b.sync_writes;
 }
 
 bool operator==(const Entry& a, const Entry& b) {
   return a.key == b.key &&
-           a.value == b.value;
+         a.value == b.value;
 }
 
 bool operator==(const Write& a, const Write& b) {
   return a.kind == b.kind &&
-           a.key == b.key &&
-           a.value == b.value;
+         a.key == b.key &&
+         a.value == b.value;
 }
 
 bool operator==(const Stats& a, const Stats& b) {
   return a.leveldb_version == b.leveldb_version &&
-           a.puts == b.puts &&
-           a.gets == b.gets &&
-           a.hits == b.hits &&
-           a.removes == b.removes &&
-           a.scans == b.scans &&
-           a.batches == b.batches &&
-           a.merged_keys == b.merged_keys &&
-           a.files_per_level == b.files_per_level &&
-           a.memory_bytes == b.memory_bytes &&
-           a.compactions == b.compactions;
+         a.puts == b.puts &&
+         a.gets == b.gets &&
+         a.hits == b.hits &&
+         a.removes == b.removes &&
+         a.scans == b.scans &&
+         a.batches == b.batches &&
+         a.merged_keys == b.merged_keys &&
+         a.files_per_level == b.files_per_level &&
+         a.memory_bytes == b.memory_bytes &&
+         a.compactions == b.compactions;
 }
 
 namespace {
-  // kv.Store.open(string,struct OpenOptions{create_if_missing:bool,write_buffer_bytes:u64,block_cache_bytes:u64,sync_writes:bool})
+  // kv.Store.open(string,struct OpenOptions{create_if_missing:bool,write_buffer_bytes:u64,
+  //     block_cache_bytes:u64,sync_writes:bool})
   const ::cxx2go::detail::MethodInfo c2g_method_Store_open{0xde23f020926c6f67ull, "kv.Store.open", 0};
   // kv.Store.close()
   const ::cxx2go::detail::MethodInfo c2g_method_Store_close{0xf528dd821b25dbfeull, "kv.Store.close", 0};
@@ -104,7 +105,8 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_Store_scan{0xe02fd139e6a38233ull, "kv.Store.scan", 0};
   // kv.Store.write(list<struct Write{kind:enum WriteKind{PUT=0,DELETE=1,MERGE=2},key:bytes,value:bytes}>)
   const ::cxx2go::detail::MethodInfo c2g_method_Store_write{0x051b1089733fc51bull, "kv.Store.write", 0};
-  // kv.Store.stats()->struct Stats{leveldb_version:string,puts:u64,gets:u64,hits:u64,removes:u64,scans:u64,batches:u64,merged_keys:u64,files_per_level:list<u32>,memory_bytes:u64,compactions:string}
+  // kv.Store.stats()->struct Stats{leveldb_version:string,puts:u64,gets:u64,hits:u64,removes:u64,scans:u64,
+  //     batches:u64,merged_keys:u64,files_per_level:list<u32>,memory_bytes:u64,compactions:string}
   const ::cxx2go::detail::MethodInfo c2g_method_Store_stats{0x4144a88a14d1b5d7ull, "kv.Store.stats", 0};
 }  // namespace
 
@@ -335,10 +337,10 @@ namespace {
   return ::cxx2go::detail::call_go_async<std::vector<uint8_t>>(
       c2g_method_Merger_merge, std::move(options), Owned{std::move(key), std::move(existing), std::move(operands)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.key);
-    c2g_encode(c2g_args, c2g_owned.existing);
-    c2g_encode(c2g_args, c2g_owned.operands);
-  },
+        c2g_views.add(c2g_owned.key);
+        c2g_encode(c2g_args, c2g_owned.existing);
+        c2g_encode(c2g_args, c2g_owned.operands);
+      },
       ::cxx2go::detail::DecodeInto<std::vector<uint8_t>>{});
 }
 

@@ -16,13 +16,16 @@ import (
 // runtime version: regenerate it with the cxx2go that matches the cxx2go runtime in go.mod.
 const _ = cxx2go.SupportPackageIsVersion2
 
+// WriteKind is the schema's enum WriteKind.
 type WriteKind int32
 
-const WriteKindPut WriteKind = 0
-const WriteKindDelete WriteKind = 1
-
-// Combine `value` (the operand) with the key's current value through the registered Merger.
-const WriteKindMerge WriteKind = 2
+// The values of WriteKind.
+const (
+	WriteKindPut    WriteKind = 0
+	WriteKindDelete WriteKind = 1
+	// Combine `value` (the operand) with the key's current value through the registered Merger.
+	WriteKindMerge WriteKind = 2
+)
 
 // String returns the value's name as written in the schema.
 func (v WriteKind) String() string {
@@ -37,6 +40,7 @@ func (v WriteKind) String() string {
 	return "WriteKind(" + strconv.FormatInt(int64(v), 10) + ")"
 }
 
+// OpenOptions is the schema's struct OpenOptions.
 type OpenOptions struct {
 	// Create an empty database if the directory holds none.
 	CreateIfMissing bool `json:"create_if_missing"`
@@ -49,6 +53,7 @@ type OpenOptions struct {
 	SyncWrites bool `json:"sync_writes"`
 }
 
+// Entry is the schema's struct Entry.
 type Entry struct {
 	Key   []byte `json:"key"`
 	Value []byte `json:"value"`
@@ -62,6 +67,7 @@ type Write struct {
 	Value []byte `json:"value"`
 }
 
+// Stats is the schema's struct Stats.
 type Stats struct {
 	// The LevelDB library serving the store, "major.minor".
 	LeveldbVersion string `json:"leveldb_version"`
@@ -123,6 +129,7 @@ func c2gDecodeStats(d *cxx2go.Decoder, v *Stats) {
 // Implemented in C++ over leveldb::DB, called from Go. Every method but open fails with
 // failed_precondition while no database is open. Writes are atomic: a batch is applied whole or not
 // at all, and a MERGE's read-modify-write is never interleaved with another write of the same key.
+//
 // StoreClient calls the C++ implementation of kv.Store.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type StoreClient struct{}
@@ -173,6 +180,7 @@ func (*StoreClient) Close(ctx context.Context) error {
 	return nil
 }
 
+// Put calls kv.Store.put in C++.
 func (*StoreClient) Put(ctx context.Context, key []byte, value []byte) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -276,6 +284,7 @@ func (*StoreClient) Write(ctx context.Context, batch []Write) error {
 	return nil
 }
 
+// Stats calls kv.Store.stats in C++.
 func (*StoreClient) Stats(ctx context.Context) (Stats, error) {
 	var c2gResult Stats
 	c2gArgs := cxx2go.GetEncoder()
@@ -294,6 +303,7 @@ func (*StoreClient) Stats(ctx context.Context) (Stats, error) {
 }
 
 // Implemented in Go, called by Store.write: the application's merge operator (LevelDB has none).
+//
 // Merger is implemented in Go and called from C++; register an implementation with
 // RegisterMerger. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.

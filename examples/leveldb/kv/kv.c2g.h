@@ -89,12 +89,13 @@ bool operator==(const Stats& a, const Stats& b);
 /// Implemented in C++ over leveldb::DB, called from Go. Every method but open fails with
 /// failed_precondition while no database is open. Writes are atomic: a batch is applied whole or not
 /// at all, and a MERGE's read-modify-write is never interleaved with another write of the same key.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class Store : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "kv.Store";
@@ -112,7 +113,8 @@ class Store : public ::cxx2go::Service {
 
   /// The value of `key`, absent if there is none. Inline: a read takes microseconds, less than
   /// handing the call to an executor thread would cost.
-  // @inline: runs on the calling Go thread; keep it short and non-blocking.
+  ///
+  /// @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<std::optional<std::vector<uint8_t>>> get(std::span<const uint8_t> key, const ::cxx2go::Context& context) = 0;
 
   /// Deletes `key`; deleting a missing key is not an error.
@@ -172,16 +174,18 @@ class Store : public ::cxx2go::Service {
 };
 
 // The factory of the Store implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (kv.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<Store> make_store() { return std::make_shared<MyStore>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (kv.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<Store> make_store() { return std::make_shared<MyStore>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<Store> make_store();
 
 /// Implemented in Go, called by Store.write: the application's merge operator (LevelDB has none).
-// Calls the Go implementation of kv.Merger. Cheap to copy; every call checks that the runtime is running.
+///
+/// Calls the Go implementation of kv.Merger. Cheap to copy; every call checks
+/// that the runtime is running.
 class MergerClient {
  public:
-
   /// The new value of `key`, from its current value (absent if the key has none) and the MERGE
   /// operands of one batch, oldest first. Runs while writes of `key` wait for it: keep it quick, and
   /// do not call Store from it.

@@ -20,8 +20,8 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, Item& v) {
 
 bool operator==(const Item& a, const Item& b) {
   return a.sku == b.sku &&
-           a.price_cents == b.price_cents &&
-           a.quantity == b.quantity;
+         a.price_cents == b.price_cents &&
+         a.quantity == b.quantity;
 }
 
 namespace {

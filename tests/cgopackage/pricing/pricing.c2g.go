@@ -15,6 +15,7 @@ import (
 // runtime version: regenerate it with the cxx2go that matches the cxx2go runtime in go.mod.
 const _ = cxx2go.SupportPackageIsVersion2
 
+// Item is the schema's struct Item.
 type Item struct {
 	Sku        string `json:"sku"`
 	PriceCents int64  `json:"price_cents"`

@@ -68,9 +68,10 @@ class Pricer : public ::cxx2go::Service {
 };
 
 // The factory of the Pricer implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (pricing.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<Pricer> make_pricer() { return std::make_shared<MyPricer>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (pricing.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<Pricer> make_pricer() { return std::make_shared<MyPricer>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<Pricer> make_pricer();
 
 }  // namespace pricing

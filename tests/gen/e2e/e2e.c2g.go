@@ -16,13 +16,16 @@ import (
 // runtime version: regenerate it with the cxx2go that matches the cxx2go runtime in go.mod.
 const _ = cxx2go.SupportPackageIsVersion2
 
+// Color is the schema's enum Color.
 type Color int32
 
-const ColorRed Color = 0
-
-// A documented value: its doc comment must reach both languages.
-const ColorGreen Color = 1
-const ColorBlue Color = 2
+// The values of Color.
+const (
+	ColorRed Color = 0
+	// A documented value: its doc comment must reach both languages.
+	ColorGreen Color = 1
+	ColorBlue  Color = 2
+)
 
 // String returns the value's name as written in the schema.
 func (v Color) String() string {
@@ -37,6 +40,7 @@ func (v Color) String() string {
 	return "Color(" + strconv.FormatInt(int64(v), 10) + ")"
 }
 
+// Scalars is the schema's struct Scalars.
 type Scalars struct {
 	Flag     bool    `json:"flag"`
 	I8Value  int8    `json:"i8_value"`
@@ -58,8 +62,10 @@ type Node struct {
 	Next     *Node  `json:"next,omitempty"`
 }
 
+// Empty is the schema's struct Empty.
 type Empty struct{}
 
+// Everything is the schema's struct Everything.
 type Everything struct {
 	Scalars      Scalars            `json:"scalars"`
 	Text         string             `json:"text"`
@@ -381,6 +387,7 @@ func c2gDecodeCheckResult(d *cxx2go.Decoder, v *CheckResult) {
 }
 
 // Implemented in Go, called from C++.
+//
 // GoSide is implemented in Go and called from C++; register an implementation with
 // RegisterGoSide. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.
@@ -644,6 +651,7 @@ func c2gHandleGoSideContextEnds(impl GoSide) cxx2go.Handler {
 }
 
 // Implemented in C++, called from Go.
+//
 // CppSideClient calls the C++ implementation of e2e.CppSide.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppSideClient struct{}
@@ -696,6 +704,7 @@ func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResu
 	return c2gResult, nil
 }
 
+// Echo calls e2e.CppSide.echo in C++.
 func (*CppSideClient) Echo(ctx context.Context, value Everything) (Everything, error) {
 	var c2gResult Everything
 	c2gArgs := cxx2go.GetEncoder()
@@ -714,6 +723,7 @@ func (*CppSideClient) Echo(ctx context.Context, value Everything) (Everything, e
 	return c2gResult, nil
 }
 
+// Concat calls e2e.CppSide.concat in C++.
 func (*CppSideClient) Concat(ctx context.Context, text string, blob []byte, numbers []int32, doubles []float64) (string, error) {
 	var c2gResult string
 	c2gArgs := cxx2go.GetEncoder()
@@ -732,6 +742,7 @@ func (*CppSideClient) Concat(ctx context.Context, text string, blob []byte, numb
 	return c2gResult, nil
 }
 
+// Fail calls e2e.CppSide.fail in C++.
 func (*CppSideClient) Fail(ctx context.Context, code int32, message string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -749,6 +760,7 @@ func (*CppSideClient) Fail(ctx context.Context, code int32, message string) erro
 	return nil
 }
 
+// ThrowStd calls e2e.CppSide.throw_std in C++.
 func (*CppSideClient) ThrowStd(ctx context.Context, message string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -765,6 +777,7 @@ func (*CppSideClient) ThrowStd(ctx context.Context, message string) error {
 	return nil
 }
 
+// ThrowInt calls e2e.CppSide.throw_int in C++.
 func (*CppSideClient) ThrowInt(ctx context.Context, value int32) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -781,6 +794,7 @@ func (*CppSideClient) ThrowInt(ctx context.Context, value int32) error {
 	return nil
 }
 
+// Sleep calls e2e.CppSide.sleep in C++.
 func (*CppSideClient) Sleep(ctx context.Context, millis int64) (bool, error) {
 	var c2gResult bool
 	c2gArgs := cxx2go.GetEncoder()
@@ -799,6 +813,7 @@ func (*CppSideClient) Sleep(ctx context.Context, millis int64) (bool, error) {
 	return c2gResult, nil
 }
 
+// Twice calls e2e.CppSide.twice in C++.
 func (*CppSideClient) Twice(ctx context.Context, value int64) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
@@ -855,6 +870,7 @@ func (*CppSideClient) AsyncTwice(ctx context.Context, value int64) (int64, error
 	return c2gResult, nil
 }
 
+// Add calls e2e.CppSide.add in C++.
 func (*CppSideClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
@@ -874,6 +890,7 @@ func (*CppSideClient) Add(ctx context.Context, a int64, b int64) (int64, error) 
 	return c2gResult, nil
 }
 
+// InlineConcat calls e2e.CppSide.inline_concat in C++.
 func (*CppSideClient) InlineConcat(ctx context.Context, a string, b string) (string, error) {
 	var c2gResult string
 	c2gArgs := cxx2go.GetEncoder()
@@ -928,6 +945,7 @@ func (*CppSideClient) ThreadID(ctx context.Context) (uint64, error) {
 	return c2gResult, nil
 }
 
+// Deadline calls e2e.CppSide.deadline in C++.
 func (*CppSideClient) Deadline(ctx context.Context) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
@@ -945,6 +963,7 @@ func (*CppSideClient) Deadline(ctx context.Context) (int64, error) {
 	return c2gResult, nil
 }
 
+// Notify calls e2e.CppSide.notify in C++.
 func (*CppSideClient) Notify(ctx context.Context, text string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -952,6 +971,7 @@ func (*CppSideClient) Notify(ctx context.Context, text string) error {
 	return cxx2go.CallCppOneway(c2gMethodCppSideNotify, c2gArgs, c2gViews[:])
 }
 
+// Notifications calls e2e.CppSide.notifications in C++.
 func (*CppSideClient) Notifications(ctx context.Context, count uint32) ([]string, error) {
 	var c2gResult []string
 	c2gArgs := cxx2go.GetEncoder()
@@ -993,6 +1013,7 @@ func (*CppSideClient) WaitContext(ctx context.Context, tag string) error {
 	return nil
 }
 
+// ContextEnds calls e2e.CppSide.context_ends in C++.
 func (*CppSideClient) ContextEnds(ctx context.Context, tag string, count uint32) ([]string, error) {
 	var c2gResult []string
 	c2gArgs := cxx2go.GetEncoder()
@@ -1038,6 +1059,7 @@ func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) 
 }
 
 // Every call runs on one dedicated thread.
+//
 // AffineClient calls the C++ implementation of e2e.Affine.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type AffineClient struct{}
@@ -1047,6 +1069,7 @@ func NewAffineClient() *AffineClient { return &AffineClient{} }
 
 var c2gMethodAffineThreadID = cxx2go.NewMethod(0x02f8e8c1131a01c9, "e2e.Affine.thread_id", 0)
 
+// ThreadID calls e2e.Affine.thread_id in C++.
 func (*AffineClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := cxx2go.GetEncoder()

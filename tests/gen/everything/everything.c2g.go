@@ -18,11 +18,14 @@ const _ = cxx2go.SupportPackageIsVersion2
 // Negative, sparse and extreme values.
 type Level int32
 
-const LevelMin Level = -2147483648
-const LevelLow Level = -1
-const LevelMedium Level = 0
-const LevelHigh Level = 10
-const LevelMax Level = 2147483647
+// The values of Level.
+const (
+	LevelMin    Level = -2147483648
+	LevelLow    Level = -1
+	LevelMedium Level = 0
+	LevelHigh   Level = 10
+	LevelMax    Level = 2147483647
+)
 
 // String returns the value's name as written in the schema.
 func (v Level) String() string {
@@ -41,10 +44,14 @@ func (v Level) String() string {
 	return "Level(" + strconv.FormatInt(int64(v), 10) + ")"
 }
 
+// Flag is the schema's enum Flag.
 type Flag int32
 
-const FlagOff Flag = 0
-const FlagOn Flag = 1
+// The values of Flag.
+const (
+	FlagOff Flag = 0
+	FlagOn  Flag = 1
+)
 
 // String returns the value's name as written in the schema.
 func (v Flag) String() string {
@@ -119,10 +126,12 @@ type Ping struct {
 	Hits uint32 `json:"hits"`
 }
 
+// Pong is the schema's struct Pong.
 type Pong struct {
 	Ping *Ping `json:"ping,omitempty"`
 }
 
+// Inner is the schema's struct Inner.
 type Inner struct {
 	Outer *Outer `json:"outer,omitempty"`
 	Depth uint8  `json:"depth"`
@@ -1154,6 +1163,7 @@ func c2gDecodeEverything(d *cxx2go.Decoder, v *Everything) {
 }
 
 // Implemented in Go, called from C++: zero to six parameters and every kind of result.
+//
 // GoSide is implemented in Go and called from C++; register an implementation with
 // RegisterGoSide. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.
@@ -1512,6 +1522,7 @@ func c2gHandleGoSideNotifyAll(impl GoSide) cxx2go.Handler {
 }
 
 // Implemented in C++, called from Go: the same shapes in the other direction.
+//
 // CppSideClient calls the C++ implementation of everything.CppSide.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppSideClient struct{}
@@ -1532,6 +1543,7 @@ var c2gMethodCppSideMaybeTexts = cxx2go.NewMethod(0xe9721f68785b0334, "everythin
 var c2gMethodCppSideKeywords = cxx2go.NewMethod(0xfc8ebfd3a5aa3c4f, "everything.CppSide.keywords", 0)
 var c2gMethodCppSideNotify = cxx2go.NewMethod(0x098e98422a4564ea, "everything.CppSide.notify", cxx2go.CallOneway)
 
+// Nothing calls everything.CppSide.nothing in C++.
 func (*CppSideClient) Nothing(ctx context.Context) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -1547,6 +1559,7 @@ func (*CppSideClient) Nothing(ctx context.Context) error {
 	return nil
 }
 
+// One calls everything.CppSide.one in C++.
 func (*CppSideClient) One(ctx context.Context, a int32) (int32, error) {
 	var c2gResult int32
 	c2gArgs := cxx2go.GetEncoder()
@@ -1565,6 +1578,7 @@ func (*CppSideClient) One(ctx context.Context, a int32) (int32, error) {
 	return c2gResult, nil
 }
 
+// Two calls everything.CppSide.two in C++.
 func (*CppSideClient) Two(ctx context.Context, a string, b []byte) (string, error) {
 	var c2gResult string
 	c2gArgs := cxx2go.GetEncoder()
@@ -1583,6 +1597,7 @@ func (*CppSideClient) Two(ctx context.Context, a string, b []byte) (string, erro
 	return c2gResult, nil
 }
 
+// Three calls everything.CppSide.three in C++.
 func (*CppSideClient) Three(ctx context.Context, a []uint8, b []float64, c []bool) ([]byte, error) {
 	var c2gResult []byte
 	c2gArgs := cxx2go.GetEncoder()
@@ -1605,6 +1620,7 @@ func (*CppSideClient) Three(ctx context.Context, a []uint8, b []float64, c []boo
 	return c2gResult, nil
 }
 
+// Four calls everything.CppSide.four in C++.
 func (*CppSideClient) Four(ctx context.Context, a Level, b Scalars, c *string, d map[string]int32) (Level, error) {
 	var c2gResult Level
 	c2gArgs := cxx2go.GetEncoder()
@@ -1633,6 +1649,7 @@ func (*CppSideClient) Four(ctx context.Context, a Level, b Scalars, c *string, d
 	return c2gResult, nil
 }
 
+// Five calls everything.CppSide.five in C++.
 func (*CppSideClient) Five(ctx context.Context, a bool, b int8, c uint16, d float32, e Empty) (Everything, error) {
 	var c2gResult Everything
 	c2gArgs := cxx2go.GetEncoder()
@@ -1655,6 +1672,7 @@ func (*CppSideClient) Five(ctx context.Context, a bool, b int8, c uint16, d floa
 	return c2gResult, nil
 }
 
+// Six calls everything.CppSide.six in C++.
 func (*CppSideClient) Six(ctx context.Context, a string, b string, c []int64, d Tree, e []Level, f *Tree) (*Tree, error) {
 	var c2gResult *Tree
 	c2gArgs := cxx2go.GetEncoder()
@@ -1685,6 +1703,7 @@ func (*CppSideClient) Six(ctx context.Context, a string, b string, c []int64, d 
 	return c2gResult, nil
 }
 
+// Structs calls everything.CppSide.structs in C++.
 func (*CppSideClient) Structs(ctx context.Context) ([]Scalars, error) {
 	var c2gResult []Scalars
 	c2gArgs := cxx2go.GetEncoder()
@@ -1707,6 +1726,7 @@ func (*CppSideClient) Structs(ctx context.Context) ([]Scalars, error) {
 	return c2gResult, nil
 }
 
+// Table calls everything.CppSide.table in C++.
 func (*CppSideClient) Table(ctx context.Context) (map[Level][]string, error) {
 	var c2gResult map[Level][]string
 	c2gArgs := cxx2go.GetEncoder()
@@ -1742,6 +1762,7 @@ func (*CppSideClient) Table(ctx context.Context) (map[Level][]string, error) {
 	return c2gResult, nil
 }
 
+// MaybeTexts calls everything.CppSide.maybe_texts in C++.
 func (*CppSideClient) MaybeTexts(ctx context.Context) (*[]string, error) {
 	var c2gResult *[]string
 	c2gArgs := cxx2go.GetEncoder()
@@ -1767,6 +1788,7 @@ func (*CppSideClient) MaybeTexts(ctx context.Context) (*[]string, error) {
 	return c2gResult, nil
 }
 
+// Keywords calls everything.CppSide.keywords in C++.
 func (*CppSideClient) Keywords(ctx context.Context, type_ int32, func_ string, class []byte, default_ Keywords, ctx_ int32, err_ uint8, context_ bool, options float64) (Keywords, error) {
 	var c2gResult Keywords
 	c2gArgs := cxx2go.GetEncoder()
@@ -1791,6 +1813,7 @@ func (*CppSideClient) Keywords(ctx context.Context, type_ int32, func_ string, c
 	return c2gResult, nil
 }
 
+// Notify calls everything.CppSide.notify in C++.
 func (*CppSideClient) Notify(ctx context.Context, message string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
@@ -1799,6 +1822,7 @@ func (*CppSideClient) Notify(ctx context.Context, message string) error {
 }
 
 // Implemented in C++, every call on one dedicated thread.
+//
 // AffineClient calls the C++ implementation of everything.Affine.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type AffineClient struct{}
@@ -1831,6 +1855,7 @@ func (*AffineClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	return c2gResult, nil
 }
 
+// Checksum calls everything.Affine.checksum in C++.
 func (*AffineClient) Checksum(ctx context.Context, data []byte, text string, numbers []int32, reals []float32) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := cxx2go.GetEncoder()
@@ -1849,6 +1874,7 @@ func (*AffineClient) Checksum(ctx context.Context, data []byte, text string, num
 	return c2gResult, nil
 }
 
+// Echo calls everything.Affine.echo in C++.
 func (*AffineClient) Echo(ctx context.Context, value Everything) (Everything, error) {
 	var c2gResult Everything
 	c2gArgs := cxx2go.GetEncoder()
@@ -1867,6 +1893,7 @@ func (*AffineClient) Echo(ctx context.Context, value Everything) (Everything, er
 	return c2gResult, nil
 }
 
+// Fire calls everything.Affine.fire in C++.
 func (*AffineClient) Fire(ctx context.Context, x int32) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()

@@ -14,6 +14,7 @@ import (
 // runtime version: regenerate it with the cxx2go that matches the cxx2go runtime in go.mod.
 const _ = cxx2go.SupportPackageIsVersion2
 
+// Tick is the schema's struct Tick.
 type Tick struct {
 	Seq  uint64 `json:"seq"`
 	Note string `json:"note"`
@@ -25,6 +26,7 @@ func c2gDecodeTick(d *cxx2go.Decoder, v *Tick) {
 }
 
 // Implemented in Go; C++ callers' `_async` and @oneway calls use the rings.
+//
 // Sink is implemented in Go and called from C++; register an implementation with
 // RegisterSink. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.
@@ -79,6 +81,7 @@ func c2gHandleSinkNote(impl Sink) cxx2go.Handler {
 }
 
 // Implemented in C++; Go callers use the rings except for @inline methods, which run on the Go thread.
+//
 // CounterClient calls the C++ implementation of ringdemo.Counter.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CounterClient struct{}
@@ -89,6 +92,7 @@ func NewCounterClient() *CounterClient { return &CounterClient{} }
 var c2gMethodCounterAdd = cxx2go.NewMethod(0x935a2483806b6373, "ringdemo.Counter.add", cxx2go.MethodRing)
 var c2gMethodCounterPeek = cxx2go.NewMethod(0xc6e57fd5b58f84ec, "ringdemo.Counter.peek", cxx2go.MethodInline|cxx2go.MethodRing)
 
+// Add calls ringdemo.Counter.add in C++.
 func (*CounterClient) Add(ctx context.Context, delta int64) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
@@ -107,6 +111,7 @@ func (*CounterClient) Add(ctx context.Context, delta int64) (int64, error) {
 	return c2gResult, nil
 }
 
+// Peek calls ringdemo.Counter.peek in C++.
 func (*CounterClient) Peek(ctx context.Context) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
@@ -125,6 +130,7 @@ func (*CounterClient) Peek(ctx context.Context) (int64, error) {
 }
 
 // The default transport, spelled out.
+//
 // Plain is implemented in Go and called from C++; register an implementation with
 // RegisterPlain. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.

@@ -15,11 +15,15 @@ import (
 // runtime version: regenerate it with the cxx2go that matches the cxx2go runtime in go.mod.
 const _ = cxx2go.SupportPackageIsVersion2
 
+// Color is the schema's enum Color.
 type Color int32
 
-const ColorRed Color = 0
-const ColorGreen Color = 1
-const ColorBlue Color = 2
+// The values of Color.
+const (
+	ColorRed   Color = 0
+	ColorGreen Color = 1
+	ColorBlue  Color = 2
+)
 
 // String returns the value's name as written in the schema.
 func (v Color) String() string {
@@ -130,6 +134,7 @@ func c2gDecodeItem(d *cxx2go.Decoder, v *Item) {
 }
 
 // Implemented in Go, called from C++.
+//
 // Catalog is implemented in Go and called from C++; register an implementation with
 // RegisterCatalog. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.
@@ -222,6 +227,7 @@ func c2gHandleCatalogTouch(impl Catalog) cxx2go.Handler {
 }
 
 // Implemented in C++, called from Go.
+//
 // PricerClient calls the C++ implementation of shop.Pricer.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type PricerClient struct{}
@@ -232,6 +238,7 @@ func NewPricerClient() *PricerClient { return &PricerClient{} }
 var c2gMethodPricerQuote = cxx2go.NewMethod(0x4de0a2ba2c5f2213, "shop.Pricer.quote", 0)
 var c2gMethodPricerFast = cxx2go.NewMethod(0x9bc02011175f837c, "shop.Pricer.fast", cxx2go.MethodInline)
 
+// Quote calls shop.Pricer.quote in C++.
 func (*PricerClient) Quote(ctx context.Context, items []Item, currency string) (map[string]int64, error) {
 	var c2gResult map[string]int64
 	c2gArgs := cxx2go.GetEncoder()

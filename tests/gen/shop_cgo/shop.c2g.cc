@@ -48,22 +48,28 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, Item& v) {
 
 bool operator==(const Item& a, const Item& b) {
   return a.sku == b.sku &&
-           a.price_cents == b.price_cents &&
-           a.color == b.color &&
-           a.note == b.note &&
-           a.tags == b.tags &&
-           a.image == b.image &&
-           a.attrs == b.attrs &&
-           a.parts == b.parts &&
-           a.color_names == b.color_names;
+         a.price_cents == b.price_cents &&
+         a.color == b.color &&
+         a.note == b.note &&
+         a.tags == b.tags &&
+         a.image == b.image &&
+         a.attrs == b.attrs &&
+         a.parts == b.parts &&
+         a.color_names == b.color_names;
 }
 
 namespace {
-  // shop.Catalog.get(string)->struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>}
+  // shop.Catalog.get(string)->struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,
+  //     color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>}
   const ::cxx2go::detail::MethodInfo c2g_method_Catalog_get{0x3445c9353e0ef585ull, "shop.Catalog.get", 0};
-  // shop.Catalog.put(struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>})
+  // shop.Catalog.put(struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,
+  //     color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>})
   const ::cxx2go::detail::MethodInfo c2g_method_Catalog_put{0x0d40c0d304c6b754ull, "shop.Catalog.put", 0};
-  // shop.Catalog.search(string,u32)->list<struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>}>
+  // shop.Catalog.search(string,u32)->list<struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,
+  //     GREEN=1,BLUE=2},note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,
+  //     parts:list<struct Item>,color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>}>
   const ::cxx2go::detail::MethodInfo c2g_method_Catalog_search{0xde6b33e04b5a03f5ull, "shop.Catalog.search", 0};
   // shop.Catalog.touch(string) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_Catalog_touch{0xf9dd53ee7bc98ef0ull, "shop.Catalog.touch", CXX2GO_CALL_ONEWAY};
@@ -81,9 +87,9 @@ namespace {
   struct Owned { std::string sku; };
   return ::cxx2go::detail::call_go_async<Item>(
       c2g_method_Catalog_get, std::move(options), Owned{std::move(sku)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.sku);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.sku);
+      },
       ::cxx2go::detail::DecodeInto<Item>{});
 }
 
@@ -99,9 +105,9 @@ namespace {
   struct Owned { Item item; };
   return ::cxx2go::detail::call_go_async<void>(
       c2g_method_Catalog_put, std::move(options), Owned{std::move(item)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.item);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.item);
+      },
       ::cxx2go::detail::DecodeInto<void>{});
 }
 
@@ -119,9 +125,9 @@ namespace {
   return ::cxx2go::detail::call_go_async<std::vector<Item>>(
       c2g_method_Catalog_search, std::move(options), Owned{std::move(query), std::move(limit)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.query);
-    c2g_encode(c2g_args, c2g_owned.limit);
-  },
+        c2g_views.add(c2g_owned.query);
+        c2g_encode(c2g_args, c2g_owned.limit);
+      },
       ::cxx2go::detail::DecodeInto<std::vector<Item>>{});
 }
 
@@ -129,13 +135,15 @@ namespace {
   struct Owned { std::string sku; };
   return ::cxx2go::detail::call_go_oneway(
       c2g_method_Catalog_touch, options, Owned{::cxx2go::detail::to_owned<std::string>(sku)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.sku);
-  });
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.sku);
+      });
 }
 
 namespace {
-  // shop.Pricer.quote(list<struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>}>,string)->map<string,i64>
+  // shop.Pricer.quote(list<struct Item{sku:string,price_cents:i64,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     note:optional<string>,tags:list<string>,image:bytes,attrs:map<string,f64>,parts:list<struct Item>,
+  //     color_names:map<enum Color{RED=0,GREEN=1,BLUE=2},string>}>,string)->map<string,i64>
   const ::cxx2go::detail::MethodInfo c2g_method_Pricer_quote{0x4de0a2ba2c5f2213ull, "shop.Pricer.quote", 0};
   // shop.Pricer.fast(i64)->i64
   const ::cxx2go::detail::MethodInfo c2g_method_Pricer_fast{0x9bc02011175f837cull, "shop.Pricer.fast", CXX2GO_METHOD_INLINE};

@@ -49,10 +49,11 @@ struct Item {
 bool operator==(const Item& a, const Item& b);
 
 /// Implemented in Go, called from C++.
-// Calls the Go implementation of shop.Catalog. Cheap to copy; every call checks that the runtime is running.
+///
+/// Calls the Go implementation of shop.Catalog. Cheap to copy; every call checks
+/// that the runtime is running.
 class CatalogClient {
  public:
-
   ::cxx2go::Result<Item> get(std::string_view sku, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<Item> get_async(std::string sku, ::cxx2go::CallOptions options = {}) const;
 
@@ -64,19 +65,22 @@ class CatalogClient {
   ::cxx2go::Future<std::vector<Item>> search_async(std::string query, uint32_t limit, ::cxx2go::CallOptions options = {}) const;
 
   /// Fire-and-forget.
-  // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
-  // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ///
+  /// Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
+  /// reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
+  /// The options' deadline reaches the handler's ctx; their stop token is checked before
+  /// handing over.
   ::cxx2go::Result<void> touch(std::string_view sku, const ::cxx2go::CallOptions& options = {}) const;
 };
 
 /// Implemented in C++, called from Go.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class Pricer : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "shop.Pricer";
@@ -85,7 +89,8 @@ class Pricer : public ::cxx2go::Service {
   virtual ::cxx2go::Future<std::map<std::string, int64_t>> quote_async(std::vector<Item> items, std::string currency, ::cxx2go::Context context);
 
   /// Runs on the calling Go thread.
-  // @inline: runs on the calling Go thread; keep it short and non-blocking.
+  ///
+  /// @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<int64_t> fast(int64_t x, const ::cxx2go::Context& context) = 0;
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
@@ -104,9 +109,10 @@ class Pricer : public ::cxx2go::Service {
 };
 
 // The factory of the Pricer implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (shop.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<Pricer> make_pricer() { return std::make_shared<MyPricer>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (shop.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<Pricer> make_pricer() { return std::make_shared<MyPricer>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<Pricer> make_pricer();
 
 }  // namespace cxx2go_test::shop

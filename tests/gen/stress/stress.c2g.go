@@ -16,6 +16,7 @@ import (
 const _ = cxx2go.SupportPackageIsVersion2
 
 // Implemented in Go, called from C++.
+//
 // GoWork is implemented in Go and called from C++; register an implementation with
 // RegisterGoWork. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.
@@ -92,6 +93,7 @@ func c2gHandleGoWorkThreadID(impl GoWork) cxx2go.Handler {
 }
 
 // Implemented in C++, called from Go.
+//
 // CppWorkClient calls the C++ implementation of stress.CppWork.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppWorkClient struct{}
@@ -166,6 +168,7 @@ func (*CppWorkClient) Block(ctx context.Context, kind int32, micros int64) (int6
 }
 
 // Every call runs on one dedicated thread.
+//
 // AffineWorkClient calls the C++ implementation of stress.AffineWork.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type AffineWorkClient struct{}
@@ -175,6 +178,7 @@ func NewAffineWorkClient() *AffineWorkClient { return &AffineWorkClient{} }
 
 var c2gMethodAffineWorkThreadID = cxx2go.NewMethod(0x321650692acd6832, "stress.AffineWork.thread_id", 0)
 
+// ThreadID calls stress.AffineWork.thread_id in C++.
 func (*AffineWorkClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := cxx2go.GetEncoder()

@@ -16,10 +16,14 @@ import (
 // runtime version: regenerate it with the cxx2go that matches the cxx2go runtime in go.mod.
 const _ = cxx2go.SupportPackageIsVersion2
 
+// Size is the schema's enum Size.
 type Size int32
 
-const SizeSmall Size = 0
-const SizeLarge Size = 1
+// The values of Size.
+const (
+	SizeSmall Size = 0
+	SizeLarge Size = 1
+)
 
 // String returns the value's name as written in the schema.
 func (v Size) String() string {
@@ -32,6 +36,7 @@ func (v Size) String() string {
 	return "Size(" + strconv.FormatInt(int64(v), 10) + ")"
 }
 
+// Box is the schema's struct Box.
 type Box struct {
 	Size  Size   `json:"size"`
 	Label string `json:"label"`

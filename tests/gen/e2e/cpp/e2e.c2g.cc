@@ -148,62 +148,82 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, CheckResult& v) {
 
 bool operator==(const Scalars& a, const Scalars& b) {
   return a.flag == b.flag &&
-           a.i8_value == b.i8_value &&
-           a.i16_value == b.i16_value &&
-           a.i32_value == b.i32_value &&
-           a.i64_value == b.i64_value &&
-           a.u8_value == b.u8_value &&
-           a.u16_value == b.u16_value &&
-           a.u32_value == b.u32_value &&
-           a.u64_value == b.u64_value &&
-           a.f32_value == b.f32_value &&
-           a.f64_value == b.f64_value;
+         a.i8_value == b.i8_value &&
+         a.i16_value == b.i16_value &&
+         a.i32_value == b.i32_value &&
+         a.i64_value == b.i64_value &&
+         a.u8_value == b.u8_value &&
+         a.u16_value == b.u16_value &&
+         a.u32_value == b.u32_value &&
+         a.u64_value == b.u64_value &&
+         a.f32_value == b.f32_value &&
+         a.f64_value == b.f64_value;
 }
 
 bool operator==(const Node& a, const Node& b) {
   return a.name == b.name &&
-           a.children == b.children &&
-           a.next == b.next;
+         a.children == b.children &&
+         a.next == b.next;
 }
 
 bool operator==(const Empty&, const Empty&) { return true; }
 
 bool operator==(const Everything& a, const Everything& b) {
   return a.scalars == b.scalars &&
-           a.text == b.text &&
-           a.blob == b.blob &&
-           a.color == b.color &&
-           a.maybe_text == b.maybe_text &&
-           a.maybe_scalars == b.maybe_scalars &&
-           a.maybe_list == b.maybe_list &&
-           a.texts == b.texts &&
-           a.numbers == b.numbers &&
-           a.colors == b.colors &&
-           a.flags == b.flags &&
-           a.small == b.small &&
-           a.by_name == b.by_name &&
-           a.by_id == b.by_id &&
-           a.by_color == b.by_color &&
-           a.by_flag == b.by_flag &&
-           a.nested == b.nested &&
-           a.tree == b.tree &&
-           a.empty == b.empty &&
-           a.type == b.type &&
-           a.func == b.func &&
-           a.class_ == b.class_ &&
-           a.delete_ == b.delete_ &&
-           a.range == b.range;
+         a.text == b.text &&
+         a.blob == b.blob &&
+         a.color == b.color &&
+         a.maybe_text == b.maybe_text &&
+         a.maybe_scalars == b.maybe_scalars &&
+         a.maybe_list == b.maybe_list &&
+         a.texts == b.texts &&
+         a.numbers == b.numbers &&
+         a.colors == b.colors &&
+         a.flags == b.flags &&
+         a.small == b.small &&
+         a.by_name == b.by_name &&
+         a.by_id == b.by_id &&
+         a.by_color == b.by_color &&
+         a.by_flag == b.by_flag &&
+         a.nested == b.nested &&
+         a.tree == b.tree &&
+         a.empty == b.empty &&
+         a.type == b.type &&
+         a.func == b.func &&
+         a.class_ == b.class_ &&
+         a.delete_ == b.delete_ &&
+         a.range == b.range;
 }
 
 bool operator==(const CheckResult& a, const CheckResult& b) {
   return a.name == b.name &&
-           a.failure == b.failure;
+         a.failure == b.failure;
 }
 
 namespace {
   // e2e.GoSide.run_checks(string)->list<struct CheckResult{name:string,failure:string}>
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_run_checks{0x8bd75ff0904c9517ull, "e2e.GoSide.run_checks", 0};
-  // e2e.GoSide.echo(struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,BLUE=2},maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,class:bool,delete:u8,range:list<string>})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,BLUE=2},maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,class:bool,delete:u8,range:list<string>}
+  // e2e.GoSide.echo(struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,
+  //     i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,
+  //     f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,
+  //     i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,
+  //     f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,
+  //     colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,
+  //     f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,
+  //     by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,
+  //     children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,
+  //     class:bool,delete:u8,range:list<string>})->struct Everything{scalars:struct Scalars{flag:bool,
+  //     i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,
+  //     u64_value:u64,f32_value:f32,f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,
+  //     BLUE=2},maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,
+  //     i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,
+  //     f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,
+  //     colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,
+  //     f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,
+  //     by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,
+  //     children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,
+  //     class:bool,delete:u8,range:list<string>}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_echo{0xdb72ee00d541b68bull, "e2e.GoSide.echo", 0};
   // e2e.GoSide.concat(string,bytes,list<i32>,list<f64>)->string
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_concat{0x61883620b9712577ull, "e2e.GoSide.concat", 0};
@@ -241,9 +261,9 @@ namespace {
   struct Owned { std::string filter; };
   return ::cxx2go::detail::call_go_async<std::vector<CheckResult>>(
       c2g_method_GoSide_run_checks, std::move(options), Owned{std::move(filter)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.filter);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.filter);
+      },
       ::cxx2go::detail::DecodeInto<std::vector<CheckResult>>{});
 }
 
@@ -259,9 +279,9 @@ namespace {
   struct Owned { Everything value; };
   return ::cxx2go::detail::call_go_async<Everything>(
       c2g_method_GoSide_echo, std::move(options), Owned{std::move(value)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.value);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.value);
+      },
       ::cxx2go::detail::DecodeInto<Everything>{});
 }
 
@@ -280,12 +300,12 @@ namespace {
   struct Owned { std::string text; std::vector<uint8_t> blob; std::vector<int32_t> numbers; std::vector<double> doubles; };
   return ::cxx2go::detail::call_go_async<std::string>(
       c2g_method_GoSide_concat, std::move(options), Owned{std::move(text), std::move(blob), std::move(numbers), std::move(doubles)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.text);
-    c2g_views.add(c2g_owned.blob);
-    c2g_views.add(c2g_owned.numbers);
-    c2g_views.add(c2g_owned.doubles);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.text);
+        c2g_views.add(c2g_owned.blob);
+        c2g_views.add(c2g_owned.numbers);
+        c2g_views.add(c2g_owned.doubles);
+      },
       ::cxx2go::detail::DecodeInto<std::string>{});
 }
 
@@ -303,9 +323,9 @@ namespace {
   return ::cxx2go::detail::call_go_async<void>(
       c2g_method_GoSide_fail, std::move(options), Owned{std::move(code), std::move(message)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_encode(c2g_args, c2g_owned.code);
-    c2g_views.add(c2g_owned.message);
-  },
+        c2g_encode(c2g_args, c2g_owned.code);
+        c2g_views.add(c2g_owned.message);
+      },
       ::cxx2go::detail::DecodeInto<void>{});
 }
 
@@ -321,9 +341,9 @@ namespace {
   struct Owned { std::string message; };
   return ::cxx2go::detail::call_go_async<void>(
       c2g_method_GoSide_panic, std::move(options), Owned{std::move(message)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.message);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.message);
+      },
       ::cxx2go::detail::DecodeInto<void>{});
 }
 
@@ -339,9 +359,9 @@ namespace {
   struct Owned { int64_t millis; };
   return ::cxx2go::detail::call_go_async<bool>(
       c2g_method_GoSide_sleep, std::move(options), Owned{std::move(millis)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.millis);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.millis);
+      },
       ::cxx2go::detail::DecodeInto<bool>{});
 }
 
@@ -357,9 +377,9 @@ namespace {
   struct Owned { int64_t value; };
   return ::cxx2go::detail::call_go_async<int64_t>(
       c2g_method_GoSide_call_cpp, std::move(options), Owned{std::move(value)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.value);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.value);
+      },
       ::cxx2go::detail::DecodeInto<int64_t>{});
 }
 
@@ -367,9 +387,9 @@ namespace {
   struct Owned { std::string text; };
   return ::cxx2go::detail::call_go_oneway(
       c2g_method_GoSide_notify, options, Owned{::cxx2go::detail::to_owned<std::string>(text)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.text);
-  });
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.text);
+      });
 }
 
 ::cxx2go::Result<std::vector<std::string>> GoSideClient::notifications(uint32_t count, const ::cxx2go::CallOptions& options) const {
@@ -384,9 +404,9 @@ namespace {
   struct Owned { uint32_t count; };
   return ::cxx2go::detail::call_go_async<std::vector<std::string>>(
       c2g_method_GoSide_notifications, std::move(options), Owned{std::move(count)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.count);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.count);
+      },
       ::cxx2go::detail::DecodeInto<std::vector<std::string>>{});
 }
 
@@ -400,8 +420,7 @@ namespace {
 ::cxx2go::Future<int64_t> GoSideClient::deadline_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<int64_t>(
       c2g_method_GoSide_deadline, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<int64_t>{});
 }
 
@@ -417,9 +436,9 @@ namespace {
   struct Owned { std::string tag; };
   return ::cxx2go::detail::call_go_async<void>(
       c2g_method_GoSide_wait_context, std::move(options), Owned{std::move(tag)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.tag);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.tag);
+      },
       ::cxx2go::detail::DecodeInto<void>{});
 }
 
@@ -427,9 +446,9 @@ namespace {
   struct Owned { std::string tag; };
   return ::cxx2go::detail::call_go_oneway(
       c2g_method_GoSide_wait_context_oneway, options, Owned{::cxx2go::detail::to_owned<std::string>(tag)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.tag);
-  });
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.tag);
+      });
 }
 
 ::cxx2go::Result<std::vector<std::string>> GoSideClient::context_ends(std::string_view tag, uint32_t count, const ::cxx2go::CallOptions& options) const {
@@ -446,16 +465,36 @@ namespace {
   return ::cxx2go::detail::call_go_async<std::vector<std::string>>(
       c2g_method_GoSide_context_ends, std::move(options), Owned{std::move(tag), std::move(count)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.tag);
-    c2g_encode(c2g_args, c2g_owned.count);
-  },
+        c2g_views.add(c2g_owned.tag);
+        c2g_encode(c2g_args, c2g_owned.count);
+      },
       ::cxx2go::detail::DecodeInto<std::vector<std::string>>{});
 }
 
 namespace {
   // e2e.CppSide.run_checks(string)->list<struct CheckResult{name:string,failure:string}>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_run_checks{0x35ac325d716cafccull, "e2e.CppSide.run_checks", 0};
-  // e2e.CppSide.echo(struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,BLUE=2},maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,class:bool,delete:u8,range:list<string>})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,BLUE=2},maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,class:bool,delete:u8,range:list<string>}
+  // e2e.CppSide.echo(struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,
+  //     i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,
+  //     f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,
+  //     i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,
+  //     f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,
+  //     colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,
+  //     f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,
+  //     by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,
+  //     children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,
+  //     class:bool,delete:u8,range:list<string>})->struct Everything{scalars:struct Scalars{flag:bool,
+  //     i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,
+  //     u64_value:u64,f32_value:f32,f64_value:f64},text:string,blob:bytes,color:enum Color{RED=0,GREEN=1,
+  //     BLUE=2},maybe_text:optional<string>,maybe_scalars:optional<struct Scalars{flag:bool,i8_value:i8,
+  //     i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,
+  //     f32_value:f32,f64_value:f64}>,maybe_list:optional<list<i32>>,texts:list<string>,numbers:list<i64>,
+  //     colors:list<enum Color{RED=0,GREEN=1,BLUE=2}>,flags:list<bool>,small:list<u8>,by_name:map<string,
+  //     f64>,by_id:map<u32,string>,by_color:map<enum Color{RED=0,GREEN=1,BLUE=2},list<string>>,
+  //     by_flag:map<bool,i8>,nested:list<list<string>>,tree:struct Node{name:string,
+  //     children:list<struct Node>,next:optional<struct Node>},empty:struct Empty{},type:string,func:i32,
+  //     class:bool,delete:u8,range:list<string>}
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_echo{0x1db70dc08742c734ull, "e2e.CppSide.echo", 0};
   // e2e.CppSide.concat(string,bytes,list<i32>,list<f64>)->string
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_concat{0xf95c57da7ef8bf6cull, "e2e.CppSide.concat", 0};

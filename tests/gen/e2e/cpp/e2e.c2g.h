@@ -57,8 +57,7 @@ struct Node {
   ::cxx2go::Box<Node> next{};
 };
 
-struct Empty {
-};
+struct Empty {};
 
 struct Everything {
   Scalars scalars{};
@@ -101,10 +100,11 @@ bool operator==(const Everything& a, const Everything& b);
 bool operator==(const CheckResult& a, const CheckResult& b);
 
 /// Implemented in Go, called from C++.
-// Calls the Go implementation of e2e.GoSide. Cheap to copy; every call checks that the runtime is running.
+///
+/// Calls the Go implementation of e2e.GoSide. Cheap to copy; every call checks
+/// that the runtime is running.
 class GoSideClient {
  public:
-
   /// Runs the Go battery (Go calling CppSide) whose names contain `filter`, from inside this call.
   ::cxx2go::Result<std::vector<CheckResult>> run_checks(std::string_view filter, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<std::vector<CheckResult>> run_checks_async(std::string filter, ::cxx2go::CallOptions options = {}) const;
@@ -132,7 +132,8 @@ class GoSideClient {
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  // The options' deadline reaches the handler's ctx; their stop token is checked before
+  // handing over.
   ::cxx2go::Result<void> notify(std::string_view text, const ::cxx2go::CallOptions& options = {}) const;
 
   /// Waits until `count` notifications arrived (or 5 s) and returns them.
@@ -149,9 +150,11 @@ class GoSideClient {
   ::cxx2go::Future<void> wait_context_async(std::string tag, ::cxx2go::CallOptions options = {}) const;
 
   /// wait_context as a oneway call: its context ends at its deadline or when the runtime stops.
-  // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
-  // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  ///
+  /// Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
+  /// reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
+  /// The options' deadline reaches the handler's ctx; their stop token is checked before
+  /// handing over.
   ::cxx2go::Result<void> wait_context_oneway(std::string_view tag, const ::cxx2go::CallOptions& options = {}) const;
 
   /// Waits until `count` records were made under `tag` (at most 10 s) and returns them, removing them;
@@ -161,12 +164,13 @@ class GoSideClient {
 };
 
 /// Implemented in C++, called from Go.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class CppSide : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "e2e.CppSide";
@@ -211,7 +215,8 @@ class CppSide : public ::cxx2go::Service {
   virtual ::cxx2go::Result<std::string> inline_concat(std::string_view a, std::string_view b, const ::cxx2go::Context& context) = 0;
 
   /// fail on the calling thread: an error from an @inline method never goes through a completion.
-  // @inline: runs on the calling Go thread; keep it short and non-blocking.
+  ///
+  /// @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<void> fail_inline(int32_t code, std::string_view message, const ::cxx2go::Context& context) = 0;
 
   /// The Linux thread id the implementation runs on.
@@ -321,18 +326,20 @@ class CppSide : public ::cxx2go::Service {
 };
 
 // The factory of the CppSide implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (e2e.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<CppSide> make_cpp_side() { return std::make_shared<MyCppSide>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (e2e.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<CppSide> make_cpp_side() { return std::make_shared<MyCppSide>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<CppSide> make_cpp_side();
 
 /// Every call runs on one dedicated thread.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class Affine : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "e2e.Affine";
@@ -356,9 +363,10 @@ class Affine : public ::cxx2go::Service {
 };
 
 // The factory of the Affine implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (e2e.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<Affine> make_affine() { return std::make_shared<MyAffine>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (e2e.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<Affine> make_affine() { return std::make_shared<MyAffine>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<Affine> make_affine();
 
 }  // namespace cxx2go_test::e2e

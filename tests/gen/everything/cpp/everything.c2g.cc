@@ -355,59 +355,59 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, Everything& v) {
 
 bool operator==(const Scalars& a, const Scalars& b) {
   return a.flag == b.flag &&
-           a.i8_value == b.i8_value &&
-           a.i16_value == b.i16_value &&
-           a.i32_value == b.i32_value &&
-           a.i64_value == b.i64_value &&
-           a.u8_value == b.u8_value &&
-           a.u16_value == b.u16_value &&
-           a.u32_value == b.u32_value &&
-           a.u64_value == b.u64_value &&
-           a.f32_value == b.f32_value &&
-           a.f64_value == b.f64_value;
+         a.i8_value == b.i8_value &&
+         a.i16_value == b.i16_value &&
+         a.i32_value == b.i32_value &&
+         a.i64_value == b.i64_value &&
+         a.u8_value == b.u8_value &&
+         a.u16_value == b.u16_value &&
+         a.u32_value == b.u32_value &&
+         a.u64_value == b.u64_value &&
+         a.f32_value == b.f32_value &&
+         a.f64_value == b.f64_value;
 }
 
 bool operator==(const Empty&, const Empty&) { return true; }
 
 bool operator==(const Keywords& a, const Keywords& b) {
   return a.type == b.type &&
-           a.func == b.func &&
-           a.class_ == b.class_ &&
-           a.delete_ == b.delete_ &&
-           a.default_ == b.default_ &&
-           a.string == b.string &&
-           a.map == b.map &&
-           a.range == b.range &&
-           a.select == b.select &&
-           a.interface == b.interface &&
-           a.struct_ == b.struct_ &&
-           a.enum_ == b.enum_ &&
-           a.package == b.package &&
-           a.option == b.option &&
-           a.service == b.service &&
-           a.go == b.go &&
-           a.cpp == b.cpp &&
-           a.namespace_ == b.namespace_ &&
-           a.template_ == b.template_ &&
-           a.int_ == b.int_ &&
-           a.new_ == b.new_ &&
-           a.this_ == b.this_ &&
-           a.nil == b.nil &&
-           a.errno_ == b.errno_ &&
-           a.major_ == b.major_ &&
-           a.minor_ == b.minor_;
+         a.func == b.func &&
+         a.class_ == b.class_ &&
+         a.delete_ == b.delete_ &&
+         a.default_ == b.default_ &&
+         a.string == b.string &&
+         a.map == b.map &&
+         a.range == b.range &&
+         a.select == b.select &&
+         a.interface == b.interface &&
+         a.struct_ == b.struct_ &&
+         a.enum_ == b.enum_ &&
+         a.package == b.package &&
+         a.option == b.option &&
+         a.service == b.service &&
+         a.go == b.go &&
+         a.cpp == b.cpp &&
+         a.namespace_ == b.namespace_ &&
+         a.template_ == b.template_ &&
+         a.int_ == b.int_ &&
+         a.new_ == b.new_ &&
+         a.this_ == b.this_ &&
+         a.nil == b.nil &&
+         a.errno_ == b.errno_ &&
+         a.major_ == b.major_ &&
+         a.minor_ == b.minor_;
 }
 
 bool operator==(const Tree& a, const Tree& b) {
   return a.label == b.label &&
-           a.children == b.children &&
-           a.by_name == b.by_name &&
-           a.copy == b.copy;
+         a.children == b.children &&
+         a.by_name == b.by_name &&
+         a.copy == b.copy;
 }
 
 bool operator==(const Ping& a, const Ping& b) {
   return a.pong == b.pong &&
-           a.hits == b.hits;
+         a.hits == b.hits;
 }
 
 bool operator==(const Pong& a, const Pong& b) {
@@ -416,7 +416,7 @@ bool operator==(const Pong& a, const Pong& b) {
 
 bool operator==(const Inner& a, const Inner& b) {
   return a.outer == b.outer &&
-           a.depth == b.depth;
+         a.depth == b.depth;
 }
 
 bool operator==(const Outer& a, const Outer& b) {
@@ -425,74 +425,74 @@ bool operator==(const Outer& a, const Outer& b) {
 
 bool operator==(const Optionals& a, const Optionals& b) {
   return a.flag == b.flag &&
-           a.small == b.small &&
-           a.wide == b.wide &&
-           a.real == b.real &&
-           a.text == b.text &&
-           a.blob == b.blob &&
-           a.level == b.level &&
-           a.scalars == b.scalars &&
-           a.empty == b.empty &&
-           a.tree == b.tree &&
-           a.texts == b.texts &&
-           a.numbers == b.numbers &&
-           a.table == b.table;
+         a.small == b.small &&
+         a.wide == b.wide &&
+         a.real == b.real &&
+         a.text == b.text &&
+         a.blob == b.blob &&
+         a.level == b.level &&
+         a.scalars == b.scalars &&
+         a.empty == b.empty &&
+         a.tree == b.tree &&
+         a.texts == b.texts &&
+         a.numbers == b.numbers &&
+         a.table == b.table;
 }
 
 bool operator==(const Lists& a, const Lists& b) {
   return a.bools == b.bools &&
-           a.i8s == b.i8s &&
-           a.i16s == b.i16s &&
-           a.i32s == b.i32s &&
-           a.i64s == b.i64s &&
-           a.u8s == b.u8s &&
-           a.u16s == b.u16s &&
-           a.u32s == b.u32s &&
-           a.u64s == b.u64s &&
-           a.f32s == b.f32s &&
-           a.f64s == b.f64s &&
-           a.texts == b.texts &&
-           a.blobs == b.blobs &&
-           a.levels == b.levels &&
-           a.structs == b.structs &&
-           a.empties == b.empties &&
-           a.nested == b.nested &&
-           a.deep == b.deep &&
-           a.optionals == b.optionals &&
-           a.maps == b.maps;
+         a.i8s == b.i8s &&
+         a.i16s == b.i16s &&
+         a.i32s == b.i32s &&
+         a.i64s == b.i64s &&
+         a.u8s == b.u8s &&
+         a.u16s == b.u16s &&
+         a.u32s == b.u32s &&
+         a.u64s == b.u64s &&
+         a.f32s == b.f32s &&
+         a.f64s == b.f64s &&
+         a.texts == b.texts &&
+         a.blobs == b.blobs &&
+         a.levels == b.levels &&
+         a.structs == b.structs &&
+         a.empties == b.empties &&
+         a.nested == b.nested &&
+         a.deep == b.deep &&
+         a.optionals == b.optionals &&
+         a.maps == b.maps;
 }
 
 bool operator==(const Maps& a, const Maps& b) {
   return a.by_bool == b.by_bool &&
-           a.by_i8 == b.by_i8 &&
-           a.by_i16 == b.by_i16 &&
-           a.by_i32 == b.by_i32 &&
-           a.by_i64 == b.by_i64 &&
-           a.by_u8 == b.by_u8 &&
-           a.by_u16 == b.by_u16 &&
-           a.by_u32 == b.by_u32 &&
-           a.by_u64 == b.by_u64 &&
-           a.by_string == b.by_string &&
-           a.by_level == b.by_level &&
-           a.of_lists == b.of_lists &&
-           a.of_maps == b.of_maps &&
-           a.of_optionals == b.of_optionals;
+         a.by_i8 == b.by_i8 &&
+         a.by_i16 == b.by_i16 &&
+         a.by_i32 == b.by_i32 &&
+         a.by_i64 == b.by_i64 &&
+         a.by_u8 == b.by_u8 &&
+         a.by_u16 == b.by_u16 &&
+         a.by_u32 == b.by_u32 &&
+         a.by_u64 == b.by_u64 &&
+         a.by_string == b.by_string &&
+         a.by_level == b.by_level &&
+         a.of_lists == b.of_lists &&
+         a.of_maps == b.of_maps &&
+         a.of_optionals == b.of_optionals;
 }
 
 bool operator==(const Everything& a, const Everything& b) {
   return a.scalars == b.scalars &&
-           a.empty == b.empty &&
-           a.keywords == b.keywords &&
-           a.tree == b.tree &&
-           a.ping == b.ping &&
-           a.outer == b.outer &&
-           a.optionals == b.optionals &&
-           a.lists == b.lists &&
-           a.maps == b.maps &&
-           a.level == b.level &&
-           a.flag == b.flag &&
-           a.text == b.text &&
-           a.blob == b.blob;
+         a.empty == b.empty &&
+         a.keywords == b.keywords &&
+         a.tree == b.tree &&
+         a.ping == b.ping &&
+         a.outer == b.outer &&
+         a.optionals == b.optionals &&
+         a.lists == b.lists &&
+         a.maps == b.maps &&
+         a.level == b.level &&
+         a.flag == b.flag &&
+         a.text == b.text &&
+         a.blob == b.blob;
 }
 
 namespace {
@@ -504,25 +504,105 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_two{0x40a13cc0d99d42c4ull, "everything.GoSide.two", 0};
   // everything.GoSide.three(list<u8>,list<f64>,list<bool>)->bytes
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_three{0x06c55f7ee923cb25ull, "everything.GoSide.three", 0};
-  // everything.GoSide.four(enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},optional<string>,map<string,i32>)->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}
+  // everything.GoSide.four(enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},optional<string>,map<string,
+  //     i32>)->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_four{0x3619a847581881efull, "everything.GoSide.four", 0};
-  // everything.GoSide.five(bool,i8,u16,f32,struct Empty{})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,real:optional<f32>,text:optional<string>,blob:optional<bytes>,level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},text:string,blob:bytes}
+  // everything.GoSide.five(bool,i8,u16,f32,
+  //     struct Empty{})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,
+  //     i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,
+  //     f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,
+  //     default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,
+  //     struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,
+  //     int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,
+  //     children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},
+  //     ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},
+  //     outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},
+  //     optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,
+  //     real:optional<f32>,text:optional<string>,blob:optional<bytes>,
+  //     level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,
+  //     numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,
+  //     i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,
+  //     u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,
+  //     levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,
+  //     optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,
+  //     string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,
+  //     u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,
+  //     by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,
+  //     list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},
+  //     level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},
+  //     text:string,blob:bytes}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_five{0xba3fe4ff90a97100ull, "everything.GoSide.five", 0};
-  // everything.GoSide.six(string,string,list<i64>,struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>)->optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>
+  // everything.GoSide.six(string,string,list<i64>,struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>},list<enum Level{MIN=-2147483648,LOW=-1,
+  //     MEDIUM=0,HIGH=10,MAX=2147483647}>,optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>)->optional<struct Tree{label:string,
+  //     children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_six{0x6d9177f69ed3278full, "everything.GoSide.six", 0};
-  // everything.GoSide.structs()->list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>
+  // everything.GoSide.structs()->list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,
+  //     i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_structs{0x22b74c2ba1e34751ull, "everything.GoSide.structs", 0};
-  // everything.GoSide.table()->map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},list<string>>
+  // everything.GoSide.table()->map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     list<string>>
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_table{0x1f5fb376e07ef068ull, "everything.GoSide.table", 0};
   // everything.GoSide.maybe_texts()->optional<list<string>>
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_maybe_texts{0xd9e12c280a8c1fdfull, "everything.GoSide.maybe_texts", 0};
   // everything.GoSide.empty()->struct Empty{}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_empty{0x6a3b6119882e919cull, "everything.GoSide.empty", 0};
-  // everything.GoSide.keywords(i32,string,bytes,struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},i32,u8,bool,f64)->struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32}
+  // everything.GoSide.keywords(i32,string,bytes,struct Keywords{type:i32,func:i32,class:i32,delete:i32,
+  //     default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,
+  //     struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,
+  //     int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},i32,u8,bool,
+  //     f64)->struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,
+  //     map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,
+  //     option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,
+  //     errno:i32,major:i32,minor:i32}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_keywords{0xcdf1d7ceda897918ull, "everything.GoSide.keywords", 0};
   // everything.GoSide.notify(string) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_notify{0x8e596a8d491e4455ull, "everything.GoSide.notify", CXX2GO_CALL_ONEWAY};
-  // everything.GoSide.notify_all(list<string>,enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,real:optional<f32>,text:optional<string>,blob:optional<bytes>,level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},text:string,blob:bytes}) oneway
+  // everything.GoSide.notify_all(list<string>,enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,
+  //     MAX=2147483647},struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,
+  //     i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,
+  //     f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,
+  //     default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,
+  //     struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,
+  //     int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,
+  //     children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},
+  //     ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},
+  //     outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},
+  //     optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,
+  //     real:optional<f32>,text:optional<string>,blob:optional<bytes>,
+  //     level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,
+  //     numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,
+  //     i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,
+  //     u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,
+  //     levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,
+  //     optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,
+  //     string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,
+  //     u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,
+  //     by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,
+  //     list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},
+  //     level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},
+  //     text:string,blob:bytes}) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_notify_all{0x7a5edb9f00147afaull, "everything.GoSide.notify_all", CXX2GO_CALL_ONEWAY};
 }  // namespace
 
@@ -536,8 +616,7 @@ namespace {
 ::cxx2go::Future<void> GoSideClient::nothing_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<void>(
       c2g_method_GoSide_nothing, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<void>{});
 }
 
@@ -553,9 +632,9 @@ namespace {
   struct Owned { int32_t a; };
   return ::cxx2go::detail::call_go_async<int32_t>(
       c2g_method_GoSide_one, std::move(options), Owned{std::move(a)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.a);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.a);
+      },
       ::cxx2go::detail::DecodeInto<int32_t>{});
 }
 
@@ -572,10 +651,10 @@ namespace {
   struct Owned { std::string a; std::vector<uint8_t> b; };
   return ::cxx2go::detail::call_go_async<std::string>(
       c2g_method_GoSide_two, std::move(options), Owned{std::move(a), std::move(b)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.a);
-    c2g_views.add(c2g_owned.b);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.a);
+        c2g_views.add(c2g_owned.b);
+      },
       ::cxx2go::detail::DecodeInto<std::string>{});
 }
 
@@ -594,10 +673,10 @@ namespace {
   return ::cxx2go::detail::call_go_async<std::vector<uint8_t>>(
       c2g_method_GoSide_three, std::move(options), Owned{std::move(a), std::move(b), std::move(c)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.a);
-    c2g_views.add(c2g_owned.b);
-    c2g_encode(c2g_args, c2g_owned.c);
-  },
+        c2g_views.add(c2g_owned.a);
+        c2g_views.add(c2g_owned.b);
+        c2g_encode(c2g_args, c2g_owned.c);
+      },
       ::cxx2go::detail::DecodeInto<std::vector<uint8_t>>{});
 }
 
@@ -616,12 +695,12 @@ namespace {
   struct Owned { Level a; Scalars b; std::optional<std::string> c; std::map<std::string, int32_t> d; };
   return ::cxx2go::detail::call_go_async<Level>(
       c2g_method_GoSide_four, std::move(options), Owned{std::move(a), std::move(b), std::move(c), std::move(d)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.a);
-    c2g_encode(c2g_args, c2g_owned.b);
-    c2g_encode(c2g_args, c2g_owned.c);
-    c2g_encode(c2g_args, c2g_owned.d);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.a);
+        c2g_encode(c2g_args, c2g_owned.b);
+        c2g_encode(c2g_args, c2g_owned.c);
+        c2g_encode(c2g_args, c2g_owned.d);
+      },
       ::cxx2go::detail::DecodeInto<Level>{});
 }
 
@@ -641,13 +720,13 @@ namespace {
   struct Owned { bool a; int8_t b; uint16_t c; float d; Empty e; };
   return ::cxx2go::detail::call_go_async<Everything>(
       c2g_method_GoSide_five, std::move(options), Owned{std::move(a), std::move(b), std::move(c), std::move(d), std::move(e)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.a);
-    c2g_encode(c2g_args, c2g_owned.b);
-    c2g_encode(c2g_args, c2g_owned.c);
-    c2g_encode(c2g_args, c2g_owned.d);
-    c2g_encode(c2g_args, c2g_owned.e);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.a);
+        c2g_encode(c2g_args, c2g_owned.b);
+        c2g_encode(c2g_args, c2g_owned.c);
+        c2g_encode(c2g_args, c2g_owned.d);
+        c2g_encode(c2g_args, c2g_owned.e);
+      },
       ::cxx2go::detail::DecodeInto<Everything>{});
 }
 
@@ -669,13 +748,13 @@ namespace {
   return ::cxx2go::detail::call_go_async<std::optional<Tree>>(
       c2g_method_GoSide_six, std::move(options), Owned{std::move(a), std::move(b), std::move(c), std::move(d), std::move(e), std::move(f)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.a);
-    c2g_views.add(c2g_owned.b);
-    c2g_views.add(c2g_owned.c);
-    c2g_encode(c2g_args, c2g_owned.d);
-    c2g_encode(c2g_args, c2g_owned.e);
-    c2g_encode(c2g_args, c2g_owned.f);
-  },
+        c2g_views.add(c2g_owned.a);
+        c2g_views.add(c2g_owned.b);
+        c2g_views.add(c2g_owned.c);
+        c2g_encode(c2g_args, c2g_owned.d);
+        c2g_encode(c2g_args, c2g_owned.e);
+        c2g_encode(c2g_args, c2g_owned.f);
+      },
       ::cxx2go::detail::DecodeInto<std::optional<Tree>>{});
 }
 
@@ -689,8 +768,7 @@ namespace {
 ::cxx2go::Future<std::vector<Scalars>> GoSideClient::structs_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<std::vector<Scalars>>(
       c2g_method_GoSide_structs, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<std::vector<Scalars>>{});
 }
 
@@ -704,8 +782,7 @@ namespace {
 ::cxx2go::Future<std::map<Level, std::vector<std::string>>> GoSideClient::table_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<std::map<Level, std::vector<std::string>>>(
       c2g_method_GoSide_table, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<std::map<Level, std::vector<std::string>>>{});
 }
 
@@ -719,8 +796,7 @@ namespace {
 ::cxx2go::Future<std::optional<std::vector<std::string>>> GoSideClient::maybe_texts_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<std::optional<std::vector<std::string>>>(
       c2g_method_GoSide_maybe_texts, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<std::optional<std::vector<std::string>>>{});
 }
 
@@ -734,8 +810,7 @@ namespace {
 ::cxx2go::Future<Empty> GoSideClient::empty_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<Empty>(
       c2g_method_GoSide_empty, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<Empty>{});
 }
 
@@ -759,15 +834,15 @@ namespace {
   return ::cxx2go::detail::call_go_async<Keywords>(
       c2g_method_GoSide_keywords, std::move(options), Owned{std::move(type), std::move(func), std::move(class_), std::move(default_), std::move(ctx), std::move(err), std::move(context_), std::move(options_)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_encode(c2g_args, c2g_owned.type);
-    c2g_views.add(c2g_owned.func);
-    c2g_views.add(c2g_owned.class_);
-    c2g_encode(c2g_args, c2g_owned.default_);
-    c2g_encode(c2g_args, c2g_owned.ctx);
-    c2g_encode(c2g_args, c2g_owned.err);
-    c2g_encode(c2g_args, c2g_owned.context_);
-    c2g_encode(c2g_args, c2g_owned.options_);
-  },
+        c2g_encode(c2g_args, c2g_owned.type);
+        c2g_views.add(c2g_owned.func);
+        c2g_views.add(c2g_owned.class_);
+        c2g_encode(c2g_args, c2g_owned.default_);
+        c2g_encode(c2g_args, c2g_owned.ctx);
+        c2g_encode(c2g_args, c2g_owned.err);
+        c2g_encode(c2g_args, c2g_owned.context_);
+        c2g_encode(c2g_args, c2g_owned.options_);
+      },
       ::cxx2go::detail::DecodeInto<Keywords>{});
 }
 
@@ -775,20 +850,20 @@ namespace {
   struct Owned { std::string message; };
   return ::cxx2go::detail::call_go_oneway(
       c2g_method_GoSide_notify, options, Owned{::cxx2go::detail::to_owned<std::string>(message)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.message);
-  });
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.message);
+      });
 }
 
 ::cxx2go::Result<void> GoSideClient::notify_all(const std::vector<std::string>& messages, Level level, const Everything& payload, const ::cxx2go::CallOptions& options) const {
   struct Owned { std::vector<std::string> messages; Level level; Everything payload; };
   return ::cxx2go::detail::call_go_oneway(
       c2g_method_GoSide_notify_all, options, Owned{::cxx2go::detail::to_owned<std::vector<std::string>>(messages), ::cxx2go::detail::to_owned<Level>(level), ::cxx2go::detail::to_owned<Everything>(payload)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.messages);
-    c2g_encode(c2g_args, c2g_owned.level);
-    c2g_encode(c2g_args, c2g_owned.payload);
-  });
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.messages);
+        c2g_encode(c2g_args, c2g_owned.level);
+        c2g_encode(c2g_args, c2g_owned.payload);
+      });
 }
 
 namespace {
@@ -800,19 +875,67 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_two{0xcd1e01cde9a6d82full, "everything.CppSide.two", 0};
   // everything.CppSide.three(list<u8>,list<f64>,list<bool>)->bytes
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_three{0x78de8357692088deull, "everything.CppSide.three", 0};
-  // everything.CppSide.four(enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},optional<string>,map<string,i32>)->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}
+  // everything.CppSide.four(enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},optional<string>,map<string,
+  //     i32>)->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_four{0xe8467d7d5d427accull, "everything.CppSide.four", 0};
-  // everything.CppSide.five(bool,i8,u16,f32,struct Empty{})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,real:optional<f32>,text:optional<string>,blob:optional<bytes>,level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},text:string,blob:bytes}
+  // everything.CppSide.five(bool,i8,u16,f32,
+  //     struct Empty{})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,
+  //     i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,
+  //     f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,
+  //     default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,
+  //     struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,
+  //     int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,
+  //     children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},
+  //     ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},
+  //     outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},
+  //     optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,
+  //     real:optional<f32>,text:optional<string>,blob:optional<bytes>,
+  //     level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,
+  //     numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,
+  //     i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,
+  //     u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,
+  //     levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,
+  //     optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,
+  //     string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,
+  //     u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,
+  //     by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,
+  //     list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},
+  //     level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},
+  //     text:string,blob:bytes}
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_five{0xbffbbd26f73b5e8bull, "everything.CppSide.five", 0};
-  // everything.CppSide.six(string,string,list<i64>,struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>)->optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>
+  // everything.CppSide.six(string,string,list<i64>,struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>},list<enum Level{MIN=-2147483648,LOW=-1,
+  //     MEDIUM=0,HIGH=10,MAX=2147483647}>,optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>)->optional<struct Tree{label:string,
+  //     children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_six{0xa61d54519e980deaull, "everything.CppSide.six", 0};
-  // everything.CppSide.structs()->list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>
+  // everything.CppSide.structs()->list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,
+  //     i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_structs{0x97d07a15ff452ac0ull, "everything.CppSide.structs", 0};
-  // everything.CppSide.table()->map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},list<string>>
+  // everything.CppSide.table()->map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     list<string>>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_table{0x78b3f5e699e1ac43ull, "everything.CppSide.table", 0};
   // everything.CppSide.maybe_texts()->optional<list<string>>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_maybe_texts{0xe9721f68785b0334ull, "everything.CppSide.maybe_texts", 0};
-  // everything.CppSide.keywords(i32,string,bytes,struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},i32,u8,bool,f64)->struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32}
+  // everything.CppSide.keywords(i32,string,bytes,struct Keywords{type:i32,func:i32,class:i32,delete:i32,
+  //     default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,
+  //     struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,
+  //     int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},i32,u8,bool,
+  //     f64)->struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,
+  //     map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,
+  //     option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,
+  //     errno:i32,major:i32,minor:i32}
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_keywords{0xfc8ebfd3a5aa3c4full, "everything.CppSide.keywords", 0};
   // everything.CppSide.notify(string) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_notify{0x098e98422a4564eaull, "everything.CppSide.notify", CXX2GO_CALL_ONEWAY};
@@ -1172,7 +1295,69 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_Affine_add{0xf33815125794a2c5ull, "everything.Affine.add", CXX2GO_METHOD_INLINE};
   // everything.Affine.checksum(bytes,string,list<i32>,list<f32>)->u64
   const ::cxx2go::detail::MethodInfo c2g_method_Affine_checksum{0x495b60291846a50cull, "everything.Affine.checksum", CXX2GO_METHOD_INLINE};
-  // everything.Affine.echo(struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,real:optional<f32>,text:optional<string>,blob:optional<bytes>,level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},text:string,blob:bytes})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,real:optional<f32>,text:optional<string>,blob:optional<bytes>,level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},text:string,blob:bytes}
+  // everything.Affine.echo(struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,i16_value:i16,
+  //     i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,
+  //     f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,class:i32,delete:i32,
+  //     default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,interface:bytes,
+  //     struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,
+  //     int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},tree:struct Tree{label:string,
+  //     children:list<struct Tree>,by_name:map<string,struct Tree>,copy:optional<struct Tree>},
+  //     ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,hits:u32},
+  //     outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},
+  //     optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,
+  //     real:optional<f32>,text:optional<string>,blob:optional<bytes>,
+  //     level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,
+  //     numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,
+  //     i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,
+  //     u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,
+  //     levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,
+  //     optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,
+  //     string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,
+  //     u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,
+  //     by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,
+  //     list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},
+  //     level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},
+  //     text:string,blob:bytes})->struct Everything{scalars:struct Scalars{flag:bool,i8_value:i8,
+  //     i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,
+  //     f32_value:f32,f64_value:f64},empty:struct Empty{},keywords:struct Keywords{type:i32,func:i32,
+  //     class:i32,delete:i32,default:i32,string:string,map:map<string,string>,range:list<i32>,select:bool,
+  //     interface:bytes,struct:i32,enum:i32,package:i32,option:i32,service:i32,go:i32,cpp:i32,namespace:i32,
+  //     template:i32,int:i32,new:i32,this:i32,nil:bool,errno:i32,major:i32,minor:i32},
+  //     tree:struct Tree{label:string,children:list<struct Tree>,by_name:map<string,struct Tree>,
+  //     copy:optional<struct Tree>},ping:struct Ping{pong:optional<struct Pong{ping:optional<struct Ping>}>,
+  //     hits:u32},outer:struct Outer{inner:struct Inner{outer:optional<struct Outer>,depth:u8}},
+  //     optionals:struct Optionals{flag:optional<bool>,small:optional<i8>,wide:optional<u64>,
+  //     real:optional<f32>,text:optional<string>,blob:optional<bytes>,
+  //     level:optional<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     scalars:optional<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empty:optional<struct Empty{}>,tree:optional<struct Tree{label:string,children:list<struct Tree>,
+  //     by_name:map<string,struct Tree>,copy:optional<struct Tree>}>,texts:optional<list<string>>,
+  //     numbers:optional<list<i32>>,table:optional<map<string,i32>>},lists:struct Lists{bools:list<bool>,
+  //     i8s:list<i8>,i16s:list<i16>,i32s:list<i32>,i64s:list<i64>,u8s:list<u8>,u16s:list<u16>,u32s:list<u32>,
+  //     u64s:list<u64>,f32s:list<f32>,f64s:list<f64>,texts:list<string>,blobs:list<bytes>,
+  //     levels:list<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}>,
+  //     structs:list<struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,
+  //     empties:list<struct Empty{}>,nested:list<list<string>>,deep:list<list<list<i64>>>,
+  //     optionals:list<optional<string>>,maps:list<map<string,i32>>},maps:struct Maps{by_bool:map<bool,
+  //     string>,by_i8:map<i8,i8>,by_i16:map<i16,i16>,by_i32:map<i32,i32>,by_i64:map<i64,i64>,by_u8:map<u8,
+  //     u8>,by_u16:map<u16,u16>,by_u32:map<u32,u32>,by_u64:map<u64,u64>,by_string:map<string,bytes>,
+  //     by_level:map<enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},
+  //     struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,u8_value:u8,
+  //     u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64}>,of_lists:map<string,
+  //     list<i32>>,of_maps:map<u32,map<string,f64>>,of_optionals:map<i64,optional<string>>},
+  //     level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},
+  //     text:string,blob:bytes}
   const ::cxx2go::detail::MethodInfo c2g_method_Affine_echo{0x04e76efbdc2193f4ull, "everything.Affine.echo", 0};
   // everything.Affine.fire(i32) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_Affine_fire{0x9d76ca68ca4e11d9ull, "everything.Affine.fire", CXX2GO_CALL_ONEWAY};

@@ -69,8 +69,7 @@ struct Scalars {
 };
 
 /// Encoded as one byte.
-struct Empty {
-};
+struct Empty {};
 
 /// Fields named like keywords of Go, C++ and the schema language, and like common C macros.
 struct Keywords {
@@ -221,10 +220,11 @@ bool operator==(const Maps& a, const Maps& b);
 bool operator==(const Everything& a, const Everything& b);
 
 /// Implemented in Go, called from C++: zero to six parameters and every kind of result.
-// Calls the Go implementation of everything.GoSide. Cheap to copy; every call checks that the runtime is running.
+///
+/// Calls the Go implementation of everything.GoSide. Cheap to copy; every call checks
+/// that the runtime is running.
 class GoSideClient {
  public:
-
   /// No parameters, no result.
   ::cxx2go::Result<void> nothing(const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<void> nothing_async(::cxx2go::CallOptions options = {}) const;
@@ -265,22 +265,25 @@ class GoSideClient {
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  // The options' deadline reaches the handler's ctx; their stop token is checked before
+  // handing over.
   ::cxx2go::Result<void> notify(std::string_view message, const ::cxx2go::CallOptions& options = {}) const;
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  // The options' deadline reaches the handler's ctx; their stop token is checked before
+  // handing over.
   ::cxx2go::Result<void> notify_all(const std::vector<std::string>& messages, Level level, const Everything& payload, const ::cxx2go::CallOptions& options = {}) const;
 };
 
 /// Implemented in C++, called from Go: the same shapes in the other direction.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class CppSide : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "everything.CppSide";
@@ -381,24 +384,27 @@ class CppSide : public ::cxx2go::Service {
 };
 
 // The factory of the CppSide implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (everything.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<CppSide> make_cpp_side() { return std::make_shared<MyCppSide>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (everything.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<CppSide> make_cpp_side() { return std::make_shared<MyCppSide>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<CppSide> make_cpp_side();
 
 /// Implemented in C++, every call on one dedicated thread.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class Affine : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "everything.Affine";
 
   /// Runs on the calling Go thread and reads its views in place.
-  // @inline: runs on the calling Go thread; keep it short and non-blocking.
+  ///
+  /// @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<int64_t> add(int64_t a, int64_t b, const ::cxx2go::Context& context) = 0;
 
   // @inline: runs on the calling Go thread; keep it short and non-blocking.
@@ -430,9 +436,10 @@ class Affine : public ::cxx2go::Service {
 };
 
 // The factory of the Affine implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (everything.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<Affine> make_affine() { return std::make_shared<MyAffine>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (everything.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<Affine> make_affine() { return std::make_shared<MyAffine>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<Affine> make_affine();
 
 }  // namespace everything

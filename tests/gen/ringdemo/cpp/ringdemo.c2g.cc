@@ -18,7 +18,7 @@ static void c2g_encode(::cxx2go::detail::Encoder& e, const Tick& v) {
 
 bool operator==(const Tick& a, const Tick& b) {
   return a.seq == b.seq &&
-           a.note == b.note;
+         a.note == b.note;
 }
 
 namespace {
@@ -40,9 +40,9 @@ namespace {
   struct Owned { Tick tick; };
   return ::cxx2go::detail::call_go_async<uint64_t>(
       c2g_method_Sink_push, std::move(options), Owned{std::move(tick)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.tick);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.tick);
+      },
       ::cxx2go::detail::DecodeInto<uint64_t>{});
 }
 
@@ -50,9 +50,9 @@ namespace {
   struct Owned { std::string text; };
   return ::cxx2go::detail::call_go_oneway(
       c2g_method_Sink_note, options, Owned{::cxx2go::detail::to_owned<std::string>(text)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.text);
-  });
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.text);
+      });
 }
 
 namespace {
@@ -129,8 +129,7 @@ namespace {
 ::cxx2go::Future<bool> PlainClient::ping_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<bool>(
       c2g_method_Plain_ping, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<bool>{});
 }
 

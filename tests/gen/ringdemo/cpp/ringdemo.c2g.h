@@ -30,26 +30,29 @@ struct Tick {
 bool operator==(const Tick& a, const Tick& b);
 
 /// Implemented in Go; C++ callers' `_async` and @oneway calls use the rings.
-// Calls the Go implementation of ringdemo.Sink. Cheap to copy; every call checks that the runtime is running.
+///
+/// Calls the Go implementation of ringdemo.Sink. Cheap to copy; every call checks
+/// that the runtime is running.
 class SinkClient {
  public:
-
   ::cxx2go::Result<uint64_t> push(const Tick& tick, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<uint64_t> push_async(Tick tick, ::cxx2go::CallOptions options = {}) const;
 
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
-  // The options' deadline reaches the handler's ctx; their stop token is checked before handing over.
+  // The options' deadline reaches the handler's ctx; their stop token is checked before
+  // handing over.
   ::cxx2go::Result<void> note(std::string_view text, const ::cxx2go::CallOptions& options = {}) const;
 };
 
 /// Implemented in C++; Go callers use the rings except for @inline methods, which run on the Go thread.
-// Implemented in C++, called from Go: derive from it and register an instance with
-// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
-// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
-// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
-// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
-// Impl overrides one form of every method with exactly the signature below.
+///
+/// Implemented in C++, called from Go: derive from it and register an instance with
+/// cxx2go::register_service. Override each method in one of its two forms: the synchronous one runs
+/// on a cxx2go executor thread (@affine: always the same one) and its view arguments are valid
+/// until it returns; the *_async one owns its arguments and may finish later. Declare overrides
+/// public and with `override`; register_service(std::make_shared<Impl>()) does not compile unless
+/// Impl overrides one form of every method with exactly the signature below.
 class Counter : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "ringdemo.Counter";
@@ -76,16 +79,18 @@ class Counter : public ::cxx2go::Service {
 };
 
 // The factory of the Counter implementation that a Go program registers at cxx2go.Start when
-// its package is generated with `cxx2go --go_opt=cgo` (ringdemo.c2g.cgo.cc calls it). Define it in
-// that package's C++, e.g. `std::shared_ptr<Counter> make_counter() { return std::make_shared<MyCounter>(); }`;
-// it runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
+// its package is generated with `cxx2go --go_opt=cgo` (ringdemo.c2g.cgo.cc calls it). Define it
+// in that package's C++, e.g.
+//   std::shared_ptr<Counter> make_counter() { return std::make_shared<MyCounter>(); }
+// It runs once, in cxx2go.Start, where an exception or a null result becomes Start's error.
 std::shared_ptr<Counter> make_counter();
 
 /// The default transport, spelled out.
-// Calls the Go implementation of ringdemo.Plain. Cheap to copy; every call checks that the runtime is running.
+///
+/// Calls the Go implementation of ringdemo.Plain. Cheap to copy; every call checks
+/// that the runtime is running.
 class PlainClient {
  public:
-
   ::cxx2go::Result<bool> ping(const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<bool> ping_async(::cxx2go::CallOptions options = {}) const;
 };

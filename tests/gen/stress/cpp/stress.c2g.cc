@@ -31,10 +31,10 @@ namespace {
   struct Owned { int64_t x; int32_t mode; };
   return ::cxx2go::detail::call_go_async<int64_t>(
       c2g_method_GoWork_work, std::move(options), Owned{std::move(x), std::move(mode)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& ) {
-    c2g_encode(c2g_args, c2g_owned.x);
-    c2g_encode(c2g_args, c2g_owned.mode);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.x);
+        c2g_encode(c2g_args, c2g_owned.mode);
+      },
       ::cxx2go::detail::DecodeInto<int64_t>{});
 }
 
@@ -50,9 +50,9 @@ namespace {
   struct Owned { std::string message; };
   return ::cxx2go::detail::call_go_async<void>(
       c2g_method_GoWork_panic, std::move(options), Owned{std::move(message)},
-      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& c2g_views) {
-    c2g_views.add(c2g_owned.message);
-  },
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.message);
+      },
       ::cxx2go::detail::DecodeInto<void>{});
 }
 
@@ -66,8 +66,7 @@ namespace {
 ::cxx2go::Future<uint64_t> GoWorkClient::thread_id_async(::cxx2go::CallOptions options) const {
   return ::cxx2go::detail::call_go_async<uint64_t>(
       c2g_method_GoWork_thread_id, std::move(options), ::cxx2go::detail::NoArguments{},
-      [](const auto&, ::cxx2go::detail::Encoder& , ::cxx2go::detail::ViewList& ) {
-  },
+      [](const auto&, ::cxx2go::detail::Encoder&, ::cxx2go::detail::ViewList&) {},
       ::cxx2go::detail::DecodeInto<uint64_t>{});
 }
 

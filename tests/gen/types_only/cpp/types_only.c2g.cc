@@ -19,7 +19,7 @@ std::string_view to_string(Size value) noexcept {
 
 bool operator==(const Box& a, const Box& b) {
   return a.size == b.size &&
-           a.label == b.label;
+         a.label == b.label;
 }
 
 }  // namespace cxx2go_test::types_only
