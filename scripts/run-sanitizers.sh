@@ -156,7 +156,7 @@ step fuzz-compiler $((fuzz_seconds + 300)) build/fuzz/cxx2go_frontend_fuzzer -ma
 mkdir -p build/fuzz-decoder
 step fuzz-decoder-build 1800 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -Wall -Wextra -Werror -Iruntime/cpp/include -Itests/gen/everything/cpp runtime/cpp/fuzz/decoder_fuzzer.cc \
-  runtime/cpp/src/*.cc -lpthread -o build/fuzz-decoder/decoder_fuzzer
+  $(find runtime/cpp/src -name "*.cc" | sort) -lpthread -o build/fuzz-decoder/decoder_fuzzer
 rm -rf build/fuzz-decoder/corpus && mkdir -p build/fuzz-decoder/corpus
 step fuzz-decoder $((decoder_fuzz_seconds + 300)) build/fuzz-decoder/decoder_fuzzer \
   -max_total_time="$decoder_fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \

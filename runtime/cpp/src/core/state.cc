@@ -1,7 +1,7 @@
 #include "cxx2go/detail/state.h"
 
-#include "ring_transport.h"
-#include "spin_wait.h"
+#include "../transport/ring_transport.h"
+#include "../exec/spin_wait.h"
 
 namespace cxx2go::detail {
 namespace {

@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "cxx2go/detail/call.h"
-#include "cxx2go/detail/ring.h"
-#include "ring_transport.h"
-#include "runtime_core.h"
+#include "../transport/ring.h"
+#include "../transport/ring_transport.h"
+#include "../core/core.h"
 
 namespace cxx2go::detail {
 

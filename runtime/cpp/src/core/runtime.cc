@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "cxx2go/detail/link_check.h"
-#include "ring_transport.h"
-#include "runtime_core.h"
-#include "spin_wait.h"
+#include "../transport/ring_transport.h"
+#include "core.h"
+#include "../exec/spin_wait.h"
 
 // Exactly one definition per program: see cxx2go/detail/link_check.h.
 extern "C" const int CXX2GO_DETAIL_LINK_CHECK = 1;

@@ -1,6 +1,6 @@
 // The shared-memory ring transport, C++ side (docs/ring.md): the region, the "cxx2go-ring" thread that
 // drains the Go → C++ ring, and the producers' half of the C++ → Go ring.
-#include "cxx2go/detail/ring.h"
+#include "ring.h"
 
 #include <linux/futex.h>
 #include <sys/eventfd.h>
@@ -18,9 +18,9 @@
 #include <thread>
 
 #include "ring_transport.h"
-#include "runtime_core.h"
-#include "spin_wait.h"
-#include "thread_name.h"
+#include "../core/core.h"
+#include "../exec/spin_wait.h"
+#include "../exec/thread_name.h"
 
 namespace cxx2go::detail {
 

@@ -11,8 +11,8 @@
 
 #include "cxx2go/detail/call.h"
 #include "cxx2go/service.h"
-#include "ring_transport.h"
-#include "runtime_core.h"
+#include "../transport/ring_transport.h"
+#include "../core/core.h"
 
 namespace cxx2go {
 
@@ -82,10 +82,10 @@ Result<void> register_incoming(uint64_t call_id, const std::stop_source& stop,
       return error_from_current_exception();
     }
     // A ring call taken by an executor thread, whose cancellation the ring thread handled before this.
-    for (auto it = c.ring_in_hand.begin(); it != c.ring_in_hand.end(); ++it) {
+    for (auto it = c.in_hand.begin(); it != c.in_hand.end(); ++it) {
       if (it->id == call_id) {
         cancelled = it->cancelled;
-        c.ring_in_hand.erase(it);
+        c.in_hand.erase(it);
         break;
       }
     }
@@ -98,7 +98,7 @@ bool note_ring_call_in_hand(uint64_t call_id) noexcept {
   Core& c = core();
   std::lock_guard lock(c.calls_mu);
   try {
-    c.ring_in_hand.push_back(Core::InHandCall{call_id, false});
+    c.in_hand.push_back(CallTables::InHandCall{call_id, false});
   } catch (...) {
     return false;
   }
@@ -108,7 +108,7 @@ bool note_ring_call_in_hand(uint64_t call_id) noexcept {
 void forget_ring_call_in_hand(uint64_t call_id) noexcept {
   Core& c = core();
   std::lock_guard lock(c.calls_mu);
-  std::erase_if(c.ring_in_hand, [call_id](const Core::InHandCall& h) { return h.id == call_id; });
+  std::erase_if(c.in_hand, [call_id](const CallTables::InHandCall& h) { return h.id == call_id; });
 }
 
 IncomingCall::IncomingCall(Key, std::shared_ptr<Service> service, const MethodEntry* entry, const cxx2go_call& call,
@@ -611,7 +611,7 @@ extern "C" void cxx2go_cpp_cancel(uint64_t call_id) {
       if (it == c.incoming.end()) {
         // Answered already, or never pending: nothing to cancel. Or taken out of the ring by an executor
         // thread that has not listed it yet: it is cancelled as soon as it is listed.
-        for (Core::InHandCall& h : c.ring_in_hand) {
+        for (CallTables::InHandCall& h : c.in_hand) {
           if (h.id == call_id) h.cancelled = true;
         }
         return;
