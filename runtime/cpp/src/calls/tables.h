@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <new>
+#include <optional>
 #include <shared_mutex>
 #include <stop_token>
 #include <string>
@@ -37,6 +39,36 @@ struct IncomingEntry {
   std::stop_source stop;
   std::weak_ptr<IncomingCall> call;  // empty while the call runs inline on Go's thread
 };
+
+// The callback of an asynchronous call's CallOptions::stop_token: cancels call `id` (stop_go_async).
+struct StopCallById {
+  uint64_t id;
+  void operator()() const noexcept;
+};
+
+// The runtime's bookkeeping of an asynchronous C++ → Go call. It sits right in front of the call's record
+// (the OutgoingCall generated code builds), in the same allocation: OutgoingCall::operator new places it
+// there (outgoing.cc), and book() finds it from the record.
+struct alignas(__STDCPP_DEFAULT_NEW_ALIGNMENT__) OutgoingBook {
+  cxx2go_call call{};                 // the call as Go sees it
+  uint64_t timer = 0;                 // deadline timer, 0 if none
+  // Registered on CallOptions::stop_token after submission, when it can fire; destroyed with the record.
+  std::optional<std::stop_callback<StopCallById>> on_stop;
+  std::atomic<uint32_t> refs{1};      // the table of calls in flight holds one; stop/cancel briefly another
+  std::atomic<bool> settled{false};   // the Future was resolved (by deliver or abort: whoever is first)
+  OutgoingCall* table_next = nullptr;  // the next call in its chain of the table of calls in flight
+};
+
+// The bookkeeping of the record at `object` (the address operator new returned).
+inline OutgoingBook* book_at(void* object) noexcept {
+  return std::launder(reinterpret_cast<OutgoingBook*>(static_cast<unsigned char*>(object) - sizeof(OutgoingBook)));
+}
+// dynamic_cast<void*> finds the allocated object whatever the record's layout (it reads only the vtable's
+// offset to the top, which exists without RTTI too).
+inline OutgoingBook& book(OutgoingCall& call) noexcept { return *book_at(dynamic_cast<void*>(&call)); }
+inline const OutgoingBook& book(const OutgoingCall& call) noexcept {
+  return book(const_cast<OutgoingCall&>(call));
+}
 
 // Asynchronous C++ → Go calls that Go has not completed, by call id. Submitting, completing and cancelling a
 // call allocate nothing (each chain runs through the records themselves) and rarely contend: ids are
@@ -77,11 +109,11 @@ class OutgoingTable {
   struct alignas(64) Padded {
     Shard shard;
   };
-  static OutgoingCall* next(OutgoingCall* call) noexcept { return call->table_next_; }
+  static OutgoingCall* next(OutgoingCall* call) noexcept { return book(*call).table_next; }
   static size_t bucket_of(const Shard& shard, uint64_t id) noexcept {
     return (id / kShards) & (shard.buckets.size() - 1);
   }
-  static uint64_t id_of(const OutgoingCall* call) noexcept { return call->call_.call_id; }
+  static uint64_t id_of(const OutgoingCall* call) noexcept { return book(*call).call.call_id; }
   static void push_front(Shard& shard, OutgoingCall* call) noexcept;  // onto its chain; size unchanged
   static void grow(Shard& shard) noexcept;
 

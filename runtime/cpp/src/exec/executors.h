@@ -8,9 +8,14 @@
 #include <string>
 
 #include "cxx2go/executor.h"
+#include "spin_wait.h"
 #include "timer.h"
 
 namespace cxx2go::detail {
+
+// Installs what idle workers of `pool` do before they sleep (executor.cc); nullptr: nothing, for any pool.
+// One pool at a time has a helper.
+void set_idle_helper(ThreadPool* pool, IdleHelper helper) noexcept;
 
 struct Executors {
   std::unique_ptr<ThreadPool> pool;  // the shared executor
