@@ -92,7 +92,7 @@ step tsan-runtime 1800 build/tsan/runtime/cpp/cxx2go_runtime_tests
 # The C++ side of processes that contain Go: the Go host's end-to-end tests and stress scenarios with
 # every C++ file of the process (runtime, generated code, implementations, and cgo's own C) built with
 # -fsanitize=thread, and the Go code built normally. libcgo, built with the same flags, tells TSan about
-# the synchronization of cgo calls; cxx2go/detail/ring.h does the same for hand-overs through Go's side of
+# the synchronization of cgo calls; src/transport/ring.h does the same for hand-overs through Go's side of
 # the rings. Go's -race cannot join them (a second TSan runtime in one process): the Go side's races are
 # the -race runs' job (scripts/run-e2e.sh, scripts/run-stress.sh). Without the negative controls of the
 # stress suite, which assert an exit status that TSan's own signal handling changes.

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cxx2go/detail/link_check.h"
+#include "cxx2go/detail/testing.h"
 #include "../transport/transport.h"
 #include "core.h"
 #include "../exec/spin_wait.h"

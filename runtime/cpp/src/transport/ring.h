@@ -15,7 +15,7 @@
 
 #include "cxx2go/abi.h"
 #include "cxx2go/ring_abi.h"
-#include "cxx2go/runtime.h"
+#include "cxx2go/detail/testing.h"
 
 namespace cxx2go::detail {
 
@@ -181,7 +181,7 @@ class Ring {
   cxx2go_ring_slot* slots_ = nullptr;
 };
 
-// RingCounters and ring_counters(): cxx2go/runtime.h (tests and benchmarks read them).
+// RingCounters and ring_counters(): cxx2go/detail/testing.h (tests and benchmarks read them).
 
 // ---- messages ----
 
