@@ -9,10 +9,10 @@
 #include <utility>
 #include <vector>
 
-#include "cxx2go/detail/call.h"
-#include "cxx2go/service.h"
 #include "../core/core.h"
 #include "../transport/transport.h"
+#include "cxx2go/detail/call.h"
+#include "cxx2go/service.h"
 #include "receive.h"
 
 namespace cxx2go {

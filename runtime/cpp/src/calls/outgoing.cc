@@ -7,9 +7,9 @@
 #include <utility>
 #include <vector>
 
-#include "cxx2go/detail/call.h"
 #include "../core/core.h"
 #include "../transport/transport.h"
+#include "cxx2go/detail/call.h"
 #include "receive.h"
 
 namespace cxx2go::detail {
@@ -99,23 +99,25 @@ struct SyncStopWatch {
 
 thread_local SyncStopWatch* t_sync_watch = nullptr;
 
-// Answers into `raw` (a Reply's), or fails.
-std::optional<Error> call_go_stoppable(Core& c, const MethodInfo& method, const Encoder& args, const ViewList& views,
-                                       const std::stop_token& token, int64_t deadline, cxx2go_reply& raw) {
+Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                                const std::stop_token& token, int64_t deadline) {
   if (token.stop_requested()) return cancelled_before_start_error();
+  Core& c = core();
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
   SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, watch.id);
 
+  Reply reply;
   t_sync_watch = &watch;
   ++t_outgoing_depth;
-  invoke(c, call, raw);
+  invoke(c, call, reply.raw_);
   --t_outgoing_depth;
   t_sync_watch = watch.outer;
   watch.on_stop.reset();  // Go has unlisted the id; waits for a callback running on another thread
   release_call(c.outgoing_count);
-  return reply_error(raw, method);
+  if (std::optional<Error> error = reply_error(reply.raw_, method)) return std::move(*error);
+  return reply;
 }
 
 Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
@@ -128,13 +130,7 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   }
   Core& c = core();
   // An empty token (the default) costs one pointer test here, nothing more.
-  if (options.stop_token.stop_possible()) {
-    Reply reply;
-    if (std::optional<Error> error = call_go_stoppable(c, method, args, views, options.stop_token, deadline, reply.raw_)) {
-      return std::move(*error);
-    }
-    return reply;
-  }
+  if (options.stop_token.stop_possible()) return call_go_stoppable(method, args, views, options.stop_token, deadline);
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);

@@ -12,11 +12,11 @@
 #include <thread>
 #include <vector>
 
-#include "cxx2go/detail/link_check.h"
-#include "cxx2go/detail/testing.h"
+#include "../exec/spin_wait.h"
 #include "../transport/transport.h"
 #include "core.h"
-#include "../exec/spin_wait.h"
+#include "cxx2go/detail/link_check.h"
+#include "cxx2go/detail/testing.h"
 
 // Exactly one definition per program: see cxx2go/detail/link_check.h.
 extern "C" const int CXX2GO_DETAIL_LINK_CHECK = 1;

@@ -19,10 +19,10 @@
 
 #include "../calls/receive.h"
 #include "../core/core.h"
-#include "ring_transport.h"
-#include "transport.h"
 #include "../exec/spin_wait.h"
 #include "../exec/thread_name.h"
+#include "ring_transport.h"
+#include "transport.h"
 
 namespace cxx2go::detail {
 

@@ -130,9 +130,13 @@ class Reply {
   Decoder decoder() const noexcept { return Decoder(bytes()); }
 
  private:
-  // The one producer of Replies: Go writes its answer into raw_ (docs/design.md, "Per-call cost").
+  // The producers of Replies: Go writes its answer into raw_ (docs/design.md, "Per-call cost"). The second
+  // is call_go's path for a stop token that can fire (src/calls/outgoing.cc), out of line so that the
+  // common path keeps a small frame.
   friend Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                                const CallOptions& options);
+  friend Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                                         const std::stop_token& token, int64_t deadline);
   void reset() noexcept {
     raw_.code = CXX2GO_OK;
     raw_.where = CXX2GO_REPLY_INLINE;
