@@ -232,7 +232,7 @@ gohost_replace() {
   sed -i 's/kMarkupPercent = 100;/kMarkupPercent = 125;/' "$dir/shop/pricer.cc"
   gohost_run "$dir" 125
 
-  cat >>"$module/runtime/cpp/src/runtime.cc" <<'PROBE'
+  cat >>"$module/runtime/cpp/src/core/runtime.cc" <<'PROBE'
 extern "C" int cxx2go_adoption_probe(void) { return CXX2GO_ADOPTION_PROBE; }
 PROBE
   sed -i 's|^#endif /\* CXX2GO_VERSION_H_ \*/|#define CXX2GO_ADOPTION_PROBE 1\n&|' "$module/runtime/cpp/include/cxx2go/version.h"
@@ -253,7 +253,7 @@ gohost_vendor() {
   gohost_sample "$dir" "$module"
   gohost_generate "$dir"
   (cd "$dir" && go mod vendor)
-  [[ -f "$dir/vendor/github.com/cxx2go/cxx2go/runtime/cpp/src/runtime.cc" ]] || fail "vendor/ lacks the C++ runtime"
+  [[ -f "$dir/vendor/github.com/cxx2go/cxx2go/runtime/cpp/src/core/runtime.cc" ]] || fail "vendor/ lacks the C++ runtime"
   rm -rf "$module"
   gohost_run "$dir" 100
 }
@@ -285,7 +285,7 @@ with open(os.path.join(out, "list"), "w") as f:
 ZIP
   export GOPROXY="file://$proxy" GOSUMDB=off GOMODCACHE="$tmp/modcache"
   (cd "$dir" && go mod edit -dropreplace github.com/cxx2go/cxx2go && go get "github.com/cxx2go/cxx2go@v$version")
-  [[ -f "$GOMODCACHE/github.com/cxx2go/cxx2go@v$version/runtime/cpp/src/runtime.cc" ]] || fail "not in the module cache"
+  [[ -f "$GOMODCACHE/github.com/cxx2go/cxx2go@v$version/runtime/cpp/src/core/runtime.cc" ]] || fail "not in the module cache"
   gohost_generate "$dir"
   gohost_run "$dir" 100
   go clean -modcache
@@ -309,7 +309,7 @@ link_check() {
   grep -q "undefined reference to \`$symbol'" "$dir/no-runtime.log" || fail "the missing runtime is not named"
   g++ "$dir/main.o" "$archive" -o "$dir/one-runtime" -pthread -ldl || fail "the Go archive alone does not link"
   # A second copy: the runtime's own source compiled into the program next to the archive's copy.
-  g++ -std=c++20 -I"$root/runtime/cpp/include" -c "$root/runtime/cpp/src/runtime.cc" -o "$dir/runtime.o"
+  g++ -std=c++20 -I"$root/runtime/cpp/include" -c "$root/runtime/cpp/src/core/runtime.cc" -o "$dir/runtime.o"
   ! g++ "$dir/main.o" "$dir/runtime.o" "$archive" -o "$dir/two-runtimes" -pthread -ldl 2>"$dir/two.log" ||
     fail "linked with two runtimes"
   grep -m3 'multiple definition' "$dir/two.log"

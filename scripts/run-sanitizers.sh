@@ -92,7 +92,7 @@ step tsan-runtime 1800 build/tsan/runtime/cpp/cxx2go_runtime_tests
 # The C++ side of processes that contain Go: the Go host's end-to-end tests and stress scenarios with
 # every C++ file of the process (runtime, generated code, implementations, and cgo's own C) built with
 # -fsanitize=thread, and the Go code built normally. libcgo, built with the same flags, tells TSan about
-# the synchronization of cgo calls; cxx2go/detail/ring.h does the same for hand-overs through Go's side of
+# the synchronization of cgo calls; src/transport/ring.h does the same for hand-overs through Go's side of
 # the rings. Go's -race cannot join them (a second TSan runtime in one process): the Go side's races are
 # the -race runs' job (scripts/run-e2e.sh, scripts/run-stress.sh). Without the negative controls of the
 # stress suite, which assert an exit status that TSan's own signal handling changes.
@@ -156,7 +156,7 @@ step fuzz-compiler $((fuzz_seconds + 300)) build/fuzz/cxx2go_frontend_fuzzer -ma
 mkdir -p build/fuzz-decoder
 step fuzz-decoder-build 1800 clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
   -Wall -Wextra -Werror -Iruntime/cpp/include -Itests/gen/everything/cpp runtime/cpp/fuzz/decoder_fuzzer.cc \
-  runtime/cpp/src/*.cc -lpthread -o build/fuzz-decoder/decoder_fuzzer
+  $(find runtime/cpp/src -name "*.cc" | sort) -lpthread -o build/fuzz-decoder/decoder_fuzzer
 rm -rf build/fuzz-decoder/corpus && mkdir -p build/fuzz-decoder/corpus
 step fuzz-decoder $((decoder_fuzz_seconds + 300)) build/fuzz-decoder/decoder_fuzzer \
   -max_total_time="$decoder_fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \

@@ -558,6 +558,8 @@ OutputFile cgo_cc_file(const Schema& schema) {
   w.line("#include <cstdint>");
   w.line();
   w.line("#include \"" + stem + ".c2g.h\"");
+  w.line();
+  w.line("#include \"cxx2go/detail/generated.h\"");
   std::vector<const ServiceDef*> services = cpp_services(schema);
   if (!services.empty()) {
     w.line();

@@ -6,6 +6,8 @@
 
 #include "kv.c2g.h"
 
+#include "cxx2go/detail/generated.h"
+
 namespace examples::kv {
 
 extern "C" int32_t c2g_register_kv_Store(char** message) noexcept {

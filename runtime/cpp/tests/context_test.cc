@@ -4,6 +4,8 @@
 
 #include <memory>
 
+#include "cxx2go/detail/call.h"
+
 namespace cxx2go {
 namespace {
 
@@ -25,13 +27,22 @@ TEST(Context, FollowsItsStopToken) {
   EXPECT_TRUE(ctx.stop_token().stop_requested());
 }
 
+// A call record's Context borrowing a stop source, as the runtime's inline calls do.
+class BorrowingCall : public detail::IncomingCall {
+ public:
+  BorrowingCall(const std::stop_source& source, Context::Deadline deadline) : IncomingCall(nullptr, cxx2go_call{}) {
+    borrow_context(source, deadline);
+  }
+  Context& borrowed() noexcept { return context_; }
+};
+
 // The runtime's inline calls borrow a stop source instead of holding a token; copies and moves own one, so
 // they keep working after the source is gone.
 TEST(Context, BorrowedSourceAndItsCopies) {
   auto source = std::make_unique<std::stop_source>();
   const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
-  Context borrowed;
-  detail::ContextAccess::borrow(borrowed, *source, deadline);
+  BorrowingCall call(*source, deadline);
+  Context& borrowed = call.borrowed();
   EXPECT_FALSE(borrowed.cancelled());
   EXPECT_EQ(borrowed.deadline(), deadline);
   EXPECT_TRUE(borrowed.stop_token().stop_possible());
@@ -104,9 +115,8 @@ TEST(CallOptions, FromAContextCarriesItsTokenAndDeadline) {
 
   // A borrowed source (inline calls): the options own their token.
   auto borrowed_source = std::make_unique<std::stop_source>();
-  Context borrowed;
-  detail::ContextAccess::borrow(borrowed, *borrowed_source, std::nullopt);
-  const CallOptions from_borrowed = CallOptions::from(borrowed);
+  BorrowingCall call(*borrowed_source, std::nullopt);
+  const CallOptions from_borrowed = CallOptions::from(call.borrowed());
   EXPECT_FALSE(from_borrowed.deadline.has_value());
   borrowed_source->request_stop();
   borrowed_source.reset();

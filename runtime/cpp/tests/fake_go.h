@@ -24,6 +24,7 @@
 #include "cxx2go/abi.h"
 #include "cxx2go/detail/wire.h"
 #include "cxx2go/error.h"
+#include "cxx2go/detail/testing.h"
 #include "cxx2go/runtime.h"
 
 namespace cxx2go::testing {

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "cxx2go/cxx2go.h"
+#include "cxx2go/detail/generated.h"
+#include "cxx2go/detail/testing.h"
 #include "cxx2go/detail/codec.h"
 #include "fake_go.h"
 #include "scripted_service.h"

@@ -1,6 +1,6 @@
-// The ring of the shared-memory transport (detail/ring.h), without any runtime: wrap-around, a full ring,
+// The ring of the shared-memory transport (src/transport/ring.h), without any runtime: wrap-around, a full ring,
 // a slow consumer, concurrent producers with the park/wake handshake, and message encoding.
-#include "cxx2go/detail/ring.h"
+#include "transport/ring.h"
 
 #include <gtest/gtest.h>
 

@@ -4,6 +4,8 @@
 #include <thread>
 
 #include "cxx2go/cxx2go.h"
+#include "cxx2go/detail/generated.h"
+#include "cxx2go/detail/testing.h"
 #include "fake_go.h"
 #include "scripted_service.h"
 

@@ -1,4 +1,4 @@
-#include "cxx2go/detail/timer.h"
+#include "exec/timer.h"
 
 #include <gtest/gtest.h>
 #include <pthread.h>

@@ -4,7 +4,7 @@ package cxx2go
 
 //go:generate go run ./internal/gensources
 //
-// The package compiles the C++ runtime itself (cxx2go_runtime.cc includes every runtime/cpp/src/*.cc),
+// The package compiles the C++ runtime itself (cxx2go_runtime.cc includes every runtime/cpp/src/**/*.cc),
 // so a process containing Go has exactly one copy of it, whether the host is Go or C++
 // (docs/design.md, "Where the C++ runtime lives in a process"). C preambles and C files of the package
 // see only the plain-C headers (abi.h, ring_abi.h, version.h), through CFLAGS. Importing runtime/cpp (which embeds the C++ runtime's files) is what makes

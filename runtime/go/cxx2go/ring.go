@@ -30,7 +30,7 @@ const (
 	ringOneway     = C.CXX2GO_RING_ONEWAY
 	ringComplete   = C.CXX2GO_RING_COMPLETE
 	ringCancel     = C.CXX2GO_RING_CANCEL
-	ringCallBit    = uint64(1) << 63 // ids of Go → C++ calls sent over the ring (ring_transport.h)
+	ringCallBit    = uint64(1) << 63 // ids of Go → C++ calls sent over the ring (src/transport/ring_transport.h)
 	ringMaxViews   = 64              // as many as the C++ ring thread accepts
 
 	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
@@ -42,7 +42,7 @@ type (
 	ringSlot   = C.cxx2go_ring_slot
 )
 
-// goRing is one direction of the region; the same algorithm as cxx2go::detail::Ring (detail/ring.h).
+// goRing is one direction of the region; the same algorithm as cxx2go::detail::Ring (runtime/cpp/src/transport/ring.h).
 type goRing struct {
 	r     *C.cxx2go_ring
 	slots unsafe.Pointer
@@ -79,7 +79,7 @@ func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
 // publish hands a claimed slot to the consumer; true if the consumer is parked and must be woken. Go's
 // atomics are sequentially consistent, which is the fence the sleep/wake handshake needs. While a C++
 // thread waiting for a future helps (helpers != 0), it takes the completions and wakes the consumer for
-// anything else (detail/ring.h, Ring::publish).
+// anything else (src/transport/ring.h, Ring::publish).
 func (g *goRing) publish(s *C.cxx2go_ring_slot, pos uint64) bool {
 	atomic.StoreUint64(u64(&s.seq), pos+1)
 	if atomic.LoadUint32(u32(&g.r.helpers)) != 0 {

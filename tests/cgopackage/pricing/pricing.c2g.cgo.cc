@@ -6,6 +6,8 @@
 
 #include "pricing.c2g.h"
 
+#include "cxx2go/detail/generated.h"
+
 namespace pricing {
 
 extern "C" int32_t c2g_register_pricing_Pricer(char** message) noexcept {

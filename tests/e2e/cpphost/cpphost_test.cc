@@ -27,7 +27,7 @@
 #include "../cppimpl/battery.h"
 #include "../cppimpl/cpp_side.h"
 #include "cxx2go/cxx2go.h"
-#include "cxx2go/detail/ring.h"
+#include "cxx2go/detail/testing.h"
 #include "e2e.c2g.h"
 #include "libe2e_go.h"  // written by go build -buildmode=c-archive: the //export functions of goside
 

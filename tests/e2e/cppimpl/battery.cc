@@ -1,5 +1,7 @@
 #include "battery.h"
 
+#include "cxx2go/detail/generated.h"
+
 #include <unistd.h>
 
 #include <algorithm>

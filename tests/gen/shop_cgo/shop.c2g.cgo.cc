@@ -6,6 +6,8 @@
 
 #include "shop.c2g.h"
 
+#include "cxx2go/detail/generated.h"
+
 namespace cxx2go_test::shop {
 
 extern "C" int32_t c2g_register_shop_Pricer(char** message) noexcept {

@@ -14,7 +14,7 @@
 namespace cxx2go {
 
 namespace detail {
-struct ContextAccess;
+class IncomingCall;
 }
 
 // Handed to a C++ service implementation: its stop token fires when the caller cancels the call (or its
@@ -71,7 +71,8 @@ class Context {
   }
 
  private:
-  friend struct detail::ContextAccess;
+  // The runtime's call records lend an inline call's Context a stop source (IncomingCall::borrow_context).
+  friend class detail::IncomingCall;
   std::stop_token take_token() noexcept {
     return borrowed_ != nullptr ? borrowed_->get_token() : std::move(stop_token_);
   }
@@ -83,17 +84,6 @@ class Context {
   const std::stop_source* borrowed_ = nullptr;
   Deadline deadline_;
 };
-
-namespace detail {
-struct ContextAccess {
-  // Makes `context` read `source`, which must outlive every use of `context` (copies own their token).
-  static void borrow(Context& context, const std::stop_source& source, Context::Deadline deadline) noexcept {
-    context.stop_token_ = std::stop_token();
-    context.borrowed_ = &source;
-    context.deadline_ = deadline;
-  }
-};
-}  // namespace detail
 
 // Options of a C++ → Go call. The deadline is wall-clock time because it travels to Go as Unix nanoseconds.
 // The stop token, when it fires, cancels the call: the Go handler's ctx is cancelled (as DeadlineExceeded

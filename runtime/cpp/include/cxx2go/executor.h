@@ -68,10 +68,6 @@ class ScopedCurrentExecutor {
 
 // A fixed set of threads named "<prefix>-<i>" (truncated to the kernel's 15 characters) running tasks in
 // FIFO order.
-namespace detail {
-struct ThreadPoolAccess;
-}  // namespace detail
-
 class ThreadPool final : public Executor {
  public:
   // Starts max(threads, 1) threads. `spin`: see kDefaultSpinBeforePark.
@@ -95,7 +91,6 @@ class ThreadPool final : public Executor {
   std::size_t queued() const;
 
  private:
-  friend struct detail::ThreadPoolAccess;
   struct Shared;
   static void work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::string name) noexcept;
   void join_others() noexcept;

@@ -7,7 +7,6 @@
 #include <chrono>
 #include <cstdint>
 
-#include "cxx2go/abi.h"
 #include "cxx2go/error.h"
 #include "cxx2go/executor.h"
 
@@ -58,14 +57,5 @@ struct LiveCounts {
   uint64_t records;         // heap call records (asynchronous calls in either direction)
 };
 LiveCounts live_counts() noexcept;
-
-namespace detail {
-// Uses `peer` as the Go side from the next start() on. Tests install a fake Go written in C++; builds with
-// CXX2GO_WITH_GO get the real one from cxx2go_go_attach() when none is installed.
-void install_go_peer(const cxx2go_go_entry_points& peer);
-// Tests only: returns a stopped (or never started) runtime to not_started, forgetting services, executors
-// and the Go peer. Fails with Code::failed_precondition while running or stopping, or while calls are alive.
-Result<void> reset_for_testing();
-}  // namespace detail
 
 }  // namespace cxx2go

@@ -4,17 +4,17 @@
 #include "cxx2go/require_cxx20.h"
 
 #include <concepts>
-#include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
 #include <string_view>
 #include <type_traits>
 
-#include "cxx2go/detail/call.h"
 #include "cxx2go/error.h"
 
 namespace cxx2go {
+
+namespace detail {
+struct ServiceDescriptor;  // detail/call.h: what a generated service class describes about itself
+}  // namespace detail
 
 // Base of every generated service class (`class Pricer : public cxx2go::Service`). The generated class
 // implements cxx2go_descriptor(); users derive from the generated class and override its methods.
@@ -61,39 +61,5 @@ Result<void> register_service(std::shared_ptr<Impl> service) {
 // Removes the service registered under `name` ("package.Service"): new calls fail with
 // Code::unknown_method; calls in flight keep the implementation alive until they are answered.
 Result<void> unregister_service(std::string_view name);
-
-namespace detail {
-
-// For the .c2g.cgo.cc files of `--go_opt=cgo`: registers what the user's factory returns (cxx2go.Start
-// calls this through the generated C function). Returns the Code; on failure *message is a malloc'ed
-// description (the Go side frees it). An exception from the factory or a null result is a failure too.
-template <class S>
-int32_t register_from_factory(std::shared_ptr<S> (*factory)(), const char* factory_name, char** message) noexcept {
-  Error error;
-  try {
-    std::shared_ptr<S> service = factory();
-    if (service == nullptr) {
-      error = Error(Code::failed_precondition, std::string(factory_name) + " returned null");
-    } else if (Result<void> registered = register_service(std::shared_ptr<Service>(std::move(service)));
-               !registered) {
-      error = std::move(registered).error();
-    } else {
-      return static_cast<int32_t>(Code::ok);
-    }
-  } catch (...) {
-    error = error_from_current_exception();
-    try {
-      error.message = std::string(factory_name) + " threw " + error.message;
-    } catch (...) {
-    }
-  }
-  if (char* copy = static_cast<char*>(std::malloc(error.message.size() + 1)); copy != nullptr) {
-    std::memcpy(copy, error.message.c_str(), error.message.size() + 1);
-    *message = copy;
-  }
-  return static_cast<int32_t>(error.code == Code::ok ? Code::unknown : error.code);
-}
-
-}  // namespace detail
 
 }  // namespace cxx2go

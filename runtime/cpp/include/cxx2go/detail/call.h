@@ -130,7 +130,13 @@ class Reply {
   Decoder decoder() const noexcept { return Decoder(bytes()); }
 
  private:
-  friend struct ReplyAccess;
+  // The producers of Replies: Go writes its answer into raw_ (docs/design.md, "Per-call cost"). The second
+  // is call_go's path for a stop token that can fire (src/calls/outgoing.cc), out of line so that the
+  // common path keeps a small frame.
+  friend Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                               const CallOptions& options);
+  friend Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
+                                         const std::stop_token& token, int64_t deadline);
   void reset() noexcept {
     raw_.code = CXX2GO_OK;
     raw_.where = CXX2GO_REPLY_INLINE;
@@ -151,29 +157,24 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
 
 // ---- asynchronous C++ → Go calls ----
 
-// The callback of an asynchronous call's CallOptions::stop_token: cancels call `id` (stop_go_async).
-struct StopCallById {
-  uint64_t id;
-  void operator()() const noexcept;
-};
-
-// The heap record of an asynchronous C++ → Go call: what Go reads until it completes. Generated code
-// never sees it; call_go_async builds one.
+// The heap record of an asynchronous C++ → Go call: the arguments Go reads until it completes, and the
+// Future it resolves. call_go_async builds one (OutgoingCallOf); the runtime calls the virtual functions.
 class OutgoingCall {
  public:
   OutgoingCall(const OutgoingCall&) = delete;
   OutgoingCall& operator=(const OutgoingCall&) = delete;
   virtual ~OutgoingCall();
 
+  // Records are allocated by the runtime, which keeps its bookkeeping of the call (the call as Go sees it,
+  // its deadline timer, its place in the table of calls in flight, …) in front of the record, in the same
+  // allocation (src/calls/outgoing.cc). A record's alignment must not exceed the default new alignment.
+  static void* operator new(size_t size);
+  static void operator delete(void* p) noexcept;
+
   Encoder args;
   ViewList views;
 
- protected:
-  OutgoingCall() = default;
-
- private:
-  friend struct OutgoingAccess;
-  friend class OutgoingTable;
+  // The runtime calls exactly one of deliver and abort, once.
   // Go's completion: decodes into the Future (data is valid only during the call).
   virtual void deliver(int32_t code, const uint8_t* data, size_t len) noexcept = 0;
   // Resolves the Future with `error` without waiting for Go (cancellation, deadline, stop).
@@ -181,13 +182,8 @@ class OutgoingCall {
   // Arranges for cancel_go_async(id) to run when the Future is cancelled or destroyed.
   virtual void watch_cancel(uint64_t id) = 0;
 
-  cxx2go_call call_{};
-  uint64_t timer_ = 0;                // deadline timer, 0 if none
-  // Registered on CallOptions::stop_token after submission, when it can fire; destroyed with the record.
-  std::optional<std::stop_callback<StopCallById>> on_stop_;
-  std::atomic<uint32_t> refs_{1};     // the table of calls in flight holds one; stop/cancel briefly another
-  std::atomic<bool> settled_{false};  // the Future was resolved (by deliver or abort: whoever is first)
-  OutgoingCall* table_next_ = nullptr;  // the next call in its chain of the table of calls in flight
+ protected:
+  OutgoingCall() = default;
 };
 
 // Fails when a call cannot start: runtime not running, or options' deadline already passed.
@@ -211,7 +207,6 @@ class OutgoingCallOf final : public OutgoingCall {
   Owned owned;  // the call's arguments; `views` may point into them
   Promise<T> promise;
 
- private:
   void deliver(int32_t code, const uint8_t* data, size_t len) noexcept override {
     try {
       if (code != CXX2GO_OK) {
@@ -244,6 +239,8 @@ class OutgoingCallOf final : public OutgoingCall {
     // Only the id: the record may be gone by the time the Future is cancelled.
     promise.on_cancel([id] { cancel_go_async(id); });
   }
+
+ private:
   static Error decode_error(const Decoder& d) {
     return d.ok() ? Error(Code::protocol, "the result was rejected by its decoder") : d.error();
   }
@@ -261,6 +258,8 @@ template <class T, class Owned, class Prepare, class DecodeFn>
 Future<T> call_go_async(const MethodInfo& method, CallOptions options, Owned&& owned, Prepare prepare,
                         DecodeFn decode) {
   using O = std::remove_cvref_t<Owned>;
+  static_assert(alignof(OutgoingCallOf<T, O, DecodeFn>) <= __STDCPP_DEFAULT_NEW_ALIGNMENT__,
+                "OutgoingCall::operator new places records at the default new alignment");
   if (Result<void> can = check_can_call(options); !can) return make_ready_future<T>(can.error());
   try {
     auto call = std::make_unique<OutgoingCallOf<T, O, DecodeFn>>(O(std::forward<Owned>(owned)), std::move(decode));
@@ -292,7 +291,6 @@ Result<void> call_go_oneway(const MethodInfo& method, const CallOptions& options
 // ---- Go → C++ calls ----
 
 class IncomingCall;
-struct IncomingAccess;
 
 // Runs one method of a cpp service: decodes the call, calls the implementation, and answers with
 // reply()/fail() — now, or later through shared(). Never throws (generated thunks catch everything).
@@ -311,17 +309,15 @@ struct ServiceDescriptor {
   size_t method_count;
 };
 
-// One call from Go to a C++ implementation. Answered exactly once: the first reply()/fail() wins, and a
-// call dropped without an answer fails with Code::internal (Code::stopped when the runtime stops).
-class IncomingCall : public std::enable_shared_from_this<IncomingCall> {
-  struct Key {  // restricts construction to the runtime, while allowing std::make_shared
-    explicit Key() = default;
-  };
-
+// One call from Go to a C++ implementation, as an InvokeFn sees it. Answered exactly once: the first
+// reply()/fail() wins, and a call dropped without an answer fails with Code::internal (Code::stopped when
+// the runtime stops). Only the runtime makes them: each is the public face of a record whose bookkeeping
+// (where the answer goes, the call's registration for cancellation, …) is the runtime's own
+// (src/calls/incoming.cc).
+class IncomingCall {
  public:
   IncomingCall(const IncomingCall&) = delete;
   IncomingCall& operator=(const IncomingCall&) = delete;
-  ~IncomingCall();
 
   // The encoded non-view arguments.
   Decoder args() const noexcept { return Decoder(args_, args_len_); }
@@ -347,10 +343,10 @@ class IncomingCall : public std::enable_shared_from_this<IncomingCall> {
 
   // Cancelled when Go cancels the call (its context ended) or the runtime stops; carries the deadline.
   const Context& context() const noexcept { return context_; }
-  const MethodInfo& method() const noexcept;
+  const MethodInfo& method() const noexcept { return entry_->info; }
   // True when the caller waits for the answer on its thread (an @inline method, or a caller that cannot
   // wait asynchronously): an answer through shared() then blocks the caller until it is given.
-  bool sync_only() const noexcept { return sink_ == Sink::reply && !may_pend_; }
+  bool sync_only() const noexcept;
 
   // Answers with the result's encoding (a failed Encoder answers with its error).
   void reply(const Encoder& result) noexcept;
@@ -365,48 +361,28 @@ class IncomingCall : public std::enable_shared_from_this<IncomingCall> {
   // through the returned pointer only.
   std::shared_ptr<IncomingCall> shared();
 
-  // Where the answer goes. Public only for std::make_shared; the runtime builds calls.
-  enum class Sink : uint8_t {
-    reply,       // into the caller's cxx2go_reply, before cxx2go_cpp_invoke returns
-    completion,  // through entry_points.complete(call_id)
-    none,        // a oneway call: nobody is waiting
-    waiter,      // into the caller's cxx2go_reply, then wake cxx2go_cpp_invoke waiting for it
-  };
-  struct Waiter;
-  IncomingCall(Key, std::shared_ptr<Service> service, const MethodEntry* entry, const cxx2go_call& call,
-               Sink sink) noexcept;
+ protected:
+  IncomingCall(const MethodEntry* entry, const cxx2go_call& call) noexcept
+      : entry_(entry), args_(call.args), args_len_(call.args_len), views_(call.views), nviews_(call.nviews) {}
+  // Not virtual: a record is always destroyed as the runtime's type.
+  ~IncomingCall() = default;
+
+  // Makes context() read `source`, which must outlive every use of it (copies own their token).
+  void borrow_context(const std::stop_source& source, Context::Deadline deadline) noexcept {
+    context_.stop_token_ = std::stop_token();
+    context_.borrowed_ = &source;
+    context_.deadline_ = deadline;
+  }
+
+  const MethodEntry* entry_;
+  const uint8_t* args_;
+  size_t args_len_;
+  const cxx2go_view* views_;
+  uint32_t nviews_;
+  Context context_;
 
  private:
-  friend struct IncomingAccess;
-
   cxx2go_view view(size_t i) const noexcept { return i < nviews_ ? views_[i] : cxx2go_view{nullptr, 0}; }
-  void deliver(int32_t code, const uint8_t* data, size_t len) noexcept;
-  // Copies the arguments and views into storage_ (executor calls and shared()).
-  void own_arguments(const cxx2go_call& call);
-
-  // Keeps the implementation alive while a heap call is in flight. An inline call instead borrows the
-  // registry slot's pointer, which the dispatcher holds for the duration (no reference-count round trip).
-  std::shared_ptr<Service> service_;
-  const std::shared_ptr<Service>* borrowed_service_ = nullptr;
-  Service& service() const noexcept { return service_ ? *service_ : **borrowed_service_; }
-  const MethodEntry* entry_;
-  uint64_t call_id_;
-  const uint8_t* args_ = nullptr;
-  size_t args_len_ = 0;
-  const cxx2go_view* views_ = nullptr;
-  uint32_t nviews_ = 0;
-  Sink sink_;
-  bool may_pend_ = false;    // the caller accepts CXX2GO_PENDING and a completion later
-  bool counted_ = false;     // holds one unit of the runtime's count of incoming calls, given back on answer
-  bool promoted_ = false;    // shared() moved this inline call to a heap copy, which answers instead
-  bool registered_ = false;  // listed under call_id_ for cxx2go_cpp_cancel and stop()
-  bool heap_ = false;        // a heap record (counted in LiveCounts::records)
-  std::atomic<bool> answered_{false};
-  cxx2go_reply* reply_ = nullptr;  // Sink::reply, Sink::waiter
-  std::shared_ptr<Waiter> waiter_;  // Sink::waiter
-  std::unique_ptr<uint64_t[]> storage_;  // owned copies: views array, args, view contents (8-byte aligned)
-  std::stop_source stop_{std::nostopstate};  // this call's own cancellation, when it has one
-  Context context_;
 };
 
 }  // namespace detail

@@ -15,6 +15,8 @@
 #include "driver.h"
 #include "tiny.c2g.h"
 
+#include "cxx2go/detail/generated.h"
+
 namespace {
 
 using cxx2go::Code;

@@ -6,6 +6,8 @@
 
 #include <utility>
 
+#include "cxx2go/detail/generated.h"
+
 namespace tiny {
 
 using ::cxx2go::detail::c2g_decode;

@@ -1,4 +1,4 @@
-// cxx2go/detail/ring.h — the C++ operations on one ring of the shared-memory transport (layout and
+// src/transport/ring.h — the C++ operations on one ring of the shared-memory transport (layout and
 // ownership rules: cxx2go/ring_abi.h; design: docs/ring.md). The Go runtime implements the same
 // operations on the same memory (runtime/go/cxx2go/ring.go).
 //
@@ -15,6 +15,7 @@
 
 #include "cxx2go/abi.h"
 #include "cxx2go/ring_abi.h"
+#include "cxx2go/detail/testing.h"
 
 namespace cxx2go::detail {
 
@@ -180,16 +181,7 @@ class Ring {
   cxx2go_ring_slot* slots_ = nullptr;
 };
 
-// Messages the process's ring transport carried so far (also after stop), for tests and benchmarks: all
-// zero if it was never started (CXX2GO_TRANSPORT, docs/ring.md).
-struct RingCounters {
-  bool started = false;   // a region was attached to Go at start
-  uint64_t to_go = 0;     // messages C++ → Go
-  uint64_t to_cpp = 0;    // messages Go → C++
-  uint64_t go_wakeups = 0;   // times a C++ producer woke the parked Go dispatcher
-  uint64_t cpp_wakeups = 0;  // times a Go producer woke the parked C++ ring thread
-};
-RingCounters ring_counters() noexcept;
+// RingCounters and ring_counters(): cxx2go/detail/testing.h (tests and benchmarks read them).
 
 // ---- messages ----
 

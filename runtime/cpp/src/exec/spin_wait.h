@@ -56,6 +56,11 @@ using IdleHelper = bool (*)(bool (*ready)(const void*), const void* arg) noexcep
 // running runtime, set by start(); the default before that.
 inline std::atomic<int64_t> g_wait_spin_nanos{0};
 
+// What a thread about to wait for a Future's result (StateBase::wait, core/state.cc) runs first, if set:
+// a transport lends the waiter work that may produce the result (the ring delivers completions itself,
+// ring_help_wait). The Future layer knows only this hook; start() sets it, stop() clears it.
+inline std::atomic<IdleHelper> g_wait_helper{nullptr};
+
 // Polls `ready` for at most `budget`, relaxing the CPU between polls; returns the last poll's result.
 // Reads the clock only every 64 polls: a clock read costs about as much as a poll and a pause together.
 template <class Ready>

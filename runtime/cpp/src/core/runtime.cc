@@ -12,10 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "../exec/spin_wait.h"
+#include "../transport/transport.h"
+#include "core.h"
 #include "cxx2go/detail/link_check.h"
-#include "ring_transport.h"
-#include "runtime_core.h"
-#include "spin_wait.h"
+#include "cxx2go/detail/testing.h"
 
 // Exactly one definition per program: see cxx2go/detail/link_check.h.
 extern "C" const int CXX2GO_DETAIL_LINK_CHECK = 1;
@@ -148,13 +149,11 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   c.pool = std::move(pool);
   c.timers = std::move(timers);
   c.inline_stop = std::stop_source();
-  if (Result<void> ring = ring_start(c); !ring) {
+  if (Result<void> started = start_transports(c); !started) {
     c.pool->stop();
     c.timers->stop();
-    return ring;
+    return started;
   }
-  // Idle executor threads run Go → C++ ring calls themselves (docs/ring.md, "Waiting callers help").
-  set_idle_helper(*c.pool, &ring_help_executor);
   c.state.store(State::running);  // publishes everything above to the calls that read `running`
   return {};
 }
@@ -254,7 +253,7 @@ Result<void> stop() {
   using std::chrono::steady_clock;
   if (detail::forked_child.load()) return detail::forked_child_error();
   detail::Core& c = detail::core();
-  if (detail::ring_is_current_thread()) {
+  if (detail::on_transport_thread()) {
     return Error(Code::failed_precondition,
                  "cxx2go::stop() called on the ring transport's thread (in a continuation of a ring call), which "
                  "it would have to join");
@@ -281,7 +280,7 @@ Result<void> stop() {
   // in between and resolve the future with its own answer. Then Go: every handler's context, synchronous
   // calls included (they have no call id). Then C++ implementations: their stop tokens.
   detail::abort_all_outgoing(Error(Code::stopped, "the cxx2go runtime stopped"));
-  c.go.cancel(0);
+  detail::cgo_send_cancel(c, 0);  // synchronous calls have no id and only cgo carries them
   c.inline_stop.request_stop();
   detail::cancel_all_incoming();
 
@@ -296,7 +295,7 @@ Result<void> stop() {
   // finish, or are left running after a second stop_timeout (stop_executors).
   detail::stop_executors(c, c.options.stop_timeout);
   // After the executors: their last answers to Go may still go over the ring.
-  detail::ring_stop(c, std::max(deadline, steady_clock::now() + std::chrono::seconds(1)));
+  detail::stop_transports(c, std::max(deadline, steady_clock::now() + std::chrono::seconds(1)));
   c.timers->stop();
   {
     std::lock_guard calls(c.calls_mu);

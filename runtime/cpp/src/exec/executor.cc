@@ -47,20 +47,23 @@ struct ThreadPool::Shared {
   std::atomic<bool> stopping{false};
   detail::SpinGate spinner;
   std::chrono::nanoseconds spin{0};  // immutable after construction
-  // The runtime's pool, while the ring transport runs: what an idle worker does before it sleeps (takes
-  // calls out of the Go → C++ ring and runs them, ring.cc ring_help_executor), one worker at a time.
-  std::atomic<detail::IdleHelper> idle_helper{nullptr};
-  detail::SpinGate helping;
+  detail::SpinGate helping;  // one worker at a time runs the idle helper
 };
 
 namespace detail {
-struct ThreadPoolAccess {
-  static void set_idle_helper(ThreadPool& pool, IdleHelper helper) noexcept {
-    pool.shared_->idle_helper.store(helper, std::memory_order_release);
-  }
-};
 
-void set_idle_helper(ThreadPool& pool, IdleHelper helper) noexcept { ThreadPoolAccess::set_idle_helper(pool, helper); }
+// The runtime's pool, while the ring transport runs, and what its idle workers do before they sleep (take
+// calls out of the Go → C++ ring and run them, ring.cc ring_help_executor). Workers compare their pool's
+// address only: one destroyed is never dereferenced, and stop() clears both before the pool is destroyed.
+constinit std::atomic<const ThreadPool*> g_helped_pool{nullptr};
+constinit std::atomic<IdleHelper> g_idle_helper{nullptr};
+
+void set_idle_helper(ThreadPool* pool, IdleHelper helper) noexcept {
+  g_helped_pool.store(nullptr, std::memory_order_release);
+  g_idle_helper.store(helper, std::memory_order_release);
+  if (helper != nullptr) g_helped_pool.store(pool, std::memory_order_release);
+}
+
 }  // namespace detail
 
 ThreadPool::ThreadPool(std::size_t threads, std::string name_prefix, std::chrono::nanoseconds spin)
@@ -94,12 +97,14 @@ ThreadPool::~ThreadPool() {
 void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::string name) noexcept {
   detail::set_thread_name(std::move(name));
   t_pool = shared.get();
-  ScopedCurrentExecutor current(pool);  // the only use of `pool`, which may be destroyed before this returns
+  ScopedCurrentExecutor current(pool);  // `pool` may be destroyed before this returns: compared, never read
   bool busy = false;  // ran a task since it last slept: spin only then, so an idle pool burns no CPU
   for (;;) {
     // Helping the ring runs calls (not a spin): outside the spinner's gate, so that a task posted meanwhile
     // wakes a sleeping worker rather than waiting for this one's call to return.
-    if (const detail::IdleHelper helper = shared->idle_helper.load(std::memory_order_acquire);
+    if (const detail::IdleHelper helper = detail::g_helped_pool.load(std::memory_order_acquire) == pool
+                                              ? detail::g_idle_helper.load(std::memory_order_acquire)
+                                              : nullptr;
         busy && helper != nullptr && shared->helping.try_enter()) {
       helper(
           [](const void* p) {

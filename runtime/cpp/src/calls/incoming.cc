@@ -9,10 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "../core/core.h"
+#include "../transport/transport.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/service.h"
-#include "ring_transport.h"
-#include "runtime_core.h"
+#include "receive.h"
 
 namespace cxx2go {
 
@@ -53,12 +54,69 @@ void write_incoming_error(cxx2go_reply& reply, const Error& error) noexcept {
                        reinterpret_cast<const uint8_t*>(error.message.data()), error.message.size());
 }
 
-// cxx2go_cpp_invoke waits on this for a sync-only call answered through shared(). Owned jointly by the
-// waiting caller and the heap call, so that neither can destroy it under the other.
-struct IncomingCall::Waiter {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool answered = false;
+// The runtime's record of a Go → C++ call: the IncomingCall an InvokeFn sees, plus where its answer goes
+// and what it holds. Lives on Go's stack frame (a call run inline) or on the heap (an executor call, or
+// an inline one moved there by shared()).
+class IncomingCallRecord final : public IncomingCall, public std::enable_shared_from_this<IncomingCallRecord> {
+ public:
+  // Where the answer goes.
+  enum class Sink : uint8_t {
+    reply,       // into the caller's cxx2go_reply, before cxx2go_cpp_invoke returns
+    completion,  // through the transport's send_completion(call_id)
+    none,        // a oneway call: nobody is waiting
+    waiter,      // into the caller's cxx2go_reply, then wake cxx2go_cpp_invoke waiting for it
+  };
+  // cxx2go_cpp_invoke waits on this for a sync-only call answered through shared(). Owned jointly by the
+  // waiting caller and the heap call, so that neither can destroy it under the other.
+  struct Waiter {
+    std::mutex mu;
+    std::condition_variable cv;
+    bool answered = false;
+  };
+
+  IncomingCallRecord(std::shared_ptr<Service> service, const MethodEntry* entry, const cxx2go_call& call,
+                     Sink sink) noexcept
+      : IncomingCall(entry, call), service_(std::move(service)), call_id_(call.call_id), sink_(sink) {}
+  IncomingCallRecord(const IncomingCallRecord&) = delete;
+  IncomingCallRecord& operator=(const IncomingCallRecord&) = delete;
+  ~IncomingCallRecord();
+
+  // Every IncomingCall is one.
+  static IncomingCallRecord& of(IncomingCall& call) noexcept { return static_cast<IncomingCallRecord&>(call); }
+  static const IncomingCallRecord& of(const IncomingCall& call) noexcept {
+    return static_cast<const IncomingCallRecord&>(call);
+  }
+
+  void invoke() noexcept {
+    ++t_incoming_depth;
+    entry_->invoke(service(), *this);
+    --t_incoming_depth;
+  }
+  void deliver(int32_t code, const uint8_t* data, size_t len) noexcept;
+  // Copies the arguments and views into storage_ (executor calls and shared()).
+  void own_arguments(const cxx2go_call& call);
+  std::shared_ptr<IncomingCall> share();
+  bool sync_only() const noexcept { return sink_ == Sink::reply && !may_pend_; }
+
+  // Keeps the implementation alive while a heap call is in flight. An inline call instead borrows the
+  // registry slot's pointer, which the dispatcher holds for the duration (no reference-count round trip).
+  std::shared_ptr<Service> service_;
+  const std::shared_ptr<Service>* borrowed_service_ = nullptr;
+  Service& service() const noexcept { return service_ ? *service_ : **borrowed_service_; }
+  uint64_t call_id_;
+  Sink sink_;
+  bool may_pend_ = false;    // the caller accepts CXX2GO_PENDING and a completion later
+  bool counted_ = false;     // holds one unit of the runtime's count of incoming calls, given back on answer
+  bool promoted_ = false;    // shared() moved this inline call to a heap copy, which answers instead
+  bool registered_ = false;  // listed under call_id_ for cxx2go_cpp_cancel and stop()
+  bool heap_ = false;        // a heap record (counted in LiveCounts::records)
+  std::atomic<bool> answered_{false};
+  cxx2go_reply* reply_ = nullptr;  // Sink::reply, Sink::waiter
+  std::shared_ptr<Waiter> waiter_;  // Sink::waiter
+  std::unique_ptr<uint64_t[]> storage_;  // owned copies: views array, args, view contents (8-byte aligned)
+  std::stop_source stop_{std::nostopstate};  // this call's own cancellation, when it has one
+  using IncomingCall::borrow_context;
+  using IncomingCall::context_;
 };
 
 void unregister_incoming(uint64_t call_id) noexcept {
@@ -82,10 +140,10 @@ Result<void> register_incoming(uint64_t call_id, const std::stop_source& stop,
       return error_from_current_exception();
     }
     // A ring call taken by an executor thread, whose cancellation the ring thread handled before this.
-    for (auto it = c.ring_in_hand.begin(); it != c.ring_in_hand.end(); ++it) {
+    for (auto it = c.in_hand.begin(); it != c.in_hand.end(); ++it) {
       if (it->id == call_id) {
         cancelled = it->cancelled;
-        c.ring_in_hand.erase(it);
+        c.in_hand.erase(it);
         break;
       }
     }
@@ -94,35 +152,24 @@ Result<void> register_incoming(uint64_t call_id, const std::stop_source& stop,
   return {};
 }
 
-bool note_ring_call_in_hand(uint64_t call_id) noexcept {
+bool note_call_in_hand(uint64_t call_id) noexcept {
   Core& c = core();
   std::lock_guard lock(c.calls_mu);
   try {
-    c.ring_in_hand.push_back(Core::InHandCall{call_id, false});
+    c.in_hand.push_back(CallTables::InHandCall{call_id, false});
   } catch (...) {
     return false;
   }
   return true;
 }
 
-void forget_ring_call_in_hand(uint64_t call_id) noexcept {
+void forget_call_in_hand(uint64_t call_id) noexcept {
   Core& c = core();
   std::lock_guard lock(c.calls_mu);
-  std::erase_if(c.ring_in_hand, [call_id](const Core::InHandCall& h) { return h.id == call_id; });
+  std::erase_if(c.in_hand, [call_id](const CallTables::InHandCall& h) { return h.id == call_id; });
 }
 
-IncomingCall::IncomingCall(Key, std::shared_ptr<Service> service, const MethodEntry* entry, const cxx2go_call& call,
-                           Sink sink) noexcept
-    : service_(std::move(service)),
-      entry_(entry),
-      call_id_(call.call_id),
-      args_(call.args),
-      args_len_(call.args_len),
-      views_(call.views),
-      nviews_(call.nviews),
-      sink_(sink) {}
-
-IncomingCall::~IncomingCall() {
+IncomingCallRecord::~IncomingCallRecord() {
   if (!answered_.load(std::memory_order_acquire)) {
     // Exactly one answer per call, even when nobody gave one: the InvokeFn returned without answering
     // or calling shared(), or the last shared() reference was dropped (e.g. a continuation was destroyed).
@@ -135,16 +182,16 @@ IncomingCall::~IncomingCall() {
   if (heap_) core().record_count.fetch_sub(1);
 }
 
-const MethodInfo& IncomingCall::method() const noexcept { return entry_->info; }
+bool IncomingCall::sync_only() const noexcept { return IncomingCallRecord::of(*this).sync_only(); }
 
-void IncomingCall::reply_empty() noexcept { deliver(CXX2GO_OK, nullptr, 0); }
+void IncomingCall::reply_empty() noexcept { IncomingCallRecord::of(*this).deliver(CXX2GO_OK, nullptr, 0); }
 
 void IncomingCall::reply(const Encoder& result) noexcept {
   if (!result.ok()) {
     fail(result.error());
     return;
   }
-  deliver(CXX2GO_OK, result.data(), result.size());
+  IncomingCallRecord::of(*this).deliver(CXX2GO_OK, result.data(), result.size());
 }
 
 // The one place where an error of a C++ implementation becomes a boundary code (docs/design.md, "The code
@@ -162,11 +209,11 @@ void IncomingCall::fail(Error error) noexcept {
       error = Error(Code::unknown, {});  // out of memory: the code matters more than the message
     }
   }
-  deliver(static_cast<int32_t>(error.code), reinterpret_cast<const uint8_t*>(error.message.data()),
-          error.message.size());
+  IncomingCallRecord::of(*this).deliver(static_cast<int32_t>(error.code),
+                                        reinterpret_cast<const uint8_t*>(error.message.data()), error.message.size());
 }
 
-void IncomingCall::deliver(int32_t code, const uint8_t* data, size_t len) noexcept {
+void IncomingCallRecord::deliver(int32_t code, const uint8_t* data, size_t len) noexcept {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   Core& c = core();
   if (registered_) unregister_incoming(call_id_);
@@ -184,7 +231,7 @@ void IncomingCall::deliver(int32_t code, const uint8_t* data, size_t len) noexce
     case Sink::completion:
       // Go copies data before returning (abi.h); the completion may arrive before cxx2go_cpp_invoke returns
       // PENDING, which Go is ready for.
-      if (!ring_send_completion(call_id_, code, data, len)) c.go.complete(call_id_, code, const_cast<uint8_t*>(data), len);
+      send_completion(c, call_id_, code, data, len);
       break;
     case Sink::none:
       break;
@@ -192,7 +239,7 @@ void IncomingCall::deliver(int32_t code, const uint8_t* data, size_t len) noexce
   if (counted_) release_call(c.incoming_count);
 }
 
-void IncomingCall::own_arguments(const cxx2go_call& call) {
+void IncomingCallRecord::own_arguments(const cxx2go_call& call) {
   // One allocation, in 8-byte words: the views array, the args, then each view's bytes, each part
   // 8-byte aligned so that view_list<T> can read any number type in place.
   auto round8 = [](size_t n) { return (n + 7) & ~size_t{7}; };
@@ -216,8 +263,10 @@ void IncomingCall::own_arguments(const cxx2go_call& call) {
   nviews_ = call.nviews;
 }
 
-std::shared_ptr<IncomingCall> IncomingCall::shared() {
-  if (std::shared_ptr<IncomingCall> self = weak_from_this().lock()) return self;  // already a heap record
+std::shared_ptr<IncomingCall> IncomingCall::shared() { return IncomingCallRecord::of(*this).share(); }
+
+std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
+  if (std::shared_ptr<IncomingCallRecord> self = weak_from_this().lock()) return self;  // already on the heap
   // An inline call, reading Go's memory in place and answering into the caller's reply: move it to a heap
   // copy that owns its arguments, answers through a completion (or wakes the waiting caller), and takes
   // over the registration and the count. This object then answers nothing.
@@ -230,7 +279,7 @@ std::shared_ptr<IncomingCall> IncomingCall::shared() {
   view.views = views_;
   view.nviews = nviews_;
   const Sink sink = sink_ == Sink::none ? Sink::none : may_pend_ ? Sink::completion : Sink::waiter;
-  auto copy = std::make_shared<IncomingCall>(Key{}, service_ ? service_ : *borrowed_service_, entry_, view, sink);
+  auto copy = std::make_shared<IncomingCallRecord>(service_ ? service_ : *borrowed_service_, entry_, view, sink);
   copy->own_arguments(view);
   copy->may_pend_ = may_pend_;
   copy->stop_ = stop_;
@@ -273,68 +322,56 @@ Error unknown_method_error(const cxx2go_call& call) {
                                          "different schema version");
 }
 
-// The dispatcher: everything that builds IncomingCalls and touches their private fields.
-struct IncomingAccess {
-  static void invoke(IncomingCall& call) noexcept {
-    ++t_incoming_depth;
-    call.entry_->invoke(call.service(), call);
-    --t_incoming_depth;
-  }
+// ---- the dispatcher: builds the records ----
 
-  // Runs the call on this (Go's) thread with the views in place, answering into `reply` before returning,
-  // unless the implementation took the call with shared(). `counted` is handed to the call.
-  static void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply, bool oneway,
-                         bool may_pend, bool& counted) {
-    Core& c = core();
-    IncomingCall call(IncomingCall::Key{}, nullptr, slot.entry, wire,
-                      oneway ? IncomingCall::Sink::none : IncomingCall::Sink::reply);
-    call.borrowed_service_ = &slot.service->impl;  // `slot` holds it until this returns
-    call.reply_ = &reply;
-    call.may_pend_ = may_pend;
-    call.counted_ = std::exchange(counted, false);
+// Runs the call on this (Go's) thread with the views in place, answering into `reply` before returning,
+// unless the implementation took the call with shared(). `counted` is handed to the call.
+void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply, bool oneway,
+                bool may_pend, bool& counted) {
+  Core& c = core();
+  IncomingCallRecord call(nullptr, slot.entry, wire,
+                          oneway ? IncomingCallRecord::Sink::none : IncomingCallRecord::Sink::reply);
+  call.borrowed_service_ = &slot.service->impl;  // `slot` holds it until this returns
+  call.reply_ = &reply;
+  call.may_pend_ = may_pend;
+  call.counted_ = std::exchange(counted, false);
+  if (may_pend) {
+    // Go can only cancel this call once it is pending (its goroutine is in this cgo call until then), and
+    // by then shared() has moved it; its stop source exists from the start because the implementation may
+    // copy the Context before that.
+    call.stop_ = std::stop_source();
+    if (Result<void> listed = register_incoming(wire.call_id, call.stop_, {}); !listed) {
+      call.fail(listed.error());
+      return;
+    }
+    call.registered_ = true;
+    call.context_ = Context(call.stop_.get_token(), call_deadline(wire));
+  } else {
+    // inline_stop lives until the runtime is reset, which waits for every call (borrow's requirement).
+    call.borrow_context(c.inline_stop, call_deadline(wire));
+  }
+  call.invoke();
+  if (call.promoted_) {
     if (may_pend) {
-      // Go can only cancel this call once it is pending (its goroutine is in this cgo call until then), and
-      // by then shared() has moved it; its stop source exists from the start because the implementation may
-      // copy the Context before that.
-      call.stop_ = std::stop_source();
-      if (Result<void> listed = register_incoming(wire.call_id, call.stop_, {}); !listed) {
-        call.fail(listed.error());
-        return;
-      }
-      call.registered_ = true;
-      call.context_ = Context(call.stop_.get_token(), call_deadline(wire));
-    } else {
-      // inline_stop lives until the runtime is reset, which waits for every call (borrow's requirement).
-      ContextAccess::borrow(call.context_, c.inline_stop, call_deadline(wire));
+      // The heap copy answers through send_completion (perhaps already has).
+      write_incoming_reply(reply, CXX2GO_PENDING, nullptr, 0);
+    } else if (!oneway) {
+      std::shared_ptr<IncomingCallRecord::Waiter> waiter = call.waiter_;
+      std::unique_lock lock(waiter->mu);
+      waiter->cv.wait(lock, [&] { return waiter->answered; });
     }
-    invoke(call);
-    if (call.promoted_) {
-      if (may_pend) {
-        // The heap copy answers through entry_points.complete (perhaps already has).
-        write_incoming_reply(reply, CXX2GO_PENDING, nullptr, 0);
-      } else if (!oneway) {
-        std::shared_ptr<IncomingCall::Waiter> waiter = call.waiter_;
-        std::unique_lock lock(waiter->mu);
-        waiter->cv.wait(lock, [&] { return waiter->answered; });
-      }
-    }
-    // `call` answers now, with Code::internal, if the implementation neither answered nor took it.
   }
-
-  // Copies the call, queues it on `executor` and answers CXX2GO_PENDING (a completion follows), or OK for
-  // a oneway call (accepted). `counted` is handed to the call.
-  static void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply,
-                     bool oneway, bool& counted);
-};
+  // `call` answers now, with Code::internal, if the implementation neither answered nor took it.
+}
 
 // A queued executor call. Destroyed without running, it fails the call, so that Go always gets its answer:
 // with Code::stopped if the executor refused or dropped it because the runtime is stopping (executors stop
 // only after the state left `running`), with Code::resource_exhausted if the runtime still runs — then the
 // executor refused it because queueing it needed memory it could not get.
 struct RunIncomingCall {
-  std::shared_ptr<IncomingCall> call;
+  std::shared_ptr<IncomingCallRecord> call;
 
-  explicit RunIncomingCall(std::shared_ptr<IncomingCall> c) noexcept : call(std::move(c)) {}
+  explicit RunIncomingCall(std::shared_ptr<IncomingCallRecord> c) noexcept : call(std::move(c)) {}
   RunIncomingCall(RunIncomingCall&&) noexcept = default;
   RunIncomingCall& operator=(RunIncomingCall&&) = delete;
   ~RunIncomingCall() {
@@ -347,24 +384,25 @@ struct RunIncomingCall {
   }
 
   void operator()() noexcept {
-    std::shared_ptr<IncomingCall> c = std::move(call);
+    std::shared_ptr<IncomingCallRecord> c = std::move(call);
     if (const State s = core().state.load(); s != State::running) {
       c->fail(error_nothrow(Code::stopped, "the cxx2go runtime stopped before the call ran"));
     } else if (c->context().cancelled()) {
       c->fail(error_nothrow(Code::cancelled, "cancelled before it ran"));
     } else {
-      IncomingAccess::invoke(*c);
+      c->invoke();
     }
   }
 };
 static_assert(Task::stores_inline<RunIncomingCall>, "posting an incoming call must not allocate");
 
-void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wire,
-                            cxx2go_reply& reply, bool oneway, bool& counted) {
+// Copies the call, queues it on `executor` and answers CXX2GO_PENDING (a completion follows), or OK for
+// a oneway call (accepted). `counted` is handed to the call.
+void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& reply, bool oneway,
+            bool& counted) {
   Core& c = core();
   // Answers into `reply` until queued: a refusal before that is reported synchronously.
-  auto call = std::make_shared<IncomingCall>(IncomingCall::Key{}, slot.service->impl, slot.entry, wire,
-                                             IncomingCall::Sink::reply);
+  auto call = std::make_shared<IncomingCallRecord>(slot.service->impl, slot.entry, wire, IncomingCallRecord::Sink::reply);
   call->reply_ = &reply;
   call->heap_ = true;
   c.record_count.fetch_add(1);
@@ -380,7 +418,7 @@ void IncomingAccess::run_on(ThreadPool& executor, const MethodSlot& slot, const 
   // From here on nothing may throw: the call answers asynchronously. Go gets PENDING (or OK: accepted,
   // for oneway) and exactly one completion, even if the call is refused below; an exception out of here
   // would make cxx2go_cpp_invoke answer a second time, synchronously.
-  call->sink_ = oneway ? IncomingCall::Sink::none : IncomingCall::Sink::completion;
+  call->sink_ = oneway ? IncomingCallRecord::Sink::none : IncomingCallRecord::Sink::completion;
   call->reply_ = nullptr;
   write_incoming_reply(reply, oneway ? CXX2GO_OK : CXX2GO_PENDING, nullptr, 0);
   if (oneway) {
@@ -496,10 +534,10 @@ void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply) {
   // deadlock an @affine service, and could exhaust the pool); callers that must be answered now.
   const bool inline_call = inline_method || executor->is_current() || (!may_pend && !oneway);
   if (inline_call) {
-    IncomingAccess::run_inline(slot, call, reply, oneway, may_pend, guard.counted);
+    run_inline(slot, call, reply, oneway, may_pend, guard.counted);
     if (oneway) write_incoming_reply(reply, CXX2GO_OK, nullptr, 0);
   } else {
-    IncomingAccess::run_on(*executor, slot, call, reply, oneway, guard.counted);
+    run_on(*executor, slot, call, reply, oneway, guard.counted);
   }
 }
 
@@ -588,20 +626,20 @@ Result<void> unregister_service(std::string_view name) {
 
 }  // namespace cxx2go
 
-// ---- the C ABI of Go → C++ calls (abi.h) ----
+namespace cxx2go::detail {
 
-extern "C" void cxx2go_cpp_invoke(cxx2go_call* call, cxx2go_reply* reply) {
+void receive_call(const cxx2go_call& call, cxx2go_reply& reply) noexcept {
   try {
-    cxx2go::detail::dispatch_incoming(*call, *reply);
+    dispatch_incoming(call, reply);
   } catch (...) {
     // Only before an answer exists (allocating the call record, creating an @affine thread): nothing was
-    // sent, and this is the answer.
-    cxx2go::detail::write_incoming_error(*reply, cxx2go::error_from_current_exception());
+    // sent, and this is the answer. Without it the call was never answered and its Go caller waited for
+    // ever (found by the C++ host's alloc_fail over the ring).
+    write_incoming_error(reply, error_from_current_exception());
   }
 }
 
-extern "C" void cxx2go_cpp_cancel(uint64_t call_id) {
-  using namespace cxx2go::detail;
+void receive_cancel(uint64_t call_id) noexcept {
   try {
     Core& c = core();
     std::stop_source stop{std::nostopstate};
@@ -609,9 +647,9 @@ extern "C" void cxx2go_cpp_cancel(uint64_t call_id) {
       std::lock_guard lock(c.calls_mu);
       auto it = c.incoming.find(call_id);
       if (it == c.incoming.end()) {
-        // Answered already, or never pending: nothing to cancel. Or taken out of the ring by an executor
-        // thread that has not listed it yet: it is cancelled as soon as it is listed.
-        for (Core::InHandCall& h : c.ring_in_hand) {
+        // Answered already, or never pending: nothing to cancel. Or taken by a thread that has not listed
+        // it yet (note_call_in_hand): it is cancelled as soon as it is listed.
+        for (CallTables::InHandCall& h : c.in_hand) {
           if (h.id == call_id) h.cancelled = true;
         }
         return;
@@ -620,6 +658,14 @@ extern "C" void cxx2go_cpp_cancel(uint64_t call_id) {
     }
     stop.request_stop();  // runs the implementation's stop callbacks, here, outside the lock
   } catch (...) {
-    cxx2go::detail::report_uncaught_exception("cxx2go_cpp_cancel");
+    report_uncaught_exception("cxx2go_cpp_cancel");
   }
 }
+
+}  // namespace cxx2go::detail
+
+// ---- the C ABI of Go → C++ calls over cgo (abi.h) ----
+
+extern "C" void cxx2go_cpp_invoke(cxx2go_call* call, cxx2go_reply* reply) { cxx2go::detail::receive_call(*call, *reply); }
+
+extern "C" void cxx2go_cpp_cancel(uint64_t call_id) { cxx2go::detail::receive_cancel(call_id); }

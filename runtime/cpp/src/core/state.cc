@@ -1,7 +1,6 @@
 #include "cxx2go/detail/state.h"
 
-#include "ring_transport.h"
-#include "spin_wait.h"
+#include "../exec/spin_wait.h"
 
 namespace cxx2go::detail {
 namespace {
@@ -23,7 +22,8 @@ void StateBase::wait() const {
   // A result from another thread (e.g. Go completing a call) often arrives within microseconds: poll for a
   // while before sleeping, which would cost a thread wake-up (spin_wait.h). The predicate wait under mu_
   // below decides; publish() notifies after storing the status, so a waiter cannot miss it.
-  if (ring_help_wait([](const void* self) { return static_cast<const StateBase*>(self)->ready(); }, this) ||
+  if (const IdleHelper help = g_wait_helper.load(std::memory_order_acquire);
+      (help != nullptr && help([](const void* self) { return static_cast<const StateBase*>(self)->ready(); }, this)) ||
       spin_until(std::chrono::nanoseconds(g_wait_spin_nanos.load(std::memory_order_relaxed)),
                  [this] { return ready(); })) {
     return;

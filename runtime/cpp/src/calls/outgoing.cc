@@ -7,20 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "../core/core.h"
+#include "../transport/transport.h"
 #include "cxx2go/detail/call.h"
-#include "cxx2go/detail/ring.h"
-#include "ring_transport.h"
-#include "runtime_core.h"
+#include "receive.h"
 
 namespace cxx2go::detail {
-
-// ---- Reply ----
-
-struct ReplyAccess {
-  static cxx2go_reply& raw(Reply& r) noexcept { return r.raw_; }
-};
-
-// Reply's members are inline in call.h: a synchronous call moves its Reply into the Result it returns.
 
 // ---- shared helpers ----
 
@@ -95,7 +87,7 @@ std::optional<Error> reply_error(const cxx2go_reply& r, const MethodInfo& method
 
 struct CancelSyncById {
   uint64_t id;
-  void operator()() const noexcept { core().go.cancel(id); }
+  void operator()() const noexcept { send_cancel(core(), id); }
 };
 
 struct SyncStopWatch {
@@ -107,9 +99,10 @@ struct SyncStopWatch {
 
 thread_local SyncStopWatch* t_sync_watch = nullptr;
 
-Result<Reply> call_go_stoppable(Core& c, const MethodInfo& method, const Encoder& args, const ViewList& views,
+Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
                                 const std::stop_token& token, int64_t deadline) {
   if (token.stop_requested()) return cancelled_before_start_error();
+  Core& c = core();
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
   SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
 
@@ -118,12 +111,12 @@ Result<Reply> call_go_stoppable(Core& c, const MethodInfo& method, const Encoder
   Reply reply;
   t_sync_watch = &watch;
   ++t_outgoing_depth;
-  c.go.invoke(&call, &ReplyAccess::raw(reply));
+  invoke(c, call, reply.raw_);
   --t_outgoing_depth;
   t_sync_watch = watch.outer;
   watch.on_stop.reset();  // Go has unlisted the id; waits for a callback running on another thread
   release_call(c.outgoing_count);
-  if (std::optional<Error> error = reply_error(ReplyAccess::raw(reply), method)) return std::move(*error);
+  if (std::optional<Error> error = reply_error(reply.raw_, method)) return std::move(*error);
   return reply;
 }
 
@@ -137,18 +130,18 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   }
   Core& c = core();
   // An empty token (the default) costs one pointer test here, nothing more.
-  if (options.stop_token.stop_possible()) return call_go_stoppable(c, method, args, views, options.stop_token, deadline);
+  if (options.stop_token.stop_possible()) return call_go_stoppable(method, args, views, options.stop_token, deadline);
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
 
   Reply reply;
   ++t_outgoing_depth;
-  c.go.invoke(&call, &ReplyAccess::raw(reply));
+  invoke(c, call, reply.raw_);
   --t_outgoing_depth;
   release_call(c.outgoing_count);
 
-  const cxx2go_reply& raw = ReplyAccess::raw(reply);
+  const cxx2go_reply& raw = reply.raw_;
   if (raw.code == CXX2GO_OK && raw.where == CXX2GO_REPLY_INLINE && raw.len <= CXX2GO_REPLY_INLINE_CAP) {
     return reply;  // the common case, checked inline: a well-formed inline success
   }
@@ -170,11 +163,7 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
   // The deadline reaches the handler's ctx; nothing else can end a oneway call.
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
   call.flags |= CXX2GO_CALL_ONEWAY;
-  if (!ring_wanted(method.flags) || !ring_send_call(call, true)) {
-    ++t_outgoing_depth;
-    c.go.submit(&call);  // Go copies what it needs before returning (abi.h)
-    --t_outgoing_depth;
-  }
+  send_call(c, route_call(method.flags, call), call, true);
   release_call(c.outgoing_count);
   return {};
 }
@@ -187,28 +176,37 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
 // Resolving the Future is decided by `settled_`: the completion and an abort race, the first one wins,
 // and only the completion ever ends Go's use of the memory.
 
-struct OutgoingAccess {
-  static cxx2go_call& call(OutgoingCall& r) noexcept { return r.call_; }
-  static uint64_t& timer(OutgoingCall& r) noexcept { return r.timer_; }
-  static std::optional<std::stop_callback<StopCallById>>& on_stop(OutgoingCall& r) noexcept { return r.on_stop_; }
-  static void deliver(OutgoingCall& r, int32_t code, const uint8_t* data, size_t len) noexcept {
-    if (!r.settled_.exchange(true)) r.deliver(code, data, len);
+// Resolves the Future with Go's completion, unless an abort resolved it first.
+void deliver_outgoing(OutgoingCall& call, int32_t code, const uint8_t* data, size_t len) noexcept {
+  if (!book(call).settled.exchange(true)) call.deliver(code, data, len);
+}
+// Resolves the Future with `error` now, unless it is resolved already; true if this call resolved it.
+bool abort_outgoing_record(OutgoingCall& call, Error error) noexcept {
+  if (book(call).settled.exchange(true)) return false;
+  call.abort(std::move(error));
+  return true;
+}
+void ref_outgoing(OutgoingCall& call) noexcept { book(call).refs.fetch_add(1, std::memory_order_relaxed); }
+void unref_outgoing(OutgoingCall* call) noexcept {
+  if (book(*call).refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+    delete call;
+    core().record_count.fetch_sub(1);
   }
-  // True if this call resolved the Future.
-  static bool abort(OutgoingCall& r, Error error) noexcept {
-    if (r.settled_.exchange(true)) return false;
-    r.abort(std::move(error));
-    return true;
-  }
-  static void watch_cancel(OutgoingCall& r, uint64_t id) { r.watch_cancel(id); }
-  static void ref(OutgoingCall& r) noexcept { r.refs_.fetch_add(1, std::memory_order_relaxed); }
-  static void unref(OutgoingCall* r) noexcept {
-    if (r->refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      delete r;
-      core().record_count.fetch_sub(1);
-    }
-  }
-};
+}
+
+void* OutgoingCall::operator new(size_t size) {
+  static_assert(sizeof(OutgoingBook) % __STDCPP_DEFAULT_NEW_ALIGNMENT__ == 0);
+  void* block = ::operator new(sizeof(OutgoingBook) + size);
+  void* object = static_cast<unsigned char*>(block) + sizeof(OutgoingBook);
+  ::new (block) OutgoingBook();
+  return object;
+}
+
+void OutgoingCall::operator delete(void* object) noexcept {
+  OutgoingBook* b = book_at(object);
+  b->~OutgoingBook();
+  ::operator delete(static_cast<void*>(b));
+}
 
 OutgoingCall::~OutgoingCall() = default;
 
@@ -221,23 +219,23 @@ void OutgoingTable::insert_locked(Shard& shard, OutgoingCall* call) {
 
 void OutgoingTable::push_front(Shard& shard, OutgoingCall* call) noexcept {
   OutgoingCall*& head = shard.buckets[bucket_of(shard, id_of(call))];
-  call->table_next_ = head;
+  book(*call).table_next = head;
   head = call;
 }
 
 OutgoingCall* OutgoingTable::find_locked(Shard& shard, uint64_t id) noexcept {
   if (shard.buckets.empty()) return nullptr;
   OutgoingCall* call = shard.buckets[bucket_of(shard, id)];
-  while (call != nullptr && id_of(call) != id) call = call->table_next_;
+  while (call != nullptr && id_of(call) != id) call = next(call);
   return call;
 }
 
 OutgoingCall* OutgoingTable::erase_locked(Shard& shard, uint64_t id) noexcept {
   if (shard.buckets.empty()) return nullptr;
-  for (OutgoingCall** link = &shard.buckets[bucket_of(shard, id)]; *link != nullptr; link = &(*link)->table_next_) {
+  for (OutgoingCall** link = &shard.buckets[bucket_of(shard, id)]; *link != nullptr; link = &book(**link).table_next) {
     if (OutgoingCall* call = *link; id_of(call) == id) {
-      *link = call->table_next_;
-      call->table_next_ = nullptr;
+      *link = next(call);
+      book(*call).table_next = nullptr;
       --shard.size;
       return call;
     }
@@ -255,7 +253,7 @@ void OutgoingTable::grow(Shard& shard) noexcept {
   old.swap(shard.buckets);
   for (OutgoingCall* call : old) {
     while (call != nullptr) {
-      OutgoingCall* const following = call->table_next_;
+      OutgoingCall* const following = next(call);
       push_front(shard, call);
       call = following;
     }
@@ -277,7 +275,7 @@ OutgoingCall* find_outgoing(uint64_t id) noexcept {
   OutgoingTable::Shard& shard = c.outgoing.shard(id);
   std::lock_guard lock(shard.mu);
   OutgoingCall* call = c.outgoing.find_locked(shard, id);
-  if (call != nullptr) OutgoingAccess::ref(*call);
+  if (call != nullptr) ref_outgoing(*call);
   return call;
 }
 
@@ -286,8 +284,8 @@ OutgoingCall* find_outgoing(uint64_t id) noexcept {
 void abort_outgoing(uint64_t id, Error error) noexcept {
   OutgoingCall* call = find_outgoing(id);
   if (call == nullptr) return;
-  if (OutgoingAccess::abort(*call, std::move(error)) && !ring_send_cancel(id)) core().go.cancel(id);
-  OutgoingAccess::unref(call);
+  if (abort_outgoing_record(*call, std::move(error))) send_cancel(core(), id);
+  unref_outgoing(call);
 }
 
 void cancel_go_async(uint64_t id) noexcept { abort_outgoing(id, error_nothrow(Code::cancelled, "cancelled")); }
@@ -298,8 +296,8 @@ void cancel_go_async(uint64_t id) noexcept { abort_outgoing(id, error_nothrow(Co
 void expire_go_async(uint64_t id) noexcept {
   OutgoingCall* call = find_outgoing(id);
   if (call == nullptr) return;
-  OutgoingAccess::abort(*call, deadline_passed_error());
-  OutgoingAccess::unref(call);
+  abort_outgoing_record(*call, deadline_passed_error());
+  unref_outgoing(call);
 }
 
 // CallOptions::stop_token fired: cancel call `id`, unless its deadline has passed, which makes this the
@@ -307,8 +305,8 @@ void expire_go_async(uint64_t id) noexcept {
 void stop_go_async(uint64_t id) noexcept {
   int64_t deadline = 0;
   if (OutgoingCall* call = find_outgoing(id); call != nullptr) {
-    deadline = OutgoingAccess::call(*call).deadline_unix_nanos;  // written before submission, never changed
-    OutgoingAccess::unref(call);
+    deadline = book(*call).call.deadline_unix_nanos;  // written before submission, never changed
+    unref_outgoing(call);
   }
   if (deadline != 0 && unix_nanos(std::chrono::system_clock::now()) >= deadline) {
     expire_go_async(id);
@@ -323,7 +321,7 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
                      std::unique_ptr<OutgoingCall> owned) noexcept {
   Core& c = core();
   OutgoingCall* call = owned.get();
-  cxx2go_call& wire = OutgoingAccess::call(*call);
+  cxx2go_call& wire = book(*call).call;
   wire.method_id = method.id;
   wire.method_name = method.name;
   wire.deadline_unix_nanos = options.deadline ? unix_nanos(*options.deadline) : 0;
@@ -335,10 +333,10 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
   // Whether the stop token needs a callback; empty tokens (most calls) pay nothing more.
   const bool stoppable = options.stop_token.stop_possible();
   std::optional<Error> refused;
-  // Decided before the id exists: a ring call's id says so, and its cancellation follows it over the ring.
-  const bool ring = ring_wanted(method.flags) && ring_call_size(wire) <= CXX2GO_RING_PAYLOAD_CAP;
+  // Decided before the id exists: the id says it, and the call's cancellation and completion follow it.
+  const Route route = route_call(method.flags, wire);
   {
-    const uint64_t id = (c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1) | (ring ? kRingCallBit : 0);
+    const uint64_t id = (c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1) | route_bits(route);
     wire.call_id = id;
     OutgoingTable::Shard& shard = c.outgoing.shard(id);
     std::lock_guard lock(shard.mu);
@@ -347,20 +345,20 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
     } else {
       try {
         // The Future is still in the caller's hands, not cancelled: this only registers the callback.
-        OutgoingAccess::watch_cancel(*call, id);
+        call->watch_cancel(id);
         c.outgoing.insert_locked(shard, call);
         c.outgoing_count.fetch_add(1);
         c.record_count.fetch_add(1);
         owned.release();  // the table owns it now
         // Kept until the stop callback is registered below: the completion may come first.
-        if (stoppable) OutgoingAccess::ref(*call);
+        if (stoppable) ref_outgoing(*call);
       } catch (...) {
         refused = error_from_current_exception();
       }
     }
   }
   if (refused) {
-    OutgoingAccess::abort(*call, std::move(*refused));
+    abort_outgoing_record(*call, std::move(*refused));
     return;  // Go never saw the record: `owned` frees it
   }
   const uint64_t id = wire.call_id;
@@ -369,7 +367,7 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
     const auto when = std::chrono::steady_clock::now() +
                       std::chrono::duration_cast<std::chrono::steady_clock::duration>(wait);
     try {
-      OutgoingAccess::timer(*call) = c.timers->schedule(when, [id] { expire_go_async(id); });
+      book(*call).timer = c.timers->schedule(when, [id] { expire_go_async(id); });
     } catch (...) {
       // Without a timer, Go still enforces the deadline through the handler's context.
     }
@@ -377,20 +375,16 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
   // From here on the completion may free `call` on another thread (unless `stoppable` holds it). Over the
   // ring the arguments are copied into the slot; the record still lives until the completion
   // (cancellation relies on that).
-  if (!ring || !ring_send_call(wire, false)) {
-    ++t_outgoing_depth;
-    c.go.submit(&wire);
-    --t_outgoing_depth;
-  }
+  send_call(c, route, wire, false);
   if (stoppable) {
     // Only now: Go knows the id (cgo lists it before submit returns; over the ring the cancellation
     // follows the call), so a token that already fired cancels it right here, in the constructor.
     try {
-      OutgoingAccess::on_stop(*call).emplace(options.stop_token, StopCallById{id});
+      book(*call).on_stop.emplace(options.stop_token, StopCallById{id});
     } catch (...) {
       cancel_go_async(id);  // cannot watch the token: cancelling is the safe side
     }
-    OutgoingAccess::unref(call);
+    unref_outgoing(call);
   }
 }
 
@@ -405,13 +399,13 @@ void abort_all_outgoing(const Error& error) noexcept {
   }
   c.outgoing.for_each([&calls](OutgoingCall* call) {
     if (calls.size() == calls.capacity()) return;  // cannot happen: the table only shrinks now
-    OutgoingAccess::ref(*call);
+    ref_outgoing(*call);
     calls.push_back(call);
   });
   // Outside the lock: resolving a Future runs its continuations, which may call into the runtime.
   for (OutgoingCall* call : calls) {
-    OutgoingAccess::abort(*call, error);
-    OutgoingAccess::unref(call);
+    abort_outgoing_record(*call, error);
+    unref_outgoing(call);
   }
 }
 
@@ -429,9 +423,10 @@ void report_unfinished_outgoing() noexcept {
 
 }  // namespace cxx2go::detail
 
-// Completion of an asynchronous C++ → Go call (abi.h): exactly once per submitted call.
-extern "C" void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len) {
-  using namespace cxx2go::detail;
+namespace cxx2go::detail {
+
+// Exactly once per submitted call, whichever transport carried it.
+void receive_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept {
   try {
     Core& c = core();
     OutgoingCall* call = nullptr;
@@ -441,15 +436,22 @@ extern "C" void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* dat
       call = c.outgoing.erase_locked(shard, call_id);
     }
     if (call == nullptr) return;  // unknown or duplicate: nothing to free twice
-    if (const uint64_t timer = OutgoingAccess::timer(*call); timer != 0) c.timers->cancel(timer);
+    if (const uint64_t timer = book(*call).timer; timer != 0) c.timers->cancel(timer);
     // Go is done with the call's memory. Counted out before resolving the Future, whose continuations may
     // call stop(), which would otherwise wait for this very call.
     release_call(c.outgoing_count);
-    OutgoingAccess::deliver(*call, code, data, len);  // data is valid only now: decoded on the spot
-    OutgoingAccess::unref(call);
+    deliver_outgoing(*call, code, data, len);  // data is valid only now: decoded on the spot
+    unref_outgoing(call);
   } catch (...) {
     report_uncaught_exception("cxx2go_cpp_complete");
   }
+}
+
+}  // namespace cxx2go::detail
+
+// Completion of an asynchronous C++ → Go call over cgo (abi.h).
+extern "C" void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len) {
+  cxx2go::detail::receive_completion(call_id, code, data, len);
 }
 
 // Go has listed synchronous call `call_id` for cancellation (call_go_stoppable); on the calling thread.
@@ -460,6 +462,6 @@ extern "C" void cxx2go_cpp_sync_listed(uint64_t call_id) {
   try {
     watch->on_stop.emplace(watch->token, CancelSyncById{call_id});  // cancels at once if it already fired
   } catch (...) {
-    core().go.cancel(call_id);  // cannot watch the token: cancelling is the safe side
+    cgo_send_cancel(core(), call_id);  // cannot watch the token: cancelling is the safe side
   }
 }

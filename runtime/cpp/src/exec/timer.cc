@@ -1,4 +1,4 @@
-#include "cxx2go/detail/timer.h"
+#include "timer.h"
 
 #include <condition_variable>
 #include <map>

@@ -1,6 +1,6 @@
-// cxx2go/detail/timer.h — callbacks at points in time (call deadlines), on one thread named "cxx2go-timer".
-#ifndef CXX2GO_DETAIL_TIMER_H_
-#define CXX2GO_DETAIL_TIMER_H_
+// src/exec/timer.h — callbacks at points in time (call deadlines), on one thread named "cxx2go-timer".
+#ifndef CXX2GO_SRC_EXEC_TIMER_H_
+#define CXX2GO_SRC_EXEC_TIMER_H_
 
 #include <chrono>
 #include <cstdint>
@@ -49,4 +49,4 @@ class TimerQueue {
 
 }  // namespace cxx2go::detail
 
-#endif  // CXX2GO_DETAIL_TIMER_H_
+#endif  // CXX2GO_SRC_EXEC_TIMER_H_

@@ -1,5 +1,6 @@
-// The ring transport as the rest of the C++ runtime sees it (ring.cc; docs/ring.md). Every function is
-// safe to call whether or not a ring exists: without one, the cgo path is taken.
+// The ring transport (ring.cc; docs/ring.md), as the seam (transport.h) and start()/stop() use it. Every
+// function is safe to call whether or not a ring exists: without one, the cgo path is taken. What it
+// receives goes to the call layer through calls/receive.h.
 #pragma once
 
 #include <chrono>
@@ -45,9 +46,6 @@ bool ring_help_wait(bool (*ready)(const void*), const void* arg) noexcept;
 // then runs right here, without a hand-over and its wake-up.
 bool ring_help_executor(bool (*ready)(const void*), const void* arg) noexcept;
 
-// Installs what idle workers of `pool` do before they sleep (executor.cc; nullptr: nothing).
-void set_idle_helper(ThreadPool& pool, bool (*helper)(bool (*)(const void*), const void*) noexcept) noexcept;
-
 // Whether a C++ → Go call of a method with these MethodInfo::flags should use the ring.
 bool ring_wanted(uint32_t method_flags) noexcept;
 // Sends a C++ → Go call over the ring, waiting while it is full. False if it cannot (too big for a slot,
@@ -60,14 +58,5 @@ bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, s
 // Asks Go to cancel C++ → Go call `call_id` over the ring if the call was sent over it (its id carries
 // kRingCallBit). False: use entry_points.cancel.
 bool ring_send_cancel(uint64_t call_id) noexcept;
-
-// incoming.cc, used by executor threads helping the ring: a call taken out of the ring is noted (before the
-// ring's consumer role is released) until it is listed for cancellation, or forgotten after it was handled.
-bool note_ring_call_in_hand(uint64_t call_id) noexcept;
-void forget_ring_call_in_hand(uint64_t call_id) noexcept;
-
-// incoming.cc, used by the ring thread.
-void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply);
-void write_incoming_error(cxx2go_reply& reply, const Error& error) noexcept;
 
 }  // namespace cxx2go::detail

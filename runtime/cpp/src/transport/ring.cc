@@ -1,6 +1,6 @@
 // The shared-memory ring transport, C++ side (docs/ring.md): the region, the "cxx2go-ring" thread that
 // drains the Go → C++ ring, and the producers' half of the C++ → Go ring.
-#include "cxx2go/detail/ring.h"
+#include "ring.h"
 
 #include <linux/futex.h>
 #include <sys/eventfd.h>
@@ -17,10 +17,12 @@
 #include <string_view>
 #include <thread>
 
+#include "../calls/receive.h"
+#include "../core/core.h"
+#include "../exec/spin_wait.h"
+#include "../exec/thread_name.h"
 #include "ring_transport.h"
-#include "runtime_core.h"
-#include "spin_wait.h"
-#include "thread_name.h"
+#include "transport.h"
 
 namespace cxx2go::detail {
 
@@ -152,7 +154,7 @@ bool ring_take_front(RingTransport& t, RingTake take, cxx2go_ring_slot& out) noe
   // A call is noted as in hand while this thread still holds the consumer's role, so that its CANCEL, which
   // the ring thread may handle before this thread lists the call, is not lost.
   const bool mine = slot != nullptr && ring_takes(take, slot->kind) &&
-                    (slot->kind != CXX2GO_RING_CALL || note_ring_call_in_hand(slot->call_id));
+                    (slot->kind != CXX2GO_RING_CALL || note_call_in_hand(slot->call_id));
   if (mine) {
     const uint32_t len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
     std::memcpy(&out, slot, CXX2GO_RING_HEADER_SIZE + len);
@@ -216,7 +218,7 @@ bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexc
     // continuations and calls run implementations (user code), which may wait for other calls (the ring
     // thread must be woken for them) or stop the runtime (which waits for the transport's users).
     ring_handle(&message);
-    if (message.kind == CXX2GO_RING_CALL) forget_ring_call_in_hand(message.call_id);  // if never listed
+    if (message.kind == CXX2GO_RING_CALL) forget_call_in_hand(message.call_id);  // if never listed
     until = Clock::now() + budget;
   }
 }
@@ -297,12 +299,12 @@ bool ring_send_cancel(uint64_t call_id) noexcept {
 void ring_handle(cxx2go_ring_slot* slot) noexcept {
   try {
     if (slot->kind == CXX2GO_RING_CANCEL) {
-      cxx2go_cpp_cancel(slot->call_id);
+      receive_cancel(slot->call_id);
       return;
     }
     if (slot->kind == CXX2GO_RING_COMPLETE) {
       if (slot->len > CXX2GO_RING_PAYLOAD_CAP) slot->len = 0;  // never read past the slot
-      cxx2go_cpp_complete(slot->call_id, slot->code, slot->payload, slot->len);
+      receive_completion(slot->call_id, slot->code, slot->payload, slot->len);
       return;
     }
     const bool oneway = slot->kind == CXX2GO_RING_ONEWAY;
@@ -314,15 +316,8 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
       write_incoming_error(reply, Error(Code::protocol, "malformed message in the Go → C++ ring"));
     } else {
       // Copies what it keeps before returning (an executor call owns its arguments), so the slot is
-      // released right after; the answer comes later through ring_send_completion.
-      try {
-        dispatch_incoming(call, reply);
-      } catch (...) {
-        // As in cxx2go_cpp_invoke: thrown only before an answer exists (std::bad_alloc allocating the call
-        // record, creating an @affine thread), so this is the answer. Without it the call was never
-        // answered and its Go caller waited for ever (found by the C++ host's alloc_fail over the ring).
-        write_incoming_error(reply, error_from_current_exception());
-      }
+      // released right after; the answer comes later through send_completion.
+      receive_call(call, reply);
     }
     const uint8_t* data = reply.where == CXX2GO_REPLY_MALLOC ? reply.heap : reply.inline_buf;
     if (oneway) {
@@ -332,9 +327,7 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
       }
     } else if (reply.code != CXX2GO_PENDING && id != 0) {
       // Answered at once (an error, or a call that ran inline): its completion goes back over the ring.
-      if (!ring_send_completion(id, reply.code, data, reply.len)) {
-        core().go.complete(id, reply.code, const_cast<uint8_t*>(data), reply.len);
-      }
+      send_completion(core(), id, reply.code, data, reply.len);
     }
     if (reply.where == CXX2GO_REPLY_MALLOC) std::free(reply.heap);
   } catch (...) {

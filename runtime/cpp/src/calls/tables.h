@@ -1,0 +1,156 @@
+// The call layer's state: the tables of calls in flight in both directions and the registry of cpp
+// services (part of Core, core/core.h).
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <optional>
+#include <shared_mutex>
+#include <stop_token>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cxx2go/detail/call.h"
+#include "cxx2go/executor.h"
+#include "cxx2go/service.h"
+
+namespace cxx2go::detail {
+
+// A registered cpp service.
+struct ServiceSlot {
+  std::shared_ptr<Service> impl;
+  const ServiceDescriptor* descriptor = nullptr;
+  std::atomic<ThreadPool*> affine_pool{nullptr};  // @affine: its dedicated thread, created on first call
+};
+
+struct MethodSlot {
+  std::shared_ptr<ServiceSlot> service;
+  const MethodEntry* entry = nullptr;
+};
+
+// A Go → C++ call that Go may cancel (listed under its call id) and stop() must reach.
+struct IncomingEntry {
+  std::stop_source stop;
+  std::weak_ptr<IncomingCall> call;  // empty while the call runs inline on Go's thread
+};
+
+// The callback of an asynchronous call's CallOptions::stop_token: cancels call `id` (stop_go_async).
+struct StopCallById {
+  uint64_t id;
+  void operator()() const noexcept;
+};
+
+// The runtime's bookkeeping of an asynchronous C++ → Go call. It sits right in front of the call's record
+// (the OutgoingCall generated code builds), in the same allocation: OutgoingCall::operator new places it
+// there (outgoing.cc), and book() finds it from the record.
+struct alignas(__STDCPP_DEFAULT_NEW_ALIGNMENT__) OutgoingBook {
+  cxx2go_call call{};                 // the call as Go sees it
+  uint64_t timer = 0;                 // deadline timer, 0 if none
+  // Registered on CallOptions::stop_token after submission, when it can fire; destroyed with the record.
+  std::optional<std::stop_callback<StopCallById>> on_stop;
+  std::atomic<uint32_t> refs{1};      // the table of calls in flight holds one; stop/cancel briefly another
+  std::atomic<bool> settled{false};   // the Future was resolved (by deliver or abort: whoever is first)
+  OutgoingCall* table_next = nullptr;  // the next call in its chain of the table of calls in flight
+};
+
+// The bookkeeping of the record at `object` (the address operator new returned).
+inline OutgoingBook* book_at(void* object) noexcept {
+  return std::launder(reinterpret_cast<OutgoingBook*>(static_cast<unsigned char*>(object) - sizeof(OutgoingBook)));
+}
+// dynamic_cast<void*> finds the allocated object whatever the record's layout (it reads only the vtable's
+// offset to the top, which exists without RTTI too).
+inline OutgoingBook& book(OutgoingCall& call) noexcept { return *book_at(dynamic_cast<void*>(&call)); }
+inline const OutgoingBook& book(const OutgoingCall& call) noexcept {
+  return book(const_cast<OutgoingCall&>(call));
+}
+
+// Asynchronous C++ → Go calls that Go has not completed, by call id. Submitting, completing and cancelling a
+// call allocate nothing (each chain runs through the records themselves) and rarely contend: ids are
+// consecutive, so consecutive calls land in different shards, each with its own mutex. A record is
+// allocated by its caller's thread and completed on the ring's or a Go thread; a table that allocated its
+// own nodes made them contend for the caller's malloc arena as well as for one mutex.
+class OutgoingTable {
+ public:
+  struct Shard {
+    std::mutex mu;
+    std::vector<OutgoingCall*> buckets;  // chain heads, a power of two; grows while calls outnumber them
+    size_t size = 0;
+  };
+
+  Shard& shard(uint64_t id) noexcept { return shards_[id % kShards].shard; }
+
+  // The *_locked functions need `shard(id).mu` held. insert_locked throws std::bad_alloc only if the
+  // shard's first buckets cannot be allocated (a failed growth just leaves longer chains).
+  void insert_locked(Shard& shard, OutgoingCall* call);
+  OutgoingCall* find_locked(Shard& shard, uint64_t id) noexcept;
+  OutgoingCall* erase_locked(Shard& shard, uint64_t id) noexcept;
+
+  // Calls fn(call) for every call, each shard under its mutex in turn.
+  template <class F>
+  void for_each(F&& fn) {
+    for (Padded& p : shards_) {
+      std::lock_guard lock(p.shard.mu);
+      for (OutgoingCall* head : p.shard.buckets) {
+        for (OutgoingCall* call = head; call != nullptr; call = next(call)) fn(call);
+      }
+    }
+  }
+  size_t size() noexcept;
+
+ private:
+  static constexpr size_t kShards = 16;
+  static constexpr size_t kFirstBuckets = 64;
+  struct alignas(64) Padded {
+    Shard shard;
+  };
+  static OutgoingCall* next(OutgoingCall* call) noexcept { return book(*call).table_next; }
+  static size_t bucket_of(const Shard& shard, uint64_t id) noexcept {
+    return (id / kShards) & (shard.buckets.size() - 1);
+  }
+  static uint64_t id_of(const OutgoingCall* call) noexcept { return book(*call).call.call_id; }
+  static void push_front(Shard& shard, OutgoingCall* call) noexcept;  // onto its chain; size unchanged
+  static void grow(Shard& shard) noexcept;
+
+  Padded shards_[kShards];
+};
+
+// Calls in flight: tables under calls_mu; counters are atomics that stop() waits on.
+struct CallTables {
+  std::mutex calls_mu;
+  std::condition_variable drained;  // notified (under calls_mu) when a counter drops while not running
+  std::unordered_map<uint64_t, IncomingEntry> incoming;  // cancellable Go → C++ calls not yet answered
+  // Go → C++ calls that a thread took from a transport and has not listed in `incoming` yet (the ring's
+  // helping executor threads: transport/ring.cc, ring_help_executor). The transport may deliver a later
+  // CANCEL of such a call meanwhile: it is kept here (`cancelled`) and applied when the call is listed. At
+  // most one entry per helping thread.
+  struct InHandCall {
+    uint64_t id;
+    bool cancelled;
+  };
+  std::vector<InHandCall> in_hand;
+  // Async C++ → Go calls Go has not completed. Listed under their shard's mutex after a check of `state`
+  // there: stop() stores `stopping` before it walks the shards, so a call is either listed or refused.
+  OutgoingTable outgoing;
+  std::atomic<uint64_t> last_outgoing_id{0};
+  std::atomic<uint64_t> outgoing_count{0};  // C++ → Go calls in Go's hands (sync, oneway, async)
+  std::atomic<uint64_t> incoming_count{0};  // Go → C++ calls not yet answered
+  std::atomic<uint64_t> record_count{0};    // heap call records alive, both directions
+};
+
+// The cpp services Go can call.
+struct ServiceRegistry {
+  std::shared_mutex registry_mu;
+  std::unordered_map<uint64_t, MethodSlot> methods;
+  // Changes (under registry_mu, after the change) whenever `methods` does: a thread's cached lookups
+  // (lookup_method) are valid while it has not changed.
+  std::atomic<uint64_t> registry_generation{1};
+  std::map<std::string, std::shared_ptr<ServiceSlot>, std::less<>> services;
+};
+
+}  // namespace cxx2go::detail
