@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 // The shared-memory ring transport, Go side (docs/ring.md; layout and ownership: cxx2go/ring_abi.h).
 // The region is C memory allocated by the C++ runtime: Go reads and writes it with plain loads/stores and

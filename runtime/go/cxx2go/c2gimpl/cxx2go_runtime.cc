@@ -6,12 +6,12 @@
 // Being one translation unit, the included files must not define the same name twice, anonymous
 // namespaces included.
 
-#include "../../cpp/src/error.cc"
-#include "../../cpp/src/executor.cc"
-#include "../../cpp/src/incoming.cc"
-#include "../../cpp/src/outgoing.cc"
-#include "../../cpp/src/ring.cc"
-#include "../../cpp/src/runtime.cc"
-#include "../../cpp/src/state.cc"
-#include "../../cpp/src/timer.cc"
-#include "../../cpp/src/wire.cc"
+#include "../../../cpp/src/error.cc"
+#include "../../../cpp/src/executor.cc"
+#include "../../../cpp/src/incoming.cc"
+#include "../../../cpp/src/outgoing.cc"
+#include "../../../cpp/src/ring.cc"
+#include "../../../cpp/src/runtime.cc"
+#include "../../../cpp/src/state.cc"
+#include "../../../cpp/src/timer.cc"
+#include "../../../cpp/src/wire.cc"

@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 // Every Go function C++ can reach is in this file. Each one recovers: a panic unwinding into C++ frames
 // would skip their destructors or kill the process (docs/design.md, "Failures").

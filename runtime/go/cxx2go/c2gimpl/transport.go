@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 // The transport seam (docs/design.md, "Transports"). Calls are made once, in this file and call.go: a
 // Go → C++ call registers its pending record, sends, and waits for the completion or its context; a
