@@ -131,7 +131,6 @@ func awaitCpp(ctx context.Context, tr transport, id uint64, p *pendingCall, r *R
 // serveCall runs md's handler for C++ → Go call id, received over tr, on a new goroutine, and sends the
 // result back over tr (a oneway call has no one to report to). in must stay valid until in.release().
 func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline int64, in *Incoming) {
-	liveHandlers.Add(1)
 	if oneway {
 		// Nobody can cancel a oneway call: the runtime's stop or its deadline end its context.
 		var ctx context.Context = rootCtx
@@ -139,6 +138,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		if deadline != 0 {
 			ctx, cancel = context.WithDeadline(rootCtx, time.Unix(0, deadline))
 		}
+		liveHandlers.Add(1)
 		go func() {
 			defer liveHandlers.Add(-1)
 			defer cancel()
@@ -151,6 +151,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 	}
 	ctx := newCallContext(deadline)
 	asyncCalls.add(id, ctx)
+	liveHandlers.Add(1)
 	go func() {
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
