@@ -175,7 +175,7 @@ def check(rows):
         if r and b:
             res.append(("INFO", f"#cgo noescape+nocallback on raw cgo ({row}): {fmt_ns(r['ns_per_call'])} vs "
                         f"{fmt_ns(b['ns_per_call'])} without; generated code does not use them "
-                        "(runtime/go/cxx2go/call.go: @inline implementations may call back into Go)"))
+                        "(runtime/go/cxx2go/c2gimpl/call.go: @inline implementations may call back into Go)"))
     return res
 
 

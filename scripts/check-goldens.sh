@@ -7,7 +7,8 @@
 # Layout: tests/gen/<schema>/<schema>.c2g.go is the Go package; tests/gen/<schema>/cpp/ holds the C++
 # (a Go package directory that does not use cgo may not contain .cc files). tests/gen/shop_cgo is shop.c2g
 # generated with --go_opt=cgo: one cgo package holding the Go and the C++, as a Go host builds it; and
-# tests/cgopackage's generated files must be what its go:generate line makes.
+# tests/cgopackage's generated files must be what its go:generate line makes, and the Go runtime's e2e
+# bindings (runtime/go/cxx2go/internal/e2etest/tiny.c2g.*) what the compiler makes of tiny.c2g.
 set -euo pipefail
 compiler=$(realpath "$1")
 update=${2:-}
@@ -53,9 +54,20 @@ for generated in "$scratch"/pricing/*; do
     echo "tests/cgopackage/pricing is not what its go:generate line makes (run 'make goldens')"; status=1
   fi
 done
+# The bindings of the Go runtime's own end-to-end tests (runtime/go/cxx2go/internal/e2etest): checked in,
+# so that those tests build without the compiler, and generated, so that they cannot drift from it.
+e2etest=runtime/go/cxx2go/internal/e2etest
+(cd "$e2etest" && "$compiler" --cpp_out="$scratch/tiny" --go_out="$scratch/tiny" --go_opt=paths=source_relative tiny.c2g)
+for generated in "$scratch"/tiny/*; do
+  if [ "$update" = "--update" ]; then
+    cp "$generated" "$e2etest/"
+  elif ! diff -u "$e2etest/$(basename "$generated")" "$generated"; then
+    echo "$e2etest is not what the compiler generates from tiny.c2g (run 'make goldens')"; status=1
+  fi
+done
 
 # Generated Go must already be gofmt-clean: the compiler does not run gofmt.
-unformatted=$(gofmt -l tests/gen tests/cgopackage)
+unformatted=$(gofmt -l tests/gen tests/cgopackage "$e2etest")
 if [ -n "$unformatted" ]; then
   echo "generated Go is not gofmt-clean:"; echo "$unformatted"; gofmt -d tests/gen | head -50
   status=1

@@ -127,7 +127,7 @@ step tsan-stress-cpphost-ring 1800 env STRESS_CALLS=200000 CXX2GO_TRANSPORT=ring
 echo "sanitize: end-to-end with ASan on both sides (Go -asan)"
 step e2e-asan-build-cpphost 2400 ninja -C build/asan -j "$jobs" e2e_cpphost_asan
 step e2e-asan-cpphost 1800 build/asan/tests/e2e/cpphost/e2e_cpphost_asan
-step e2e-asan-gohost 1800 "$go" test -asan -count=1 -v -timeout 1500s ./tests/e2e/gohost ./runtime/go/cxx2go
+step e2e-asan-gohost 1800 "$go" test -asan -count=1 -v -timeout 1500s ./tests/e2e/gohost ./runtime/go/cxx2go/c2gimpl
 
 # ---- 4. valgrind memcheck: the C++ runtime tests (not the C++ host of e2e: tests/sanitizers/valgrind.supp) ----
 echo "sanitize: valgrind memcheck (build/release)"
@@ -162,7 +162,7 @@ step fuzz-decoder $((decoder_fuzz_seconds + 300)) build/fuzz-decoder/decoder_fuz
   -max_total_time="$decoder_fuzz_seconds" -timeout=10 -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 \
   -artifact_prefix=build/fuzz-decoder/ build/fuzz-decoder/corpus runtime/cpp/fuzz/corpus
 step fuzz-go-decoder $((go_fuzz_seconds + 600)) "$go" test -run '^$' -fuzz '^FuzzDecoder$' \
-  -fuzztime "${go_fuzz_seconds}s" ./runtime/go/cxx2go
+  -fuzztime "${go_fuzz_seconds}s" ./runtime/go/cxx2go/c2gimpl
 
 echo "sanitize: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

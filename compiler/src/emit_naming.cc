@@ -16,12 +16,12 @@ bool contains(const std::array<std::string_view, N>& table, std::string_view nam
 
 // Go's predeclared identifiers (a parameter named `string` would shadow the type), and the names generated
 // Go code uses next to user parameters. Keywords come from the front end's table (name_rules.h).
-constexpr std::array<std::string_view, 52> kGoPredeclaredAndGenerated = {
+constexpr std::array<std::string_view, 53> kGoPredeclaredAndGenerated = {
     "any", "bool", "byte", "comparable", "complex64", "complex128", "error", "float32", "float64", "int",
     "int8", "int16", "int32", "int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64",
     "uintptr", "true", "false", "iota", "nil", "append", "cap", "clear", "close", "complex", "copy",
     "delete", "imag", "len", "make", "max", "min", "new", "panic", "print", "println", "real", "recover",
-    "ctx", "err", "impl", "in", "out", "cxx2go", "context", "strconv"};
+    "ctx", "err", "impl", "in", "out", "cxx2go", "c2gimpl", "context", "strconv"};
 
 // golint's common initialisms.
 constexpr std::array<std::string_view, 40> kGoInitialisms = {

@@ -47,15 +47,15 @@ namespace cxx2go::compiler {
   X(String, .name = "string", .aliases = "str", .wire_size = 4, .map_key = true, .view = true,              \
     .cpp = "std::string", .go = "string", .go_codec = "String",                                             \
     .cpp_view = "std::string_view", .cpp_view_reader = "$1.view_string($2)",                                \
-    .go_view_writer = "cxx2go.StringView($1)", .go_view_reader = "$1.ViewString($2)")                       \
+    .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)")                       \
   X(Bytes, .name = "bytes", .wire_size = 4, .view = true,                                                   \
     .cpp = "std::vector<uint8_t>", .go = "[]byte", .go_codec = "Bytes",                                     \
     .cpp_view = "std::span<const uint8_t>", .cpp_view_reader = "$1.view_bytes($2)",                         \
-    .go_view_writer = "cxx2go.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)")                         \
+    .go_view_writer = "c2gimpl.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)")                         \
   X(List, .name = "list", .aliases = "vector array", .arity = 1, .pattern = "list<T>",                      \
     .wire_size = 4, .view = true, .cpp = "std::vector<$0>", .go = "[]$0",                                   \
     .cpp_view = "std::span<const $0>", .cpp_view_reader = "$1.view_list<$0>($2)",                           \
-    .go_view_writer = "cxx2go.SliceView($1)", .go_view_reader = "cxx2go.ViewSlice[$0]($1, $2)")             \
+    .go_view_writer = "c2gimpl.SliceView($1)", .go_view_reader = "c2gimpl.ViewSlice[$0]($1, $2)")             \
   X(Map, .name = "map", .aliases = "dict", .arity = 2, .pattern = "map<K, V>",                              \
     .wire_size = 4, .cpp = "std::map<$0, $1>", .go = "map[$0]$1")                                           \
   X(Optional, .name = "optional", .aliases = "option", .arity = 1, .pattern = "optional<T>",                \

@@ -294,7 +294,7 @@ TEST_F(GoPlacement, CgoWritesTheCgoFilesIntoTheGoPackage) {
                                                  "pkg/shop.c2g.go", "pkg/shop.c2g.h"}));
   std::string cgo = read(dir_ / "out/pkg/shop.c2g.cgo.go");
   EXPECT_NE(cgo.find("#cgo pkg-config: cxx2go\n"), std::string::npos) << cgo;
-  EXPECT_NE(cgo.find("cxx2go.RegisterCppImplementation(\"app.shop.Pricer\", \"app::shop::make_pricer()\""),
+  EXPECT_NE(cgo.find("c2gimpl.RegisterCppImplementation(\"app.shop.Pricer\", \"app::shop::make_pricer()\""),
             std::string::npos)
       << cgo;
   EXPECT_NE(read(dir_ / "out/pkg/shop.c2g.cgo.cc").find("&make_pricer, \"app::shop::make_pricer()\""),

@@ -19,15 +19,15 @@ import "C"
 import (
 	"unsafe"
 
-	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
 )
 
 // cxx2go.Start registers the C++ implementations, calling the factories the package's C++ defines.
 func init() {
-	cxx2go.RegisterCppImplementation("kv.Store", "examples::kv::make_store()", func() (cxx2go.Code, string) {
+	c2gimpl.RegisterCppImplementation("kv.Store", "examples::kv::make_store()", func() (c2gimpl.Code, string) {
 		var message *C.char
 		code := C.c2g_register_kv_Store(&message)
 		defer C.free(unsafe.Pointer(message))
-		return cxx2go.Code(code), C.GoString(message)
+		return c2gimpl.Code(code), C.GoString(message)
 	})
 }

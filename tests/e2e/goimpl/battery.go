@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
 	e2e "github.com/cxx2go/cxx2go/tests/gen/e2e"
 )
 
@@ -545,10 +546,10 @@ func checkNotify(ctx context.Context) error {
 	return nil
 }
 
-var noSuchMethod = cxx2go.NewMethod(0x0123456789abcdef, "e2e.CppSide.no_such_method", 0)
+var noSuchMethod = c2gimpl.NewMethod(0x0123456789abcdef, "e2e.CppSide.no_such_method", 0)
 
 func checkUnknownMethod(ctx context.Context) error {
-	r, err := cxx2go.CallCpp(ctx, noSuchMethod, nil, nil)
+	r, err := c2gimpl.CallCpp(ctx, noSuchMethod, nil, nil)
 	if r != nil {
 		r.Release()
 	}

@@ -2,7 +2,7 @@
  *
  * CMake reads it (project(VERSION), the package's version file, cxx2go.pc, the .deb), the compiler's
  * --version prints it, and the Go runtime checks at compile time that its Version is the same
- * (runtime/go/cxx2go/version.go). A plain C header: abi.h and C code may include it too.
+ * (runtime/go/cxx2go/c2gimpl/version.go). A plain C header: abi.h and C code may include it too.
  */
 #ifndef CXX2GO_VERSION_H_
 #define CXX2GO_VERSION_H_

@@ -1,6 +1,6 @@
 // src/transport/ring.h — the C++ operations on one ring of the shared-memory transport (layout and
 // ownership rules: cxx2go/ring_abi.h; design: docs/ring.md). The Go runtime implements the same
-// operations on the same memory (runtime/go/cxx2go/ring.go).
+// operations on the same memory (runtime/go/cxx2go/c2gimpl/ring.go).
 //
 // A bounded multi-producer queue after Dmitry Vyukov: one sequence number per slot, so a producer never
 // reads the consumer's index (the per-slot sequence is the "cached index": a producer touches only the

@@ -7,8 +7,8 @@
 //  - Decoder never reads out of bounds, never allocates more than the input's size (counts are checked
 //    against the remaining bytes before any allocation), and after the first error returns zero values.
 //
-// The Go runtime's Encoder/Decoder (runtime/go/cxx2go/wire.go) produce and accept exactly the same bytes;
-// runtime/testdata/wire_vectors.txt is checked by the tests of both.
+// The Go runtime's Encoder/Decoder (runtime/go/cxx2go/c2gimpl/wire.go) produce and accept exactly the same
+// bytes; runtime/testdata/wire_vectors.txt is checked by the tests of both.
 #pragma once
 
 #include <bit>

@@ -1,6 +1,6 @@
 // Package cppsources describes the C++ runtime sources that the Go runtime package compiles: through a
 // unity file, cxx2go_runtime.cc, that #includes every runtime/cpp/src/**/*.cc. The file is generated
-// (go generate ./runtime/go/cxx2go) and checked by the package's tests.
+// (go generate ./runtime/go/cxx2go/c2gimpl) and checked by the package's tests.
 package cppsources
 
 import (
@@ -10,6 +10,10 @@ import (
 	"sort"
 	"strings"
 )
+
+// CppDir is runtime/cpp relative to the Go runtime package that compiles it (c2gimpl), the directory
+// go generate and its tests run in.
+const CppDir = "../../../cpp"
 
 // Sources returns the paths of runtime/cpp/src/**/*.cc under cppDir (runtime/cpp), relative to src/ with
 // forward slashes, sorted: src/ has one folder per layer of the runtime.
@@ -53,7 +57,7 @@ func UnityFile(sources []string) string {
 
 `)
 	for _, s := range sources {
-		fmt.Fprintf(&b, "#include \"../../cpp/src/%s\"\n", s)
+		fmt.Fprintf(&b, "#include \"%s/src/%s\"\n", CppDir, s)
 	}
 	return b.String()
 }

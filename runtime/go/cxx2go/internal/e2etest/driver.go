@@ -1,6 +1,7 @@
-// Package e2etest tests the cxx2go runtime end to end in a Go host, without the schema compiler: the
-// bindings of tiny.c2g are written by hand (tiny.c2g.go, tiny.c2g.h, tiny.c2g.cc), the C++ side is
-// compiled into this package by cgo, and the Go test drives both directions (e2e_test.go).
+// Package e2etest tests the cxx2go runtime end to end in a Go host, without running the schema
+// compiler: the bindings of tiny.c2g (tiny.c2g.go, tiny.c2g.h, tiny.c2g.cc) are generated and checked in
+// (scripts/check-goldens.sh keeps them current), the C++ side is compiled into this package by cgo, and
+// the Go test drives both directions (e2e_test.go).
 //
 // Test files cannot use cgo, so this file wraps the C entry points of the C++ side (driver.h).
 package e2etest

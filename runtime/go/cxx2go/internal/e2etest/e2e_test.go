@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
 )
 
 // goSvc is the Go implementation of tiny.GoSvc, as a user writes it.
@@ -258,8 +259,8 @@ func TestEndToEnd(t *testing.T) {
 	})
 
 	t.Run("unknown_method", func(t *testing.T) {
-		stale := cxx2go.NewMethod(0xfedcba9876543210, "tiny.CppSvc.echo", 0)
-		_, err := cxx2go.CallCpp(ctx, stale, cxx2go.GetEncoder(), []cxx2go.View{cxx2go.StringView("x")})
+		stale := c2gimpl.NewMethod(0xfedcba9876543210, "tiny.CppSvc.echo", 0)
+		_, err := c2gimpl.CallCpp(ctx, stale, c2gimpl.GetEncoder(), []c2gimpl.View{c2gimpl.StringView("x")})
 		e := wantCode(t, err, cxx2go.UnknownMethod)
 		if !strings.Contains(e.Message, "tiny.CppSvc.echo") || !strings.Contains(e.Message, "different schema version") {
 			t.Fatalf("message %q", e.Message)

@@ -1,5 +1,5 @@
 // Command gensources writes cxx2go_runtime.cc of the Go runtime package from the list of the C++ runtime's
-// sources (see internal/cppsources). Run it through `go generate ./runtime/go/cxx2go`.
+// sources (see internal/cppsources). Run it through `go generate ./runtime/go/cxx2go/c2gimpl`.
 package main
 
 import (
@@ -18,8 +18,7 @@ func main() {
 
 // run works in the package directory (go generate's working directory).
 func run() error {
-	const cppDir = "../../cpp"
-	sources, err := cppsources.Sources(cppDir)
+	sources, err := cppsources.Sources(cppsources.CppDir)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 import (
 	"bufio"
@@ -16,7 +16,7 @@ import (
 // generated file in a throwaway module whose cxx2go runtime is a stub without the constant, and checks
 // that the error names the constant, at a line whose comment says what to do.
 func TestGeneratedCodeRefusesAnotherRuntimeVersion(t *testing.T) {
-	golden, err := filepath.Abs("../../../tests/gen/types_only/types_only.c2g.go")
+	golden, err := filepath.Abs("../../../../tests/gen/types_only/types_only.c2g.go")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,8 +25,8 @@ func TestGeneratedCodeRefusesAnotherRuntimeVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	constant := "SupportPackageIsVersion" + strconv.Itoa(abiVersion)
-	if !strings.Contains(string(source), "const _ = cxx2go."+constant+"\n") {
-		t.Fatalf("%s does not reference cxx2go.%s", golden, constant)
+	if !strings.Contains(string(source), "const _ = c2gimpl."+constant+"\n") {
+		t.Fatalf("%s does not reference c2gimpl.%s", golden, constant)
 	}
 
 	dir := t.TempDir()
@@ -43,7 +43,7 @@ func TestGeneratedCodeRefusesAnotherRuntimeVersion(t *testing.T) {
 		"replace github.com/cxx2go/cxx2go => ./stub\n")
 	write("stub/go.mod", "module github.com/cxx2go/cxx2go\n\ngo 1.24\n")
 	// A runtime of another ABI: everything generated code of this schema uses, but not the constant.
-	write("stub/runtime/go/cxx2go/cxx2go.go", "package cxx2go\n\nconst SupportPackageIsVersion999 = true\n")
+	write("stub/runtime/go/cxx2go/c2gimpl/c2gimpl.go", "package c2gimpl\n\nconst SupportPackageIsVersion999 = true\n")
 	write("types_only/types_only.c2g.go", string(source))
 
 	build := exec.Command("go", "build", "./...")
@@ -53,10 +53,10 @@ func TestGeneratedCodeRefusesAnotherRuntimeVersion(t *testing.T) {
 	if err == nil {
 		t.Fatalf("generated code built against a runtime without %s", constant)
 	}
-	// e.g. "types_only/types_only.c2g.go:17:17: undefined: cxx2go.SupportPackageIsVersion2"
-	match := regexp.MustCompile(`types_only\.c2g\.go:(\d+):\d+: undefined: cxx2go\.` + constant + `\b`).FindSubmatch(output)
+	// e.g. "types_only/types_only.c2g.go:17:17: undefined: c2gimpl.SupportPackageIsVersion2"
+	match := regexp.MustCompile(`types_only\.c2g\.go:(\d+):\d+: undefined: c2gimpl\.` + constant + `\b`).FindSubmatch(output)
 	if match == nil {
-		t.Fatalf("the build error does not name cxx2go.%s:\n%s", constant, output)
+		t.Fatalf("the build error does not name c2gimpl.%s:\n%s", constant, output)
 	}
 	line, _ := strconv.Atoi(string(match[1]))
 	var previous string

@@ -1,6 +1,12 @@
-// Package cxx2go is the Go runtime of cxx2go: what the Go code generated from a .c2g schema uses to call
-// C++ implementations (cpp services) and to serve C++ callers (go services). Users see only the
-// generated code, Start/Stop in a Go host, and the Error/Code of failed calls.
+// Package c2gimpl is the Go runtime of cxx2go as the code generated from .c2g schemas sees it: encoding,
+// calling C++ implementations (cpp services) and serving C++ callers (go services). It is for generated
+// code only. Users import the package cxx2go, which holds what they call (Start, Stop, Error, Code) as
+// aliases of names here (docs/design.md, "The Go packages").
+//
+// Like protobuf-go's protoimpl, this package makes no compatibility promise: its names change whenever
+// generated code and runtime change together. What protects a program is SupportPackageIsVersionN,
+// which generated code references: code generated for another runtime fails to compile, naming the
+// constant, instead of misbehaving at run time.
 //
 // The package also compiles the C++ runtime (cxx2go_runtime.cc), so that a process containing Go has
 // exactly one. The two runtimes talk over one C ABI, runtime/cpp/include/cxx2go/abi.h, and share one
@@ -22,4 +28,4 @@
 // "panic: <value>" (and its stack on stderr). Errors cross as a Code and a message: *Error keeps both,
 // and errors.Is(err, context.Canceled) / errors.Is(err, context.DeadlineExceeded) hold for the
 // corresponding codes. See docs/design.md.
-package cxx2go
+package c2gimpl

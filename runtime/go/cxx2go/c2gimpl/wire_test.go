@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 import (
 	"bufio"
@@ -29,7 +29,7 @@ type vector struct {
 
 func loadVectors(t *testing.T) []vector {
 	t.Helper()
-	f, err := os.Open("../../testdata/wire_vectors.txt")
+	f, err := os.Open("../../../testdata/wire_vectors.txt")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 /*
 #include <stdlib.h>
@@ -196,59 +196,15 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 	if d, ok := ctx.Deadline(); ok {
 		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
 	}
-	if t := ringFor(m.flags); t != nil && m.flags&MethodInline == 0 && !calledSyncFromCpp(ctx) {
-		if r, err, ok := callCppRing(ctx, t, m, deadline, buf, views); ok {
-			return r, err
-		}
-	}
-	var id uint64
-	var p *pendingCall
-	if m.flags&MethodInline == 0 {
-		id = lastCallID.Add(1)
-		p = pendingPool.Get().(*pendingCall)
-		pendingCalls.Store(id, p)
-		livePending.Add(1)
-	}
 	r := replyFor(args)
-	invoke(m, id, deadline, m.flags&^methodOnlyMask, buf, views, r.raw)
-
-	code := Code(r.raw.code)
-	if code != codePending {
-		if p != nil {
-			// Answered synchronously: no completion will come for id.
-			if _, ok := pendingCalls.LoadAndDelete(id); ok {
-				livePending.Add(-1)
-			}
-			pendingPool.Put(p)
-		}
+	id, p, tr := sendCpp(transportFor(ctx, m, buf, views), m, deadline, m.flags&^methodOnlyMask, buf, views, r)
+	var code Code
+	if p == nil {
 		r.takeRaw()
 		code = Code(r.raw.code) // Protocol if the reply was malformed
-	} else {
-		if p == nil {
-			r.Release()
-			return nil, &Error{Code: Protocol, Message: "C++ answered PENDING to @inline " + m.name}
-		}
-		if p.spinForCompletion() {
-			<-p.done // signalled right after ready: at most a moment's wait
-		} else {
-			select {
-			case <-p.done:
-			case <-ctx.Done():
-				if _, mine := pendingCalls.LoadAndDelete(id); mine {
-					livePending.Add(-1)
-					C.cxx2go_cpp_cancel(C.uint64_t(id))
-					pendingPool.Put(p) // no completion can reach p any more
-					r.Release()
-					return nil, contextError(ctx)
-				}
-				<-p.done // the completion won the race and is being delivered: use it
-			}
-		}
-		p.ready.Store(false)
-		code = p.code
-		r.buf, p.data = p.data, r.buf[:0] // swap buffers: both stay pooled
-		r.data = r.buf
-		pendingPool.Put(p)
+	} else if code, err = awaitCpp(ctx, tr, id, p, r); err != nil {
+		r.Release()
+		return nil, err
 	}
 	if code != OK {
 		err := &Error{Code: code, Message: string(r.data)}
@@ -303,12 +259,15 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	if err != nil {
 		return err
 	}
-	if t := ringFor(m.flags); t != nil && len(views) <= ringMaxViews && ringSize(buf, views) <= ringPayloadCap &&
-		t.send(m, 0, 0, (m.flags&^methodOnlyMask)|CallOneway, buf, views) {
-		return nil // accepted: the C++ ring thread reports a call it cannot run on stderr
-	}
 	r := replyFor(args)
-	invoke(m, 0, 0, (m.flags&^methodOnlyMask)|CallOneway, buf, views, r.raw)
+	tr := transportFor(context.Background(), m, buf, views)
+	flags := (m.flags &^ methodOnlyMask) | CallOneway
+	if answered, ok := tr.call(m, 0, 0, flags, buf, views, r); ok && !answered {
+		r.Release()
+		return nil // accepted by the ring: the C++ ring thread reports a call it cannot run on stderr
+	} else if !ok {
+		cgoT.call(m, 0, 0, flags, buf, views, r)
+	}
 	r.takeRaw()
 	if code := Code(r.raw.code); code != OK {
 		err = &Error{Code: code, Message: string(r.data)}

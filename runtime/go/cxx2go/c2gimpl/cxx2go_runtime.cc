@@ -6,12 +6,12 @@
 // Being one translation unit, the included files must not define the same name twice, anonymous
 // namespaces included.
 
-#include "../../cpp/src/calls/incoming.cc"
-#include "../../cpp/src/calls/outgoing.cc"
-#include "../../cpp/src/core/error.cc"
-#include "../../cpp/src/core/runtime.cc"
-#include "../../cpp/src/core/state.cc"
-#include "../../cpp/src/core/wire.cc"
-#include "../../cpp/src/exec/executor.cc"
-#include "../../cpp/src/exec/timer.cc"
-#include "../../cpp/src/transport/ring.cc"
+#include "../../../cpp/src/calls/incoming.cc"
+#include "../../../cpp/src/calls/outgoing.cc"
+#include "../../../cpp/src/core/error.cc"
+#include "../../../cpp/src/core/runtime.cc"
+#include "../../../cpp/src/core/state.cc"
+#include "../../../cpp/src/core/wire.cc"
+#include "../../../cpp/src/exec/executor.cc"
+#include "../../../cpp/src/exec/timer.cc"
+#include "../../../cpp/src/transport/ring.cc"

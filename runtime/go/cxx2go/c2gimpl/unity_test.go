@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 import (
 	"os"
@@ -10,8 +10,7 @@ import (
 // The C++ runtime reaches Go processes only through cxx2go_runtime.cc, generated from the list of
 // runtime/cpp/src/**/*.cc: a stale one means Go binaries without a source file of the runtime.
 func TestGeneratedCppSourcesAreCurrent(t *testing.T) {
-	const cppDir = "../../cpp"
-	sources, err := cppsources.Sources(cppDir)
+	sources, err := cppsources.Sources(cppsources.CppDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,6 +19,6 @@ func TestGeneratedCppSourcesAreCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(unity) != cppsources.UnityFile(sources) {
-		t.Errorf("cxx2go_runtime.cc does not include exactly runtime/cpp/src/**/*.cc %v: run go generate ./runtime/go/cxx2go", sources)
+		t.Errorf("cxx2go_runtime.cc does not include exactly runtime/cpp/src/**/*.cc %v: run go generate ./runtime/go/cxx2go/c2gimpl", sources)
 	}
 }

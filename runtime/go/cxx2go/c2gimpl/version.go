@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 /*
 #include "cxx2go/version.h"
@@ -22,7 +22,7 @@ var (
 	_ = [1]struct{}{}[versionPatch-int(C.CXX2GO_VERSION_PATCH)]
 )
 
-// SupportPackageIsVersion2 is referenced by generated Go code (`const _ = cxx2go.SupportPackageIsVersion2`).
+// SupportPackageIsVersion2 is referenced by generated Go code (`const _ = c2gimpl.SupportPackageIsVersion2`).
 // The number is the runtime's ABI version (CXX2GO_ABI_VERSION in cxx2go/abi.h), which changes whenever
 // generated code and runtime stop fitting together: code generated for another version then fails to
 // compile, naming a constant this runtime does not define, instead of misbehaving at run time.

@@ -1,8 +1,8 @@
-package cxx2go
+package c2gimpl
 
 // Build settings of the whole package, in one place.
 
-//go:generate go run ./internal/gensources
+//go:generate go run ../internal/gensources
 //
 // The package compiles the C++ runtime itself (cxx2go_runtime.cc includes every runtime/cpp/src/**/*.cc),
 // so a process containing Go has exactly one copy of it, whether the host is Go or C++
@@ -11,8 +11,8 @@ package cxx2go
 // `go mod vendor` copy them and the build cache rebuild this package when they change.
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../../cpp/include
-#cgo CXXFLAGS: -std=c++20 -DCXX2GO_WITH_GO -I${SRCDIR}/../../cpp/include
+#cgo CFLAGS: -I${SRCDIR}/../../../cpp/include
+#cgo CXXFLAGS: -std=c++20 -DCXX2GO_WITH_GO -I${SRCDIR}/../../../cpp/include
 #cgo LDFLAGS: -lstdc++ -lpthread
 */
 import "C"

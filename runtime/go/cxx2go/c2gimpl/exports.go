@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 // Every Go function C++ can reach is in this file. Each one recovers: a panic unwinding into C++ frames
 // would skip their destructors or kill the process (docs/design.md, "Failures").
@@ -78,7 +78,8 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 	}()
 	md = lookupMethod(uint64(call.method_id))
 	if md == nil {
-		writeReply(reply, UnknownMethod, []byte(unknownMethodMessage(call)))
+		writeReply(reply, UnknownMethod, []byte(unknownMethodMessage(C.GoString(call.method_name),
+			uint64(call.method_id))))
 		return
 	}
 	ctx := rootSyncCtx
@@ -161,45 +162,18 @@ func cxx2go_go_submit(call *C.cxx2go_call) {
 	}()
 	md := lookupMethod(uint64(call.method_id))
 	if md == nil {
-		if oneway {
-			// A oneway call has nowhere to report an error; this is a deployment bug worth seeing.
-			fmt.Fprintf(os.Stderr, "cxx2go: dropped oneway call: %s\n", unknownMethodMessage(call))
-		} else {
-			completeCpp(id, UnknownMethod, []byte(unknownMethodMessage(call)))
-		}
+		rejectCall(cgoT, id, oneway, UnknownMethod, unknownMethodMessage(C.GoString(call.method_name),
+			uint64(call.method_id)))
 		return
 	}
+	var in *Incoming
 	if oneway {
-		// C++ frees the call's memory as soon as submit returns: copy it first.
-		in := copyIncoming(call)
-		ctx, cancel := handlerContext(rootCtx, call)
-		started = true
-		liveHandlers.Add(1)
-		go func() {
-			defer liveHandlers.Add(-1)
-			defer cancel()
-			out := GetEncoder()
-			runHandler(ctx, md, in, out) // no one to report to; runHandler already logged a panic
-			out.Release()
-		}()
-		return
+		in = copyIncoming(call) // C++ frees the call's memory as soon as submit returns
+	} else {
+		in = borrowIncoming(call) // valid until the completion: the handler reads it in place
 	}
-	// The call's memory stays valid until completeCpp: the handler reads it in place.
-	ctx := newCallContext(int64(call.deadline_unix_nanos))
-	asyncCalls.add(id, ctx)
-	in := borrowIncoming(call)
+	serveCall(cgoT, md, id, oneway, int64(call.deadline_unix_nanos), in)
 	started = true
-	liveHandlers.Add(1)
-	go func() {
-		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
-		out := GetEncoder()
-		code, payload := runHandler(ctx, md, in, out)
-		asyncCalls.LoadAndDelete(id)
-		ctx.end(context.Canceled)
-		in.release()
-		completeCpp(id, code, payload) // exactly once per submitted call, cancelled ones included
-		out.Release()
-	}()
 }
 
 // cxx2go_go_cancel cancels the context of the asynchronous call id, or of every call if id is 0 (the C++
@@ -231,15 +205,6 @@ func cxx2go_go_ring_attach(region unsafe.Pointer) (code C.int32_t) {
 	code = C.int32_t(Internal)
 	defer recoverExport("cxx2go_go_ring_attach")
 	return C.int32_t(attachRing(region))
-}
-
-// handlerContext derives the context of a handler from parent and the call's deadline. The returned
-// cancel must be called when the handler is done.
-func handlerContext(parent context.Context, call *C.cxx2go_call) (context.Context, context.CancelFunc) {
-	if dl := int64(call.deadline_unix_nanos); dl != 0 {
-		return context.WithDeadline(parent, time.Unix(0, dl))
-	}
-	return parent, func() {}
 }
 
 // runHandler runs md's handler and returns what to send back: the result encoding or an error message.
@@ -284,9 +249,4 @@ func writeReply(reply *C.cxx2go_reply, code Code, payload []byte) {
 func completeCpp(id uint64, code Code, payload []byte) {
 	C.cxx2go_cpp_complete(C.uint64_t(id), C.int32_t(code), (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(payload))),
 		C.size_t(len(payload)))
-}
-
-func unknownMethodMessage(call *C.cxx2go_call) string {
-	return fmt.Sprintf("no Go implementation of %s (method id %#x): the service is not registered, or the "+
-		"bindings come from a different schema version", C.GoString(call.method_name), uint64(call.method_id))
 }

@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 /*
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-package cxx2go
+package c2gimpl
 
 // The shared-memory ring transport, Go side (docs/ring.md; layout and ownership: cxx2go/ring_abi.h).
 // The region is C memory allocated by the C++ runtime: Go reads and writes it with plain loads/stores and
@@ -126,8 +126,8 @@ type ringTransport struct {
 	toGo   goRing
 	toCpp  goRing
 	mode   uint32
-	spin   time.Duration
-	efd    *os.File // Go's doorbell, parked on by the netpoller (no M is blocked)
+	spinNs time.Duration // how long a consumer or a waiting caller polls before it parks
+	efd    *os.File      // Go's doorbell, parked on by the netpoller (no M is blocked)
 	users  atomic.Int64
 	closed atomic.Bool
 }
@@ -183,7 +183,7 @@ func attachRing(p unsafe.Pointer) Code {
 		toGo:   mk(&region.to_go),
 		toCpp:  mk(&region.to_cpp),
 		mode:   uint32(region.transport),
-		spin:   time.Duration(region.spin_ns),
+		spinNs: time.Duration(region.spin_ns),
 		efd:    os.NewFile(uintptr(fd), "cxx2go-ring"),
 	}
 	ringT.Store(t)
@@ -251,9 +251,9 @@ func (t *ringTransport) dispatch() {
 			t.detach()
 			return
 		}
-		if t.spin > 0 {
+		if t.spinNs > 0 {
 			start := time.Now()
-			for t.toGo.front() == nil && !t.closing() && time.Since(start) < t.spin {
+			for t.toGo.front() == nil && !t.closing() && time.Since(start) < t.spinNs {
 				runtime.Gosched()
 			}
 			if t.toGo.front() != nil {
@@ -293,53 +293,16 @@ func (t *ringTransport) handle(s *C.cxx2go_ring_slot) {
 // startCall copies a C++ → Go call out of its slot (the slot is released right after) and runs it.
 func (t *ringTransport) startCall(s *C.cxx2go_ring_slot, id uint64, oneway bool, payload []byte) {
 	md := lookupMethod(uint64(s.method_id))
+	if md == nil {
+		rejectCall(t, id, oneway, UnknownMethod, unknownMethodMessage(ringMethodName(s), uint64(s.method_id)))
+		return
+	}
 	in, ok := ringIncoming(s, payload)
-	var code Code
-	var msg string
-	switch {
-	case md == nil:
-		code, msg = UnknownMethod, fmt.Sprintf("no Go implementation of %s (method id %#x): the service is not "+
-			"registered, or the bindings come from a different schema version", ringMethodName(s), uint64(s.method_id))
-	case !ok:
-		code, msg = Protocol, "malformed message in the C++ → Go ring"
-	}
-	if code != OK {
-		if oneway {
-			fmt.Fprintf(os.Stderr, "cxx2go: dropped oneway call: %s\n", msg)
-		} else {
-			go t.complete(id, code, []byte(msg))
-		}
+	if !ok {
+		rejectCall(t, id, oneway, Protocol, "malformed message in the C++ → Go ring")
 		return
 	}
-	if oneway {
-		// Nobody can cancel a oneway call: the runtime's stop or its deadline end its context.
-		var ctx context.Context = rootCtx
-		cancel := context.CancelFunc(func() {})
-		if dl := int64(s.deadline_unix_nanos); dl != 0 {
-			ctx, cancel = context.WithDeadline(rootCtx, time.Unix(0, dl))
-		}
-		liveHandlers.Add(1)
-		go func() {
-			defer liveHandlers.Add(-1)
-			defer cancel()
-			out := GetEncoder()
-			runHandler(ctx, md, in, out) // no one to report to; runHandler already logged a panic
-			out.Release()
-		}()
-		return
-	}
-	ctx := newCallContext(int64(s.deadline_unix_nanos))
-	asyncCalls.add(id, ctx)
-	liveHandlers.Add(1)
-	go func() {
-		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
-		out := GetEncoder()
-		code, payload := runHandler(ctx, md, in, out)
-		asyncCalls.LoadAndDelete(id)
-		ctx.end(context.Canceled)
-		t.complete(id, code, payload)
-		out.Release()
-	}()
+	serveCall(t, md, id, oneway, int64(s.deadline_unix_nanos), in)
 }
 
 // ringIncoming copies a call's arguments out of its slot into Go memory (the handler may outlive the
@@ -354,7 +317,7 @@ func ringIncoming(s *C.cxx2go_ring_slot, payload []byte) (*Incoming, bool) {
 	if off > len(payload) || al > len(payload)-off {
 		return nil, false
 	}
-	in := new(Incoming)
+	in := incomingPool.Get().(*Incoming)
 	in.args.Reset(append([]byte(nil), payload[off:off+al]...))
 	off += (al + 7) &^ 7
 	in.owned = make([][]byte, nv)
@@ -380,7 +343,7 @@ func ringMethodName(s *C.cxx2go_ring_slot) string {
 }
 
 // complete sends the completion of C++ → Go call id: over the ring when it fits and the ring is open,
-// otherwise through cgo (cxx2go_cpp_complete), which works at any time.
+// otherwise through cgo, which works at any time.
 func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 	if len(payload) <= ringPayloadCap && t.enter() {
 		s, pos := t.claimToCpp()
@@ -398,27 +361,41 @@ func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 		}
 		t.leave()
 	}
-	completeCpp(id, code, payload)
+	cgoT.complete(id, code, payload)
 }
 
-// ringSize is the payload a Go → C++ call needs in a slot.
-func ringSize(args []byte, views []View) int {
+// fits reports whether a Go → C++ call with these arguments fits in one slot.
+func (t *ringTransport) fits(args []byte, views []View) bool {
+	if len(views) > ringMaxViews {
+		return false
+	}
 	n := (4*len(views)+7)&^7 + (len(args)+7)&^7
 	for _, v := range views {
 		n += (v.n + 7) &^ 7
 	}
-	return n
+	return n <= ringPayloadCap
 }
 
-// send writes a Go → C++ call into the ring. False if it did not (closing): the caller takes cgo.
-func (t *ringTransport) send(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View) bool {
+// newID gives calls over the ring ids of their own, so that detach can fail the ones still waiting.
+func (t *ringTransport) newID() uint64 { return lastCallID.Add(1) | ringCallBit }
+
+// spin: the ring's consumers poll for spinNs after each message, and so does the caller of a ring call
+// (Options.SpinBeforePark or not): otherwise, once a round trip has taken longer than spinNs, every side
+// parks and each later round trip needs a wake-up per hop, which takes longer than spinNs again.
+// `make bench` measured a p50 of 1.1 µs with the caller spinning, 46–68 µs without.
+func (t *ringTransport) spin() time.Duration { return t.spinNs }
+
+// call writes a Go → C++ call, which fits (fits), into the ring; it is never answered at once. ok is
+// false if it did not (closing): the caller takes cgo.
+func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View,
+	_ *Reply) (answered, ok bool) {
 	if !t.enter() {
-		return false
+		return false, false
 	}
 	defer t.leave()
 	s, pos := t.claimToCpp()
 	if s == nil {
-		return false
+		return false, false
 	}
 	kind := C.uint32_t(ringCall)
 	if id == 0 {
@@ -450,11 +427,17 @@ func (t *ringTransport) send(m *Method, id uint64, deadline int64, flags uint32,
 	if t.toCpp.publish(s, pos) {
 		t.wakeCpp()
 	}
-	return true
+	return false, true
 }
 
-// sendCancel asks C++ to cancel Go → C++ call id over the ring that carried it, so that the C++ ring
-// thread sees the call before its cancellation. False if the ring is closing: use cxx2go_cpp_cancel.
+// cancel asks C++ to cancel Go → C++ call id over the ring that carried it, so that the C++ ring thread
+// sees the call before its cancellation; through cgo if the ring is closing.
+func (t *ringTransport) cancel(id uint64) {
+	if !t.sendCancel(id) {
+		cgoT.cancel(id) // after leave: C++'s stop may be waiting for the detach
+	}
+}
+
 func (t *ringTransport) sendCancel(id uint64) bool {
 	if !t.enter() {
 		return false
@@ -471,58 +454,6 @@ func (t *ringTransport) sendCancel(id uint64) bool {
 		t.wakeCpp()
 	}
 	return true
-}
-
-// callCppRing is CallCpp over the ring; ok is false if the call must take the cgo path instead.
-func callCppRing(ctx context.Context, t *ringTransport, m *Method, deadline int64, args []byte,
-	views []View) (r *Reply, err error, ok bool) {
-	if len(views) > ringMaxViews || ringSize(args, views) > ringPayloadCap {
-		return nil, nil, false
-	}
-	id := lastCallID.Add(1) | ringCallBit
-	p := pendingPool.Get().(*pendingCall)
-	pendingCalls.Store(id, p)
-	livePending.Add(1)
-	if !t.send(m, id, deadline, m.flags&^methodOnlyMask, args, views) {
-		if _, mine := pendingCalls.LoadAndDelete(id); mine {
-			livePending.Add(-1)
-			pendingPool.Put(p)
-			return nil, nil, false
-		}
-		<-p.done // failed by the detach meanwhile: deliver that
-	} else if p.spinFor(t.spin) {
-		// The ring's consumers spin for t.spin after each message, and so does the caller of a ring call
-		// (Options.SpinBeforePark or not): otherwise, once a round trip has taken longer than t.spin, every
-		// side parks and each later round trip needs a wake-up per hop, which takes longer than t.spin
-		// again. `make bench` measured a p50 of 1.1 µs with the caller spinning, 46–68 µs without.
-		<-p.done // signalled right after ready: at most a moment's wait
-	} else {
-		select {
-		case <-p.done:
-		case <-ctx.Done():
-			if _, mine := pendingCalls.LoadAndDelete(id); mine {
-				livePending.Add(-1)
-				if !t.sendCancel(id) {
-					C.cxx2go_cpp_cancel(C.uint64_t(id))
-				}
-				pendingPool.Put(p) // no completion can reach p any more
-				return nil, contextError(ctx), true
-			}
-			<-p.done // the completion won the race and is being delivered: use it
-		}
-	}
-	p.ready.Store(false)
-	r = replyPool.Get().(*Reply)
-	code := p.code
-	r.buf, p.data = p.data, r.buf[:0] // swap buffers: both stay pooled
-	r.data = r.buf
-	pendingPool.Put(p)
-	if code != OK {
-		err := &Error{Code: code, Message: string(r.data)}
-		r.Release()
-		return nil, err, true
-	}
-	return r, nil, true
 }
 
 // detach ends Go's use of the region (C++ set `closing` in stop): no new producer may start, the ones

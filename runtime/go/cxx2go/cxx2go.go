@@ -1,0 +1,106 @@
+// Package cxx2go is what Go code calls of cxx2go's runtime: Start and Stop in a Go host, and the Error and
+// Code of a failed cross-language call. Everything else that calls C++ or serves C++ callers is the code
+// generated from a .c2g schema, whose support lives in the package c2gimpl (for generated code only).
+//
+// The two runtimes, Go and C++, share one state machine held by the C++ side: calls in either direction
+// fail with NotStarted before Start and with Stopped after Stop. In a C++ host, C++ starts and stops it.
+//
+// # Ownership at the boundary
+//
+// Generated clients borrow their Go arguments for the duration of the call only; C++ copies what it keeps.
+// In a Go handler, string arguments are Go-owned copies; []byte and list<number> arguments are views of
+// C++ memory, valid until the handler returns (copy them with bytes.Clone or slices.Clone to keep them).
+// Everything else a handler receives is Go-owned.
+//
+// # Failures
+//
+// A handler's panic reaches C++ as Code Panic with "panic: <value>" (and its stack on stderr); nothing
+// unwinds across the boundary. Errors cross as a Code and a message: *Error keeps both, and
+// errors.Is(err, context.Canceled) / errors.Is(err, context.DeadlineExceeded) hold for the corresponding
+// codes. See docs/design.md.
+package cxx2go
+
+import "github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
+
+// Version is the cxx2go release this runtime belongs to; `cxx2go --version` and the C++ runtime's
+// CXX2GO_VERSION_STRING say the same.
+const Version = c2gimpl.Version
+
+// Options configures Start: the threads of the shared C++ executor and how long waiting threads poll
+// before they sleep (see the fields).
+type Options = c2gimpl.Options
+
+// Start starts the runtime of the process in a Go host. Calls in either direction fail with NotStarted
+// before Start and with Stopped after Stop. Starting twice fails.
+//
+// First it registers the C++ implementations of packages generated with `cxx2go --go_opt=cgo`, calling
+// their C++ factories (e.g. shop::make_pricer()); if one fails (it throws, returns null, or registering
+// fails) Start returns that error, naming the service and the factory, and starts nothing.
+func Start(opts Options) error { return c2gimpl.Start(opts) }
+
+// Stop stops the runtime: new calls are rejected, calls in flight in both directions are cancelled,
+// queued ones fail with Stopped, and Stop waits (bounded) for running ones to complete. A stopped
+// runtime cannot be started again.
+func Stop() error { return c2gimpl.Stop() }
+
+// Error is the error of a failed cross-language call, in either direction: a Code and a message.
+// errors.Is(err, context.Canceled) and errors.Is(err, context.DeadlineExceeded) hold for the
+// corresponding codes, and an *Error target matches any error with the same Code.
+type Error = c2gimpl.Error
+
+// Errorf returns an *Error with the given code and a formatted message. Go handlers return it to choose
+// the code the C++ caller sees; any other error reaches C++ as Unknown (or Cancelled/DeadlineExceeded
+// for the context errors). A code <= 0 reaches C++ as Unknown with "code N: " before the message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return c2gimpl.Errorf(code, format, args...)
+}
+
+// Code is a status code of a cross-language call: 0..16 are gRPC's canonical codes, 100 and above are
+// cxx2go's own. String returns the snake_case name both runtimes use.
+type Code = c2gimpl.Code
+
+// CodeOf returns the code C++ would see for err: OK for nil, the Code of an *Error in err's chain,
+// Cancelled / DeadlineExceeded for the context errors, and Unknown for anything else, including an
+// *Error whose Code is OK or negative.
+func CodeOf(err error) Code { return c2gimpl.CodeOf(err) }
+
+// Status codes.
+const (
+	OK                 = c2gimpl.OK
+	Cancelled          = c2gimpl.Cancelled
+	Unknown            = c2gimpl.Unknown
+	InvalidArgument    = c2gimpl.InvalidArgument
+	DeadlineExceeded   = c2gimpl.DeadlineExceeded
+	NotFound           = c2gimpl.NotFound
+	AlreadyExists      = c2gimpl.AlreadyExists
+	PermissionDenied   = c2gimpl.PermissionDenied
+	ResourceExhausted  = c2gimpl.ResourceExhausted
+	FailedPrecondition = c2gimpl.FailedPrecondition
+	Aborted            = c2gimpl.Aborted
+	OutOfRange         = c2gimpl.OutOfRange
+	Unimplemented      = c2gimpl.Unimplemented
+	Internal           = c2gimpl.Internal
+	Unavailable        = c2gimpl.Unavailable
+	DataLoss           = c2gimpl.DataLoss
+	Unauthenticated    = c2gimpl.Unauthenticated
+	Panic              = c2gimpl.Panic         // a Go handler panicked; the message carries the panic value
+	Exception          = c2gimpl.Exception     // a C++ implementation threw; the message is "<type>: <what()>"
+	NotStarted         = c2gimpl.NotStarted    // the runtime has not been started
+	Stopped            = c2gimpl.Stopped       // the runtime is stopping or stopped
+	UnknownMethod      = c2gimpl.UnknownMethod // no implementation for this method id (not registered, or another schema version)
+	Protocol           = c2gimpl.Protocol      // malformed arguments or results
+)
+
+// Live counts the calls the Go runtime has in flight (see its fields); next to the C++ runtime's
+// cxx2go::live_counts(), it shows that every call has finished.
+type Live = c2gimpl.Live
+
+// LiveCounts returns the Go runtime's calls in flight right now.
+func LiveCounts() Live { return c2gimpl.LiveCounts() }
+
+// RingStat counts the messages the ring transport carried (docs/ring.md).
+type RingStat = c2gimpl.RingStat
+
+// RingStats returns the ring transport's counters: live while it runs, final after Stop, zero if it was
+// never attached. Tests use it to prove that calls really went over the ring.
+func RingStats() RingStat { return c2gimpl.RingStats() }
