@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the soak (tests/soak, see its README): SOAK_CALLS mixed calls (default 10,000,000) in both directions in
-# one process, printing resident memory, threads, goroutines and fds over time; fails if resident memory
-# grows after warm-up (regression slope >= 1 KB per 1,000,000 calls) or a count is not flat.
+# one process, printing both heaps, resident memory, threads, goroutines and fds over time; fails if a heap or
+# resident memory grows after warm-up past its limit, a count moves, or the Go runtime's threads exceed their
+# prewarmed pool. SOAK_LEAK=go-heap|c-heap|goroutine|thread makes a control run that must fail.
 #
 # usage: scripts/run-soak.sh [BUILD_DIR]   (the log goes to BUILD_DIR/soak.log; default build/release)
 # `make soak` runs it in full (not in CI); scripts/run-stress.sh runs it with SOAK_CALLS=200000.

@@ -35,6 +35,16 @@ void soak_trim(void);
  * and C++ side's live heap, runtime and implementations included. */
 uint64_t soak_malloc_in_use(void);
 
+/* Blocks the calling thread in C until `n` threads are inside this function at once (or `timeout_ms` has
+ * passed), then returns how many were. soak.go calls it from n goroutines at the start of the run: each
+ * goroutine that sits in C keeps its Go thread, so the Go scheduler starts threads until n are in C. */
+int32_t soak_hold_threads(int32_t n, int32_t timeout_ms);
+
+/* Deliberate leaks, for the control runs of SOAK_LEAK (README): one malloc'd block of `bytes` that is
+ * never freed; one C++ thread that never ends. */
+void soak_leak_malloc(uint64_t bytes);
+void soak_leak_thread(void);
+
 #ifdef __cplusplus
 }
 #endif

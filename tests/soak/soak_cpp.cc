@@ -9,12 +9,15 @@
 #include "../e2e/cppimpl/values.cc"
 
 #include <malloc.h>
+#include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <random>
 #include <string>
@@ -189,6 +192,8 @@ class Drivers {
 
  private:
   void loop(int w) {
+    // Named, so that /proc/self/task/*/comm tells them from the Go runtime's threads (README: threads).
+    ::pthread_setname_np(::pthread_self(), ("soak-driver-" + std::to_string(w)).c_str());
     uint64_t seen = 0;
     for (;;) {
       uint64_t calls, first, seed;
@@ -286,4 +291,53 @@ extern "C" void soak_trim(void) { ::malloc_trim(0); }
 extern "C" uint64_t soak_malloc_in_use(void) {
   struct mallinfo2 m = ::mallinfo2();
   return static_cast<uint64_t>(m.uordblks) + static_cast<uint64_t>(m.hblkhd);
+}
+
+namespace {
+std::mutex g_hold_mu;
+std::condition_variable g_hold_cv;
+int32_t g_holding = 0;
+int32_t g_hold_max = 0;
+
+// The deliberate C heap leak of SOAK_LEAK: a chain of blocks, each pointing to the one before, so that the
+// leak is exactly the blocks (no container that grows by itself).
+std::mutex g_leak_mu;
+void* g_leaked = nullptr;
+}  // namespace
+
+extern "C" int32_t soak_hold_threads(int32_t n, int32_t timeout_ms) {
+  try {
+    std::unique_lock lock(g_hold_mu);
+    ++g_holding;
+    g_hold_max = std::max(g_hold_max, g_holding);
+    g_hold_cv.notify_all();
+    g_hold_cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return g_hold_max >= n; });
+    const int32_t reached = g_hold_max;
+    if (--g_holding == 0) g_hold_max = 0;
+    return reached;
+  } catch (...) {
+    return -1;
+  }
+}
+
+extern "C" void soak_leak_malloc(uint64_t bytes) {
+  if (bytes < sizeof(void*)) bytes = sizeof(void*);
+  void* block = std::malloc(bytes);
+  if (block == nullptr) return;
+  std::lock_guard lock(g_leak_mu);
+  *static_cast<void**>(block) = g_leaked;
+  g_leaked = block;
+}
+
+extern "C" void soak_leak_thread(void) {
+  try {
+    std::thread([] {
+      ::pthread_setname_np(::pthread_self(), "soak-leak");
+      std::mutex mu;
+      std::condition_variable never;
+      std::unique_lock lock(mu);
+      never.wait(lock, [] { return false; });
+    }).detach();
+  } catch (...) {
+  }
 }
