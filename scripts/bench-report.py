@@ -89,13 +89,14 @@ def markdown(rows, machine):
     other = [r for r in rows if r["kind"] in ("async", "latency")]
     if other:
         out.append("\n## Latency and throughput (calls in flight)\n")
-        out.append("| direction | row | mechanism | calls/s | p50 | p99 | ratio |")
-        out.append("|---|---|---|---:|---:|---:|---:|")
+        out.append("| direction | row | mechanism | calls/s | p50 | p99 | CPU per call | ratio |")
+        out.append("|---|---|---|---:|---:|---:|---:|---:|")
         for r in other:
             dn = dict(dirs).get(r["direction"], r["direction"])
             ratio = f"{r['ratio']:.0f}× slower than cxx2go sync p50" if "ratio" in r else "—"
+            cpu = fmt_ns(r["cpu_ns_per_call"]) if "cpu_ns_per_call" in r else "—"
             out.append(f"| {dn} | {r['row']} | {r['mechanism']} | {r['calls_per_s']:,.0f} | {fmt_ns(r['p50_ns'])} | "
-                       f"{fmt_ns(r['p99_ns'])} | {ratio} |")
+                       f"{fmt_ns(r['p99_ns'])} | {cpu} | {ratio} |")
     out.append("\n## Targets (issue 3 part 2)\n")
     for ok, text in check(rows):
         out.append(f"- **{ok}** {text}")
@@ -169,6 +170,22 @@ def check(rows):
                 res.append(("HOLDS" if one["p50_ns"] <= 1000 else "FAILS",
                             f"ring round trip {name} ({mech}), 1 in flight: p50 {fmt_ns(one['p50_ns'])} "
                             f"(target ≤ 1 µs; over cgo {fmt_ns(find(rows, d, 'small struct, 1 in flight', cgo_mech, 'async')['p50_ns'])})"))
+    # 4b. the rings on a busy machine (bench/load beside the process): never slower than cgo
+    for d, cgo_mech, name in (("cpp->go", "cxx2go async (Future)", "C++ → Go"),
+                              ("go->cpp", "cxx2go executor", "Go → C++")):
+        for k in (1, 1024):
+            row = f"small struct, {k} in flight"
+            cgo = find(rows, d, row, cgo_mech + ", under load", "async")
+            ring = find(rows, d, row, cgo_mech + " over ring, spin 20 µs, under load", "async")
+            if not cgo or not ring:
+                res.append(("MISSING", f"ring under load {name}, {k} in flight: not measured"))
+                continue
+            q = ring["calls_per_s"] / cgo["calls_per_s"]
+            res.append(("HOLDS" if q >= 1 else "FAILS",
+                        f"ring under load {name}, {k} in flight: {ring['calls_per_s']:,.0f} vs {cgo['calls_per_s']:,.0f} "
+                        f"calls/s over cgo = {q:.2f}×, p50 {fmt_ns(ring['p50_ns'])} vs {fmt_ns(cgo['p50_ns'])}, "
+                        f"CPU per call {fmt_ns(ring.get('cpu_ns_per_call', 0))} vs {fmt_ns(cgo.get('cpu_ns_per_call', 0))} "
+                        "(target: not slower than cgo)"))
     # 5. noescape / nocallback
     for row in ("empty", "bytes 1 MiB"):
         r, b = find(rows, "go->cpp", row, "raw cgo noescape+nocallback"), find(rows, "go->cpp", row, BASELINE)

@@ -49,6 +49,22 @@ for spin in 20 0; do
     -async-time "${async_ms}ms" | tee "$raw/gohost-ring-$spin.jsonl"
 done
 
+# The same async rows (1 and 1,024 in flight) while bench/load keeps every core busy the way a parallel build
+# does, over cgo and over the rings, interleaved: spinning must not make the rings slower than cgo there.
+heading "Under load: async rows with bench/load running beside them"
+"$bench_build/load" &
+load_pid=$!
+for transport in cgo ring; do
+  for k in 1 1024; do
+    CXX2GO_TRANSPORT=$transport BENCH_CONDITION="under load" "$bench_build/cpphost" --async-ms "$async_ms" \
+      --async-only --in-flight "$k" | tee -a "$raw/cpphost-load.jsonl"
+    CXX2GO_TRANSPORT=$transport BENCH_CONDITION="under load" "$bench_build/gohost" -async-time "${async_ms}ms" \
+      -filter async -in-flight "$k" | tee -a "$raw/gohost-load.jsonl"
+  done
+done
+kill "$load_pid" 2>/dev/null || true
+wait "$load_pid" 2>/dev/null || true
+
 if [ -x "$bench_build/swig_bench" ]; then
   heading "Go → C++ through SWIG"
   "$bench_build/swig_bench" -reps "$reps" -rep-time "${rep_ms}ms" | tee "$raw/swig.jsonl"

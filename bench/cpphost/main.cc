@@ -8,6 +8,8 @@
 // "async" does. --calls N: each sync row runs exactly N calls, once, without warm-up or calibration, and no
 // latency or async rows (instruction counts under callgrind: docs/design.md). --async-only: only the async
 // rows; --in-flight K: of those only K in flight (1, 64 or 1024: one row to profile).
+// BENCH_CONDITION (environment): appended to the mechanism of the async rows, e.g. "under load" while
+// scripts/run-bench.sh runs bench/load beside it.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -18,6 +20,8 @@
 #include <functional>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "bench.c2g.h"
 #include "cxx2go/cxx2go.h"
@@ -36,10 +40,23 @@ int g_in_flight = 0;  // 0: every async row
 // The mechanism label of the async rows: over the rings when the run has CXX2GO_TRANSPORT=ring (docs/ring.md),
 // with the consumers' spin time before parking.
 std::string async_mechanism() {
+  std::string mech = "cxx2go async (Future)";
   const char* transport = std::getenv("CXX2GO_TRANSPORT");
-  if (transport == nullptr || std::strcmp(transport, "ring") != 0) return "cxx2go async (Future)";
-  const char* spin = std::getenv("CXX2GO_RING_SPIN_US");
-  return std::string("cxx2go async (Future) over ring, spin ") + (spin != nullptr && *spin != 0 ? spin : "20") + " µs";
+  if (transport != nullptr && std::strcmp(transport, "ring") == 0) {
+    const char* spin = std::getenv("CXX2GO_RING_SPIN_US");
+    mech += std::string(" over ring, spin ") + (spin != nullptr && *spin != 0 ? spin : "20") + " µs";
+  }
+  if (const char* condition = std::getenv("BENCH_CONDITION"); condition != nullptr && *condition != 0) {
+    mech += std::string(", ") + condition;
+  }
+  return mech;
+}
+
+// CPU time of the whole process (every thread, user and system), in ns.
+double process_cpu_ns() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e9 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e3;
 }
 
 double ns_since(Clock::time_point t) { return std::chrono::duration<double, std::nano>(Clock::now() - t).count(); }
@@ -121,6 +138,7 @@ void async_row(int k, const benchgen::GoBenchClient& go) {
   std::deque<Slot> window;
   std::vector<double> lat;
   lat.reserve(1 << 20);
+  const double cpu_start = process_cpu_ns();
   auto start = Clock::now();
   auto end = start + std::chrono::nanoseconds(static_cast<long>(g_async_ns));
   auto retire = [&] {
@@ -135,11 +153,14 @@ void async_row(int k, const benchgen::GoBenchClient& go) {
   }
   while (!window.empty()) retire();
   double elapsed = ns_since(start);
+  const double cpu_per_call = (process_cpu_ns() - cpu_start) / lat.size();
   std::sort(lat.begin(), lat.end());
   std::printf(
       "{\"direction\":\"cpp->go\",\"kind\":\"async\",\"row\":\"small struct, %d in flight\",\"payload_bytes\":20,"
-      "\"mechanism\":\"%s\",\"in_flight\":%d,\"calls_per_s\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f}\n",
-      k, async_mechanism().c_str(), k, lat.size() / (elapsed / 1e9), lat[lat.size() / 2], lat[lat.size() * 99 / 100]);
+      "\"mechanism\":\"%s\",\"in_flight\":%d,\"calls_per_s\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f,"
+      "\"cpu_ns_per_call\":%.0f}\n",
+      k, async_mechanism().c_str(), k, lat.size() / (elapsed / 1e9), lat[lat.size() / 2], lat[lat.size() * 99 / 100],
+      cpu_per_call);
   std::fflush(stdout);
 }
 

@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cxx2go/cxx2go/bench/internal/gen/bench"
@@ -25,6 +26,7 @@ var (
 	repTime   = flag.Duration("rep-time", 40*time.Millisecond, "target duration of one repetition")
 	asyncTime = flag.Duration("async-time", 500*time.Millisecond, "duration of one async row")
 	filter    = flag.String("filter", "", "only rows whose \"row mechanism\" contains this (or equals it, after a leading =)")
+	inFlight  = flag.Int("in-flight", 0, "async rows: only this many in flight (1, 64 or 1024; 0: all)")
 	calls     = flag.Int("calls", 0, "if > 0: run each sync row exactly this many times, once, without warm-up "+
 		"or calibration, and no async rows (instruction counts under callgrind: docs/design.md)")
 )
@@ -42,6 +44,7 @@ type Row struct {
 	CallsPerS float64   `json:"calls_per_s,omitempty"`
 	P50Ns     float64   `json:"p50_ns,omitempty"`
 	P99Ns     float64   `json:"p99_ns,omitempty"`
+	CPUNs     float64   `json:"cpu_ns_per_call,omitempty"` // async: process CPU time (all threads) per call
 }
 
 func emit(r Row) {
@@ -282,15 +285,28 @@ func main() {
 		if *calls > 0 || *filter != "" && !strings.Contains("async", *filter) {
 			break
 		}
-		asyncRow(k, "cxx2go executor", func() error { _, err := exe.Small(ctx, small); return err })
+		if *inFlight == 0 || *inFlight == k {
+			asyncRow(k, "cxx2go executor", func() error { _, err := exe.Small(ctx, small); return err })
+		}
 	}
+}
+
+// processCPU is the CPU time of the whole process (every thread, user and system).
+func processCPU() time.Duration {
+	var u syscall.Rusage
+	must(syscall.Getrusage(syscall.RUSAGE_SELF, &u))
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
 func asyncRow(k int, mech string, call func() error) {
 	mech += ringLabel
+	if condition := os.Getenv("BENCH_CONDITION"); condition != "" {
+		mech += ", " + condition // e.g. "under load": scripts/run-bench.sh runs bench/load beside it
+	}
 	for range 100 {
 		must(call())
 	}
+	cpuStart := processCPU()
 	var wg sync.WaitGroup
 	lats := make([][]float64, k)
 	deadline := time.Now().Add(*asyncTime)
@@ -308,11 +324,12 @@ func asyncRow(k int, mech string, call func() error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	cpu := processCPU() - cpuStart
 	all := slices.Concat(lats...)
 	sort.Float64s(all)
 	emit(Row{Direction: "go->cpp", Kind: "async", Row: fmt.Sprintf("small struct, %d in flight", k), Payload: 20,
 		Mechanism: mech, InFlight: k, CallsPerS: float64(len(all)) / elapsed.Seconds(),
-		P50Ns: all[len(all)/2], P99Ns: all[len(all)*99/100]})
+		P50Ns: all[len(all)/2], P99Ns: all[len(all)*99/100], CPUNs: float64(cpu.Nanoseconds()) / float64(len(all))})
 }
 
 func totalLen(l []string) int {

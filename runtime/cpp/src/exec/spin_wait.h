@@ -4,6 +4,7 @@
 #ifndef CXX2GO_SRC_SPIN_WAIT_H_
 #define CXX2GO_SRC_SPIN_WAIT_H_
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -73,6 +74,97 @@ bool spin_until(std::chrono::nanoseconds budget, Ready&& ready) noexcept {
     if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return ready();
   }
 }
+
+// The spin budget of one waiting site (a ring consumer, the helpers of a ring), adapted to whether spinning
+// pays off there. A fixed budget is right only on an idle machine: when every core is busy, a spinning
+// thread takes the CPU from the very thread it waits for (on 2 vCPUs under a parallel build the ring's round
+// trip rose from about 1 µs to 70–130 µs, worse than the cgo path), and with no traffic it burns a core for
+// nothing after every message. So:
+//  - a spin that found work keeps (and regrows) the budget;
+//  - a spin that ran out halves it, so a site without traffic stops spinning after a few messages;
+//  - a spin during which the thread lost its CPU (two clock reads 64 polls apart lie more than
+//    kPreemptedGap apart: the machine is oversubscribed) stops at once and quarters it;
+//  - a park that the awaited work ended soon (within the maximum budget) doubles it, since spinning would
+//    have caught that work without a wake-up;
+//  - at a budget of zero, every kProbeEvery-th wait still spins kProbe, so that the budget comes back when
+//    the machine does (a site that never spins would never learn that spinning pays off again).
+// Several threads may share a site; the budget is a hint, so relaxed atomics suffice.
+class AdaptiveSpin {
+ public:
+  static constexpr std::chrono::nanoseconds kPreemptedGap{50'000};
+  static constexpr std::chrono::nanoseconds kProbe{2'000};
+  static constexpr uint32_t kProbeEvery = 32;
+
+  explicit AdaptiveSpin(std::chrono::nanoseconds max = {}) noexcept { reset(max); }
+  void reset(std::chrono::nanoseconds max) noexcept {
+    max_ns_.store(std::max<int64_t>(max.count(), 0), std::memory_order_relaxed);
+    budget_ns_.store(std::max<int64_t>(max.count(), 0), std::memory_order_relaxed);
+  }
+
+  std::chrono::nanoseconds max() const noexcept {
+    return std::chrono::nanoseconds(max_ns_.load(std::memory_order_relaxed));
+  }
+  std::chrono::nanoseconds budget() const noexcept {
+    return std::chrono::nanoseconds(budget_ns_.load(std::memory_order_relaxed));
+  }
+
+  // The budget of the next wait: the current one, or a probe.
+  std::chrono::nanoseconds next_budget() noexcept {
+    const int64_t budget = budget_ns_.load(std::memory_order_relaxed);
+    if (budget > 0) return std::chrono::nanoseconds(budget);
+    const int64_t max = max_ns_.load(std::memory_order_relaxed);
+    if (max <= 0 || probes_.fetch_add(1, std::memory_order_relaxed) % kProbeEvery != 0) return {};
+    return std::min(kProbe, std::chrono::nanoseconds(max));
+  }
+
+  // Polls `ready` for at most next_budget() and learns from the outcome; returns ready()'s last value.
+  template <class Ready>
+  bool spin(Ready&& ready) noexcept {
+    const auto budget = next_budget();
+    if (budget <= std::chrono::nanoseconds::zero()) return ready();
+    using Clock = std::chrono::steady_clock;
+    auto last = Clock::now();
+    const auto until = last + budget;
+    for (unsigned i = 1;; ++i) {
+      if (ready()) {
+        found();
+        return true;
+      }
+      cpu_relax();
+      if (i % 64 != 0) continue;
+      const auto now = Clock::now();
+      if (now - last > kPreemptedGap || now >= until) {
+        if (ready()) return true;
+        ran_out(now - last > kPreemptedGap);
+        return false;
+      }
+      last = now;
+    }
+  }
+
+  // Reports that a wait (spin() or a loop of the caller's own) found its work while spinning.
+  void found() noexcept {
+    const int64_t budget = budget_ns_.load(std::memory_order_relaxed);
+    const int64_t max = max_ns_.load(std::memory_order_relaxed);
+    if (budget < max) set(std::min(max, std::max<int64_t>(budget * 2, kProbe.count())));
+  }
+  // Reports that a spin of the caller's own loop ran out (halve) or lost the CPU (quarter).
+  void ran_out(bool preempted) noexcept {
+    set(budget_ns_.load(std::memory_order_relaxed) / (preempted ? 4 : 2));
+  }
+  // Reports how long the thread was parked before the work it waited for woke it.
+  void parked_for(std::chrono::nanoseconds slept) noexcept {
+    if (slept < max()) found();
+  }
+
+ private:
+  // Budgets below a microsecond are worth less than the clock reads that bound them.
+  void set(int64_t ns) noexcept { budget_ns_.store(ns < 1'000 ? 0 : ns, std::memory_order_relaxed); }
+
+  std::atomic<int64_t> max_ns_{0};
+  std::atomic<int64_t> budget_ns_{0};
+  std::atomic<uint32_t> probes_{0};
+};
 
 }  // namespace cxx2go::detail
 

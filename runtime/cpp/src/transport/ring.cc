@@ -51,7 +51,10 @@ struct RingTransport {
   Ring to_go;
   Ring to_cpp;
   int eventfd = -1;
-  int64_t spin_ns = 0;
+  int64_t spin_ns = 0;        // the most any side spins before parking (CXX2GO_RING_SPIN_US)
+  AdaptiveSpin consumer_spin;  // of the ring thread, when to_cpp runs dry
+  AdaptiveSpin helper_spin;    // of threads waiting for a future (ring_help_wait)
+  AdaptiveSpin executor_spin;  // of idle executor threads (ring_help_executor)
   std::atomic<bool> stop_thread{false};
   // The consumer's role of to_cpp: held by the ring thread while it drains, or for one message by a thread
   // waiting for a future (ring_help_wait). The holder alone reads messages and moves head.
@@ -188,38 +191,53 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept;
 bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexcept {
   if (t_on_ring_thread || t_ring_helping) return false;  // nested in a message this thread handles
   RingTransport& t = ring_transport();
-  if (!t.active.load(std::memory_order_acquire) || t.spin_ns <= 0) return false;
+  if (!t.active.load(std::memory_order_acquire)) return false;
+  AdaptiveSpin& site = take == RingTake::completions ? t.helper_spin : t.executor_spin;
+  auto budget = site.next_budget();
+  if (budget <= std::chrono::nanoseconds::zero()) return false;
   using Clock = std::chrono::steady_clock;
-  const auto budget = std::chrono::nanoseconds(t.spin_ns);
   t_ring_helping = true;
   struct Reset {
     ~Reset() { t_ring_helping = false; }
   } reset;
-  auto until = Clock::now() + budget;
+  auto last = Clock::now();
+  auto until = last + budget;
   cxx2go_ring_slot message;
   for (;;) {
     if (!ring_begin_help(t)) return ready(arg);
-    bool took = false;
+    bool gave_up = false;
     for (unsigned i = 1;; ++i) {
       if (ready(arg)) {
         ring_end_help(t);
+        site.found();
         return true;
       }
-      if (ring_take_front(t, take, message)) {
-        took = true;
+      if (ring_take_front(t, take, message)) break;
+      cpu_relax();
+      if (i % 64 != 0) continue;
+      const auto now = Clock::now();
+      // Lost the CPU meanwhile: the machine is busy, and spinning on takes it from the thread that would
+      // answer. Park instead (AdaptiveSpin).
+      const bool preempted = now - last > AdaptiveSpin::kPreemptedGap;
+      if (preempted || now >= until) {
+        site.ran_out(preempted);
+        gave_up = true;
         break;
       }
-      cpu_relax();
-      if (i % 64 == 0 && Clock::now() >= until) break;
+      last = now;
     }
     ring_end_help(t);
-    if (!took) return ready(arg);
+    if (gave_up) return ready(arg);
+    site.found();
     // Handled as the ring thread would, but outside the transport and uncounted: completions run
     // continuations and calls run implementations (user code), which may wait for other calls (the ring
     // thread must be woken for them) or stop the runtime (which waits for the transport's users).
     ring_handle(&message);
     if (message.kind == CXX2GO_RING_CALL) forget_call_in_hand(message.call_id);  // if never listed
-    until = Clock::now() + budget;
+    budget = site.next_budget();
+    if (budget <= std::chrono::nanoseconds::zero()) return ready(arg);
+    last = Clock::now();
+    until = last + budget;
   }
 }
 
@@ -355,13 +373,17 @@ void ring_thread_main(RingTransport& t) noexcept {
     // While a waiting caller helps, it takes the completions and wakes this thread for anything else:
     // spinning here would only take a CPU from it (on 2 vCPUs, the difference between a round trip of
     // about a microsecond and tens of them).
-    const bool arrived = spin_until(std::chrono::nanoseconds(t.spin_ns), [&t] {
-      return t.to_cpp.front() != nullptr || t.to_cpp.helped() || t.stop_thread.load(std::memory_order_relaxed);
-    }) && !t.to_cpp.helped();
-    if (arrived) continue;
+    if (!t.to_cpp.helped()) {
+      const bool arrived = t.consumer_spin.spin([&t] {
+        return t.to_cpp.front() != nullptr || t.to_cpp.helped() || t.stop_thread.load(std::memory_order_relaxed);
+      });
+      if (arrived && !t.to_cpp.helped()) continue;
+    }
     if (t.to_cpp.prepare_park()) {
+      const auto parked = std::chrono::steady_clock::now();
       if (!t.stop_thread.load()) ring_futex_wait(t.to_cpp.sleeping_word(), 1, 0);
       t.to_cpp.unpark();
+      if (t.to_cpp.front() != nullptr) t.consumer_spin.parked_for(std::chrono::steady_clock::now() - parked);
     }
   }
 }
@@ -418,6 +440,9 @@ Result<void> ring_start(Core& c) {
   t.to_cpp = Ring(region, &region->to_cpp);
   t.eventfd = efd;
   t.spin_ns = region->spin_ns;
+  for (AdaptiveSpin* site : {&t.consumer_spin, &t.helper_spin, &t.executor_spin}) {
+    site->reset(std::chrono::nanoseconds(t.spin_ns));
+  }
   t.transport.store(mode);
   t.users.store(0);
   t.stop_thread.store(false);

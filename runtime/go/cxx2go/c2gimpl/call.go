@@ -325,12 +325,7 @@ func init() { spinWait.Store(int64(spinWaitDefault)) }
 // throughput falling by two thirds at 64 and 1,024 in flight; parked waiters cost a wake-up each, but
 // those overlap when many calls are in flight.
 func (p *pendingCall) spinForCompletion() bool {
-	return p.spinFor(time.Duration(spinWait.Load()))
-}
-
-// spinFor is spinForCompletion with another budget (the ring's spin time for calls over the ring), under
-// the same rule: only the sole pending call spins.
-func (p *pendingCall) spinFor(budget time.Duration) bool {
+	budget := time.Duration(spinWait.Load())
 	if budget <= 0 || livePending.Load() > 1 {
 		return false
 	}

@@ -119,6 +119,12 @@ func (g *goRing) preparePark() bool {
 
 func (g *goRing) unpark() { atomic.StoreUint32(u32(&g.r.sleeping), 0) }
 
+// consumerAsleep reports that the consumer is parked (or parking) and no waiting thread helps: a message
+// published now has to wake it before anyone reads it.
+func (g *goRing) consumerAsleep() bool {
+	return atomic.LoadUint32(u32(&g.r.helpers)) == 0 && atomic.LoadUint32(u32(&g.r.sleeping)) != 0
+}
+
 // ringTransport is the attached region. Producers enter() before touching it and leave() after; detach
 // waits for none to be left, so the region is never written after Go acknowledged the detach.
 type ringTransport struct {
@@ -126,10 +132,12 @@ type ringTransport struct {
 	toGo   goRing
 	toCpp  goRing
 	mode   uint32
-	spinNs time.Duration // how long a consumer or a waiting caller polls before it parks
-	efd    *os.File      // Go's doorbell, parked on by the netpoller (no M is blocked)
-	users  atomic.Int64
-	closed atomic.Bool
+	spinNs time.Duration // the most any side spins before parking (CXX2GO_RING_SPIN_US)
+	// The adapted spin budgets (spin.go) of the dispatcher and of a caller waiting for a ring completion.
+	dispatchSpin, callerSpin adaptiveSpin
+	efd                      *os.File // Go's doorbell, parked on by the netpoller (no M is blocked)
+	users                    atomic.Int64
+	closed                   atomic.Bool
 }
 
 var ringT atomic.Pointer[ringTransport]
@@ -186,6 +194,8 @@ func attachRing(p unsafe.Pointer) Code {
 		spinNs: time.Duration(region.spin_ns),
 		efd:    os.NewFile(uintptr(fd), "cxx2go-ring"),
 	}
+	t.dispatchSpin.reset(t.spinNs)
+	t.callerSpin.reset(t.spinNs)
 	ringT.Store(t)
 	go t.dispatch()
 	return OK
@@ -251,20 +261,18 @@ func (t *ringTransport) dispatch() {
 			t.detach()
 			return
 		}
-		if t.spinNs > 0 {
-			start := time.Now()
-			for t.toGo.front() == nil && !t.closing() && time.Since(start) < t.spinNs {
-				runtime.Gosched()
-			}
-			if t.toGo.front() != nil {
-				continue
-			}
+		if t.dispatchSpin.spin(func() bool { return t.toGo.front() != nil || t.closing() }) && !t.closing() {
+			continue
 		}
 		if t.toGo.preparePark() && !t.closing() {
+			parked := time.Now()
 			// EAGAIN is handled inside (*os.File).Read by parking the goroutine; a counter > 0 returns.
 			if _, err := t.efd.Read(buf[:]); err != nil && err != syscall.EINTR {
 				reportInternalPanic("ring dispatcher", err)
 				time.Sleep(time.Millisecond)
+			}
+			if t.toGo.front() != nil {
+				t.dispatchSpin.parkedFor(time.Since(parked))
 			}
 		}
 		t.toGo.unpark()
@@ -342,10 +350,14 @@ func ringMethodName(s *C.cxx2go_ring_slot) string {
 	return C.GoString(p)
 }
 
-// complete sends the completion of C++ → Go call id: over the ring when it fits and the ring is open,
-// otherwise through cgo, which works at any time.
+// complete sends the completion of C++ → Go call id: over the ring when it fits, the ring is open and its
+// consumer is awake, otherwise through cgo (cxx2go_cpp_complete), which works at any time. With the C++
+// ring thread parked and no waiter helping, a completion over the ring would cost two thread wake-ups in a
+// row (the ring thread, then the waiter it resolves the future for); through cgo this goroutine resolves
+// the future itself and only the waiter is woken, as on the cgo path. That is what happens on a busy
+// machine, where nobody spins (spin.go): the ring must not be slower than cgo there.
 func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
-	if len(payload) <= ringPayloadCap && t.enter() {
+	if len(payload) <= ringPayloadCap && !t.toCpp.consumerAsleep() && t.enter() {
 		s, pos := t.claimToCpp()
 		if s != nil {
 			s.kind = ringComplete
@@ -379,11 +391,14 @@ func (t *ringTransport) fits(args []byte, views []View) bool {
 // newID gives calls over the ring ids of their own, so that detach can fail the ones still waiting.
 func (t *ringTransport) newID() uint64 { return lastCallID.Add(1) | ringCallBit }
 
-// spin: the ring's consumers poll for spinNs after each message, and so does the caller of a ring call
-// (Options.SpinBeforePark or not): otherwise, once a round trip has taken longer than spinNs, every side
-// parks and each later round trip needs a wake-up per hop, which takes longer than spinNs again.
-// `make bench` measured a p50 of 1.1 µs with the caller spinning, 46–68 µs without.
-func (t *ringTransport) spin() time.Duration { return t.spinNs }
+// spinFor: the ring's consumers poll after each message, and so does the sole caller waiting for a ring
+// completion (Options.SpinBeforePark or not): otherwise, once a round trip has taken longer than the
+// spin, every side parks and each later round trip needs a wake-up per hop, which takes longer than the
+// spin again. `make bench` measured a p50 of 1.1 µs with the caller spinning, 46–68 µs without. How long
+// it polls is adapted (callerSpin, spin.go).
+func (t *ringTransport) spinFor(p *pendingCall) bool {
+	return livePending.Load() <= 1 && t.callerSpin.spin(p.ready.Load)
+}
 
 // call writes a Go → C++ call, which fits (fits), into the ring; it is never answered at once. ok is
 // false if it did not (closing): the caller takes cgo.

@@ -35,8 +35,9 @@ type transport interface {
 	complete(id uint64, code Code, payload []byte)
 	// cancel asks C++ to cancel Go → C++ call id, whose completion still follows (and is dropped).
 	cancel(id uint64)
-	// spin is how long a caller waiting for a completion polls before it parks (pendingCall.spinFor).
-	spin() time.Duration
+	// spinFor polls p.ready before its caller parks, as long as this transport's waiters poll; true if the
+	// completion arrived meanwhile.
+	spinFor(p *pendingCall) bool
 }
 
 // cgoTransport is the transport of direct cgo calls into the C++ runtime: always available.
@@ -57,7 +58,7 @@ func (cgoTransport) complete(id uint64, code Code, payload []byte) { completeCpp
 
 func (cgoTransport) cancel(id uint64) { C.cxx2go_cpp_cancel(C.uint64_t(id)) }
 
-func (cgoTransport) spin() time.Duration { return time.Duration(spinWait.Load()) }
+func (cgoTransport) spinFor(p *pendingCall) bool { return p.spinForCompletion() }
 
 // transportFor picks the transport of an asynchronous Go → C++ call of m: the ring when m's service
 // uses it and the call fits in a slot, else cgo. A call made from a handler that C++ called
@@ -107,7 +108,7 @@ func withdrawPending(id uint64, p *pendingCall) bool {
 // awaitCpp waits for the completion of pending call id, which tr carried, or for ctx: then it withdraws
 // the call, has tr cancel it and returns the context's error. The completion's payload goes to r.
 func awaitCpp(ctx context.Context, tr transport, id uint64, p *pendingCall, r *Reply) (Code, error) {
-	if p.spinFor(tr.spin()) {
+	if tr.spinFor(p) {
 		<-p.done // signalled right after ready: at most a moment's wait
 	} else {
 		select {

@@ -1,0 +1,105 @@
+package c2gimpl
+
+import (
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// adaptiveSpin is the spin budget of one waiting site of the ring transport (the dispatcher, a caller
+// waiting for a ring completion), adapted to whether spinning pays off there; the same rules as the C++
+// runtime's AdaptiveSpin (src/spin_wait.h), which explains them. In short: a spin that found its work keeps
+// and regrows the budget, one that ran out halves it, one that lost the CPU for more than
+// spinPreemptedGap (the machine is oversubscribed: spinning takes the CPU from the thread that would
+// answer) quarters it, a park ended soon by the awaited work doubles it, and at zero every
+// spinProbeEvery-th wait still spins spinProbe so that the budget comes back when the machine does.
+type adaptiveSpin struct {
+	max    atomic.Int64 // ns
+	budget atomic.Int64 // ns
+	probes atomic.Uint32
+}
+
+const (
+	spinPreemptedGap = 50 * time.Microsecond
+	spinProbe        = 2 * time.Microsecond
+	spinProbeEvery   = 32
+)
+
+func (a *adaptiveSpin) reset(limit time.Duration) {
+	limit = max(limit, 0)
+	a.max.Store(int64(limit))
+	a.budget.Store(int64(limit))
+}
+
+// next is the budget of the next wait: the current one, or a probe.
+func (a *adaptiveSpin) next() time.Duration {
+	if b := a.budget.Load(); b > 0 {
+		return time.Duration(b)
+	}
+	limit := time.Duration(a.max.Load())
+	if limit <= 0 || a.probes.Add(1)%spinProbeEvery != 1 {
+		return 0
+	}
+	return min(spinProbe, limit)
+}
+
+// spin polls ready for at most next(), letting other goroutines run between polls, and learns from the
+// outcome; it returns ready's last value.
+func (a *adaptiveSpin) spin(ready func() bool) bool {
+	budget := a.next()
+	if budget <= 0 {
+		return ready()
+	}
+	start := time.Now()
+	last := start
+	for i := 1; ; i++ {
+		if ready() {
+			a.found()
+			return true
+		}
+		if i%32 != 0 {
+			continue
+		}
+		now := time.Now()
+		if preempted := now.Sub(last) > spinPreemptedGap; preempted || now.Sub(start) >= budget {
+			if ready() {
+				return true
+			}
+			a.ranOut(preempted)
+			return false
+		}
+		last = now
+		runtime.Gosched()
+	}
+}
+
+// found reports that a wait found its work while spinning.
+func (a *adaptiveSpin) found() {
+	if b, limit := a.budget.Load(), a.max.Load(); b < limit {
+		a.set(min(limit, max(2*b, int64(spinProbe))))
+	}
+}
+
+// ranOut reports that a spin ran out (halve) or lost the CPU (quarter).
+func (a *adaptiveSpin) ranOut(preempted bool) {
+	if preempted {
+		a.set(a.budget.Load() / 4)
+	} else {
+		a.set(a.budget.Load() / 2)
+	}
+}
+
+// parkedFor reports how long a waiter was parked before the work it waited for woke it.
+func (a *adaptiveSpin) parkedFor(d time.Duration) {
+	if int64(d) < a.max.Load() {
+		a.found()
+	}
+}
+
+// set stores a budget; below a microsecond a spin is worth less than the clock reads that bound it.
+func (a *adaptiveSpin) set(ns int64) {
+	if ns < int64(time.Microsecond) {
+		ns = 0
+	}
+	a.budget.Store(ns)
+}
