@@ -17,6 +17,7 @@ import (
 const _ = c2gimpl.SupportPackageIsVersion2
 
 // Implemented in Go, called from C++.
+//
 // GoSvc is implemented in Go and called from C++; register an implementation with
 // RegisterGoSvc. Top-level []byte and scalar-slice arguments are borrowed from C++:
 // valid until the method returns, so copy them to keep them. Everything else is owned.
@@ -107,6 +108,7 @@ func c2gHandleGoSvcSlow(impl GoSvc) c2gimpl.Handler {
 }
 
 // Implemented in C++, called from Go.
+//
 // CppSvcClient calls the C++ implementation of tiny.CppSvc.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppSvcClient struct{}
@@ -141,6 +143,7 @@ func (*CppSvcClient) Echo(ctx context.Context, s string) (string, error) {
 	return c2gResult, nil
 }
 
+// Add calls tiny.CppSvc.add in C++.
 func (*CppSvcClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	var c2gResult int64
 	c2gArgs := c2gimpl.GetEncoder()
@@ -160,6 +163,7 @@ func (*CppSvcClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	return c2gResult, nil
 }
 
+// Fail calls tiny.CppSvc.fail in C++.
 func (*CppSvcClient) Fail(ctx context.Context, code int32) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
@@ -176,6 +180,7 @@ func (*CppSvcClient) Fail(ctx context.Context, code int32) error {
 	return nil
 }
 
+// Slow calls tiny.CppSvc.slow in C++.
 func (*CppSvcClient) Slow(ctx context.Context, ms int64) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
