@@ -49,14 +49,14 @@ bool ring_help_executor(bool (*ready)(const void*), const void* arg) noexcept;
 // Whether a C++ → Go call of a method with these MethodInfo::flags should use the ring.
 bool ring_wanted(uint32_t method_flags) noexcept;
 // Sends a C++ → Go call over the ring, waiting while it is full. False if it cannot (too big for a slot,
-// no ring, Go detached): the caller uses entry_points.submit instead. The call's memory is copied.
+// no ring, Go detached): the seam (transport.h) falls back to cgo. The call's memory is copied.
 bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept;
-// Sends the completion of Go → C++ call `call_id` over the ring if it came over the ring. False: use
-// entry_points.complete.
+// Sends the completion of Go → C++ call `call_id` over the ring if it came over the ring. False: the seam
+// uses cgo.
 bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept;
 
 // Asks Go to cancel C++ → Go call `call_id` over the ring if the call was sent over it (its id carries
-// kRingCallBit). False: use entry_points.cancel.
+// kRingCallBit). False: the seam uses cgo.
 bool ring_send_cancel(uint64_t call_id) noexcept;
 
 }  // namespace cxx2go::detail
