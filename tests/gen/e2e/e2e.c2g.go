@@ -426,19 +426,19 @@ func RegisterGoSide(impl GoSide) error {
 	return cxx2go.RegisterService(&cxx2go.ServiceDesc{
 		Name: "e2e.GoSide",
 		Methods: []cxx2go.MethodDesc{
-			{ID: 0x8bd75ff0904c9517, Name: "e2e.GoSide.run_checks", Flags: 0, Handler: c2gHandleGoSideRunChecks(impl)},
-			{ID: 0xdb72ee00d541b68b, Name: "e2e.GoSide.echo", Flags: 0, Handler: c2gHandleGoSideEcho(impl)},
-			{ID: 0x61883620b9712577, Name: "e2e.GoSide.concat", Flags: 0, Handler: c2gHandleGoSideConcat(impl)},
-			{ID: 0x1bb867b8ca588bfc, Name: "e2e.GoSide.fail", Flags: 0, Handler: c2gHandleGoSideFail(impl)},
-			{ID: 0xfee7e5ad04e9858d, Name: "e2e.GoSide.panic", Flags: 0, Handler: c2gHandleGoSidePanic(impl)},
-			{ID: 0x42dd9b56893dc954, Name: "e2e.GoSide.sleep", Flags: 0, Handler: c2gHandleGoSideSleep(impl)},
-			{ID: 0xbbdc532258dc48f4, Name: "e2e.GoSide.call_cpp", Flags: 0, Handler: c2gHandleGoSideCallCpp(impl)},
-			{ID: 0x6e38128b4e7c4fc2, Name: "e2e.GoSide.notify", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSideNotify(impl)},
-			{ID: 0x72f7408b18100755, Name: "e2e.GoSide.notifications", Flags: 0, Handler: c2gHandleGoSideNotifications(impl)},
-			{ID: 0x5c030e53c8a275db, Name: "e2e.GoSide.deadline", Flags: 0, Handler: c2gHandleGoSideDeadline(impl)},
-			{ID: 0x9a227dd8428890af, Name: "e2e.GoSide.wait_context", Flags: 0, Handler: c2gHandleGoSideWaitContext(impl)},
-			{ID: 0x9883650c22f15232, Name: "e2e.GoSide.wait_context_oneway", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSideWaitContextOneway(impl)},
-			{ID: 0x2d559832d80055e0, Name: "e2e.GoSide.context_ends", Flags: 0, Handler: c2gHandleGoSideContextEnds(impl)},
+			{ID: 0x8bd75ff0904c9517, Name: "e2e.GoSide.run_checks", Flags: 0, Handler: c2gHandleGoSide_RunChecks(impl)},
+			{ID: 0xdb72ee00d541b68b, Name: "e2e.GoSide.echo", Flags: 0, Handler: c2gHandleGoSide_Echo(impl)},
+			{ID: 0x61883620b9712577, Name: "e2e.GoSide.concat", Flags: 0, Handler: c2gHandleGoSide_Concat(impl)},
+			{ID: 0x1bb867b8ca588bfc, Name: "e2e.GoSide.fail", Flags: 0, Handler: c2gHandleGoSide_Fail(impl)},
+			{ID: 0xfee7e5ad04e9858d, Name: "e2e.GoSide.panic", Flags: 0, Handler: c2gHandleGoSide_Panic(impl)},
+			{ID: 0x42dd9b56893dc954, Name: "e2e.GoSide.sleep", Flags: 0, Handler: c2gHandleGoSide_Sleep(impl)},
+			{ID: 0xbbdc532258dc48f4, Name: "e2e.GoSide.call_cpp", Flags: 0, Handler: c2gHandleGoSide_CallCpp(impl)},
+			{ID: 0x6e38128b4e7c4fc2, Name: "e2e.GoSide.notify", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSide_Notify(impl)},
+			{ID: 0x72f7408b18100755, Name: "e2e.GoSide.notifications", Flags: 0, Handler: c2gHandleGoSide_Notifications(impl)},
+			{ID: 0x5c030e53c8a275db, Name: "e2e.GoSide.deadline", Flags: 0, Handler: c2gHandleGoSide_Deadline(impl)},
+			{ID: 0x9a227dd8428890af, Name: "e2e.GoSide.wait_context", Flags: 0, Handler: c2gHandleGoSide_WaitContext(impl)},
+			{ID: 0x9883650c22f15232, Name: "e2e.GoSide.wait_context_oneway", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSide_WaitContextOneway(impl)},
+			{ID: 0x2d559832d80055e0, Name: "e2e.GoSide.context_ends", Flags: 0, Handler: c2gHandleGoSide_ContextEnds(impl)},
 		},
 	})
 }
@@ -446,7 +446,7 @@ func RegisterGoSide(impl GoSide) error {
 // UnregisterGoSide stops serving GoSide; calls already running finish.
 func UnregisterGoSide() error { return cxx2go.UnregisterService("e2e.GoSide") }
 
-func c2gHandleGoSideRunChecks(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_RunChecks(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		filter := in.ViewString(0)
@@ -465,7 +465,7 @@ func c2gHandleGoSideRunChecks(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideEcho(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Echo(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var value Everything
@@ -482,7 +482,7 @@ func c2gHandleGoSideEcho(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideConcat(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Concat(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		text := in.ViewString(0)
@@ -501,7 +501,7 @@ func c2gHandleGoSideConcat(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideFail(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Fail(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var code int32
@@ -514,7 +514,7 @@ func c2gHandleGoSideFail(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSidePanic(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Panic(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		message := in.ViewString(0)
@@ -525,7 +525,7 @@ func c2gHandleGoSidePanic(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideSleep(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Sleep(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var millis int64
@@ -542,7 +542,7 @@ func c2gHandleGoSideSleep(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideCallCpp(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_CallCpp(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var value int64
@@ -559,7 +559,7 @@ func c2gHandleGoSideCallCpp(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideNotify(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Notify(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		text := in.ViewString(0)
@@ -571,7 +571,7 @@ func c2gHandleGoSideNotify(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideNotifications(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Notifications(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var count uint32
@@ -591,7 +591,7 @@ func c2gHandleGoSideNotifications(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideDeadline(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Deadline(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -606,7 +606,7 @@ func c2gHandleGoSideDeadline(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideWaitContext(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_WaitContext(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		tag := in.ViewString(0)
@@ -617,7 +617,7 @@ func c2gHandleGoSideWaitContext(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideWaitContextOneway(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_WaitContextOneway(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		tag := in.ViewString(0)
@@ -629,7 +629,7 @@ func c2gHandleGoSideWaitContextOneway(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideContextEnds(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_ContextEnds(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		tag := in.ViewString(0)
@@ -659,26 +659,26 @@ type CppSideClient struct{}
 // NewCppSideClient returns a client of the C++ service CppSide.
 func NewCppSideClient() *CppSideClient { return &CppSideClient{} }
 
-var c2gMethodCppSideRunChecks = cxx2go.NewMethod(0x35ac325d716cafcc, "e2e.CppSide.run_checks", 0)
-var c2gMethodCppSideEcho = cxx2go.NewMethod(0x1db70dc08742c734, "e2e.CppSide.echo", 0)
-var c2gMethodCppSideConcat = cxx2go.NewMethod(0xf95c57da7ef8bf6c, "e2e.CppSide.concat", 0)
-var c2gMethodCppSideFail = cxx2go.NewMethod(0xcd63e9c72f940c23, "e2e.CppSide.fail", 0)
-var c2gMethodCppSideThrowStd = cxx2go.NewMethod(0x230f75f75b047f35, "e2e.CppSide.throw_std", 0)
-var c2gMethodCppSideThrowInt = cxx2go.NewMethod(0xe87066e44f3560d2, "e2e.CppSide.throw_int", 0)
-var c2gMethodCppSideSleep = cxx2go.NewMethod(0x0053d574a2662687, "e2e.CppSide.sleep", 0)
-var c2gMethodCppSideTwice = cxx2go.NewMethod(0x6efb0ed2d95852f7, "e2e.CppSide.twice", 0)
-var c2gMethodCppSideCallGo = cxx2go.NewMethod(0x160787f89ead0f4c, "e2e.CppSide.call_go", 0)
-var c2gMethodCppSideAsyncTwice = cxx2go.NewMethod(0xd30a8bdb4641b3e8, "e2e.CppSide.async_twice", 0)
-var c2gMethodCppSideAdd = cxx2go.NewMethod(0xb67dba0164d13569, "e2e.CppSide.add", cxx2go.MethodInline)
-var c2gMethodCppSideInlineConcat = cxx2go.NewMethod(0xf2659b0ad8e65a74, "e2e.CppSide.inline_concat", cxx2go.MethodInline)
-var c2gMethodCppSideFailInline = cxx2go.NewMethod(0x0f55eccf0794a691, "e2e.CppSide.fail_inline", cxx2go.MethodInline)
-var c2gMethodCppSideThreadID = cxx2go.NewMethod(0xca4267b186800c54, "e2e.CppSide.thread_id", 0)
-var c2gMethodCppSideDeadline = cxx2go.NewMethod(0x7877ba103737c2d2, "e2e.CppSide.deadline", 0)
-var c2gMethodCppSideNotify = cxx2go.NewMethod(0x4cc621bbfa641acf, "e2e.CppSide.notify", cxx2go.CallOneway)
-var c2gMethodCppSideNotifications = cxx2go.NewMethod(0xd1143d47d0cbccca, "e2e.CppSide.notifications", 0)
-var c2gMethodCppSideWaitContext = cxx2go.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
-var c2gMethodCppSideContextEnds = cxx2go.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
-var c2gMethodCppSideRelayWait = cxx2go.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
+var c2gMethodCppSide_RunChecks = cxx2go.NewMethod(0x35ac325d716cafcc, "e2e.CppSide.run_checks", 0)
+var c2gMethodCppSide_Echo = cxx2go.NewMethod(0x1db70dc08742c734, "e2e.CppSide.echo", 0)
+var c2gMethodCppSide_Concat = cxx2go.NewMethod(0xf95c57da7ef8bf6c, "e2e.CppSide.concat", 0)
+var c2gMethodCppSide_Fail = cxx2go.NewMethod(0xcd63e9c72f940c23, "e2e.CppSide.fail", 0)
+var c2gMethodCppSide_ThrowStd = cxx2go.NewMethod(0x230f75f75b047f35, "e2e.CppSide.throw_std", 0)
+var c2gMethodCppSide_ThrowInt = cxx2go.NewMethod(0xe87066e44f3560d2, "e2e.CppSide.throw_int", 0)
+var c2gMethodCppSide_Sleep = cxx2go.NewMethod(0x0053d574a2662687, "e2e.CppSide.sleep", 0)
+var c2gMethodCppSide_Twice = cxx2go.NewMethod(0x6efb0ed2d95852f7, "e2e.CppSide.twice", 0)
+var c2gMethodCppSide_CallGo = cxx2go.NewMethod(0x160787f89ead0f4c, "e2e.CppSide.call_go", 0)
+var c2gMethodCppSide_AsyncTwice = cxx2go.NewMethod(0xd30a8bdb4641b3e8, "e2e.CppSide.async_twice", 0)
+var c2gMethodCppSide_Add = cxx2go.NewMethod(0xb67dba0164d13569, "e2e.CppSide.add", cxx2go.MethodInline)
+var c2gMethodCppSide_InlineConcat = cxx2go.NewMethod(0xf2659b0ad8e65a74, "e2e.CppSide.inline_concat", cxx2go.MethodInline)
+var c2gMethodCppSide_FailInline = cxx2go.NewMethod(0x0f55eccf0794a691, "e2e.CppSide.fail_inline", cxx2go.MethodInline)
+var c2gMethodCppSide_ThreadID = cxx2go.NewMethod(0xca4267b186800c54, "e2e.CppSide.thread_id", 0)
+var c2gMethodCppSide_Deadline = cxx2go.NewMethod(0x7877ba103737c2d2, "e2e.CppSide.deadline", 0)
+var c2gMethodCppSide_Notify = cxx2go.NewMethod(0x4cc621bbfa641acf, "e2e.CppSide.notify", cxx2go.CallOneway)
+var c2gMethodCppSide_Notifications = cxx2go.NewMethod(0xd1143d47d0cbccca, "e2e.CppSide.notifications", 0)
+var c2gMethodCppSide_WaitContext = cxx2go.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
+var c2gMethodCppSide_ContextEnds = cxx2go.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
+var c2gMethodCppSide_RelayWait = cxx2go.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
 
 // Runs the C++ battery (C++ calling GoSide) whose names contain `filter`, from inside this call.
 func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResult, error) {
@@ -686,7 +686,7 @@ func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResu
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(filter)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideRunChecks, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_RunChecks, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -710,7 +710,7 @@ func (*CppSideClient) Echo(ctx context.Context, value Everything) (Everything, e
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gEncodeEverything(c2gArgs, &value)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideEcho, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Echo, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -729,7 +729,7 @@ func (*CppSideClient) Concat(ctx context.Context, text string, blob []byte, numb
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(text), cxx2go.BytesView(blob), cxx2go.SliceView(numbers), cxx2go.SliceView(doubles)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideConcat, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Concat, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -748,7 +748,7 @@ func (*CppSideClient) Fail(ctx context.Context, code int32, message string) erro
 	defer c2gArgs.Release()
 	c2gArgs.I32(code)
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(message)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideFail, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Fail, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -765,7 +765,7 @@ func (*CppSideClient) ThrowStd(ctx context.Context, message string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(message)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideThrowStd, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_ThrowStd, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -782,7 +782,7 @@ func (*CppSideClient) ThrowInt(ctx context.Context, value int32) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(value)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideThrowInt, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_ThrowInt, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -800,7 +800,7 @@ func (*CppSideClient) Sleep(ctx context.Context, millis int64) (bool, error) {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(millis)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideSleep, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Sleep, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -819,7 +819,7 @@ func (*CppSideClient) Twice(ctx context.Context, value int64) (int64, error) {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(value)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideTwice, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Twice, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -838,7 +838,7 @@ func (*CppSideClient) CallGo(ctx context.Context, value int64) (int64, error) {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(value)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideCallGo, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_CallGo, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -857,7 +857,7 @@ func (*CppSideClient) AsyncTwice(ctx context.Context, value int64) (int64, error
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(value)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideAsyncTwice, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_AsyncTwice, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -877,7 +877,7 @@ func (*CppSideClient) Add(ctx context.Context, a int64, b int64) (int64, error) 
 	defer c2gArgs.Release()
 	c2gArgs.I64(a)
 	c2gArgs.I64(b)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideAdd, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -896,7 +896,7 @@ func (*CppSideClient) InlineConcat(ctx context.Context, a string, b string) (str
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(a), cxx2go.StringView(b)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideInlineConcat, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_InlineConcat, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -915,7 +915,7 @@ func (*CppSideClient) FailInline(ctx context.Context, code int32, message string
 	defer c2gArgs.Release()
 	c2gArgs.I32(code)
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(message)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideFailInline, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_FailInline, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -932,7 +932,7 @@ func (*CppSideClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideThreadID, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_ThreadID, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -950,7 +950,7 @@ func (*CppSideClient) Deadline(ctx context.Context) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideDeadline, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Deadline, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -968,7 +968,7 @@ func (*CppSideClient) Notify(ctx context.Context, text string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(text)}
-	return cxx2go.CallCppOneway(c2gMethodCppSideNotify, c2gArgs, c2gViews[:])
+	return cxx2go.CallCppOneway(c2gMethodCppSide_Notify, c2gArgs, c2gViews[:])
 }
 
 // Notifications calls e2e.CppSide.notifications in C++.
@@ -977,7 +977,7 @@ func (*CppSideClient) Notifications(ctx context.Context, count uint32) ([]string
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.U32(count)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideNotifications, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Notifications, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1001,7 +1001,7 @@ func (*CppSideClient) WaitContext(ctx context.Context, tag string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(tag)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideWaitContext, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_WaitContext, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -1020,7 +1020,7 @@ func (*CppSideClient) ContextEnds(ctx context.Context, tag string, count uint32)
 	defer c2gArgs.Release()
 	c2gArgs.U32(count)
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(tag)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideContextEnds, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_ContextEnds, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1046,7 +1046,7 @@ func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) 
 	defer c2gArgs.Release()
 	c2gArgs.Bool(useAsync)
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(tag)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideRelayWait, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_RelayWait, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -1067,14 +1067,14 @@ type AffineClient struct{}
 // NewAffineClient returns a client of the C++ service Affine.
 func NewAffineClient() *AffineClient { return &AffineClient{} }
 
-var c2gMethodAffineThreadID = cxx2go.NewMethod(0x02f8e8c1131a01c9, "e2e.Affine.thread_id", 0)
+var c2gMethodAffine_ThreadID = cxx2go.NewMethod(0x02f8e8c1131a01c9, "e2e.Affine.thread_id", 0)
 
 // ThreadID calls e2e.Affine.thread_id in C++.
 func (*AffineClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffineThreadID, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffine_ThreadID, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}

@@ -1194,20 +1194,20 @@ func RegisterGoSide(impl GoSide) error {
 	return cxx2go.RegisterService(&cxx2go.ServiceDesc{
 		Name: "everything.GoSide",
 		Methods: []cxx2go.MethodDesc{
-			{ID: 0xe6956a4132d96f9b, Name: "everything.GoSide.nothing", Flags: 0, Handler: c2gHandleGoSideNothing(impl)},
-			{ID: 0x1e7d14b228668e3d, Name: "everything.GoSide.one", Flags: 0, Handler: c2gHandleGoSideOne(impl)},
-			{ID: 0x40a13cc0d99d42c4, Name: "everything.GoSide.two", Flags: 0, Handler: c2gHandleGoSideTwo(impl)},
-			{ID: 0x06c55f7ee923cb25, Name: "everything.GoSide.three", Flags: 0, Handler: c2gHandleGoSideThree(impl)},
-			{ID: 0x3619a847581881ef, Name: "everything.GoSide.four", Flags: 0, Handler: c2gHandleGoSideFour(impl)},
-			{ID: 0xba3fe4ff90a97100, Name: "everything.GoSide.five", Flags: 0, Handler: c2gHandleGoSideFive(impl)},
-			{ID: 0x6d9177f69ed3278f, Name: "everything.GoSide.six", Flags: 0, Handler: c2gHandleGoSideSix(impl)},
-			{ID: 0x22b74c2ba1e34751, Name: "everything.GoSide.structs", Flags: 0, Handler: c2gHandleGoSideStructs(impl)},
-			{ID: 0x1f5fb376e07ef068, Name: "everything.GoSide.table", Flags: 0, Handler: c2gHandleGoSideTable(impl)},
-			{ID: 0xd9e12c280a8c1fdf, Name: "everything.GoSide.maybe_texts", Flags: 0, Handler: c2gHandleGoSideMaybeTexts(impl)},
-			{ID: 0x6a3b6119882e919c, Name: "everything.GoSide.empty", Flags: 0, Handler: c2gHandleGoSideEmpty(impl)},
-			{ID: 0xcdf1d7ceda897918, Name: "everything.GoSide.keywords", Flags: 0, Handler: c2gHandleGoSideKeywords(impl)},
-			{ID: 0x8e596a8d491e4455, Name: "everything.GoSide.notify", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSideNotify(impl)},
-			{ID: 0x7a5edb9f00147afa, Name: "everything.GoSide.notify_all", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSideNotifyAll(impl)},
+			{ID: 0xe6956a4132d96f9b, Name: "everything.GoSide.nothing", Flags: 0, Handler: c2gHandleGoSide_Nothing(impl)},
+			{ID: 0x1e7d14b228668e3d, Name: "everything.GoSide.one", Flags: 0, Handler: c2gHandleGoSide_One(impl)},
+			{ID: 0x40a13cc0d99d42c4, Name: "everything.GoSide.two", Flags: 0, Handler: c2gHandleGoSide_Two(impl)},
+			{ID: 0x06c55f7ee923cb25, Name: "everything.GoSide.three", Flags: 0, Handler: c2gHandleGoSide_Three(impl)},
+			{ID: 0x3619a847581881ef, Name: "everything.GoSide.four", Flags: 0, Handler: c2gHandleGoSide_Four(impl)},
+			{ID: 0xba3fe4ff90a97100, Name: "everything.GoSide.five", Flags: 0, Handler: c2gHandleGoSide_Five(impl)},
+			{ID: 0x6d9177f69ed3278f, Name: "everything.GoSide.six", Flags: 0, Handler: c2gHandleGoSide_Six(impl)},
+			{ID: 0x22b74c2ba1e34751, Name: "everything.GoSide.structs", Flags: 0, Handler: c2gHandleGoSide_Structs(impl)},
+			{ID: 0x1f5fb376e07ef068, Name: "everything.GoSide.table", Flags: 0, Handler: c2gHandleGoSide_Table(impl)},
+			{ID: 0xd9e12c280a8c1fdf, Name: "everything.GoSide.maybe_texts", Flags: 0, Handler: c2gHandleGoSide_MaybeTexts(impl)},
+			{ID: 0x6a3b6119882e919c, Name: "everything.GoSide.empty", Flags: 0, Handler: c2gHandleGoSide_Empty(impl)},
+			{ID: 0xcdf1d7ceda897918, Name: "everything.GoSide.keywords", Flags: 0, Handler: c2gHandleGoSide_Keywords(impl)},
+			{ID: 0x8e596a8d491e4455, Name: "everything.GoSide.notify", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSide_Notify(impl)},
+			{ID: 0x7a5edb9f00147afa, Name: "everything.GoSide.notify_all", Flags: cxx2go.CallOneway, Handler: c2gHandleGoSide_NotifyAll(impl)},
 		},
 	})
 }
@@ -1215,7 +1215,7 @@ func RegisterGoSide(impl GoSide) error {
 // UnregisterGoSide stops serving GoSide; calls already running finish.
 func UnregisterGoSide() error { return cxx2go.UnregisterService("everything.GoSide") }
 
-func c2gHandleGoSideNothing(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Nothing(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1225,7 +1225,7 @@ func c2gHandleGoSideNothing(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideOne(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_One(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var a int32
@@ -1242,7 +1242,7 @@ func c2gHandleGoSideOne(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideTwo(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Two(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		a := in.ViewString(0)
@@ -1259,7 +1259,7 @@ func c2gHandleGoSideTwo(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideThree(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Three(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		a := cxx2go.ViewSlice[uint8](in, 0)
@@ -1283,7 +1283,7 @@ func c2gHandleGoSideThree(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideFour(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Four(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var a Level
@@ -1322,7 +1322,7 @@ func c2gHandleGoSideFour(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideFive(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Five(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var a bool
@@ -1347,7 +1347,7 @@ func c2gHandleGoSideFive(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideSix(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Six(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		a := in.ViewString(0)
@@ -1382,7 +1382,7 @@ func c2gHandleGoSideSix(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideStructs(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Structs(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1400,7 +1400,7 @@ func c2gHandleGoSideStructs(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideTable(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Table(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1422,7 +1422,7 @@ func c2gHandleGoSideTable(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideMaybeTexts(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_MaybeTexts(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1443,7 +1443,7 @@ func c2gHandleGoSideMaybeTexts(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideEmpty(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Empty(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1458,7 +1458,7 @@ func c2gHandleGoSideEmpty(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideKeywords(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Keywords(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var type_ int32
@@ -1487,7 +1487,7 @@ func c2gHandleGoSideKeywords(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideNotify(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_Notify(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		message := in.ViewString(0)
@@ -1499,7 +1499,7 @@ func c2gHandleGoSideNotify(impl GoSide) cxx2go.Handler {
 	}
 }
 
-func c2gHandleGoSideNotifyAll(impl GoSide) cxx2go.Handler {
+func c2gHandleGoSide_NotifyAll(impl GoSide) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var messages []string
@@ -1530,24 +1530,24 @@ type CppSideClient struct{}
 // NewCppSideClient returns a client of the C++ service CppSide.
 func NewCppSideClient() *CppSideClient { return &CppSideClient{} }
 
-var c2gMethodCppSideNothing = cxx2go.NewMethod(0xb4cecb4379faf070, "everything.CppSide.nothing", 0)
-var c2gMethodCppSideOne = cxx2go.NewMethod(0x5e795f00e7ad8812, "everything.CppSide.one", 0)
-var c2gMethodCppSideTwo = cxx2go.NewMethod(0xcd1e01cde9a6d82f, "everything.CppSide.two", 0)
-var c2gMethodCppSideThree = cxx2go.NewMethod(0x78de8357692088de, "everything.CppSide.three", 0)
-var c2gMethodCppSideFour = cxx2go.NewMethod(0xe8467d7d5d427acc, "everything.CppSide.four", 0)
-var c2gMethodCppSideFive = cxx2go.NewMethod(0xbffbbd26f73b5e8b, "everything.CppSide.five", 0)
-var c2gMethodCppSideSix = cxx2go.NewMethod(0xa61d54519e980dea, "everything.CppSide.six", 0)
-var c2gMethodCppSideStructs = cxx2go.NewMethod(0x97d07a15ff452ac0, "everything.CppSide.structs", 0)
-var c2gMethodCppSideTable = cxx2go.NewMethod(0x78b3f5e699e1ac43, "everything.CppSide.table", 0)
-var c2gMethodCppSideMaybeTexts = cxx2go.NewMethod(0xe9721f68785b0334, "everything.CppSide.maybe_texts", 0)
-var c2gMethodCppSideKeywords = cxx2go.NewMethod(0xfc8ebfd3a5aa3c4f, "everything.CppSide.keywords", 0)
-var c2gMethodCppSideNotify = cxx2go.NewMethod(0x098e98422a4564ea, "everything.CppSide.notify", cxx2go.CallOneway)
+var c2gMethodCppSide_Nothing = cxx2go.NewMethod(0xb4cecb4379faf070, "everything.CppSide.nothing", 0)
+var c2gMethodCppSide_One = cxx2go.NewMethod(0x5e795f00e7ad8812, "everything.CppSide.one", 0)
+var c2gMethodCppSide_Two = cxx2go.NewMethod(0xcd1e01cde9a6d82f, "everything.CppSide.two", 0)
+var c2gMethodCppSide_Three = cxx2go.NewMethod(0x78de8357692088de, "everything.CppSide.three", 0)
+var c2gMethodCppSide_Four = cxx2go.NewMethod(0xe8467d7d5d427acc, "everything.CppSide.four", 0)
+var c2gMethodCppSide_Five = cxx2go.NewMethod(0xbffbbd26f73b5e8b, "everything.CppSide.five", 0)
+var c2gMethodCppSide_Six = cxx2go.NewMethod(0xa61d54519e980dea, "everything.CppSide.six", 0)
+var c2gMethodCppSide_Structs = cxx2go.NewMethod(0x97d07a15ff452ac0, "everything.CppSide.structs", 0)
+var c2gMethodCppSide_Table = cxx2go.NewMethod(0x78b3f5e699e1ac43, "everything.CppSide.table", 0)
+var c2gMethodCppSide_MaybeTexts = cxx2go.NewMethod(0xe9721f68785b0334, "everything.CppSide.maybe_texts", 0)
+var c2gMethodCppSide_Keywords = cxx2go.NewMethod(0xfc8ebfd3a5aa3c4f, "everything.CppSide.keywords", 0)
+var c2gMethodCppSide_Notify = cxx2go.NewMethod(0x098e98422a4564ea, "everything.CppSide.notify", cxx2go.CallOneway)
 
 // Nothing calls everything.CppSide.nothing in C++.
 func (*CppSideClient) Nothing(ctx context.Context) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideNothing, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Nothing, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -1565,7 +1565,7 @@ func (*CppSideClient) One(ctx context.Context, a int32) (int32, error) {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(a)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideOne, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_One, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1584,7 +1584,7 @@ func (*CppSideClient) Two(ctx context.Context, a string, b []byte) (string, erro
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(a), cxx2go.BytesView(b)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideTwo, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Two, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1607,7 +1607,7 @@ func (*CppSideClient) Three(ctx context.Context, a []uint8, b []float64, c []boo
 		c2gArgs.Bool(c[c2gI0])
 	}
 	c2gViews := [...]cxx2go.View{cxx2go.SliceView(a), cxx2go.SliceView(b)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideThree, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Three, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1636,7 +1636,7 @@ func (*CppSideClient) Four(ctx context.Context, a Level, b Scalars, c *string, d
 		c2gArgs.String(c2gK0)
 		c2gArgs.I32(c2gV0)
 	}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideFour, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Four, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1659,7 +1659,7 @@ func (*CppSideClient) Five(ctx context.Context, a bool, b int8, c uint16, d floa
 	c2gArgs.U16(c)
 	c2gArgs.F32(d)
 	c2gEncodeEmpty(c2gArgs, &e)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideFive, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Five, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1687,7 +1687,7 @@ func (*CppSideClient) Six(ctx context.Context, a string, b string, c []int64, d 
 		c2gEncodeTree(c2gArgs, f)
 	}
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(a), cxx2go.StringView(b), cxx2go.SliceView(c)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideSix, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Six, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1708,7 +1708,7 @@ func (*CppSideClient) Structs(ctx context.Context) ([]Scalars, error) {
 	var c2gResult []Scalars
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideStructs, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Structs, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1731,7 +1731,7 @@ func (*CppSideClient) Table(ctx context.Context) (map[Level][]string, error) {
 	var c2gResult map[Level][]string
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideTable, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Table, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1767,7 +1767,7 @@ func (*CppSideClient) MaybeTexts(ctx context.Context) (*[]string, error) {
 	var c2gResult *[]string
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideMaybeTexts, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_MaybeTexts, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1800,7 +1800,7 @@ func (*CppSideClient) Keywords(ctx context.Context, type_ int32, func_ string, c
 	c2gArgs.Bool(context_)
 	c2gArgs.F64(options)
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(func_), cxx2go.BytesView(class)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSideKeywords, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCppSide_Keywords, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1818,7 +1818,7 @@ func (*CppSideClient) Notify(ctx context.Context, message string) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(message)}
-	return cxx2go.CallCppOneway(c2gMethodCppSideNotify, c2gArgs, c2gViews[:])
+	return cxx2go.CallCppOneway(c2gMethodCppSide_Notify, c2gArgs, c2gViews[:])
 }
 
 // Implemented in C++, every call on one dedicated thread.
@@ -1830,10 +1830,10 @@ type AffineClient struct{}
 // NewAffineClient returns a client of the C++ service Affine.
 func NewAffineClient() *AffineClient { return &AffineClient{} }
 
-var c2gMethodAffineAdd = cxx2go.NewMethod(0xf33815125794a2c5, "everything.Affine.add", cxx2go.MethodInline)
-var c2gMethodAffineChecksum = cxx2go.NewMethod(0x495b60291846a50c, "everything.Affine.checksum", cxx2go.MethodInline)
-var c2gMethodAffineEcho = cxx2go.NewMethod(0x04e76efbdc2193f4, "everything.Affine.echo", 0)
-var c2gMethodAffineFire = cxx2go.NewMethod(0x9d76ca68ca4e11d9, "everything.Affine.fire", cxx2go.CallOneway)
+var c2gMethodAffine_Add = cxx2go.NewMethod(0xf33815125794a2c5, "everything.Affine.add", cxx2go.MethodInline)
+var c2gMethodAffine_Checksum = cxx2go.NewMethod(0x495b60291846a50c, "everything.Affine.checksum", cxx2go.MethodInline)
+var c2gMethodAffine_Echo = cxx2go.NewMethod(0x04e76efbdc2193f4, "everything.Affine.echo", 0)
+var c2gMethodAffine_Fire = cxx2go.NewMethod(0x9d76ca68ca4e11d9, "everything.Affine.fire", cxx2go.CallOneway)
 
 // Runs on the calling Go thread and reads its views in place.
 func (*AffineClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
@@ -1842,7 +1842,7 @@ func (*AffineClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	defer c2gArgs.Release()
 	c2gArgs.I64(a)
 	c2gArgs.I64(b)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffineAdd, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffine_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1861,7 +1861,7 @@ func (*AffineClient) Checksum(ctx context.Context, data []byte, text string, num
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]cxx2go.View{cxx2go.BytesView(data), cxx2go.StringView(text), cxx2go.SliceView(numbers), cxx2go.SliceView(reals)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffineChecksum, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffine_Checksum, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1880,7 +1880,7 @@ func (*AffineClient) Echo(ctx context.Context, value Everything) (Everything, er
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gEncodeEverything(c2gArgs, &value)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffineEcho, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodAffine_Echo, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1898,5 +1898,5 @@ func (*AffineClient) Fire(ctx context.Context, x int32) error {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(x)
-	return cxx2go.CallCppOneway(c2gMethodAffineFire, c2gArgs, nil)
+	return cxx2go.CallCppOneway(c2gMethodAffine_Fire, c2gArgs, nil)
 }

@@ -42,8 +42,8 @@ func RegisterSink(impl Sink) error {
 	return cxx2go.RegisterService(&cxx2go.ServiceDesc{
 		Name: "ringdemo.Sink",
 		Methods: []cxx2go.MethodDesc{
-			{ID: 0xb74313dff2f45357, Name: "ringdemo.Sink.push", Flags: cxx2go.MethodRing, Handler: c2gHandleSinkPush(impl)},
-			{ID: 0xe2941cf9fa978358, Name: "ringdemo.Sink.note", Flags: cxx2go.CallOneway | cxx2go.MethodRing, Handler: c2gHandleSinkNote(impl)},
+			{ID: 0xb74313dff2f45357, Name: "ringdemo.Sink.push", Flags: cxx2go.MethodRing, Handler: c2gHandleSink_Push(impl)},
+			{ID: 0xe2941cf9fa978358, Name: "ringdemo.Sink.note", Flags: cxx2go.CallOneway | cxx2go.MethodRing, Handler: c2gHandleSink_Note(impl)},
 		},
 	})
 }
@@ -51,7 +51,7 @@ func RegisterSink(impl Sink) error {
 // UnregisterSink stops serving Sink; calls already running finish.
 func UnregisterSink() error { return cxx2go.UnregisterService("ringdemo.Sink") }
 
-func c2gHandleSinkPush(impl Sink) cxx2go.Handler {
+func c2gHandleSink_Push(impl Sink) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var tick Tick
@@ -68,7 +68,7 @@ func c2gHandleSinkPush(impl Sink) cxx2go.Handler {
 	}
 }
 
-func c2gHandleSinkNote(impl Sink) cxx2go.Handler {
+func c2gHandleSink_Note(impl Sink) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		text := in.ViewString(0)
@@ -89,8 +89,8 @@ type CounterClient struct{}
 // NewCounterClient returns a client of the C++ service Counter.
 func NewCounterClient() *CounterClient { return &CounterClient{} }
 
-var c2gMethodCounterAdd = cxx2go.NewMethod(0x935a2483806b6373, "ringdemo.Counter.add", cxx2go.MethodRing)
-var c2gMethodCounterPeek = cxx2go.NewMethod(0xc6e57fd5b58f84ec, "ringdemo.Counter.peek", cxx2go.MethodInline|cxx2go.MethodRing)
+var c2gMethodCounter_Add = cxx2go.NewMethod(0x935a2483806b6373, "ringdemo.Counter.add", cxx2go.MethodRing)
+var c2gMethodCounter_Peek = cxx2go.NewMethod(0xc6e57fd5b58f84ec, "ringdemo.Counter.peek", cxx2go.MethodInline|cxx2go.MethodRing)
 
 // Add calls ringdemo.Counter.add in C++.
 func (*CounterClient) Add(ctx context.Context, delta int64) (int64, error) {
@@ -98,7 +98,7 @@ func (*CounterClient) Add(ctx context.Context, delta int64) (int64, error) {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(delta)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCounterAdd, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCounter_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -116,7 +116,7 @@ func (*CounterClient) Peek(ctx context.Context) (int64, error) {
 	var c2gResult int64
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCounterPeek, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodCounter_Peek, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -144,7 +144,7 @@ func RegisterPlain(impl Plain) error {
 	return cxx2go.RegisterService(&cxx2go.ServiceDesc{
 		Name: "ringdemo.Plain",
 		Methods: []cxx2go.MethodDesc{
-			{ID: 0x317c94410dccd52c, Name: "ringdemo.Plain.ping", Flags: 0, Handler: c2gHandlePlainPing(impl)},
+			{ID: 0x317c94410dccd52c, Name: "ringdemo.Plain.ping", Flags: 0, Handler: c2gHandlePlain_Ping(impl)},
 		},
 	})
 }
@@ -152,7 +152,7 @@ func RegisterPlain(impl Plain) error {
 // UnregisterPlain stops serving Plain; calls already running finish.
 func UnregisterPlain() error { return cxx2go.UnregisterService("ringdemo.Plain") }
 
-func c2gHandlePlainPing(impl Plain) cxx2go.Handler {
+func c2gHandlePlain_Ping(impl Plain) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {

@@ -154,10 +154,10 @@ func RegisterCatalog(impl Catalog) error {
 	return cxx2go.RegisterService(&cxx2go.ServiceDesc{
 		Name: "shop.Catalog",
 		Methods: []cxx2go.MethodDesc{
-			{ID: 0x3445c9353e0ef585, Name: "shop.Catalog.get", Flags: 0, Handler: c2gHandleCatalogGet(impl)},
-			{ID: 0x0d40c0d304c6b754, Name: "shop.Catalog.put", Flags: 0, Handler: c2gHandleCatalogPut(impl)},
-			{ID: 0xde6b33e04b5a03f5, Name: "shop.Catalog.search", Flags: 0, Handler: c2gHandleCatalogSearch(impl)},
-			{ID: 0xf9dd53ee7bc98ef0, Name: "shop.Catalog.touch", Flags: cxx2go.CallOneway, Handler: c2gHandleCatalogTouch(impl)},
+			{ID: 0x3445c9353e0ef585, Name: "shop.Catalog.get", Flags: 0, Handler: c2gHandleCatalog_Get(impl)},
+			{ID: 0x0d40c0d304c6b754, Name: "shop.Catalog.put", Flags: 0, Handler: c2gHandleCatalog_Put(impl)},
+			{ID: 0xde6b33e04b5a03f5, Name: "shop.Catalog.search", Flags: 0, Handler: c2gHandleCatalog_Search(impl)},
+			{ID: 0xf9dd53ee7bc98ef0, Name: "shop.Catalog.touch", Flags: cxx2go.CallOneway, Handler: c2gHandleCatalog_Touch(impl)},
 		},
 	})
 }
@@ -165,7 +165,7 @@ func RegisterCatalog(impl Catalog) error {
 // UnregisterCatalog stops serving Catalog; calls already running finish.
 func UnregisterCatalog() error { return cxx2go.UnregisterService("shop.Catalog") }
 
-func c2gHandleCatalogGet(impl Catalog) cxx2go.Handler {
+func c2gHandleCatalog_Get(impl Catalog) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		sku := in.ViewString(0)
@@ -181,7 +181,7 @@ func c2gHandleCatalogGet(impl Catalog) cxx2go.Handler {
 	}
 }
 
-func c2gHandleCatalogPut(impl Catalog) cxx2go.Handler {
+func c2gHandleCatalog_Put(impl Catalog) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		var item Item
@@ -193,7 +193,7 @@ func c2gHandleCatalogPut(impl Catalog) cxx2go.Handler {
 	}
 }
 
-func c2gHandleCatalogSearch(impl Catalog) cxx2go.Handler {
+func c2gHandleCatalog_Search(impl Catalog) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, out *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		query := in.ViewString(0)
@@ -214,7 +214,7 @@ func c2gHandleCatalogSearch(impl Catalog) cxx2go.Handler {
 	}
 }
 
-func c2gHandleCatalogTouch(impl Catalog) cxx2go.Handler {
+func c2gHandleCatalog_Touch(impl Catalog) cxx2go.Handler {
 	return func(ctx context.Context, in *cxx2go.Incoming, _ *cxx2go.Encoder) error {
 		c2gArgs := in.Args()
 		sku := in.ViewString(0)
@@ -235,8 +235,8 @@ type PricerClient struct{}
 // NewPricerClient returns a client of the C++ service Pricer.
 func NewPricerClient() *PricerClient { return &PricerClient{} }
 
-var c2gMethodPricerQuote = cxx2go.NewMethod(0x4de0a2ba2c5f2213, "shop.Pricer.quote", 0)
-var c2gMethodPricerFast = cxx2go.NewMethod(0x9bc02011175f837c, "shop.Pricer.fast", cxx2go.MethodInline)
+var c2gMethodPricer_Quote = cxx2go.NewMethod(0x4de0a2ba2c5f2213, "shop.Pricer.quote", 0)
+var c2gMethodPricer_Fast = cxx2go.NewMethod(0x9bc02011175f837c, "shop.Pricer.fast", cxx2go.MethodInline)
 
 // Quote calls shop.Pricer.quote in C++.
 func (*PricerClient) Quote(ctx context.Context, items []Item, currency string) (map[string]int64, error) {
@@ -248,7 +248,7 @@ func (*PricerClient) Quote(ctx context.Context, items []Item, currency string) (
 		c2gEncodeItem(c2gArgs, &items[c2gI0])
 	}
 	c2gViews := [...]cxx2go.View{cxx2go.StringView(currency)}
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodPricerQuote, c2gArgs, c2gViews[:])
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodPricer_Quote, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -280,7 +280,7 @@ func (*PricerClient) Fast(ctx context.Context, x int64) (int64, error) {
 	c2gArgs := cxx2go.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(x)
-	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodPricerFast, c2gArgs, nil)
+	c2gReply, err := cxx2go.CallCpp(ctx, c2gMethodPricer_Fast, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
