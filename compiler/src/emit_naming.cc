@@ -110,11 +110,11 @@ std::string go_struct_encoder(std::string_view struct_name) { return "c2gEncode"
 std::string go_struct_decoder(std::string_view struct_name) { return "c2gDecode" + std::string(struct_name); }
 
 std::string go_method_var(std::string_view service, std::string_view method) {
-  return "c2gMethod" + std::string(service) + go_exported_name(method);
+  return "c2gMethod" + std::string(service) + "_" + go_exported_name(method);
 }
 
 std::string go_handler_factory(std::string_view service, std::string_view method) {
-  return "c2gHandle" + std::string(service) + go_exported_name(method);
+  return "c2gHandle" + std::string(service) + "_" + go_exported_name(method);
 }
 
 std::string cpp_client_class(std::string_view service) { return cpp_name(service) + "Client"; }

@@ -11,8 +11,9 @@
 //   Go, exported      T, E, EV (go_enum_constant: EnumValue → ColorLightBlue), fields F (go_exported_name:
 //                     user_id → UserID); go service S: interface S, RegisterS, UnregisterS, methods M;
 //                     cpp service S: SClient, NewSClient, methods M
-//   Go, unexported    c2gEncodeT, c2gDecodeT (struct codecs); c2gMethodSM (a cpp service's method
-//                     descriptor); c2gHandleSM (a go service's handler factory)
+//   Go, unexported    c2gEncodeT, c2gDecodeT (struct codecs); c2gMethodS_M (a cpp service's method
+//                     descriptor); c2gHandleS_M (a go service's handler factory). The '_' keeps S and M
+//                     apart: without it service AB's method c_d and service ABC's method d coincide.
 //   Go, locals        parameters p in lowerCamelCase (go_param_name), escaped with '_' when they would
 //                     shadow a keyword, a predeclared name or the locals generated code adds without a
 //                     prefix (ctx, err, impl, in, out); every other local starts with c2g (c2gArgs, c2gI0, …)

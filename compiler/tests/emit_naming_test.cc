@@ -60,8 +60,8 @@ TEST(SymbolShapes, Go) {
   EXPECT_EQ(go_unregister_function("Catalog"), "UnregisterCatalog");
   EXPECT_EQ(go_struct_encoder("Item"), "c2gEncodeItem");
   EXPECT_EQ(go_struct_decoder("Item"), "c2gDecodeItem");
-  EXPECT_EQ(go_method_var("Pricer", "quote_by_id"), "c2gMethodPricerQuoteByID");
-  EXPECT_EQ(go_handler_factory("Catalog", "get"), "c2gHandleCatalogGet");
+  EXPECT_EQ(go_method_var("Pricer", "quote_by_id"), "c2gMethodPricer_QuoteByID");
+  EXPECT_EQ(go_handler_factory("Catalog", "get"), "c2gHandleCatalog_Get");
 }
 
 TEST(SymbolShapes, Cpp) {

@@ -3,8 +3,11 @@
 // the end-to-end tests prove it compiles and runs.)
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <set>
 #include <string>
 
+#include "emit_naming.h"
 #include "emitter.h"
 #include "test_support.h"
 
@@ -100,6 +103,32 @@ TEST(Emitters, InlineMethodsHaveOnlyTheSynchronousForm) {
   EXPECT_NE(header.find("virtual ::cxx2go::Result<int64_t> fast(int64_t x, const ::cxx2go::Context& context) = 0;"),
             std::string::npos);
   EXPECT_EQ(header.find("fast_async"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cxx2go::compiler
+
+namespace cxx2go::compiler {
+namespace {
+
+// The unexported Go names of two services must not coincide: service AB's method c_d and service ABC's
+// method d once both became c2gHandleABCD (and c2gMethodXYZW for cpp services), which Go rejects as
+// redeclared.
+TEST(Emitters, UnexportedGoNamesOfDifferentServicesDiffer) {
+  auto compiled = testing::compile(R"(package t;
+go service AB { c_d(); }
+go service ABC { d(); }
+cpp service XY { z_w(); }
+cpp service XYZ { w(); }
+)");
+  ASSERT_TRUE(compiled.schema) << compiled.text();
+  std::string go = make_go_emitter()->emit(*compiled.schema).at(0).contents;
+  std::regex declaration(R"((?:^|\n)(?:func|var) ([A-Za-z0-9_]+))");
+  std::multiset<std::string> names;
+  for (std::sregex_iterator it(go.begin(), go.end(), declaration), end; it != end; ++it) names.insert((*it)[1]);
+  for (const std::string& name : names) EXPECT_EQ(names.count(name), 1u) << name << " is declared twice";
+  EXPECT_EQ(names.count(go_handler_factory("AB", "c_d")) + names.count(go_handler_factory("ABC", "d")), 2u);
+  EXPECT_EQ(names.count(go_method_var("XY", "z_w")) + names.count(go_method_var("XYZ", "w")), 2u);
 }
 
 }  // namespace

@@ -137,14 +137,14 @@ type StoreClient struct{}
 // NewStoreClient returns a client of the C++ service Store.
 func NewStoreClient() *StoreClient { return &StoreClient{} }
 
-var c2gMethodStoreOpen = c2gimpl.NewMethod(0xde23f020926c6f67, "kv.Store.open", 0)
-var c2gMethodStoreClose = c2gimpl.NewMethod(0xf528dd821b25dbfe, "kv.Store.close", 0)
-var c2gMethodStorePut = c2gimpl.NewMethod(0x7c125ee4e164040f, "kv.Store.put", 0)
-var c2gMethodStoreGet = c2gimpl.NewMethod(0x3cabab5da0838761, "kv.Store.get", c2gimpl.MethodInline)
-var c2gMethodStoreRemove = c2gimpl.NewMethod(0x72c7a03937aba157, "kv.Store.remove", 0)
-var c2gMethodStoreScan = c2gimpl.NewMethod(0xe02fd139e6a38233, "kv.Store.scan", 0)
-var c2gMethodStoreWrite = c2gimpl.NewMethod(0x051b1089733fc51b, "kv.Store.write", 0)
-var c2gMethodStoreStats = c2gimpl.NewMethod(0x4144a88a14d1b5d7, "kv.Store.stats", 0)
+var c2gMethodStore_Open = c2gimpl.NewMethod(0xde23f020926c6f67, "kv.Store.open", 0)
+var c2gMethodStore_Close = c2gimpl.NewMethod(0xf528dd821b25dbfe, "kv.Store.close", 0)
+var c2gMethodStore_Put = c2gimpl.NewMethod(0x7c125ee4e164040f, "kv.Store.put", 0)
+var c2gMethodStore_Get = c2gimpl.NewMethod(0x3cabab5da0838761, "kv.Store.get", c2gimpl.MethodInline)
+var c2gMethodStore_Remove = c2gimpl.NewMethod(0x72c7a03937aba157, "kv.Store.remove", 0)
+var c2gMethodStore_Scan = c2gimpl.NewMethod(0xe02fd139e6a38233, "kv.Store.scan", 0)
+var c2gMethodStore_Write = c2gimpl.NewMethod(0x051b1089733fc51b, "kv.Store.write", 0)
+var c2gMethodStore_Stats = c2gimpl.NewMethod(0x4144a88a14d1b5d7, "kv.Store.stats", 0)
 
 // Opens the database in `dir` (failed_precondition if one is open already).
 func (*StoreClient) Open(ctx context.Context, dir string, config OpenOptions) error {
@@ -152,7 +152,7 @@ func (*StoreClient) Open(ctx context.Context, dir string, config OpenOptions) er
 	defer c2gArgs.Release()
 	c2gEncodeOpenOptions(c2gArgs, &config)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(dir)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreOpen, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Open, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -168,7 +168,7 @@ func (*StoreClient) Open(ctx context.Context, dir string, config OpenOptions) er
 func (*StoreClient) Close(ctx context.Context) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreClose, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Close, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (*StoreClient) Put(ctx context.Context, key []byte, value []byte) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.BytesView(key), c2gimpl.BytesView(value)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStorePut, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Put, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (*StoreClient) Get(ctx context.Context, key []byte) (*[]byte, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.BytesView(key)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreGet, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Get, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -225,7 +225,7 @@ func (*StoreClient) Remove(ctx context.Context, key []byte) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.BytesView(key)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreRemove, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Remove, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -244,7 +244,7 @@ func (*StoreClient) Scan(ctx context.Context, start []byte, end []byte, limit ui
 	defer c2gArgs.Release()
 	c2gArgs.U32(limit)
 	c2gViews := [...]c2gimpl.View{c2gimpl.BytesView(start), c2gimpl.BytesView(end)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreScan, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Scan, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -272,7 +272,7 @@ func (*StoreClient) Write(ctx context.Context, batch []Write) error {
 	for c2gI0 := range batch {
 		c2gEncodeWrite(c2gArgs, &batch[c2gI0])
 	}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreWrite, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Write, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -289,7 +289,7 @@ func (*StoreClient) Stats(ctx context.Context) (Stats, error) {
 	var c2gResult Stats
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStoreStats, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodStore_Stats, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -320,7 +320,7 @@ func RegisterMerger(impl Merger) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "kv.Merger",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0x83b02c04aa2f2a2e, Name: "kv.Merger.merge", Flags: 0, Handler: c2gHandleMergerMerge(impl)},
+			{ID: 0x83b02c04aa2f2a2e, Name: "kv.Merger.merge", Flags: 0, Handler: c2gHandleMerger_Merge(impl)},
 		},
 	})
 }
@@ -328,7 +328,7 @@ func RegisterMerger(impl Merger) error {
 // UnregisterMerger stops serving Merger; calls already running finish.
 func UnregisterMerger() error { return c2gimpl.UnregisterService("kv.Merger") }
 
-func c2gHandleMergerMerge(impl Merger) c2gimpl.Handler {
+func c2gHandleMerger_Merge(impl Merger) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		key := in.ViewBytes(0)

@@ -35,8 +35,8 @@ type PricerClient struct{}
 // NewPricerClient returns a client of the C++ service Pricer.
 func NewPricerClient() *PricerClient { return &PricerClient{} }
 
-var c2gMethodPricerTotal = c2gimpl.NewMethod(0x7519445a0eb2341e, "pricing.Pricer.total", 0)
-var c2gMethodPricerQuote = c2gimpl.NewMethod(0xf9dc704419f156e8, "pricing.Pricer.quote", 0)
+var c2gMethodPricer_Total = c2gimpl.NewMethod(0x7519445a0eb2341e, "pricing.Pricer.total", 0)
+var c2gMethodPricer_Quote = c2gimpl.NewMethod(0xf9dc704419f156e8, "pricing.Pricer.quote", 0)
 
 // Implemented in its synchronous form.
 func (*PricerClient) Total(ctx context.Context, items []Item) (int64, error) {
@@ -47,7 +47,7 @@ func (*PricerClient) Total(ctx context.Context, items []Item) (int64, error) {
 	for c2gI0 := range items {
 		c2gEncodeItem(c2gArgs, &items[c2gI0])
 	}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricerTotal, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricer_Total, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -67,7 +67,7 @@ func (*PricerClient) Quote(ctx context.Context, sku string, quantity uint32) (in
 	defer c2gArgs.Release()
 	c2gArgs.U32(quantity)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(sku)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricerQuote, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricer_Quote, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}

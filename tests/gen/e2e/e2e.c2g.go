@@ -418,19 +418,19 @@ func RegisterGoSide(impl GoSide) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "e2e.GoSide",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0x8bd75ff0904c9517, Name: "e2e.GoSide.run_checks", Flags: 0, Handler: c2gHandleGoSideRunChecks(impl)},
-			{ID: 0xdb72ee00d541b68b, Name: "e2e.GoSide.echo", Flags: 0, Handler: c2gHandleGoSideEcho(impl)},
-			{ID: 0x61883620b9712577, Name: "e2e.GoSide.concat", Flags: 0, Handler: c2gHandleGoSideConcat(impl)},
-			{ID: 0x1bb867b8ca588bfc, Name: "e2e.GoSide.fail", Flags: 0, Handler: c2gHandleGoSideFail(impl)},
-			{ID: 0xfee7e5ad04e9858d, Name: "e2e.GoSide.panic", Flags: 0, Handler: c2gHandleGoSidePanic(impl)},
-			{ID: 0x42dd9b56893dc954, Name: "e2e.GoSide.sleep", Flags: 0, Handler: c2gHandleGoSideSleep(impl)},
-			{ID: 0xbbdc532258dc48f4, Name: "e2e.GoSide.call_cpp", Flags: 0, Handler: c2gHandleGoSideCallCpp(impl)},
-			{ID: 0x6e38128b4e7c4fc2, Name: "e2e.GoSide.notify", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSideNotify(impl)},
-			{ID: 0x72f7408b18100755, Name: "e2e.GoSide.notifications", Flags: 0, Handler: c2gHandleGoSideNotifications(impl)},
-			{ID: 0x5c030e53c8a275db, Name: "e2e.GoSide.deadline", Flags: 0, Handler: c2gHandleGoSideDeadline(impl)},
-			{ID: 0x9a227dd8428890af, Name: "e2e.GoSide.wait_context", Flags: 0, Handler: c2gHandleGoSideWaitContext(impl)},
-			{ID: 0x9883650c22f15232, Name: "e2e.GoSide.wait_context_oneway", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSideWaitContextOneway(impl)},
-			{ID: 0x2d559832d80055e0, Name: "e2e.GoSide.context_ends", Flags: 0, Handler: c2gHandleGoSideContextEnds(impl)},
+			{ID: 0x8bd75ff0904c9517, Name: "e2e.GoSide.run_checks", Flags: 0, Handler: c2gHandleGoSide_RunChecks(impl)},
+			{ID: 0xdb72ee00d541b68b, Name: "e2e.GoSide.echo", Flags: 0, Handler: c2gHandleGoSide_Echo(impl)},
+			{ID: 0x61883620b9712577, Name: "e2e.GoSide.concat", Flags: 0, Handler: c2gHandleGoSide_Concat(impl)},
+			{ID: 0x1bb867b8ca588bfc, Name: "e2e.GoSide.fail", Flags: 0, Handler: c2gHandleGoSide_Fail(impl)},
+			{ID: 0xfee7e5ad04e9858d, Name: "e2e.GoSide.panic", Flags: 0, Handler: c2gHandleGoSide_Panic(impl)},
+			{ID: 0x42dd9b56893dc954, Name: "e2e.GoSide.sleep", Flags: 0, Handler: c2gHandleGoSide_Sleep(impl)},
+			{ID: 0xbbdc532258dc48f4, Name: "e2e.GoSide.call_cpp", Flags: 0, Handler: c2gHandleGoSide_CallCpp(impl)},
+			{ID: 0x6e38128b4e7c4fc2, Name: "e2e.GoSide.notify", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_Notify(impl)},
+			{ID: 0x72f7408b18100755, Name: "e2e.GoSide.notifications", Flags: 0, Handler: c2gHandleGoSide_Notifications(impl)},
+			{ID: 0x5c030e53c8a275db, Name: "e2e.GoSide.deadline", Flags: 0, Handler: c2gHandleGoSide_Deadline(impl)},
+			{ID: 0x9a227dd8428890af, Name: "e2e.GoSide.wait_context", Flags: 0, Handler: c2gHandleGoSide_WaitContext(impl)},
+			{ID: 0x9883650c22f15232, Name: "e2e.GoSide.wait_context_oneway", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_WaitContextOneway(impl)},
+			{ID: 0x2d559832d80055e0, Name: "e2e.GoSide.context_ends", Flags: 0, Handler: c2gHandleGoSide_ContextEnds(impl)},
 		},
 	})
 }
@@ -438,7 +438,7 @@ func RegisterGoSide(impl GoSide) error {
 // UnregisterGoSide stops serving GoSide; calls already running finish.
 func UnregisterGoSide() error { return c2gimpl.UnregisterService("e2e.GoSide") }
 
-func c2gHandleGoSideRunChecks(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_RunChecks(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		filter := in.ViewString(0)
@@ -457,7 +457,7 @@ func c2gHandleGoSideRunChecks(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideEcho(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Echo(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var value Everything
@@ -474,7 +474,7 @@ func c2gHandleGoSideEcho(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideConcat(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Concat(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		text := in.ViewString(0)
@@ -493,7 +493,7 @@ func c2gHandleGoSideConcat(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideFail(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Fail(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var code int32
@@ -506,7 +506,7 @@ func c2gHandleGoSideFail(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSidePanic(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Panic(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		message := in.ViewString(0)
@@ -517,7 +517,7 @@ func c2gHandleGoSidePanic(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideSleep(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Sleep(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var millis int64
@@ -534,7 +534,7 @@ func c2gHandleGoSideSleep(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideCallCpp(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_CallCpp(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var value int64
@@ -551,7 +551,7 @@ func c2gHandleGoSideCallCpp(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideNotify(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Notify(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		text := in.ViewString(0)
@@ -563,7 +563,7 @@ func c2gHandleGoSideNotify(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideNotifications(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Notifications(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var count uint32
@@ -583,7 +583,7 @@ func c2gHandleGoSideNotifications(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideDeadline(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Deadline(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -598,7 +598,7 @@ func c2gHandleGoSideDeadline(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideWaitContext(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_WaitContext(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		tag := in.ViewString(0)
@@ -609,7 +609,7 @@ func c2gHandleGoSideWaitContext(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideWaitContextOneway(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_WaitContextOneway(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		tag := in.ViewString(0)
@@ -621,7 +621,7 @@ func c2gHandleGoSideWaitContextOneway(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideContextEnds(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_ContextEnds(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		tag := in.ViewString(0)
@@ -651,26 +651,26 @@ type CppSideClient struct{}
 // NewCppSideClient returns a client of the C++ service CppSide.
 func NewCppSideClient() *CppSideClient { return &CppSideClient{} }
 
-var c2gMethodCppSideRunChecks = c2gimpl.NewMethod(0x35ac325d716cafcc, "e2e.CppSide.run_checks", 0)
-var c2gMethodCppSideEcho = c2gimpl.NewMethod(0x1db70dc08742c734, "e2e.CppSide.echo", 0)
-var c2gMethodCppSideConcat = c2gimpl.NewMethod(0xf95c57da7ef8bf6c, "e2e.CppSide.concat", 0)
-var c2gMethodCppSideFail = c2gimpl.NewMethod(0xcd63e9c72f940c23, "e2e.CppSide.fail", 0)
-var c2gMethodCppSideThrowStd = c2gimpl.NewMethod(0x230f75f75b047f35, "e2e.CppSide.throw_std", 0)
-var c2gMethodCppSideThrowInt = c2gimpl.NewMethod(0xe87066e44f3560d2, "e2e.CppSide.throw_int", 0)
-var c2gMethodCppSideSleep = c2gimpl.NewMethod(0x0053d574a2662687, "e2e.CppSide.sleep", 0)
-var c2gMethodCppSideTwice = c2gimpl.NewMethod(0x6efb0ed2d95852f7, "e2e.CppSide.twice", 0)
-var c2gMethodCppSideCallGo = c2gimpl.NewMethod(0x160787f89ead0f4c, "e2e.CppSide.call_go", 0)
-var c2gMethodCppSideAsyncTwice = c2gimpl.NewMethod(0xd30a8bdb4641b3e8, "e2e.CppSide.async_twice", 0)
-var c2gMethodCppSideAdd = c2gimpl.NewMethod(0xb67dba0164d13569, "e2e.CppSide.add", c2gimpl.MethodInline)
-var c2gMethodCppSideInlineConcat = c2gimpl.NewMethod(0xf2659b0ad8e65a74, "e2e.CppSide.inline_concat", c2gimpl.MethodInline)
-var c2gMethodCppSideFailInline = c2gimpl.NewMethod(0x0f55eccf0794a691, "e2e.CppSide.fail_inline", c2gimpl.MethodInline)
-var c2gMethodCppSideThreadID = c2gimpl.NewMethod(0xca4267b186800c54, "e2e.CppSide.thread_id", 0)
-var c2gMethodCppSideDeadline = c2gimpl.NewMethod(0x7877ba103737c2d2, "e2e.CppSide.deadline", 0)
-var c2gMethodCppSideNotify = c2gimpl.NewMethod(0x4cc621bbfa641acf, "e2e.CppSide.notify", c2gimpl.CallOneway)
-var c2gMethodCppSideNotifications = c2gimpl.NewMethod(0xd1143d47d0cbccca, "e2e.CppSide.notifications", 0)
-var c2gMethodCppSideWaitContext = c2gimpl.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
-var c2gMethodCppSideContextEnds = c2gimpl.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
-var c2gMethodCppSideRelayWait = c2gimpl.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
+var c2gMethodCppSide_RunChecks = c2gimpl.NewMethod(0x35ac325d716cafcc, "e2e.CppSide.run_checks", 0)
+var c2gMethodCppSide_Echo = c2gimpl.NewMethod(0x1db70dc08742c734, "e2e.CppSide.echo", 0)
+var c2gMethodCppSide_Concat = c2gimpl.NewMethod(0xf95c57da7ef8bf6c, "e2e.CppSide.concat", 0)
+var c2gMethodCppSide_Fail = c2gimpl.NewMethod(0xcd63e9c72f940c23, "e2e.CppSide.fail", 0)
+var c2gMethodCppSide_ThrowStd = c2gimpl.NewMethod(0x230f75f75b047f35, "e2e.CppSide.throw_std", 0)
+var c2gMethodCppSide_ThrowInt = c2gimpl.NewMethod(0xe87066e44f3560d2, "e2e.CppSide.throw_int", 0)
+var c2gMethodCppSide_Sleep = c2gimpl.NewMethod(0x0053d574a2662687, "e2e.CppSide.sleep", 0)
+var c2gMethodCppSide_Twice = c2gimpl.NewMethod(0x6efb0ed2d95852f7, "e2e.CppSide.twice", 0)
+var c2gMethodCppSide_CallGo = c2gimpl.NewMethod(0x160787f89ead0f4c, "e2e.CppSide.call_go", 0)
+var c2gMethodCppSide_AsyncTwice = c2gimpl.NewMethod(0xd30a8bdb4641b3e8, "e2e.CppSide.async_twice", 0)
+var c2gMethodCppSide_Add = c2gimpl.NewMethod(0xb67dba0164d13569, "e2e.CppSide.add", c2gimpl.MethodInline)
+var c2gMethodCppSide_InlineConcat = c2gimpl.NewMethod(0xf2659b0ad8e65a74, "e2e.CppSide.inline_concat", c2gimpl.MethodInline)
+var c2gMethodCppSide_FailInline = c2gimpl.NewMethod(0x0f55eccf0794a691, "e2e.CppSide.fail_inline", c2gimpl.MethodInline)
+var c2gMethodCppSide_ThreadID = c2gimpl.NewMethod(0xca4267b186800c54, "e2e.CppSide.thread_id", 0)
+var c2gMethodCppSide_Deadline = c2gimpl.NewMethod(0x7877ba103737c2d2, "e2e.CppSide.deadline", 0)
+var c2gMethodCppSide_Notify = c2gimpl.NewMethod(0x4cc621bbfa641acf, "e2e.CppSide.notify", c2gimpl.CallOneway)
+var c2gMethodCppSide_Notifications = c2gimpl.NewMethod(0xd1143d47d0cbccca, "e2e.CppSide.notifications", 0)
+var c2gMethodCppSide_WaitContext = c2gimpl.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
+var c2gMethodCppSide_ContextEnds = c2gimpl.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
+var c2gMethodCppSide_RelayWait = c2gimpl.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
 
 // Runs the C++ battery (C++ calling GoSide) whose names contain `filter`, from inside this call.
 func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResult, error) {
@@ -678,7 +678,7 @@ func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResu
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(filter)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideRunChecks, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_RunChecks, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -702,7 +702,7 @@ func (*CppSideClient) Echo(ctx context.Context, value Everything) (Everything, e
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gEncodeEverything(c2gArgs, &value)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideEcho, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Echo, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -721,7 +721,7 @@ func (*CppSideClient) Concat(ctx context.Context, text string, blob []byte, numb
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(text), c2gimpl.BytesView(blob), c2gimpl.SliceView(numbers), c2gimpl.SliceView(doubles)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideConcat, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Concat, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -740,7 +740,7 @@ func (*CppSideClient) Fail(ctx context.Context, code int32, message string) erro
 	defer c2gArgs.Release()
 	c2gArgs.I32(code)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(message)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideFail, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Fail, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -757,7 +757,7 @@ func (*CppSideClient) ThrowStd(ctx context.Context, message string) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(message)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideThrowStd, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_ThrowStd, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -774,7 +774,7 @@ func (*CppSideClient) ThrowInt(ctx context.Context, value int32) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(value)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideThrowInt, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_ThrowInt, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -792,7 +792,7 @@ func (*CppSideClient) Sleep(ctx context.Context, millis int64) (bool, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(millis)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideSleep, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Sleep, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -811,7 +811,7 @@ func (*CppSideClient) Twice(ctx context.Context, value int64) (int64, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(value)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideTwice, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Twice, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -830,7 +830,7 @@ func (*CppSideClient) CallGo(ctx context.Context, value int64) (int64, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(value)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideCallGo, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_CallGo, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -849,7 +849,7 @@ func (*CppSideClient) AsyncTwice(ctx context.Context, value int64) (int64, error
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(value)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideAsyncTwice, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_AsyncTwice, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -869,7 +869,7 @@ func (*CppSideClient) Add(ctx context.Context, a int64, b int64) (int64, error) 
 	defer c2gArgs.Release()
 	c2gArgs.I64(a)
 	c2gArgs.I64(b)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideAdd, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -888,7 +888,7 @@ func (*CppSideClient) InlineConcat(ctx context.Context, a string, b string) (str
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(a), c2gimpl.StringView(b)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideInlineConcat, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_InlineConcat, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -907,7 +907,7 @@ func (*CppSideClient) FailInline(ctx context.Context, code int32, message string
 	defer c2gArgs.Release()
 	c2gArgs.I32(code)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(message)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideFailInline, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_FailInline, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -924,7 +924,7 @@ func (*CppSideClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideThreadID, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_ThreadID, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -942,7 +942,7 @@ func (*CppSideClient) Deadline(ctx context.Context) (int64, error) {
 	var c2gResult int64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideDeadline, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Deadline, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -960,7 +960,7 @@ func (*CppSideClient) Notify(ctx context.Context, text string) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(text)}
-	return c2gimpl.CallCppOneway(c2gMethodCppSideNotify, c2gArgs, c2gViews[:])
+	return c2gimpl.CallCppOneway(c2gMethodCppSide_Notify, c2gArgs, c2gViews[:])
 }
 
 // Notifications calls e2e.CppSide.notifications in C++.
@@ -969,7 +969,7 @@ func (*CppSideClient) Notifications(ctx context.Context, count uint32) ([]string
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.U32(count)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideNotifications, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Notifications, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -993,7 +993,7 @@ func (*CppSideClient) WaitContext(ctx context.Context, tag string) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(tag)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideWaitContext, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_WaitContext, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -1012,7 +1012,7 @@ func (*CppSideClient) ContextEnds(ctx context.Context, tag string, count uint32)
 	defer c2gArgs.Release()
 	c2gArgs.U32(count)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(tag)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideContextEnds, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_ContextEnds, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1038,7 +1038,7 @@ func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) 
 	defer c2gArgs.Release()
 	c2gArgs.Bool(useAsync)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(tag)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideRelayWait, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_RelayWait, c2gArgs, c2gViews[:])
 	if err != nil {
 		return err
 	}
@@ -1059,14 +1059,14 @@ type AffineClient struct{}
 // NewAffineClient returns a client of the C++ service Affine.
 func NewAffineClient() *AffineClient { return &AffineClient{} }
 
-var c2gMethodAffineThreadID = c2gimpl.NewMethod(0x02f8e8c1131a01c9, "e2e.Affine.thread_id", 0)
+var c2gMethodAffine_ThreadID = c2gimpl.NewMethod(0x02f8e8c1131a01c9, "e2e.Affine.thread_id", 0)
 
 // ThreadID calls e2e.Affine.thread_id in C++.
 func (*AffineClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffineThreadID, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffine_ThreadID, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}

@@ -1156,20 +1156,20 @@ func RegisterGoSide(impl GoSide) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "everything.GoSide",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0xe6956a4132d96f9b, Name: "everything.GoSide.nothing", Flags: 0, Handler: c2gHandleGoSideNothing(impl)},
-			{ID: 0x1e7d14b228668e3d, Name: "everything.GoSide.one", Flags: 0, Handler: c2gHandleGoSideOne(impl)},
-			{ID: 0x40a13cc0d99d42c4, Name: "everything.GoSide.two", Flags: 0, Handler: c2gHandleGoSideTwo(impl)},
-			{ID: 0x06c55f7ee923cb25, Name: "everything.GoSide.three", Flags: 0, Handler: c2gHandleGoSideThree(impl)},
-			{ID: 0x3619a847581881ef, Name: "everything.GoSide.four", Flags: 0, Handler: c2gHandleGoSideFour(impl)},
-			{ID: 0xba3fe4ff90a97100, Name: "everything.GoSide.five", Flags: 0, Handler: c2gHandleGoSideFive(impl)},
-			{ID: 0x6d9177f69ed3278f, Name: "everything.GoSide.six", Flags: 0, Handler: c2gHandleGoSideSix(impl)},
-			{ID: 0x22b74c2ba1e34751, Name: "everything.GoSide.structs", Flags: 0, Handler: c2gHandleGoSideStructs(impl)},
-			{ID: 0x1f5fb376e07ef068, Name: "everything.GoSide.table", Flags: 0, Handler: c2gHandleGoSideTable(impl)},
-			{ID: 0xd9e12c280a8c1fdf, Name: "everything.GoSide.maybe_texts", Flags: 0, Handler: c2gHandleGoSideMaybeTexts(impl)},
-			{ID: 0x6a3b6119882e919c, Name: "everything.GoSide.empty", Flags: 0, Handler: c2gHandleGoSideEmpty(impl)},
-			{ID: 0xcdf1d7ceda897918, Name: "everything.GoSide.keywords", Flags: 0, Handler: c2gHandleGoSideKeywords(impl)},
-			{ID: 0x8e596a8d491e4455, Name: "everything.GoSide.notify", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSideNotify(impl)},
-			{ID: 0x7a5edb9f00147afa, Name: "everything.GoSide.notify_all", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSideNotifyAll(impl)},
+			{ID: 0xe6956a4132d96f9b, Name: "everything.GoSide.nothing", Flags: 0, Handler: c2gHandleGoSide_Nothing(impl)},
+			{ID: 0x1e7d14b228668e3d, Name: "everything.GoSide.one", Flags: 0, Handler: c2gHandleGoSide_One(impl)},
+			{ID: 0x40a13cc0d99d42c4, Name: "everything.GoSide.two", Flags: 0, Handler: c2gHandleGoSide_Two(impl)},
+			{ID: 0x06c55f7ee923cb25, Name: "everything.GoSide.three", Flags: 0, Handler: c2gHandleGoSide_Three(impl)},
+			{ID: 0x3619a847581881ef, Name: "everything.GoSide.four", Flags: 0, Handler: c2gHandleGoSide_Four(impl)},
+			{ID: 0xba3fe4ff90a97100, Name: "everything.GoSide.five", Flags: 0, Handler: c2gHandleGoSide_Five(impl)},
+			{ID: 0x6d9177f69ed3278f, Name: "everything.GoSide.six", Flags: 0, Handler: c2gHandleGoSide_Six(impl)},
+			{ID: 0x22b74c2ba1e34751, Name: "everything.GoSide.structs", Flags: 0, Handler: c2gHandleGoSide_Structs(impl)},
+			{ID: 0x1f5fb376e07ef068, Name: "everything.GoSide.table", Flags: 0, Handler: c2gHandleGoSide_Table(impl)},
+			{ID: 0xd9e12c280a8c1fdf, Name: "everything.GoSide.maybe_texts", Flags: 0, Handler: c2gHandleGoSide_MaybeTexts(impl)},
+			{ID: 0x6a3b6119882e919c, Name: "everything.GoSide.empty", Flags: 0, Handler: c2gHandleGoSide_Empty(impl)},
+			{ID: 0xcdf1d7ceda897918, Name: "everything.GoSide.keywords", Flags: 0, Handler: c2gHandleGoSide_Keywords(impl)},
+			{ID: 0x8e596a8d491e4455, Name: "everything.GoSide.notify", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_Notify(impl)},
+			{ID: 0x7a5edb9f00147afa, Name: "everything.GoSide.notify_all", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_NotifyAll(impl)},
 		},
 	})
 }
@@ -1177,7 +1177,7 @@ func RegisterGoSide(impl GoSide) error {
 // UnregisterGoSide stops serving GoSide; calls already running finish.
 func UnregisterGoSide() error { return c2gimpl.UnregisterService("everything.GoSide") }
 
-func c2gHandleGoSideNothing(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Nothing(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1187,7 +1187,7 @@ func c2gHandleGoSideNothing(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideOne(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_One(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var a int32
@@ -1204,7 +1204,7 @@ func c2gHandleGoSideOne(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideTwo(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Two(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		a := in.ViewString(0)
@@ -1221,7 +1221,7 @@ func c2gHandleGoSideTwo(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideThree(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Three(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		a := c2gimpl.ViewSlice[uint8](in, 0)
@@ -1245,7 +1245,7 @@ func c2gHandleGoSideThree(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideFour(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Four(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var a Level
@@ -1282,7 +1282,7 @@ func c2gHandleGoSideFour(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideFive(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Five(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var a bool
@@ -1307,7 +1307,7 @@ func c2gHandleGoSideFive(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideSix(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Six(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		a := in.ViewString(0)
@@ -1342,7 +1342,7 @@ func c2gHandleGoSideSix(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideStructs(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Structs(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1360,7 +1360,7 @@ func c2gHandleGoSideStructs(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideTable(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Table(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1382,7 +1382,7 @@ func c2gHandleGoSideTable(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideMaybeTexts(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_MaybeTexts(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1403,7 +1403,7 @@ func c2gHandleGoSideMaybeTexts(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideEmpty(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Empty(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -1418,7 +1418,7 @@ func c2gHandleGoSideEmpty(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideKeywords(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Keywords(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var type_ int32
@@ -1447,7 +1447,7 @@ func c2gHandleGoSideKeywords(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideNotify(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_Notify(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		message := in.ViewString(0)
@@ -1459,7 +1459,7 @@ func c2gHandleGoSideNotify(impl GoSide) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSideNotifyAll(impl GoSide) c2gimpl.Handler {
+func c2gHandleGoSide_NotifyAll(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var messages []string
@@ -1490,24 +1490,24 @@ type CppSideClient struct{}
 // NewCppSideClient returns a client of the C++ service CppSide.
 func NewCppSideClient() *CppSideClient { return &CppSideClient{} }
 
-var c2gMethodCppSideNothing = c2gimpl.NewMethod(0xb4cecb4379faf070, "everything.CppSide.nothing", 0)
-var c2gMethodCppSideOne = c2gimpl.NewMethod(0x5e795f00e7ad8812, "everything.CppSide.one", 0)
-var c2gMethodCppSideTwo = c2gimpl.NewMethod(0xcd1e01cde9a6d82f, "everything.CppSide.two", 0)
-var c2gMethodCppSideThree = c2gimpl.NewMethod(0x78de8357692088de, "everything.CppSide.three", 0)
-var c2gMethodCppSideFour = c2gimpl.NewMethod(0xe8467d7d5d427acc, "everything.CppSide.four", 0)
-var c2gMethodCppSideFive = c2gimpl.NewMethod(0xbffbbd26f73b5e8b, "everything.CppSide.five", 0)
-var c2gMethodCppSideSix = c2gimpl.NewMethod(0xa61d54519e980dea, "everything.CppSide.six", 0)
-var c2gMethodCppSideStructs = c2gimpl.NewMethod(0x97d07a15ff452ac0, "everything.CppSide.structs", 0)
-var c2gMethodCppSideTable = c2gimpl.NewMethod(0x78b3f5e699e1ac43, "everything.CppSide.table", 0)
-var c2gMethodCppSideMaybeTexts = c2gimpl.NewMethod(0xe9721f68785b0334, "everything.CppSide.maybe_texts", 0)
-var c2gMethodCppSideKeywords = c2gimpl.NewMethod(0xfc8ebfd3a5aa3c4f, "everything.CppSide.keywords", 0)
-var c2gMethodCppSideNotify = c2gimpl.NewMethod(0x098e98422a4564ea, "everything.CppSide.notify", c2gimpl.CallOneway)
+var c2gMethodCppSide_Nothing = c2gimpl.NewMethod(0xb4cecb4379faf070, "everything.CppSide.nothing", 0)
+var c2gMethodCppSide_One = c2gimpl.NewMethod(0x5e795f00e7ad8812, "everything.CppSide.one", 0)
+var c2gMethodCppSide_Two = c2gimpl.NewMethod(0xcd1e01cde9a6d82f, "everything.CppSide.two", 0)
+var c2gMethodCppSide_Three = c2gimpl.NewMethod(0x78de8357692088de, "everything.CppSide.three", 0)
+var c2gMethodCppSide_Four = c2gimpl.NewMethod(0xe8467d7d5d427acc, "everything.CppSide.four", 0)
+var c2gMethodCppSide_Five = c2gimpl.NewMethod(0xbffbbd26f73b5e8b, "everything.CppSide.five", 0)
+var c2gMethodCppSide_Six = c2gimpl.NewMethod(0xa61d54519e980dea, "everything.CppSide.six", 0)
+var c2gMethodCppSide_Structs = c2gimpl.NewMethod(0x97d07a15ff452ac0, "everything.CppSide.structs", 0)
+var c2gMethodCppSide_Table = c2gimpl.NewMethod(0x78b3f5e699e1ac43, "everything.CppSide.table", 0)
+var c2gMethodCppSide_MaybeTexts = c2gimpl.NewMethod(0xe9721f68785b0334, "everything.CppSide.maybe_texts", 0)
+var c2gMethodCppSide_Keywords = c2gimpl.NewMethod(0xfc8ebfd3a5aa3c4f, "everything.CppSide.keywords", 0)
+var c2gMethodCppSide_Notify = c2gimpl.NewMethod(0x098e98422a4564ea, "everything.CppSide.notify", c2gimpl.CallOneway)
 
 // Nothing calls everything.CppSide.nothing in C++.
 func (*CppSideClient) Nothing(ctx context.Context) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideNothing, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Nothing, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -1525,7 +1525,7 @@ func (*CppSideClient) One(ctx context.Context, a int32) (int32, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(a)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideOne, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_One, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1544,7 +1544,7 @@ func (*CppSideClient) Two(ctx context.Context, a string, b []byte) (string, erro
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(a), c2gimpl.BytesView(b)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideTwo, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Two, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1567,7 +1567,7 @@ func (*CppSideClient) Three(ctx context.Context, a []uint8, b []float64, c []boo
 		c2gArgs.Bool(c[c2gI0])
 	}
 	c2gViews := [...]c2gimpl.View{c2gimpl.SliceView(a), c2gimpl.SliceView(b)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideThree, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Three, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1596,7 +1596,7 @@ func (*CppSideClient) Four(ctx context.Context, a Level, b Scalars, c *string, d
 		c2gArgs.String(c2gK0)
 		c2gArgs.I32(c2gV0)
 	}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideFour, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Four, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1619,7 +1619,7 @@ func (*CppSideClient) Five(ctx context.Context, a bool, b int8, c uint16, d floa
 	c2gArgs.U16(c)
 	c2gArgs.F32(d)
 	c2gEncodeEmpty(c2gArgs, &e)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideFive, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Five, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1647,7 +1647,7 @@ func (*CppSideClient) Six(ctx context.Context, a string, b string, c []int64, d 
 		c2gEncodeTree(c2gArgs, f)
 	}
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(a), c2gimpl.StringView(b), c2gimpl.SliceView(c)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideSix, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Six, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1668,7 +1668,7 @@ func (*CppSideClient) Structs(ctx context.Context) ([]Scalars, error) {
 	var c2gResult []Scalars
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideStructs, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Structs, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1691,7 +1691,7 @@ func (*CppSideClient) Table(ctx context.Context) (map[Level][]string, error) {
 	var c2gResult map[Level][]string
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideTable, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Table, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1725,7 +1725,7 @@ func (*CppSideClient) MaybeTexts(ctx context.Context) (*[]string, error) {
 	var c2gResult *[]string
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideMaybeTexts, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_MaybeTexts, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1758,7 +1758,7 @@ func (*CppSideClient) Keywords(ctx context.Context, type_ int32, func_ string, c
 	c2gArgs.Bool(context_)
 	c2gArgs.F64(options)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(func_), c2gimpl.BytesView(class)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSideKeywords, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_Keywords, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1776,7 +1776,7 @@ func (*CppSideClient) Notify(ctx context.Context, message string) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(message)}
-	return c2gimpl.CallCppOneway(c2gMethodCppSideNotify, c2gArgs, c2gViews[:])
+	return c2gimpl.CallCppOneway(c2gMethodCppSide_Notify, c2gArgs, c2gViews[:])
 }
 
 // Implemented in C++, every call on one dedicated thread.
@@ -1788,10 +1788,10 @@ type AffineClient struct{}
 // NewAffineClient returns a client of the C++ service Affine.
 func NewAffineClient() *AffineClient { return &AffineClient{} }
 
-var c2gMethodAffineAdd = c2gimpl.NewMethod(0xf33815125794a2c5, "everything.Affine.add", c2gimpl.MethodInline)
-var c2gMethodAffineChecksum = c2gimpl.NewMethod(0x495b60291846a50c, "everything.Affine.checksum", c2gimpl.MethodInline)
-var c2gMethodAffineEcho = c2gimpl.NewMethod(0x04e76efbdc2193f4, "everything.Affine.echo", 0)
-var c2gMethodAffineFire = c2gimpl.NewMethod(0x9d76ca68ca4e11d9, "everything.Affine.fire", c2gimpl.CallOneway)
+var c2gMethodAffine_Add = c2gimpl.NewMethod(0xf33815125794a2c5, "everything.Affine.add", c2gimpl.MethodInline)
+var c2gMethodAffine_Checksum = c2gimpl.NewMethod(0x495b60291846a50c, "everything.Affine.checksum", c2gimpl.MethodInline)
+var c2gMethodAffine_Echo = c2gimpl.NewMethod(0x04e76efbdc2193f4, "everything.Affine.echo", 0)
+var c2gMethodAffine_Fire = c2gimpl.NewMethod(0x9d76ca68ca4e11d9, "everything.Affine.fire", c2gimpl.CallOneway)
 
 // Runs on the calling Go thread and reads its views in place.
 func (*AffineClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
@@ -1800,7 +1800,7 @@ func (*AffineClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	defer c2gArgs.Release()
 	c2gArgs.I64(a)
 	c2gArgs.I64(b)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffineAdd, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffine_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1819,7 +1819,7 @@ func (*AffineClient) Checksum(ctx context.Context, data []byte, text string, num
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.BytesView(data), c2gimpl.StringView(text), c2gimpl.SliceView(numbers), c2gimpl.SliceView(reals)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffineChecksum, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffine_Checksum, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1838,7 +1838,7 @@ func (*AffineClient) Echo(ctx context.Context, value Everything) (Everything, er
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gEncodeEverything(c2gArgs, &value)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffineEcho, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffine_Echo, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -1856,5 +1856,5 @@ func (*AffineClient) Fire(ctx context.Context, x int32) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(x)
-	return c2gimpl.CallCppOneway(c2gMethodAffineFire, c2gArgs, nil)
+	return c2gimpl.CallCppOneway(c2gMethodAffine_Fire, c2gArgs, nil)
 }

@@ -42,8 +42,8 @@ func RegisterSink(impl Sink) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "ringdemo.Sink",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0xb74313dff2f45357, Name: "ringdemo.Sink.push", Flags: c2gimpl.MethodRing, Handler: c2gHandleSinkPush(impl)},
-			{ID: 0xe2941cf9fa978358, Name: "ringdemo.Sink.note", Flags: c2gimpl.CallOneway | c2gimpl.MethodRing, Handler: c2gHandleSinkNote(impl)},
+			{ID: 0xb74313dff2f45357, Name: "ringdemo.Sink.push", Flags: c2gimpl.MethodRing, Handler: c2gHandleSink_Push(impl)},
+			{ID: 0xe2941cf9fa978358, Name: "ringdemo.Sink.note", Flags: c2gimpl.CallOneway | c2gimpl.MethodRing, Handler: c2gHandleSink_Note(impl)},
 		},
 	})
 }
@@ -51,7 +51,7 @@ func RegisterSink(impl Sink) error {
 // UnregisterSink stops serving Sink; calls already running finish.
 func UnregisterSink() error { return c2gimpl.UnregisterService("ringdemo.Sink") }
 
-func c2gHandleSinkPush(impl Sink) c2gimpl.Handler {
+func c2gHandleSink_Push(impl Sink) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var tick Tick
@@ -68,7 +68,7 @@ func c2gHandleSinkPush(impl Sink) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleSinkNote(impl Sink) c2gimpl.Handler {
+func c2gHandleSink_Note(impl Sink) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		text := in.ViewString(0)
@@ -89,8 +89,8 @@ type CounterClient struct{}
 // NewCounterClient returns a client of the C++ service Counter.
 func NewCounterClient() *CounterClient { return &CounterClient{} }
 
-var c2gMethodCounterAdd = c2gimpl.NewMethod(0x935a2483806b6373, "ringdemo.Counter.add", c2gimpl.MethodRing)
-var c2gMethodCounterPeek = c2gimpl.NewMethod(0xc6e57fd5b58f84ec, "ringdemo.Counter.peek", c2gimpl.MethodInline|c2gimpl.MethodRing)
+var c2gMethodCounter_Add = c2gimpl.NewMethod(0x935a2483806b6373, "ringdemo.Counter.add", c2gimpl.MethodRing)
+var c2gMethodCounter_Peek = c2gimpl.NewMethod(0xc6e57fd5b58f84ec, "ringdemo.Counter.peek", c2gimpl.MethodInline|c2gimpl.MethodRing)
 
 // Add calls ringdemo.Counter.add in C++.
 func (*CounterClient) Add(ctx context.Context, delta int64) (int64, error) {
@@ -98,7 +98,7 @@ func (*CounterClient) Add(ctx context.Context, delta int64) (int64, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(delta)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCounterAdd, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCounter_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -116,7 +116,7 @@ func (*CounterClient) Peek(ctx context.Context) (int64, error) {
 	var c2gResult int64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCounterPeek, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCounter_Peek, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -144,7 +144,7 @@ func RegisterPlain(impl Plain) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "ringdemo.Plain",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0x317c94410dccd52c, Name: "ringdemo.Plain.ping", Flags: 0, Handler: c2gHandlePlainPing(impl)},
+			{ID: 0x317c94410dccd52c, Name: "ringdemo.Plain.ping", Flags: 0, Handler: c2gHandlePlain_Ping(impl)},
 		},
 	})
 }
@@ -152,7 +152,7 @@ func RegisterPlain(impl Plain) error {
 // UnregisterPlain stops serving Plain; calls already running finish.
 func UnregisterPlain() error { return c2gimpl.UnregisterService("ringdemo.Plain") }
 
-func c2gHandlePlainPing(impl Plain) c2gimpl.Handler {
+func c2gHandlePlain_Ping(impl Plain) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {

@@ -150,10 +150,10 @@ func RegisterCatalog(impl Catalog) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "shop.Catalog",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0x3445c9353e0ef585, Name: "shop.Catalog.get", Flags: 0, Handler: c2gHandleCatalogGet(impl)},
-			{ID: 0x0d40c0d304c6b754, Name: "shop.Catalog.put", Flags: 0, Handler: c2gHandleCatalogPut(impl)},
-			{ID: 0xde6b33e04b5a03f5, Name: "shop.Catalog.search", Flags: 0, Handler: c2gHandleCatalogSearch(impl)},
-			{ID: 0xf9dd53ee7bc98ef0, Name: "shop.Catalog.touch", Flags: c2gimpl.CallOneway, Handler: c2gHandleCatalogTouch(impl)},
+			{ID: 0x3445c9353e0ef585, Name: "shop.Catalog.get", Flags: 0, Handler: c2gHandleCatalog_Get(impl)},
+			{ID: 0x0d40c0d304c6b754, Name: "shop.Catalog.put", Flags: 0, Handler: c2gHandleCatalog_Put(impl)},
+			{ID: 0xde6b33e04b5a03f5, Name: "shop.Catalog.search", Flags: 0, Handler: c2gHandleCatalog_Search(impl)},
+			{ID: 0xf9dd53ee7bc98ef0, Name: "shop.Catalog.touch", Flags: c2gimpl.CallOneway, Handler: c2gHandleCatalog_Touch(impl)},
 		},
 	})
 }
@@ -161,7 +161,7 @@ func RegisterCatalog(impl Catalog) error {
 // UnregisterCatalog stops serving Catalog; calls already running finish.
 func UnregisterCatalog() error { return c2gimpl.UnregisterService("shop.Catalog") }
 
-func c2gHandleCatalogGet(impl Catalog) c2gimpl.Handler {
+func c2gHandleCatalog_Get(impl Catalog) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		sku := in.ViewString(0)
@@ -177,7 +177,7 @@ func c2gHandleCatalogGet(impl Catalog) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleCatalogPut(impl Catalog) c2gimpl.Handler {
+func c2gHandleCatalog_Put(impl Catalog) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var item Item
@@ -189,7 +189,7 @@ func c2gHandleCatalogPut(impl Catalog) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleCatalogSearch(impl Catalog) c2gimpl.Handler {
+func c2gHandleCatalog_Search(impl Catalog) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		query := in.ViewString(0)
@@ -210,7 +210,7 @@ func c2gHandleCatalogSearch(impl Catalog) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleCatalogTouch(impl Catalog) c2gimpl.Handler {
+func c2gHandleCatalog_Touch(impl Catalog) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		sku := in.ViewString(0)
@@ -231,8 +231,8 @@ type PricerClient struct{}
 // NewPricerClient returns a client of the C++ service Pricer.
 func NewPricerClient() *PricerClient { return &PricerClient{} }
 
-var c2gMethodPricerQuote = c2gimpl.NewMethod(0x4de0a2ba2c5f2213, "shop.Pricer.quote", 0)
-var c2gMethodPricerFast = c2gimpl.NewMethod(0x9bc02011175f837c, "shop.Pricer.fast", c2gimpl.MethodInline)
+var c2gMethodPricer_Quote = c2gimpl.NewMethod(0x4de0a2ba2c5f2213, "shop.Pricer.quote", 0)
+var c2gMethodPricer_Fast = c2gimpl.NewMethod(0x9bc02011175f837c, "shop.Pricer.fast", c2gimpl.MethodInline)
 
 // Quote calls shop.Pricer.quote in C++.
 func (*PricerClient) Quote(ctx context.Context, items []Item, currency string) (map[string]int64, error) {
@@ -244,7 +244,7 @@ func (*PricerClient) Quote(ctx context.Context, items []Item, currency string) (
 		c2gEncodeItem(c2gArgs, &items[c2gI0])
 	}
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(currency)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricerQuote, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricer_Quote, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -274,7 +274,7 @@ func (*PricerClient) Fast(ctx context.Context, x int64) (int64, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(x)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricerFast, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodPricer_Fast, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}

@@ -37,9 +37,9 @@ func RegisterGoWork(impl GoWork) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "stress.GoWork",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0x75e92aa28ccafca3, Name: "stress.GoWork.work", Flags: 0, Handler: c2gHandleGoWorkWork(impl)},
-			{ID: 0xb10da809e5e12913, Name: "stress.GoWork.panic", Flags: 0, Handler: c2gHandleGoWorkPanic(impl)},
-			{ID: 0x888d254c8e8cbb55, Name: "stress.GoWork.thread_id", Flags: 0, Handler: c2gHandleGoWorkThreadID(impl)},
+			{ID: 0x75e92aa28ccafca3, Name: "stress.GoWork.work", Flags: 0, Handler: c2gHandleGoWork_Work(impl)},
+			{ID: 0xb10da809e5e12913, Name: "stress.GoWork.panic", Flags: 0, Handler: c2gHandleGoWork_Panic(impl)},
+			{ID: 0x888d254c8e8cbb55, Name: "stress.GoWork.thread_id", Flags: 0, Handler: c2gHandleGoWork_ThreadID(impl)},
 		},
 	})
 }
@@ -47,7 +47,7 @@ func RegisterGoWork(impl GoWork) error {
 // UnregisterGoWork stops serving GoWork; calls already running finish.
 func UnregisterGoWork() error { return c2gimpl.UnregisterService("stress.GoWork") }
 
-func c2gHandleGoWorkWork(impl GoWork) c2gimpl.Handler {
+func c2gHandleGoWork_Work(impl GoWork) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var x int64
@@ -66,7 +66,7 @@ func c2gHandleGoWorkWork(impl GoWork) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoWorkPanic(impl GoWork) c2gimpl.Handler {
+func c2gHandleGoWork_Panic(impl GoWork) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		message := in.ViewString(0)
@@ -77,7 +77,7 @@ func c2gHandleGoWorkPanic(impl GoWork) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoWorkThreadID(impl GoWork) c2gimpl.Handler {
+func c2gHandleGoWork_ThreadID(impl GoWork) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		if err := c2gArgs.Finish(); err != nil {
@@ -101,9 +101,9 @@ type CppWorkClient struct{}
 // NewCppWorkClient returns a client of the C++ service CppWork.
 func NewCppWorkClient() *CppWorkClient { return &CppWorkClient{} }
 
-var c2gMethodCppWorkWork = c2gimpl.NewMethod(0xe243f7d2ab28f004, "stress.CppWork.work", 0)
-var c2gMethodCppWorkAsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.CppWork.async_work", 0)
-var c2gMethodCppWorkBlock = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
+var c2gMethodCppWork_Work = c2gimpl.NewMethod(0xe243f7d2ab28f004, "stress.CppWork.work", 0)
+var c2gMethodCppWork_AsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.CppWork.async_work", 0)
+var c2gMethodCppWork_Block = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
 
 // Same modes as GoWork.work, on the executor.
 func (*CppWorkClient) Work(ctx context.Context, x int64, mode int32) (int64, error) {
@@ -112,7 +112,7 @@ func (*CppWorkClient) Work(ctx context.Context, x int64, mode int32) (int64, err
 	defer c2gArgs.Release()
 	c2gArgs.I64(x)
 	c2gArgs.I32(mode)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWorkWork, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_Work, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -133,7 +133,7 @@ func (*CppWorkClient) AsyncWork(ctx context.Context, x int64, mode int32) (int64
 	defer c2gArgs.Release()
 	c2gArgs.I64(x)
 	c2gArgs.I32(mode)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWorkAsyncWork, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_AsyncWork, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -154,7 +154,7 @@ func (*CppWorkClient) Block(ctx context.Context, kind int32, micros int64) (int6
 	defer c2gArgs.Release()
 	c2gArgs.I32(kind)
 	c2gArgs.I64(micros)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWorkBlock, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_Block, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -176,14 +176,14 @@ type AffineWorkClient struct{}
 // NewAffineWorkClient returns a client of the C++ service AffineWork.
 func NewAffineWorkClient() *AffineWorkClient { return &AffineWorkClient{} }
 
-var c2gMethodAffineWorkThreadID = c2gimpl.NewMethod(0x321650692acd6832, "stress.AffineWork.thread_id", 0)
+var c2gMethodAffineWork_ThreadID = c2gimpl.NewMethod(0x321650692acd6832, "stress.AffineWork.thread_id", 0)
 
 // ThreadID calls stress.AffineWork.thread_id in C++.
 func (*AffineWorkClient) ThreadID(ctx context.Context) (uint64, error) {
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffineWorkThreadID, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffineWork_ThreadID, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}

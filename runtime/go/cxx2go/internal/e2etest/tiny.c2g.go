@@ -37,10 +37,10 @@ func RegisterGoSvc(impl GoSvc) error {
 	return c2gimpl.RegisterService(&c2gimpl.ServiceDesc{
 		Name: "tiny.GoSvc",
 		Methods: []c2gimpl.MethodDesc{
-			{ID: 0xc78e7b0d960736fe, Name: "tiny.GoSvc.echo", Flags: 0, Handler: c2gHandleGoSvcEcho(impl)},
-			{ID: 0x152ed164ff214975, Name: "tiny.GoSvc.add", Flags: 0, Handler: c2gHandleGoSvcAdd(impl)},
-			{ID: 0x3e2fe6292b4c8f0a, Name: "tiny.GoSvc.fail", Flags: 0, Handler: c2gHandleGoSvcFail(impl)},
-			{ID: 0x0999f504066329c4, Name: "tiny.GoSvc.slow", Flags: 0, Handler: c2gHandleGoSvcSlow(impl)},
+			{ID: 0xc78e7b0d960736fe, Name: "tiny.GoSvc.echo", Flags: 0, Handler: c2gHandleGoSvc_Echo(impl)},
+			{ID: 0x152ed164ff214975, Name: "tiny.GoSvc.add", Flags: 0, Handler: c2gHandleGoSvc_Add(impl)},
+			{ID: 0x3e2fe6292b4c8f0a, Name: "tiny.GoSvc.fail", Flags: 0, Handler: c2gHandleGoSvc_Fail(impl)},
+			{ID: 0x0999f504066329c4, Name: "tiny.GoSvc.slow", Flags: 0, Handler: c2gHandleGoSvc_Slow(impl)},
 		},
 	})
 }
@@ -48,7 +48,7 @@ func RegisterGoSvc(impl GoSvc) error {
 // UnregisterGoSvc stops serving GoSvc; calls already running finish.
 func UnregisterGoSvc() error { return c2gimpl.UnregisterService("tiny.GoSvc") }
 
-func c2gHandleGoSvcEcho(impl GoSvc) c2gimpl.Handler {
+func c2gHandleGoSvc_Echo(impl GoSvc) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		s := in.ViewString(0)
@@ -64,7 +64,7 @@ func c2gHandleGoSvcEcho(impl GoSvc) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSvcAdd(impl GoSvc) c2gimpl.Handler {
+func c2gHandleGoSvc_Add(impl GoSvc) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var a int64
@@ -83,7 +83,7 @@ func c2gHandleGoSvcAdd(impl GoSvc) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSvcFail(impl GoSvc) c2gimpl.Handler {
+func c2gHandleGoSvc_Fail(impl GoSvc) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var code int32
@@ -95,7 +95,7 @@ func c2gHandleGoSvcFail(impl GoSvc) c2gimpl.Handler {
 	}
 }
 
-func c2gHandleGoSvcSlow(impl GoSvc) c2gimpl.Handler {
+func c2gHandleGoSvc_Slow(impl GoSvc) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var ms int64
@@ -116,13 +116,13 @@ type CppSvcClient struct{}
 // NewCppSvcClient returns a client of the C++ service CppSvc.
 func NewCppSvcClient() *CppSvcClient { return &CppSvcClient{} }
 
-var c2gMethodCppSvcEcho = c2gimpl.NewMethod(0xa95b2faa83525a9b, "tiny.CppSvc.echo", 0)
-var c2gMethodCppSvcAdd = c2gimpl.NewMethod(0x3da4f9baf6cec8d6, "tiny.CppSvc.add", 0)
-var c2gMethodCppSvcFail = c2gimpl.NewMethod(0xeb670ae99245d5d9, "tiny.CppSvc.fail", 0)
-var c2gMethodCppSvcSlow = c2gimpl.NewMethod(0x92f0634bbfcb334b, "tiny.CppSvc.slow", 0)
-var c2gMethodCppSvcInlineAdd = c2gimpl.NewMethod(0x522a3773d5fd2758, "tiny.CppSvc.inline_add", c2gimpl.MethodInline)
-var c2gMethodCppSvcThrows = c2gimpl.NewMethod(0xe5dff0cc1ab29786, "tiny.CppSvc.throws", 0)
-var c2gMethodCppSvcJoin = c2gimpl.NewMethod(0xf62a318e25f8a972, "tiny.CppSvc.join", 0)
+var c2gMethodCppSvc_Echo = c2gimpl.NewMethod(0xa95b2faa83525a9b, "tiny.CppSvc.echo", 0)
+var c2gMethodCppSvc_Add = c2gimpl.NewMethod(0x3da4f9baf6cec8d6, "tiny.CppSvc.add", 0)
+var c2gMethodCppSvc_Fail = c2gimpl.NewMethod(0xeb670ae99245d5d9, "tiny.CppSvc.fail", 0)
+var c2gMethodCppSvc_Slow = c2gimpl.NewMethod(0x92f0634bbfcb334b, "tiny.CppSvc.slow", 0)
+var c2gMethodCppSvc_InlineAdd = c2gimpl.NewMethod(0x522a3773d5fd2758, "tiny.CppSvc.inline_add", c2gimpl.MethodInline)
+var c2gMethodCppSvc_Throws = c2gimpl.NewMethod(0xe5dff0cc1ab29786, "tiny.CppSvc.throws", 0)
+var c2gMethodCppSvc_Join = c2gimpl.NewMethod(0xf62a318e25f8a972, "tiny.CppSvc.join", 0)
 
 // "cpp:" + s; "cpp(" + GoSvc.echo(rest) + ")" when s is "to-go/" + rest (re-entrancy).
 func (*CppSvcClient) Echo(ctx context.Context, s string) (string, error) {
@@ -130,7 +130,7 @@ func (*CppSvcClient) Echo(ctx context.Context, s string) (string, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(s)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcEcho, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_Echo, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
@@ -150,7 +150,7 @@ func (*CppSvcClient) Add(ctx context.Context, a int64, b int64) (int64, error) {
 	defer c2gArgs.Release()
 	c2gArgs.I64(a)
 	c2gArgs.I64(b)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcAdd, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_Add, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -168,7 +168,7 @@ func (*CppSvcClient) Fail(ctx context.Context, code int32) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I32(code)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcFail, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_Fail, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -185,7 +185,7 @@ func (*CppSvcClient) Slow(ctx context.Context, ms int64) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gArgs.I64(ms)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcSlow, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_Slow, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func (*CppSvcClient) InlineAdd(ctx context.Context, a int64, b int64) (int64, er
 	defer c2gArgs.Release()
 	c2gArgs.I64(a)
 	c2gArgs.I64(b)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcInlineAdd, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_InlineAdd, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}
@@ -221,7 +221,7 @@ func (*CppSvcClient) InlineAdd(ctx context.Context, a int64, b int64) (int64, er
 func (*CppSvcClient) Throws(ctx context.Context) error {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcThrows, c2gArgs, nil)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_Throws, c2gArgs, nil)
 	if err != nil {
 		return err
 	}
@@ -240,7 +240,7 @@ func (*CppSvcClient) Join(ctx context.Context, n int32, a string, b []byte, c []
 	defer c2gArgs.Release()
 	c2gArgs.I32(n)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(a), c2gimpl.BytesView(b), c2gimpl.SliceView(c), c2gimpl.SliceView(d), c2gimpl.StringView(e), c2gimpl.SliceView(f)}
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvcJoin, c2gArgs, c2gViews[:])
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_Join, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
