@@ -1,4 +1,4 @@
-// AdaptiveSpin (src/spin_wait.h): the spin budget of a waiting site follows whether spinning pays off.
+// AdaptiveSpin (src/exec/spin_wait.h): the spin budget of a waiting site follows whether spinning pays off.
 #include "exec/spin_wait.h"
 
 #include <gtest/gtest.h>
@@ -18,23 +18,27 @@ TEST(AdaptiveSpin, StartsAtTheMaximum) {
   EXPECT_EQ(spin.next_budget(), microseconds(20));
 }
 
-TEST(AdaptiveSpin, SpinsThatFindNothingStopSpinningSoon) {
+TEST(AdaptiveSpin, MissesInARowHalveTheBudgetUntilItStopsSpinning) {
   AdaptiveSpin spin(microseconds(20));
   int polls = 0;
   EXPECT_FALSE(spin.spin([&] { return ++polls < 0; }));
-  EXPECT_GT(polls, 1);  // it did spin
-  EXPECT_LE(spin.budget(), microseconds(10));
-  for (int i = 0; i < 10; ++i) spin.spin([] { return false; });
-  EXPECT_EQ(spin.budget(), nanoseconds::zero());  // an idle site burns no CPU after a few messages
+  EXPECT_GT(polls, 1);                            // it did spin
+  EXPECT_EQ(spin.budget(), microseconds(20));     // one miss is not a trend
+  for (uint32_t i = 1; i < AdaptiveSpin::kMissesToHalve; ++i) spin.ran_out();
+  EXPECT_EQ(spin.budget(), microseconds(10));
+  for (uint32_t i = 0; i < 4 * AdaptiveSpin::kMissesToHalve; ++i) spin.ran_out();
+  EXPECT_EQ(spin.budget(), nanoseconds::zero());  // a site whose work never comes soon stops spinning
 }
 
-TEST(AdaptiveSpin, SpinsThatFindWorkKeepTheBudget) {
+TEST(AdaptiveSpin, AHitRestoresTheFullBudgetAndStartsTheCountAgain) {
   AdaptiveSpin spin(microseconds(20));
-  for (int i = 0; i < 100; ++i) {
-    int polls = 0;
-    EXPECT_TRUE(spin.spin([&] { return ++polls == 3; }));
-  }
+  for (uint32_t i = 0; i < 2 * AdaptiveSpin::kMissesToHalve; ++i) spin.ran_out();
+  ASSERT_EQ(spin.budget(), microseconds(5));
+  int polls = 0;
+  EXPECT_TRUE(spin.spin([&] { return ++polls == 3; }));
   EXPECT_EQ(spin.budget(), microseconds(20));
+  for (uint32_t i = 1; i < AdaptiveSpin::kMissesToHalve; ++i) spin.ran_out();
+  EXPECT_EQ(spin.budget(), microseconds(20));  // the misses before the hit do not count
 }
 
 TEST(AdaptiveSpin, LosingTheCpuWhileSpinningStopsAtOnce) {
@@ -48,30 +52,28 @@ TEST(AdaptiveSpin, LosingTheCpuWhileSpinningStopsAtOnce) {
   // The clock is read every 64 polls: the first read after the gap stops the spin (and one last poll), long
   // before the 10 ms budget.
   EXPECT_EQ(polls, 65);
-  EXPECT_EQ(spin.budget(), std::chrono::microseconds(2500));  // quartered
 }
 
-TEST(AdaptiveSpin, ProbesAtZeroAndRegrowsWhenSpinningPaysOffAgain) {
+TEST(AdaptiveSpin, ProbesAtZeroAndComesBackWhenSpinningPaysOffAgain) {
   AdaptiveSpin spin(microseconds(20));
-  for (int i = 0; i < 10; ++i) spin.ran_out(false);
+  for (uint32_t i = 0; i < 10 * AdaptiveSpin::kMissesToHalve; ++i) spin.ran_out();
   ASSERT_EQ(spin.budget(), nanoseconds::zero());
   int probes = 0;
   for (uint32_t i = 0; i < 4 * AdaptiveSpin::kProbeEvery; ++i) probes += spin.next_budget() > nanoseconds::zero();
   EXPECT_EQ(probes, 4);
-  // A probe that finds work brings the budget back, doubling to the maximum.
-  for (int i = 0; i < 64 && spin.budget() < microseconds(20); ++i) spin.spin([] { return true; });
+  for (uint32_t i = 0; i < 2 * AdaptiveSpin::kProbeEvery && spin.budget() == nanoseconds::zero(); ++i) {
+    spin.spin([] { return true; });
+  }
   EXPECT_EQ(spin.budget(), microseconds(20));
 }
 
-TEST(AdaptiveSpin, AShortParkRegrowsTheBudgetALongOneDoesNot) {
+TEST(AdaptiveSpin, AShortParkRestoresTheBudgetALongOneDoesNot) {
   AdaptiveSpin spin(microseconds(20));
-  for (int i = 0; i < 10; ++i) spin.ran_out(false);
+  for (uint32_t i = 0; i < 10 * AdaptiveSpin::kMissesToHalve; ++i) spin.ran_out();
   spin.parked_for(std::chrono::milliseconds(5));
   EXPECT_EQ(spin.budget(), nanoseconds::zero());
   spin.parked_for(microseconds(8));
-  EXPECT_EQ(spin.budget(), AdaptiveSpin::kProbe);
-  spin.parked_for(microseconds(8));
-  EXPECT_EQ(spin.budget(), 2 * AdaptiveSpin::kProbe);
+  EXPECT_EQ(spin.budget(), microseconds(20));
 }
 
 TEST(AdaptiveSpin, AZeroMaximumNeverSpins) {

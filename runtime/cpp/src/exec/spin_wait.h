@@ -78,13 +78,16 @@ bool spin_until(std::chrono::nanoseconds budget, Ready&& ready) noexcept {
 // The spin budget of one waiting site (a ring consumer, the helpers of a ring), adapted to whether spinning
 // pays off there. A fixed budget is right only on an idle machine: when every core is busy, a spinning
 // thread takes the CPU from the very thread it waits for (on 2 vCPUs under a parallel build the ring's round
-// trip rose from about 1 µs to 70–130 µs, worse than the cgo path), and with no traffic it burns a core for
-// nothing after every message. So:
-//  - a spin that found work keeps (and regrows) the budget;
-//  - a spin that ran out halves it, so a site without traffic stops spinning after a few messages;
+// trip rose from about 1 µs to 70–130 µs, worse than the cgo path), and a site whose work never comes soon
+// spins for nothing after every message. So:
+//  - a spin that found its work restores the full budget: in a ping-pong most waits succeed, and a budget
+//    that shrank on the odd miss made the round trip at 1 call in flight 6–20 µs instead of 1;
 //  - a spin during which the thread lost its CPU (two clock reads 64 polls apart lie more than
-//    kPreemptedGap apart: the machine is oversubscribed) stops at once and quarters it;
-//  - a park that the awaited work ended soon (within the maximum budget) doubles it, since spinning would
+//    kPreemptedGap apart: the machine is oversubscribed) stops at once, leaving the CPU to the thread that
+//    will answer, and counts as a miss;
+//  - every kMissesToHalve misses in a row halve the budget, so a site whose work does not come within it
+//    stops spinning after a few dozen waits;
+//  - a park that the awaited work ended soon (within the maximum budget) restores it, since spinning would
 //    have caught that work without a wake-up;
 //  - at a budget of zero, every kProbeEvery-th wait still spins kProbe, so that the budget comes back when
 //    the machine does (a site that never spins would never learn that spinning pays off again).
@@ -94,6 +97,7 @@ class AdaptiveSpin {
   static constexpr std::chrono::nanoseconds kPreemptedGap{50'000};
   static constexpr std::chrono::nanoseconds kProbe{2'000};
   static constexpr uint32_t kProbeEvery = 32;
+  static constexpr uint32_t kMissesToHalve = 8;
 
   explicit AdaptiveSpin(std::chrono::nanoseconds max = {}) noexcept { reset(max); }
   void reset(std::chrono::nanoseconds max) noexcept {
@@ -135,7 +139,7 @@ class AdaptiveSpin {
       const auto now = Clock::now();
       if (now - last > kPreemptedGap || now >= until) {
         if (ready()) return true;
-        ran_out(now - last > kPreemptedGap);
+        ran_out();
         return false;
       }
       last = now;
@@ -144,13 +148,15 @@ class AdaptiveSpin {
 
   // Reports that a wait (spin() or a loop of the caller's own) found its work while spinning.
   void found() noexcept {
-    const int64_t budget = budget_ns_.load(std::memory_order_relaxed);
-    const int64_t max = max_ns_.load(std::memory_order_relaxed);
-    if (budget < max) set(std::min(max, std::max<int64_t>(budget * 2, kProbe.count())));
+    misses_.store(0, std::memory_order_relaxed);
+    budget_ns_.store(max_ns_.load(std::memory_order_relaxed), std::memory_order_relaxed);
   }
-  // Reports that a spin of the caller's own loop ran out (halve) or lost the CPU (quarter).
-  void ran_out(bool preempted) noexcept {
-    set(budget_ns_.load(std::memory_order_relaxed) / (preempted ? 4 : 2));
+  // Reports that a spin of the caller's own loop ran out, or stopped because the thread lost its CPU.
+  void ran_out() noexcept {
+    if ((misses_.fetch_add(1, std::memory_order_relaxed) + 1) % kMissesToHalve != 0) return;
+    const int64_t half = budget_ns_.load(std::memory_order_relaxed) / 2;
+    // Budgets below a microsecond are worth less than the clock reads that bound them.
+    budget_ns_.store(half < 1'000 ? 0 : half, std::memory_order_relaxed);
   }
   // Reports how long the thread was parked before the work it waited for woke it.
   void parked_for(std::chrono::nanoseconds slept) noexcept {
@@ -158,11 +164,9 @@ class AdaptiveSpin {
   }
 
  private:
-  // Budgets below a microsecond are worth less than the clock reads that bound them.
-  void set(int64_t ns) noexcept { budget_ns_.store(ns < 1'000 ? 0 : ns, std::memory_order_relaxed); }
-
   std::atomic<int64_t> max_ns_{0};
   std::atomic<int64_t> budget_ns_{0};
+  std::atomic<uint32_t> misses_{0};
   std::atomic<uint32_t> probes_{0};
 };
 

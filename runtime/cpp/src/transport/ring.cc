@@ -220,7 +220,7 @@ bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexc
       // answer. Park instead (AdaptiveSpin).
       const bool preempted = now - last > AdaptiveSpin::kPreemptedGap;
       if (preempted || now >= until) {
-        site.ran_out(preempted);
+        site.ran_out();
         gave_up = true;
         break;
       }

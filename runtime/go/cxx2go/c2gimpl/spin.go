@@ -8,21 +8,24 @@ import (
 
 // adaptiveSpin is the spin budget of one waiting site of the ring transport (the dispatcher, a caller
 // waiting for a ring completion), adapted to whether spinning pays off there; the same rules as the C++
-// runtime's AdaptiveSpin (src/spin_wait.h), which explains them. In short: a spin that found its work keeps
-// and regrows the budget, one that ran out halves it, one that lost the CPU for more than
-// spinPreemptedGap (the machine is oversubscribed: spinning takes the CPU from the thread that would
-// answer) quarters it, a park ended soon by the awaited work doubles it, and at zero every
-// spinProbeEvery-th wait still spins spinProbe so that the budget comes back when the machine does.
+// runtime's AdaptiveSpin (src/exec/spin_wait.h), which explains them. In short: a spin that found its work
+// restores the full budget; one that lost the CPU for more than spinPreemptedGap (the machine is
+// oversubscribed: spinning takes the CPU from the thread that would answer) stops at once; every
+// spinMissesToHalve misses in a row halve the budget; a park ended soon by the awaited work restores it;
+// and at zero every spinProbeEvery-th wait still spins spinProbe, so that the budget comes back when the
+// machine does.
 type adaptiveSpin struct {
 	max    atomic.Int64 // ns
 	budget atomic.Int64 // ns
+	misses atomic.Uint32
 	probes atomic.Uint32
 }
 
 const (
-	spinPreemptedGap = 50 * time.Microsecond
-	spinProbe        = 2 * time.Microsecond
-	spinProbeEvery   = 32
+	spinPreemptedGap  = 50 * time.Microsecond
+	spinProbe         = 2 * time.Microsecond
+	spinProbeEvery    = 32
+	spinMissesToHalve = 8
 )
 
 func (a *adaptiveSpin) reset(limit time.Duration) {
@@ -61,11 +64,11 @@ func (a *adaptiveSpin) spin(ready func() bool) bool {
 			continue
 		}
 		now := time.Now()
-		if preempted := now.Sub(last) > spinPreemptedGap; preempted || now.Sub(start) >= budget {
+		if now.Sub(last) > spinPreemptedGap || now.Sub(start) >= budget {
 			if ready() {
 				return true
 			}
-			a.ranOut(preempted)
+			a.ranOut()
 			return false
 		}
 		last = now
@@ -75,18 +78,20 @@ func (a *adaptiveSpin) spin(ready func() bool) bool {
 
 // found reports that a wait found its work while spinning.
 func (a *adaptiveSpin) found() {
-	if b, limit := a.budget.Load(), a.max.Load(); b < limit {
-		a.set(min(limit, max(2*b, int64(spinProbe))))
-	}
+	a.misses.Store(0)
+	a.budget.Store(a.max.Load())
 }
 
-// ranOut reports that a spin ran out (halve) or lost the CPU (quarter).
-func (a *adaptiveSpin) ranOut(preempted bool) {
-	if preempted {
-		a.set(a.budget.Load() / 4)
-	} else {
-		a.set(a.budget.Load() / 2)
+// ranOut reports that a spin ran out, or stopped because it lost the CPU.
+func (a *adaptiveSpin) ranOut() {
+	if a.misses.Add(1)%spinMissesToHalve != 0 {
+		return
 	}
+	half := a.budget.Load() / 2
+	if half < int64(time.Microsecond) { // a shorter spin is worth less than the clock reads that bound it
+		half = 0
+	}
+	a.budget.Store(half)
 }
 
 // parkedFor reports how long a waiter was parked before the work it waited for woke it.
@@ -94,12 +99,4 @@ func (a *adaptiveSpin) parkedFor(d time.Duration) {
 	if int64(d) < a.max.Load() {
 		a.found()
 	}
-}
-
-// set stores a budget; below a microsecond a spin is worth less than the clock reads that bound it.
-func (a *adaptiveSpin) set(ns int64) {
-	if ns < int64(time.Microsecond) {
-		ns = 0
-	}
-	a.budget.Store(ns)
 }

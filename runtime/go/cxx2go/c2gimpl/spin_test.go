@@ -5,36 +5,54 @@ import (
 	"time"
 )
 
-func TestAdaptiveSpinStopsSpinningWhenNothingComes(t *testing.T) {
+func budgetOf(a *adaptiveSpin) time.Duration { return time.Duration(a.budget.Load()) }
+
+func TestAdaptiveSpinHalvesAfterMissesInARow(t *testing.T) {
 	var a adaptiveSpin
 	a.reset(20 * time.Microsecond)
 	polls := 0
 	if a.spin(func() bool { polls++; return false }) {
 		t.Fatal("spin found work that never came")
 	}
-	if polls < 2 || time.Duration(a.budget.Load()) > 10*time.Microsecond {
-		t.Fatalf("after a fruitless spin: %d polls, budget %v; want several polls, budget halved", polls,
-			time.Duration(a.budget.Load()))
+	if polls < 2 || budgetOf(&a) != 20*time.Microsecond {
+		t.Fatalf("after one fruitless spin: %d polls, budget %v; want several polls, budget kept", polls, budgetOf(&a))
 	}
-	for range 10 {
-		a.spin(func() bool { return false })
+	for range spinMissesToHalve - 1 {
+		a.ranOut()
+	}
+	if budgetOf(&a) != 10*time.Microsecond {
+		t.Fatalf("budget %v after %d misses in a row, want halved", budgetOf(&a), spinMissesToHalve)
+	}
+	for range 4 * spinMissesToHalve {
+		a.ranOut()
 	}
 	if a.budget.Load() != 0 {
-		t.Fatalf("budget %v after 11 fruitless spins, want 0", time.Duration(a.budget.Load()))
+		t.Fatalf("budget %v after %d misses in a row, want 0", budgetOf(&a), 5*spinMissesToHalve)
 	}
 }
 
-func TestAdaptiveSpinKeepsTheBudgetWhileSpinningPaysOff(t *testing.T) {
+func TestAdaptiveSpinAHitRestoresTheBudget(t *testing.T) {
 	var a adaptiveSpin
 	a.reset(20 * time.Microsecond)
-	for range 100 {
-		n := 0
-		if !a.spin(func() bool { n++; return n == 3 }) {
-			t.Fatal("spin missed work")
-		}
+	for range 2 * spinMissesToHalve {
+		a.ranOut()
 	}
-	if got := time.Duration(a.budget.Load()); got != 20*time.Microsecond {
-		t.Fatalf("budget %v, want 20µs", got)
+	if budgetOf(&a) != 5*time.Microsecond {
+		t.Fatalf("budget %v, want 5µs", budgetOf(&a))
+	}
+	n := 0
+	if !a.spin(func() bool { n++; return n == 3 }) {
+		t.Fatal("spin missed work")
+	}
+	if budgetOf(&a) != 20*time.Microsecond {
+		t.Fatalf("budget %v after a hit, want the full 20µs", budgetOf(&a))
+	}
+	// The misses are counted in a row: a hit starts the count again.
+	for range spinMissesToHalve - 1 {
+		a.ranOut()
+	}
+	if budgetOf(&a) != 20*time.Microsecond {
+		t.Fatal("misses before the hit were counted")
 	}
 }
 
@@ -48,20 +66,24 @@ func TestAdaptiveSpinStopsAtOnceWhenItLosesTheCPU(t *testing.T) {
 		}
 		return false
 	})
-	// The clock is read every 32 polls: the first read after the gap stops the spin (and one last poll).
+	// The clock is read every 32 polls: the first read after the gap stops the spin (and one last poll),
+	// long before the 10 ms budget.
 	if polls != 33 {
 		t.Fatalf("%d polls, want 33: the spin went on after losing the CPU", polls)
 	}
-	if got := time.Duration(a.budget.Load()); got != 2500*time.Microsecond {
-		t.Fatalf("budget %v, want a quarter of 10ms", got)
+	if a.misses.Load() != 1 {
+		t.Fatalf("%d misses, want the stop counted as one", a.misses.Load())
 	}
 }
 
-func TestAdaptiveSpinProbesAtZeroAndRegrows(t *testing.T) {
+func TestAdaptiveSpinProbesAtZeroAndComesBack(t *testing.T) {
 	var a adaptiveSpin
 	a.reset(20 * time.Microsecond)
-	for range 10 {
-		a.ranOut(false)
+	for range 10 * spinMissesToHalve {
+		a.ranOut()
+	}
+	if a.budget.Load() != 0 {
+		t.Fatal("budget not zero")
 	}
 	probes := 0
 	for range 4 * spinProbeEvery {
@@ -72,23 +94,22 @@ func TestAdaptiveSpinProbesAtZeroAndRegrows(t *testing.T) {
 	if probes != 4 {
 		t.Fatalf("%d probes in %d waits at budget 0, want 4", probes, 4*spinProbeEvery)
 	}
-	for i := 0; i < 64 && a.budget.Load() < int64(20*time.Microsecond); i++ {
+	for i := 0; i < 2*spinProbeEvery && a.budget.Load() == 0; i++ {
 		a.spin(func() bool { return true })
 	}
-	if got := time.Duration(a.budget.Load()); got != 20*time.Microsecond {
-		t.Fatalf("budget %v after spins that found work, want back at 20µs", got)
+	if budgetOf(&a) != 20*time.Microsecond {
+		t.Fatalf("budget %v after a probe found work, want the full 20µs", budgetOf(&a))
 	}
-	a.reset(20 * time.Microsecond)
-	for range 10 {
-		a.ranOut(false)
+	for range 10 * spinMissesToHalve {
+		a.ranOut()
 	}
 	a.parkedFor(5 * time.Millisecond)
 	if a.budget.Load() != 0 {
-		t.Fatal("a long park regrew the budget")
+		t.Fatal("a long park restored the budget")
 	}
 	a.parkedFor(8 * time.Microsecond)
-	if got := time.Duration(a.budget.Load()); got != spinProbe {
-		t.Fatalf("budget %v after a short park, want %v", got, spinProbe)
+	if budgetOf(&a) != 20*time.Microsecond {
+		t.Fatalf("budget %v after a short park, want the full 20µs", budgetOf(&a))
 	}
 }
 
