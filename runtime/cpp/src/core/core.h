@@ -1,7 +1,7 @@
 // The runtime's process-wide state (Core), and how calls are admitted while it runs.
 //
 // Unity builds: the Go runtime package compiles every src/**/*.cc as ONE translation unit
-// (runtime/go/cxx2go/cxx2go_runtime.cc), so helpers here and in those files are named, never in an
+// (runtime/go/cxx2go/c2gimpl/cxx2go_runtime.cc), so helpers here and in those files are named, never in an
 // anonymous namespace where two files could define the same name.
 #pragma once
 
