@@ -357,8 +357,14 @@ func ringMethodName(s *C.cxx2go_ring_slot) string {
 // the future itself and only the waiter is woken, as on the cgo path. That is what happens on a busy
 // machine, where nobody spins (spin.go): the ring must not be slower than cgo there.
 func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
-	if len(payload) <= ringPayloadCap && !t.toCpp.consumerAsleep() && t.enter() {
-		s, pos := t.claimToCpp()
+	// enter first: after Stop's detach the region may be freed (a handler can outlive a Stop that gave up
+	// waiting for it), and consumerAsleep reads it.
+	if len(payload) <= ringPayloadCap && t.enter() {
+		var s *C.cxx2go_ring_slot
+		var pos uint64
+		if !t.toCpp.consumerAsleep() {
+			s, pos = t.claimToCpp()
+		}
 		if s != nil {
 			s.kind = ringComplete
 			s.call_id = C.uint64_t(id)
