@@ -46,8 +46,8 @@ std::vector<GeneratedName> go_package_names(const Schema& schema) {
     names.push_back({def.name, quoted("struct", def.name), def.loc});
   for (const ServiceDef& service : schema.services) {
     std::string origin = quoted(service_kind(service), service.name);
+    names.push_back({service.name, origin, service.loc});  // the service's interface
     if (service.side == ServiceSide::Go) {
-      names.push_back({service.name, origin, service.loc});
       names.push_back({go_register_function(service.name), origin, service.loc});
       names.push_back({go_unregister_function(service.name), origin, service.loc});
     } else {

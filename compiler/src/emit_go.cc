@@ -317,6 +317,9 @@ class GoWriter {
     return " (" + go_type(*method.result) + ", error)";
   }
 
+  // A client's results: a oneway call reports whether it was sent.
+  std::string client_results(const Method& method) { return method.oneway ? " error" : results(method); }
+
   void write_client(CodeWriter& w, const ServiceDef& service) {
     uses_context_ = true;
     std::string client = go_client_type(service.name);
@@ -324,10 +327,22 @@ class GoWriter {
     w.line();
     write_doc(w, service.doc);
     if (!service.doc.empty()) w.line("//");
+    w.line("// " + service.name + " is the C++ service " + qualified_service_name(schema_.package, service.name) +
+           " as Go calls it: " + client + " implements it, and a fake can stand");
+    w.line("// in for it in tests of the code that calls it.");
+    w.open("type " + service.name + " interface {");
+    for (const Method& method : service.methods) {
+      write_doc(w, method.doc);
+      w.line(go_exported_name(method.name) + "(" + params(method) + ")" + client_results(method));
+    }
+    w.close("}");
+    w.line();
     w.line("// " + client + " calls the C++ implementation of " +
            qualified_service_name(schema_.package, service.name) + ".");
     w.line("// Arguments are borrowed only for the duration of each call: C++ copies what it keeps.");
     w.line("type " + client + " struct{}");
+    w.line();
+    w.line("var _ " + service.name + " = (*" + client + ")(nil)");
     w.line();
     w.line("// " + constructor + " returns a client of the C++ service " + service.name + ".");
     w.line("func " + constructor + "() *" + client + " { return &" + client + "{} }");
@@ -343,9 +358,8 @@ class GoWriter {
       write_doc(w, method.doc,
                 go_exported_name(method.name) + " calls " +
                     qualified_method_name(schema_.package, service.name, method.name) + " in C++.");
-      std::string result_list = method.oneway ? " error" : results(method);
       w.open("func (*" + client + ") " + go_exported_name(method.name) + "(" + params(method) + ")" +
-             result_list + " {");
+             client_results(method) + " {");
       if (method.result != nullptr) w.line("var c2gResult " + go_type(*method.result));
       w.line("c2gArgs := c2gimpl.GetEncoder()");
       w.line("defer c2gArgs.Release()");

@@ -10,7 +10,7 @@
 //
 //   Go, exported      T, E, EV (go_enum_constant: EnumValue → ColorLightBlue), fields F (go_exported_name:
 //                     user_id → UserID); go service S: interface S, RegisterS, UnregisterS, methods M;
-//                     cpp service S: SClient, NewSClient, methods M
+//                     cpp service S: interface S, SClient (implements S), NewSClient, methods M
 //   Go, unexported    c2gEncodeT, c2gDecodeT (struct codecs); c2gMethodS_M (a cpp service's method
 //                     descriptor); c2gHandleS_M (a go service's handler factory). The '_' keeps S and M
 //                     apart: without it service AB's method c_d and service ABC's method d coincide.

@@ -63,6 +63,10 @@ TEST(GeneratedNames, CppServiceNames) {
   }
   // Neither clashes in C++ (the C++ class of a cpp service is its own name) nor in Go for a go service.
   EXPECT_EQ(clashes_of("go service Pricer { quote() -> i64; }\nstruct NewPricerClient { a: i32; }\n"), "");
+  // Go declares the interface S of a cpp service S too (SClient implements it).
+  EXPECT_NE(clashes_of("enum Pri { CER = 0; }\ncpp service PriCer { quote() -> i64; }\n")
+                .find("'PriCer' is declared twice in the generated Go code"),
+            std::string::npos);
 }
 
 // So `cxx2go --check` reports clashes too: tests/diagnostics/generated_name_clash.c2g.

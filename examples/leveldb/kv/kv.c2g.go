@@ -130,9 +130,33 @@ func c2gDecodeStats(d *c2gimpl.Decoder, v *Stats) {
 // failed_precondition while no database is open. Writes are atomic: a batch is applied whole or not
 // at all, and a MERGE's read-modify-write is never interleaved with another write of the same key.
 //
+// Store is the C++ service kv.Store as Go calls it: StoreClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type Store interface {
+	// Opens the database in `dir` (failed_precondition if one is open already).
+	Open(ctx context.Context, dir string, config OpenOptions) error
+	// Closes the database. Calls already running finish on it; it closes when the last one returns.
+	Close(ctx context.Context) error
+	Put(ctx context.Context, key []byte, value []byte) error
+	// The value of `key`, absent if there is none. Inline: a read takes microseconds, less than
+	// handing the call to an executor thread would cost.
+	Get(ctx context.Context, key []byte) (*[]byte, error)
+	// Deletes `key`; deleting a missing key is not an error.
+	Remove(ctx context.Context, key []byte) error
+	// Up to `limit` entries with start <= key < end, in key order; an empty `end` means no upper bound.
+	Scan(ctx context.Context, start []byte, end []byte, limit uint32) ([]Entry, error)
+	// Applies the writes in order, atomically. A key's MERGE operands (those after its last PUT or
+	// DELETE in the batch) are handed to Merger.merge in one call. If that fails, nothing is written
+	// and the call fails with the Merger's error.
+	Write(ctx context.Context, batch []Write) error
+	Stats(ctx context.Context) (Stats, error)
+}
+
 // StoreClient calls the C++ implementation of kv.Store.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type StoreClient struct{}
+
+var _ Store = (*StoreClient)(nil)
 
 // NewStoreClient returns a client of the C++ service Store.
 func NewStoreClient() *StoreClient { return &StoreClient{} }

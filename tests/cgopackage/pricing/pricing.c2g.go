@@ -28,9 +28,20 @@ func c2gEncodeItem(e *c2gimpl.Encoder, v *Item) {
 	e.U32(v.Quantity)
 }
 
+// Pricer is the C++ service pricing.Pricer as Go calls it: PricerClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type Pricer interface {
+	// Implemented in its synchronous form.
+	Total(ctx context.Context, items []Item) (int64, error)
+	// Implemented in its asynchronous form (a coroutine).
+	Quote(ctx context.Context, sku string, quantity uint32) (int64, error)
+}
+
 // PricerClient calls the C++ implementation of pricing.Pricer.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type PricerClient struct{}
+
+var _ Pricer = (*PricerClient)(nil)
 
 // NewPricerClient returns a client of the C++ service Pricer.
 func NewPricerClient() *PricerClient { return &PricerClient{} }

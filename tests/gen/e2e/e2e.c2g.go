@@ -644,9 +644,46 @@ func c2gHandleGoSide_ContextEnds(impl GoSide) c2gimpl.Handler {
 
 // Implemented in C++, called from Go.
 //
+// CppSide is the C++ service e2e.CppSide as Go calls it: CppSideClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type CppSide interface {
+	// Runs the C++ battery (C++ calling GoSide) whose names contain `filter`, from inside this call.
+	RunChecks(ctx context.Context, filter string) ([]CheckResult, error)
+	Echo(ctx context.Context, value Everything) (Everything, error)
+	Concat(ctx context.Context, text string, blob []byte, numbers []int32, doubles []float64) (string, error)
+	Fail(ctx context.Context, code int32, message string) error
+	ThrowStd(ctx context.Context, message string) error
+	ThrowInt(ctx context.Context, value int32) error
+	Sleep(ctx context.Context, millis int64) (bool, error)
+	Twice(ctx context.Context, value int64) (int64, error)
+	// Re-entrancy: calls GoSide.call_cpp(value), which calls twice(value) back.
+	CallGo(ctx context.Context, value int64) (int64, error)
+	// Implemented with the asynchronous (coroutine) form.
+	AsyncTwice(ctx context.Context, value int64) (int64, error)
+	Add(ctx context.Context, a int64, b int64) (int64, error)
+	InlineConcat(ctx context.Context, a string, b string) (string, error)
+	// fail on the calling thread: an error from an @inline method never goes through a completion.
+	FailInline(ctx context.Context, code int32, message string) error
+	// The Linux thread id the implementation runs on.
+	ThreadID(ctx context.Context) (uint64, error)
+	Deadline(ctx context.Context) (int64, error)
+	Notify(ctx context.Context, text string) error
+	Notifications(ctx context.Context, count uint32) ([]string, error)
+	// Records `tag + "#started"`, waits until its stop token fires (at most 60 s), records why under `tag`
+	// (the code_name of Context::cause()) and fails with that code.
+	WaitContext(ctx context.Context, tag string) error
+	ContextEnds(ctx context.Context, tag string, count uint32) ([]string, error)
+	// Calls GoSide.wait_context(tag) with the options of its own context (CallOptions::from), in the
+	// synchronous or the _async form, records the code_name of what that call answered under
+	// `tag + "#relay"`, and answers with it.
+	RelayWait(ctx context.Context, tag string, useAsync bool) error
+}
+
 // CppSideClient calls the C++ implementation of e2e.CppSide.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppSideClient struct{}
+
+var _ CppSide = (*CppSideClient)(nil)
 
 // NewCppSideClient returns a client of the C++ service CppSide.
 func NewCppSideClient() *CppSideClient { return &CppSideClient{} }
@@ -1052,9 +1089,17 @@ func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) 
 
 // Every call runs on one dedicated thread.
 //
+// Affine is the C++ service e2e.Affine as Go calls it: AffineClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type Affine interface {
+	ThreadID(ctx context.Context) (uint64, error)
+}
+
 // AffineClient calls the C++ implementation of e2e.Affine.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type AffineClient struct{}
+
+var _ Affine = (*AffineClient)(nil)
 
 // NewAffineClient returns a client of the C++ service Affine.
 func NewAffineClient() *AffineClient { return &AffineClient{} }

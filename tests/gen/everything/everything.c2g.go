@@ -1483,9 +1483,28 @@ func c2gHandleGoSide_NotifyAll(impl GoSide) c2gimpl.Handler {
 
 // Implemented in C++, called from Go: the same shapes in the other direction.
 //
+// CppSide is the C++ service everything.CppSide as Go calls it: CppSideClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type CppSide interface {
+	Nothing(ctx context.Context) error
+	One(ctx context.Context, a int32) (int32, error)
+	Two(ctx context.Context, a string, b []byte) (string, error)
+	Three(ctx context.Context, a []uint8, b []float64, c []bool) ([]byte, error)
+	Four(ctx context.Context, a Level, b Scalars, c *string, d map[string]int32) (Level, error)
+	Five(ctx context.Context, a bool, b int8, c uint16, d float32, e Empty) (Everything, error)
+	Six(ctx context.Context, a string, b string, c []int64, d Tree, e []Level, f *Tree) (*Tree, error)
+	Structs(ctx context.Context) ([]Scalars, error)
+	Table(ctx context.Context) (map[Level][]string, error)
+	MaybeTexts(ctx context.Context) (*[]string, error)
+	Keywords(ctx context.Context, type_ int32, func_ string, class []byte, default_ Keywords, ctx_ int32, err_ uint8, context_ bool, options float64) (Keywords, error)
+	Notify(ctx context.Context, message string) error
+}
+
 // CppSideClient calls the C++ implementation of everything.CppSide.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppSideClient struct{}
+
+var _ CppSide = (*CppSideClient)(nil)
 
 // NewCppSideClient returns a client of the C++ service CppSide.
 func NewCppSideClient() *CppSideClient { return &CppSideClient{} }
@@ -1781,9 +1800,21 @@ func (*CppSideClient) Notify(ctx context.Context, message string) error {
 
 // Implemented in C++, every call on one dedicated thread.
 //
+// Affine is the C++ service everything.Affine as Go calls it: AffineClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type Affine interface {
+	// Runs on the calling Go thread and reads its views in place.
+	Add(ctx context.Context, a int64, b int64) (int64, error)
+	Checksum(ctx context.Context, data []byte, text string, numbers []int32, reals []float32) (uint64, error)
+	Echo(ctx context.Context, value Everything) (Everything, error)
+	Fire(ctx context.Context, x int32) error
+}
+
 // AffineClient calls the C++ implementation of everything.Affine.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type AffineClient struct{}
+
+var _ Affine = (*AffineClient)(nil)
 
 // NewAffineClient returns a client of the C++ service Affine.
 func NewAffineClient() *AffineClient { return &AffineClient{} }

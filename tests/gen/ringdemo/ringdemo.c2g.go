@@ -82,9 +82,18 @@ func c2gHandleSink_Note(impl Sink) c2gimpl.Handler {
 
 // Implemented in C++; Go callers use the rings except for @inline methods, which run on the Go thread.
 //
+// Counter is the C++ service ringdemo.Counter as Go calls it: CounterClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type Counter interface {
+	Add(ctx context.Context, delta int64) (int64, error)
+	Peek(ctx context.Context) (int64, error)
+}
+
 // CounterClient calls the C++ implementation of ringdemo.Counter.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CounterClient struct{}
+
+var _ Counter = (*CounterClient)(nil)
 
 // NewCounterClient returns a client of the C++ service Counter.
 func NewCounterClient() *CounterClient { return &CounterClient{} }

@@ -224,9 +224,19 @@ func c2gHandleCatalog_Touch(impl Catalog) c2gimpl.Handler {
 
 // Implemented in C++, called from Go.
 //
+// Pricer is the C++ service shop.Pricer as Go calls it: PricerClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type Pricer interface {
+	Quote(ctx context.Context, items []Item, currency string) (map[string]int64, error)
+	// Runs on the calling Go thread.
+	Fast(ctx context.Context, x int64) (int64, error)
+}
+
 // PricerClient calls the C++ implementation of shop.Pricer.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type PricerClient struct{}
+
+var _ Pricer = (*PricerClient)(nil)
 
 // NewPricerClient returns a client of the C++ service Pricer.
 func NewPricerClient() *PricerClient { return &PricerClient{} }

@@ -94,9 +94,24 @@ func c2gHandleGoWork_ThreadID(impl GoWork) c2gimpl.Handler {
 
 // Implemented in C++, called from Go.
 //
+// CppWork is the C++ service stress.CppWork as Go calls it: CppWorkClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type CppWork interface {
+	// Same modes as GoWork.work, on the executor.
+	Work(ctx context.Context, x int64, mode int32) (int64, error)
+	// A coroutine: mode 0 returns x + 1; 2 waits for cancellation; 4 throws std::runtime_error; 5 throws
+	// an int.
+	AsyncWork(ctx context.Context, x int64, mode int32) (int64, error)
+	// Blocks in a system call for about `micros`: kind 0 a condition variable, 1 nanosleep, 2 read() of a
+	// pipe another thread writes to; returns micros + kind. EINTR is retried and counted.
+	Block(ctx context.Context, kind int32, micros int64) (int64, error)
+}
+
 // CppWorkClient calls the C++ implementation of stress.CppWork.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppWorkClient struct{}
+
+var _ CppWork = (*CppWorkClient)(nil)
 
 // NewCppWorkClient returns a client of the C++ service CppWork.
 func NewCppWorkClient() *CppWorkClient { return &CppWorkClient{} }
@@ -169,9 +184,17 @@ func (*CppWorkClient) Block(ctx context.Context, kind int32, micros int64) (int6
 
 // Every call runs on one dedicated thread.
 //
+// AffineWork is the C++ service stress.AffineWork as Go calls it: AffineWorkClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type AffineWork interface {
+	ThreadID(ctx context.Context) (uint64, error)
+}
+
 // AffineWorkClient calls the C++ implementation of stress.AffineWork.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type AffineWorkClient struct{}
+
+var _ AffineWork = (*AffineWorkClient)(nil)
 
 // NewAffineWorkClient returns a client of the C++ service AffineWork.
 func NewAffineWorkClient() *AffineWorkClient { return &AffineWorkClient{} }

@@ -109,9 +109,27 @@ func c2gHandleGoSvc_Slow(impl GoSvc) c2gimpl.Handler {
 
 // Implemented in C++, called from Go.
 //
+// CppSvc is the C++ service tiny.CppSvc as Go calls it: CppSvcClient implements it, and a fake can stand
+// in for it in tests of the code that calls it.
+type CppSvc interface {
+	// "cpp:" + s; "cpp(" + GoSvc.echo(rest) + ")" when s is "to-go/" + rest (re-entrancy).
+	Echo(ctx context.Context, s string) (string, error)
+	Add(ctx context.Context, a int64, b int64) (int64, error)
+	Fail(ctx context.Context, code int32) error
+	Slow(ctx context.Context, ms int64) error
+	// Runs on the calling Go thread.
+	InlineAdd(ctx context.Context, a int64, b int64) (int64, error)
+	// Throws std::runtime_error("boom").
+	Throws(ctx context.Context) error
+	// More views than the Go runtime's fixed-arity wrappers take, mixed with an encoded argument.
+	Join(ctx context.Context, n int32, a string, b []byte, c []int32, d []float64, e string, f []uint16) (string, error)
+}
+
 // CppSvcClient calls the C++ implementation of tiny.CppSvc.
 // Arguments are borrowed only for the duration of each call: C++ copies what it keeps.
 type CppSvcClient struct{}
+
+var _ CppSvc = (*CppSvcClient)(nil)
 
 // NewCppSvcClient returns a client of the C++ service CppSvc.
 func NewCppSvcClient() *CppSvcClient { return &CppSvcClient{} }
