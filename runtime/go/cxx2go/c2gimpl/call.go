@@ -262,11 +262,11 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	r := replyFor(args)
 	tr := transportFor(context.Background(), m, buf, views)
 	flags := (m.flags &^ methodOnlyMask) | CallOneway
-	if answered, ok := tr.call(m, 0, 0, flags, buf, views, r); ok && !answered {
+	if answered, ok := callOver(tr, m, 0, 0, flags, buf, views, r); ok && !answered {
 		r.Release()
 		return nil // accepted by the ring: the C++ ring thread reports a call it cannot run on stderr
 	} else if !ok {
-		cgoT.call(m, 0, 0, flags, buf, views, r)
+		cgoTransport{}.call(m, 0, 0, flags, buf, views, r)
 	}
 	r.takeRaw()
 	if code := Code(r.raw.code); code != OK {

@@ -29,6 +29,7 @@ type transport interface {
 	// are borrowed for the duration of call only. answered: the result is already in r.raw (cgo, when the
 	// implementation finished on the calling thread); otherwise a completion for id follows (none for a
 	// oneway call). ok false: this transport did not take the call (the ring is closing); use cgo.
+	// Callers use callOver, never this method through the interface.
 	call(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View, r *Reply) (answered, ok bool)
 	// complete sends the completion of C++ → Go call id. It may wait (backpressure), so a receiver that
 	// must never block runs it on a goroutine.
@@ -60,6 +61,20 @@ func (cgoTransport) cancel(id uint64) { C.cxx2go_cpp_cancel(C.uint64_t(id)) }
 
 func (cgoTransport) spinFor(p *pendingCall) bool { return p.spinForCompletion() }
 
+// callOver is tr.call, dispatched on tr's concrete type. Through the interface, escape analysis would
+// make every argument escape: the views, which generated code builds in an array on its stack, would be
+// moved to the heap, one allocation per call with a string, bytes or list argument.
+func callOver(tr transport, m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View,
+	r *Reply) (answered, ok bool) {
+	switch t := tr.(type) {
+	case cgoTransport:
+		return t.call(m, id, deadline, flags, args, views, r)
+	case *ringTransport:
+		return t.call(m, id, deadline, flags, args, views, r)
+	}
+	panic(fmt.Sprintf("cxx2go: unknown transport %T", tr))
+}
+
 // transportFor picks the transport of an asynchronous Go → C++ call of m: the ring when m's service
 // uses it and the call fits in a slot, else cgo. A call made from a handler that C++ called
 // synchronously takes cgo, which runs the implementation inline when it must (calledSyncFromCpp).
@@ -80,7 +95,7 @@ func sendCpp(tr transport, m *Method, deadline int64, flags uint32, args []byte,
 		p = pendingPool.Get().(*pendingCall)
 		pendingCalls.Store(id, p)
 		livePending.Add(1)
-		answered, ok := tr.call(m, id, deadline, flags, args, views, r)
+		answered, ok := callOver(tr, m, id, deadline, flags, args, views, r)
 		if ok {
 			if answered { // no completion will come for id
 				withdrawPending(id, p)

@@ -64,6 +64,8 @@ class CppSvcImpl final : public tiny::CppSvc {
     return {};
   }
 
+  Result<uint64_t> inline_len(std::string_view s, const Context&) override { return s.size(); }
+
   Result<int64_t> inline_add(int64_t a, int64_t b, const Context&) override {
     g_last_inline_thread.store(thread_identity());
     return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));

@@ -135,6 +135,20 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	// A string argument travels as a view of the caller's memory, which generated code builds in an array
+	// on its stack: nothing on the @inline path may make it escape to the heap (an interface call did).
+	t.Run("go_to_cpp_inline_view_allocates_nothing", func(t *testing.T) {
+		s := strings.Repeat("x", 16)
+		allocs := testing.AllocsPerRun(1000, func() {
+			if n, err := cpp.InlineLen(ctx, s); err != nil || n != 16 {
+				t.Fatalf("InlineLen = %d, %v", n, err)
+			}
+		})
+		if allocs != 0 {
+			t.Fatalf("%v allocations per @inline call with a string argument, want 0", allocs)
+		}
+	})
+
 	t.Run("go_to_cpp_large_and_empty_strings", func(t *testing.T) {
 		big := strings.Repeat("0123456789", 100_000)
 		got, err := cpp.Echo(ctx, big)

@@ -105,6 +105,8 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_slow{0x92f0634bbfcb334bull, "tiny.CppSvc.slow", 0};
   // tiny.CppSvc.inline_add(i64,i64)->i64
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_inline_add{0x522a3773d5fd2758ull, "tiny.CppSvc.inline_add", CXX2GO_METHOD_INLINE};
+  // tiny.CppSvc.inline_len(string)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_inline_len{0x973ccdaadc05913bull, "tiny.CppSvc.inline_len", CXX2GO_METHOD_INLINE};
   // tiny.CppSvc.throws()
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_throws{0xe5dff0cc1ab29786ull, "tiny.CppSvc.throws", 0};
   // tiny.CppSvc.join(i32,string,bytes,list<i32>,list<f64>,string,list<u16>)->string
@@ -230,6 +232,21 @@ static void c2g_invoke_CppSvc_inline_add(::cxx2go::Service& c2g_service, ::cxx2g
   }
 }
 
+static void c2g_invoke_CppSvc_inline_len(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSvc&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    auto s = c2g_call.view_string(0);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.inline_len(s, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 ::cxx2go::Result<void> CppSvc::throws(const ::cxx2go::Context&) {
   return ::cxx2go::Error{::cxx2go::Code::unimplemented,
                         "tiny.CppSvc.throws is not implemented: override throws or throws_async"};
@@ -291,11 +308,12 @@ namespace {
     {c2g_method_CppSvc_fail, &c2g_invoke_CppSvc_fail},
     {c2g_method_CppSvc_slow, &c2g_invoke_CppSvc_slow},
     {c2g_method_CppSvc_inline_add, &c2g_invoke_CppSvc_inline_add},
+    {c2g_method_CppSvc_inline_len, &c2g_invoke_CppSvc_inline_len},
     {c2g_method_CppSvc_throws, &c2g_invoke_CppSvc_throws},
     {c2g_method_CppSvc_join, &c2g_invoke_CppSvc_join},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSvc_descriptor{
-      "tiny.CppSvc", false, c2g_CppSvc_methods, 7};
+      "tiny.CppSvc", false, c2g_CppSvc_methods, 8};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSvc::cxx2go_descriptor() const noexcept {

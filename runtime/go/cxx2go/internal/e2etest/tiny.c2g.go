@@ -119,6 +119,8 @@ type CppSvc interface {
 	Slow(ctx context.Context, ms int64) error
 	// Runs on the calling Go thread.
 	InlineAdd(ctx context.Context, a int64, b int64) (int64, error)
+	// The length of s, on the calling Go thread: s is a borrowed view.
+	InlineLen(ctx context.Context, s string) (uint64, error)
 	// Throws std::runtime_error("boom").
 	Throws(ctx context.Context) error
 	// More views than the Go runtime's fixed-arity wrappers take, mixed with an encoded argument.
@@ -139,6 +141,7 @@ var c2gMethodCppSvc_Add = c2gimpl.NewMethod(0x3da4f9baf6cec8d6, "tiny.CppSvc.add
 var c2gMethodCppSvc_Fail = c2gimpl.NewMethod(0xeb670ae99245d5d9, "tiny.CppSvc.fail", 0)
 var c2gMethodCppSvc_Slow = c2gimpl.NewMethod(0x92f0634bbfcb334b, "tiny.CppSvc.slow", 0)
 var c2gMethodCppSvc_InlineAdd = c2gimpl.NewMethod(0x522a3773d5fd2758, "tiny.CppSvc.inline_add", c2gimpl.MethodInline)
+var c2gMethodCppSvc_InlineLen = c2gimpl.NewMethod(0x973ccdaadc05913b, "tiny.CppSvc.inline_len", c2gimpl.MethodInline)
 var c2gMethodCppSvc_Throws = c2gimpl.NewMethod(0xe5dff0cc1ab29786, "tiny.CppSvc.throws", 0)
 var c2gMethodCppSvc_Join = c2gimpl.NewMethod(0xf62a318e25f8a972, "tiny.CppSvc.join", 0)
 
@@ -229,6 +232,25 @@ func (*CppSvcClient) InlineAdd(ctx context.Context, a int64, b int64) (int64, er
 	defer c2gReply.Release()
 	c2gD := c2gReply.Decoder()
 	c2gResult = c2gD.I64()
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
+// The length of s, on the calling Go thread: s is a borrowed view.
+func (*CppSvcClient) InlineLen(ctx context.Context, s string) (uint64, error) {
+	var c2gResult uint64
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(s)}
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSvc_InlineLen, c2gArgs, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.U64()
 	if err := c2gD.Finish(); err != nil {
 		return c2gResult, err
 	}

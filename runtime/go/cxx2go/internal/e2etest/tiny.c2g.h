@@ -72,6 +72,11 @@ class CppSvc : public ::cxx2go::Service {
   /// @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<int64_t> inline_add(int64_t a, int64_t b, const ::cxx2go::Context& context) = 0;
 
+  /// The length of s, on the calling Go thread: s is a borrowed view.
+  ///
+  /// @inline: runs on the calling Go thread; keep it short and non-blocking.
+  virtual ::cxx2go::Result<uint64_t> inline_len(std::string_view s, const ::cxx2go::Context& context) = 0;
+
   /// Throws std::runtime_error("boom").
   virtual ::cxx2go::Result<void> throws(const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<void> throws_async(::cxx2go::Context context);
