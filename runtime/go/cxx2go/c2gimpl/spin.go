@@ -71,8 +71,11 @@ func (a *adaptiveSpin) spin(ready func() bool) bool {
 			a.ranOut()
 			return false
 		}
-		last = now
 		runtime.Gosched()
+		// The gap that tells a lost CPU is measured over the polls only: time spent in Gosched went to
+		// other goroutines of this process (at many calls in flight, the handlers), which is no sign of
+		// an oversubscribed machine.
+		last = time.Now()
 	}
 }
 
