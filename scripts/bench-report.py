@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Turns the JSON lines of the bench drivers into bench/results/latest.{md,json,png}, or checks the
-targets of issue 3 part 2 against a latest.json (`make bench-check`). Standard library only; the plot
+performance targets (issue 3 part 2, issue 12 part 2) against a latest.json (`make bench-check`). Standard library only; the plot
 is drawn by gnuplot (scripts/install-bench-deps.sh).
 
   bench-report.py report --out DIR --machine machine.json rows.jsonl...
@@ -61,6 +61,16 @@ def fmt_ns(ns):
     return f"{ns:.0f} ns"
 
 
+def fmt_allocs(r, key):
+    return f"{r[key]:.2f}" if key in r else "—"
+
+
+def costs(r):
+    """The per-call cost columns: CPU time of the process, Go heap objects, C++ operator new calls."""
+    cpu = fmt_ns(r["cpu_ns_per_call"]) if "cpu_ns_per_call" in r else "—"
+    return f"{cpu} | {fmt_allocs(r, 'go_allocs_per_call')} | {fmt_allocs(r, 'cpp_allocs_per_call')}"
+
+
 def spread(r):
     reps = r.get("reps_ns") or []
     if len(reps) < 2:
@@ -81,23 +91,25 @@ def markdown(rows, machine):
         if not sync:
             continue
         out.append(f"\n## {title}, synchronous (ns per call)\n")
-        out.append("| row | mechanism | ns/call (median) | range | ratio to raw cgo |")
-        out.append("|---|---|---:|---|---:|")
+        out.append("| row | mechanism | ns/call (median) | range | ratio to raw cgo | CPU per call | Go allocs "
+                   "per call | C++ allocs per call |")
+        out.append("|---|---|---:|---|---:|---:|---:|---:|")
         for r in sync:
             ratio = f"{r['ratio']:.2f}×" if "ratio" in r else ("1.00× (baseline)" if r["mechanism"] == BASELINE else "—")
-            out.append(f"| {r['row']} | {r['mechanism']} | {fmt_ns(r['ns_per_call'])} | {spread(r)} | {ratio} |")
+            out.append(f"| {r['row']} | {r['mechanism']} | {fmt_ns(r['ns_per_call'])} | {spread(r)} | {ratio} | "
+                       f"{costs(r)} |")
     other = [r for r in rows if r["kind"] in ("async", "latency")]
     if other:
         out.append("\n## Latency and throughput (calls in flight)\n")
-        out.append("| direction | row | mechanism | calls/s | p50 | p99 | CPU per call | ratio |")
-        out.append("|---|---|---|---:|---:|---:|---:|---:|")
+        out.append("| direction | row | mechanism | calls/s | p50 | p99 | CPU per call | Go allocs per call | "
+                   "C++ allocs per call | ratio |")
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for r in other:
             dn = dict(dirs).get(r["direction"], r["direction"])
             ratio = f"{r['ratio']:.0f}× slower than cxx2go sync p50" if "ratio" in r else "—"
-            cpu = fmt_ns(r["cpu_ns_per_call"]) if "cpu_ns_per_call" in r else "—"
             out.append(f"| {dn} | {r['row']} | {r['mechanism']} | {r['calls_per_s']:,.0f} | {fmt_ns(r['p50_ns'])} | "
-                       f"{fmt_ns(r['p99_ns'])} | {cpu} | {ratio} |")
-    out.append("\n## Targets (issue 3 part 2)\n")
+                       f"{fmt_ns(r['p99_ns'])} | {costs(r)} | {ratio} |")
+    out.append("\n## Targets (issue 3 part 2, issue 12 part 2)\n")
     for ok, text in check(rows):
         out.append(f"- **{ok}** {text}")
     out.append("")
@@ -186,6 +198,7 @@ def check(rows):
                         f"calls/s over cgo = {q:.2f}×, p50 {fmt_ns(ring['p50_ns'])} vs {fmt_ns(cgo['p50_ns'])}, "
                         f"CPU per call {fmt_ns(ring.get('cpu_ns_per_call', 0))} vs {fmt_ns(cgo.get('cpu_ns_per_call', 0))} "
                         "(target: not slower than cgo)"))
+    res += check_echo(rows)
     # 5. noescape / nocallback
     for row in ("empty", "bytes 1 MiB"):
         r, b = find(rows, "go->cpp", row, "raw cgo noescape+nocallback"), find(rows, "go->cpp", row, BASELINE)
@@ -193,6 +206,76 @@ def check(rows):
             res.append(("INFO", f"#cgo noescape+nocallback on raw cgo ({row}): {fmt_ns(r['ns_per_call'])} vs "
                         f"{fmt_ns(b['ns_per_call'])} without; generated code does not use them "
                         "(runtime/go/cxx2go/c2gimpl/call.go: @inline implementations may call back into Go)"))
+    return res
+
+
+# The mechanisms of the echo workload (issue 12), per direction: cxx2go's sync and async over cgo, and the
+# hand-written floors.
+ECHO = {"cpp->go": ("C++ → Go", "cxx2go", "cxx2go async (Future)"),
+        "go->cpp": ("Go → C++", "cxx2go @inline", "cxx2go executor")}
+RAW_ASYNC = "raw async cgo"
+
+
+def check_echo(rows):
+    """The targets of issue 12 part 2, each a ratio of two rows of the same run."""
+    res = []
+    for d, (name, sync_mech, async_mech) in ECHO.items():
+        # Echo, sync: <= 1.25x the raw sync baseline.
+        r, b = find(rows, d, "echo", sync_mech), find(rows, d, "echo", BASELINE)
+        if r and b:
+            q = r["ns_per_call"] / b["ns_per_call"]
+            res.append(("HOLDS" if q <= 1.25 else "FAILS",
+                        f"echo sync {name} ({sync_mech}): {fmt_ns(r['ns_per_call'])} vs raw cgo "
+                        f"{fmt_ns(b['ns_per_call'])} = {q:.2f}× (target ≤ 1.25×)"))
+        else:
+            res.append(("MISSING", f"echo sync {name}: not measured"))
+        for k in (64, 1024):  # Echo, async over cgo: >= 0.9x the raw async baseline's throughput.
+            row = f"echo, {k} in flight"
+            r, b = find(rows, d, row, async_mech, "async"), find(rows, d, row, RAW_ASYNC, "async")
+            if not r or not b:
+                res.append(("MISSING", f"echo async {name}, {k} in flight: not measured"))
+                continue
+            q = r["calls_per_s"] / b["calls_per_s"]
+            res.append(("HOLDS" if q >= 0.9 else "FAILS",
+                        f"echo async over cgo {name}, {k} in flight: {r['calls_per_s']:,.0f} vs raw async cgo "
+                        f"{b['calls_per_s']:,.0f} calls/s = {q:.2f}× (target ≥ 0.9×)"))
+        ring_mech = async_mech + " over ring, spin 20 µs"
+        r, b = find(rows, d, "echo, 1024 in flight", ring_mech, "async"), find(rows, d, "echo, 1024 in flight",
+                                                                               RAW_ASYNC, "async")
+        if r and b:  # Echo over the ring, 1,024 in flight: >= 1.5x the raw async baseline.
+            q = r["calls_per_s"] / b["calls_per_s"]
+            res.append(("HOLDS" if q >= 1.5 else "FAILS",
+                        f"echo over the ring {name}, 1,024 in flight: {r['calls_per_s']:,.0f} vs raw async cgo "
+                        f"{b['calls_per_s']:,.0f} calls/s = {q:.2f}× (target ≥ 1.5×)"))
+        else:
+            res.append(("MISSING", f"echo over the ring {name}, 1,024 in flight: not measured"))
+        r, b = find(rows, d, "echo, 1 in flight", ring_mech, "async"), find(rows, d, "echo, 1 in flight", RAW_ASYNC,
+                                                                            "async")
+        if r and b:  # ... and at 1 in flight, p50 <= 1/5 of the raw async baseline's.
+            q = r["p50_ns"] / b["p50_ns"]
+            res.append(("HOLDS" if q <= 0.2 else "FAILS",
+                        f"echo over the ring {name}, 1 in flight: p50 {fmt_ns(r['p50_ns'])} vs raw async cgo "
+                        f"{fmt_ns(b['p50_ns'])} = {q:.2f}× (target ≤ 0.2×)"))
+        else:
+            res.append(("MISSING", f"echo over the ring {name}, 1 in flight: not measured"))
+        # Echo at 1,024 in flight: <= 1.2x the cost per call of the 3-scalar row, over cgo.
+        e, s = find(rows, d, "echo, 1024 in flight", async_mech, "async"), find(rows, d, "small struct, 1024 in flight",
+                                                                                async_mech, "async")
+        if e and s and "cpu_ns_per_call" in e and "cpu_ns_per_call" in s:
+            q = e["cpu_ns_per_call"] / s["cpu_ns_per_call"]
+            res.append(("HOLDS" if q <= 1.2 else "FAILS",
+                        f"echo vs small struct {name}, 1,024 in flight over cgo: CPU per call "
+                        f"{fmt_ns(e['cpu_ns_per_call'])} vs {fmt_ns(s['cpu_ns_per_call'])} = {q:.2f}× (target ≤ 1.2×)"))
+        else:
+            res.append(("MISSING", f"echo vs small struct {name}, 1,024 in flight: not measured"))
+    # Zero C++ heap allocations per sync call for arguments that are views.
+    for d, mech in (("cpp->go", "cxx2go"), ("go->cpp", "cxx2go @inline")):
+        for row in ("string 16 B", "bytes 16 B", "string 1 MiB", "bytes 1 MiB"):
+            r = find(rows, d, row, mech)
+            if r and "cpp_allocs_per_call" in r:
+                n = r["cpp_allocs_per_call"]
+                res.append(("HOLDS" if n < 0.01 else "FAILS",
+                            f"C++ allocations per sync call, {ECHO[d][0]} {mech}, {row}: {n:.2f} (target 0)"))
     return res
 
 
@@ -278,7 +361,7 @@ def main(argv):
         with open(argv[2]) as f:
             data = json.load(f)
         m = data["machine"]
-        print(f"Targets of issue 3 part 2, from {argv[2]} ({m.get('date')}, {m.get('cpu')}, {m.get('nproc')} vCPUs):")
+        print(f"Targets of issues 3 and 12 (part 2), from {argv[2]} ({m.get('date')}, {m.get('cpu')}, {m.get('nproc')} vCPUs):")
         for ok, text in check(data["rows"]):
             print(f"  [{ok}] {text}")
         return 0

@@ -2,18 +2,41 @@
 // CppBenchInline (@inline), and the raw C functions of the baseline. Both do the same work: nothing
 // that depends on the payload size (the size is returned, the bytes are not read), so that the time
 // measured is the cost of passing the arguments.
+#include <atomic>
+#include <condition_variable>
+#include <cstdlib>
+#include <new>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "bench.c2g.h"
 #include "cxx2go/cxx2go.h"
 #include "raw.h"
 
+// A counting operator new for the cost columns (bench/README.md): every C++ allocation of the process
+// (the cxx2go runtime's, the generated code's, the implementations') goes through it.
+namespace {
+std::atomic<uint64_t> g_cpp_allocs{0};
+}  // namespace
+
+void* operator new(size_t n) {
+  g_cpp_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n != 0 ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+
 namespace {
 
 using benchgen::Nested;
+using benchgen::Req;
+using benchgen::Resp;
 using benchgen::Small;
 using cxx2go::Context;
 using cxx2go::Result;
@@ -26,6 +49,9 @@ uint64_t count_names(const std::vector<std::string>& l) {
   return n;
 }
 
+// The echo workload's answer, the same for every mechanism.
+Resp answer(const Req& req) { return Resp{req.id, static_cast<uint32_t>(req.name.size() + count_names(req.tags))}; }
+
 class Executor final : public benchgen::CppBench {
  public:
   Result<void> ping(const Context&) override { return {}; }
@@ -34,6 +60,7 @@ class Executor final : public benchgen::CppBench {
   Result<uint64_t> blob(std::span<const uint8_t> b, const Context&) override { return b.size(); }
   Result<uint64_t> names(const std::vector<std::string>& l, const Context&) override { return count_names(l); }
   Result<Nested> nested(const Nested& n, const Context&) override { return n; }
+  Result<Resp> echo(const Req& req, const Context&) override { return answer(req); }
 };
 
 class Inline final : public benchgen::CppBenchInline {
@@ -44,7 +71,67 @@ class Inline final : public benchgen::CppBenchInline {
   Result<uint64_t> blob(std::span<const uint8_t> b, const Context&) override { return b.size(); }
   Result<uint64_t> names(const std::vector<std::string>& l, const Context&) override { return count_names(l); }
   Result<Nested> nested(const Nested& n, const Context&) override { return n; }
+  Result<Resp> echo(const Req& req, const Context&) override { return answer(req); }
 };
+
+// The request a hand-written shim builds from the packed strings (raw.h): the callee owns its copy.
+Req unpack_req(uint64_t id, const uint8_t* packed, size_t packed_len, const uint32_t* lens, size_t count) {
+  Req req;
+  req.id = id;
+  req.tags.reserve(count > 0 ? count - 1 : 0);
+  size_t at = 0;
+  for (size_t i = 0; i < count && at + lens[i] <= packed_len; ++i) {
+    std::string s(reinterpret_cast<const char*>(packed) + at, lens[i]);
+    at += lens[i];
+    if (i == 0) {
+      req.name = std::move(s);
+    } else {
+      req.tags.push_back(std::move(s));
+    }
+  }
+  return req;
+}
+
+// The minimal executor of the raw async baseline: one thread, a queue, a mutex and a condition variable.
+class MinimalExecutor {
+ public:
+  struct Task {
+    Req req;
+    uint64_t token;
+  };
+
+  void post(Task task) {
+    std::call_once(started_, [this] { std::thread([this] { run(); }).detach(); });
+    {
+      std::lock_guard lock(mu_);
+      queue_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  [[noreturn]] void run() {
+    for (;;) {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [this] { return !queue_.empty(); });
+      Task task = std::move(queue_.front());
+      queue_.pop_front();
+      lock.unlock();
+      const Resp resp = answer(task.req);
+      bench_raw_echo_done(task.token, resp.id, resp.n);
+    }
+  }
+
+  std::once_flag started_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Task> queue_;
+};
+
+MinimalExecutor& minimal_executor() {
+  static MinimalExecutor* const executor = new MinimalExecutor();  // never destroyed: its thread runs on
+  return *executor;
+}
 
 }  // namespace
 
@@ -78,6 +165,20 @@ __attribute__((noinline)) uint64_t bench_raw_names(const uint8_t* packed, size_t
   for (auto v : views) n += v.size();
   return n;
 }
+
+__attribute__((noinline)) void bench_raw_echo(uint64_t id, const uint8_t* packed, size_t packed_len,
+                                             const uint32_t* lens, size_t count, bench_echo_resp* out) {
+  const Resp resp = answer(unpack_req(id, packed, packed_len, lens, count));
+  out->id = resp.id;
+  out->n = resp.n;
+}
+
+void bench_raw_echo_submit(uint64_t id, const uint8_t* packed, size_t packed_len, const uint32_t* lens, size_t count,
+                           uint64_t token) {
+  minimal_executor().post({unpack_req(id, packed, packed_len, lens, count), token});
+}
+
+uint64_t bench_cpp_allocs(void) { return g_cpp_allocs.load(std::memory_order_relaxed); }
 
 int32_t bench_register_cpp(void) {
   if (auto r = cxx2go::register_service(std::make_shared<Executor>()); !r) return static_cast<int32_t>(r.error().code);

@@ -11,6 +11,7 @@
 // BENCH_CONDITION (environment): appended to the mechanism of the async rows, e.g. "under load" while
 // scripts/run-bench.sh runs bench/load beside it.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -18,6 +19,8 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <memory>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,20 @@
 #include "bench.c2g.h"
 #include "cxx2go/cxx2go.h"
 #include "libbench_cppside.h"  // the //export'ed raw baseline
+
+// A counting operator new for the cost columns (bench/README.md): every C++ allocation of the process goes
+// through it.
+namespace {
+std::atomic<uint64_t> g_cpp_allocs{0};
+}  // namespace
+
+void* operator new(size_t n) {
+  g_cpp_allocs.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n != 0 ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -39,17 +56,24 @@ long g_calls = 0;
 int g_in_flight = 0;  // 0: every async row
 // The mechanism label of the async rows: over the rings when the run has CXX2GO_TRANSPORT=ring (docs/ring.md),
 // with the consumers' spin time before parking.
+bool ring_run() {
+  const char* transport = std::getenv("CXX2GO_TRANSPORT");
+  return transport != nullptr && std::strcmp(transport, "ring") == 0;
+}
+
+// ", under load" while scripts/run-bench.sh runs bench/load beside the async rows (BENCH_CONDITION).
+std::string condition_suffix() {
+  const char* condition = std::getenv("BENCH_CONDITION");
+  return condition != nullptr && *condition != 0 ? std::string(", ") + condition : std::string();
+}
+
 std::string async_mechanism() {
   std::string mech = "cxx2go async (Future)";
-  const char* transport = std::getenv("CXX2GO_TRANSPORT");
-  if (transport != nullptr && std::strcmp(transport, "ring") == 0) {
+  if (ring_run()) {
     const char* spin = std::getenv("CXX2GO_RING_SPIN_US");
     mech += std::string(" over ring, spin ") + (spin != nullptr && *spin != 0 ? spin : "20") + " µs";
   }
-  if (const char* condition = std::getenv("BENCH_CONDITION"); condition != nullptr && *condition != 0) {
-    mech += std::string(", ") + condition;
-  }
-  return mech;
+  return mech + condition_suffix();
 }
 
 // CPU time of the whole process (every thread, user and system), in ns.
@@ -58,6 +82,25 @@ double process_cpu_ns() {
   getrusage(RUSAGE_SELF, &u);
   return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e9 + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e3;
 }
+
+// What a row's per-call cost columns are computed from: process CPU time, Go heap objects allocated and
+// C++ operator new calls.
+struct Costs {
+  double cpu_ns;
+  uint64_t go_allocs;
+  uint64_t cpp_allocs;
+
+  static Costs now() { return {process_cpu_ns(), bench_go_heap_objects(), g_cpp_allocs.load(std::memory_order_relaxed)}; }
+  // The JSON fields of the cost per call since this sample, over `calls` calls.
+  std::string per_call(double calls) const {
+    const Costs after = now();
+    char buf[160];
+    std::snprintf(buf, sizeof buf, ",\"cpu_ns_per_call\":%.0f,\"go_allocs_per_call\":%.3f,\"cpp_allocs_per_call\":%.3f",
+                  (after.cpu_ns - cpu_ns) / calls, static_cast<double>(after.go_allocs - go_allocs) / calls,
+                  static_cast<double>(after.cpp_allocs - cpp_allocs) / calls);
+    return buf;
+  }
+};
 
 double ns_since(Clock::time_point t) { return std::chrono::duration<double, std::nano>(Clock::now() - t).count(); }
 
@@ -103,11 +146,14 @@ void sync_row(const std::string& row, size_t payload, const std::string& mech, c
     n *= 4;
   }
   std::vector<double> res;
+  res.reserve(g_reps);
+  const Costs before = Costs::now();
   for (int i = 0; i < g_reps; ++i) {
     auto t = Clock::now();
     fn(n);
     res.push_back(ns_since(t) / static_cast<double>(n));
   }
+  const std::string costs = before.per_call(static_cast<double>(n) * g_reps);
   std::string reps;
   for (double r : res) {
     if (!reps.empty()) reps += ',';
@@ -115,8 +161,8 @@ void sync_row(const std::string& row, size_t payload, const std::string& mech, c
   }
   std::printf(
       "{\"direction\":\"cpp->go\",\"kind\":\"sync\",\"row\":\"%s\",\"payload_bytes\":%zu,\"mechanism\":\"%s\","
-      "\"ns_per_call\":%.2f,\"reps_ns\":[%s]}\n",
-      row.c_str(), payload, mech.c_str(), median(res), reps.c_str());
+      "\"ns_per_call\":%.2f,\"reps_ns\":[%s]%s}\n",
+      row.c_str(), payload, mech.c_str(), median(res), reps.c_str(), costs.c_str());
   std::fflush(stdout);
 }
 
@@ -126,42 +172,121 @@ std::string size_label(size_t n) {
   return std::to_string(n) + " B";
 }
 
-// K calls in flight from one C++ thread: a window of futures; the oldest is waited for, then replaced.
-// Latency = issue → get() of that future returned (in issue order: an upper bound when K > 1).
-void async_row(int k, const benchgen::GoBenchClient& go) {
-  const benchgen::Small v{1, 2, 3};
-  struct Slot {
-    cxx2go::Future<benchgen::Small> f;
-    Clock::time_point t;
-  };
-  for (int i = 0; i < 100; ++i) check(go.small_async(v).get(), "warm-up");
-  std::deque<Slot> window;
+// K calls in flight from one C++ thread, in K slots used in turn: issue(slot) starts a call in the slot and
+// wait(slot) waits for its answer and checks it. Before a slot is reused, its call (the oldest in flight)
+// is waited for. Latency = issue → answer of that call (in issue order: an upper bound when K > 1).
+template <class Issue, class Wait>
+void window_row(int k, const std::string& row, size_t payload, const std::string& mech, Issue&& issue,
+                Wait&& wait) {
+  for (int i = 0; i < 100; ++i) {
+    issue(0);
+    wait(0);
+  }
+  std::vector<Clock::time_point> issued(k);
   std::vector<double> lat;
   lat.reserve(1 << 20);
-  const double cpu_start = process_cpu_ns();
+  const Costs before = Costs::now();
   auto start = Clock::now();
   auto end = start + std::chrono::nanoseconds(static_cast<long>(g_async_ns));
-  auto retire = [&] {
-    auto r = window.front().f.get();
-    check(static_cast<bool>(r), "small_async");
-    lat.push_back(ns_since(window.front().t));
-    window.pop_front();
-  };
-  while (Clock::now() < end) {
-    while (window.size() < static_cast<size_t>(k)) window.push_back(Slot{go.small_async(v), Clock::now()});
-    retire();
+  long calls = 0;
+  for (; Clock::now() < end || calls % k != 0; ++calls) {
+    const int slot = static_cast<int>(calls % k);
+    if (calls >= k) {
+      wait(slot);
+      lat.push_back(ns_since(issued[slot]));
+    }
+    issued[slot] = Clock::now();
+    issue(slot);
   }
-  while (!window.empty()) retire();
+  for (long i = calls; i < calls + k; ++i) {  // the last k, in issue order
+    const int slot = static_cast<int>(i % k);
+    wait(slot);
+    lat.push_back(ns_since(issued[slot]));
+  }
   double elapsed = ns_since(start);
-  const double cpu_per_call = (process_cpu_ns() - cpu_start) / lat.size();
+  const std::string costs = before.per_call(static_cast<double>(lat.size()));
   std::sort(lat.begin(), lat.end());
   std::printf(
-      "{\"direction\":\"cpp->go\",\"kind\":\"async\",\"row\":\"small struct, %d in flight\",\"payload_bytes\":20,"
-      "\"mechanism\":\"%s\",\"in_flight\":%d,\"calls_per_s\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f,"
-      "\"cpu_ns_per_call\":%.0f}\n",
-      k, async_mechanism().c_str(), k, lat.size() / (elapsed / 1e9), lat[lat.size() / 2], lat[lat.size() * 99 / 100],
-      cpu_per_call);
+      "{\"direction\":\"cpp->go\",\"kind\":\"async\",\"row\":\"%s, %d in flight\",\"payload_bytes\":%zu,"
+      "\"mechanism\":\"%s\",\"in_flight\":%d,\"calls_per_s\":%.0f,\"p50_ns\":%.0f,\"p99_ns\":%.0f%s}\n",
+      row.c_str(), k, payload, mech.c_str(), k, lat.size() / (elapsed / 1e9), lat[lat.size() / 2],
+      lat[lat.size() * 99 / 100], costs.c_str());
   std::fflush(stdout);
+}
+
+void async_row(int k, const benchgen::GoBenchClient& go) {
+  const benchgen::Small v{1, 2, 3};
+  std::vector<cxx2go::Future<benchgen::Small>> futures(k);
+  window_row(
+      k, "small struct", 20, async_mechanism(), [&](int s) { futures[s] = go.small_async(v); },
+      [&](int s) { check(futures[s].get(), "small_async"); });
+}
+
+// The echo workload (bench/README.md): the request, and a check of every answer.
+struct Echo {
+  benchgen::Req req{42, "0123456789abcdef", {"alpha", "beta", "gamma"}};
+  uint32_t n = static_cast<uint32_t>(req.name.size() + 5 + 4 + 5);
+  size_t payload = 8 + n;
+
+  void check_answer(uint64_t id, uint32_t got) const {
+    if (id != req.id || got != n) {
+      std::fprintf(stderr, "cpphost: echo answered id %llu, n %u; want %llu, %u\n", static_cast<unsigned long long>(id),
+                   got, static_cast<unsigned long long>(req.id), n);
+      std::exit(1);
+    }
+  }
+  void check_answer(const cxx2go::Result<benchgen::Resp>& r) const {
+    check(r, "echo");
+    check_answer(r->id, r->n);
+  }
+};
+
+// The raw baseline's request: a C struct of views of the C++ strings (libbench_cppside.h).
+struct RawEchoReq {
+  std::vector<bench_view> tags;
+  bench_echo_req c{};
+
+  explicit RawEchoReq(const benchgen::Req& req) {
+    for (const auto& t : req.tags) tags.push_back(bench_view{t.data(), t.size()});
+    c = bench_echo_req{req.id, bench_view{req.name.data(), req.name.size()}, tags.data(), tags.size()};
+  }
+};
+
+// The raw async baseline's minimal promise: Go's callback stores the answer and wakes the waiter.
+struct RawPromise {
+  std::atomic<uint32_t> done{0};
+  uint64_t id = 0;
+  uint32_t n = 0;
+
+  static void complete(void* p, uint64_t id, uint32_t n) {
+    auto* promise = static_cast<RawPromise*>(p);
+    promise->id = id;
+    promise->n = n;
+    promise->done.store(1, std::memory_order_release);
+    promise->done.notify_one();
+  }
+  void wait() {
+    while (done.load(std::memory_order_acquire) == 0) done.wait(0, std::memory_order_acquire);
+    done.store(0, std::memory_order_relaxed);
+  }
+};
+
+void echo_async_rows(int k, const benchgen::GoBenchClient& go, const Echo& echo, bool with_raw) {
+  std::vector<cxx2go::Future<benchgen::Resp>> futures(k);
+  window_row(
+      k, "echo", echo.payload, async_mechanism(), [&](int s) { futures[s] = go.echo_async(echo.req); },
+      [&](int s) { echo.check_answer(futures[s].get()); });
+  if (!with_raw) return;
+  // The raw baseline does not change with the transport: only in the cgo run.
+  RawEchoReq raw(echo.req);
+  std::vector<RawPromise> promises(k);
+  window_row(
+      k, "echo", echo.payload, "raw async cgo" + condition_suffix(),
+      [&](int s) { bench_go_raw_echo_async(&raw.c, &RawPromise::complete, &promises[s]); },
+      [&](int s) {
+        promises[s].wait();
+        echo.check_answer(promises[s].id, promises[s].n);
+      });
 }
 
 // Per-call latency of sequential sync calls (for the gRPC comparison: the same percentiles).
@@ -222,8 +347,11 @@ int main(int argc, char** argv) {
   benchgen::GoBenchClient go;
   // --async-only: the ring runs of scripts/run-bench.sh (sync C++ → Go calls never use the rings).
   if (async_only) {
+    const Echo echo;
     for (int k : {1, 64, 1024}) {
-      if (g_in_flight == 0 || g_in_flight == k) async_row(k, go);
+      if (g_in_flight != 0 && g_in_flight != k) continue;
+      async_row(k, go);
+      echo_async_rows(k, go, echo, !ring_run());
     }
     check(cxx2go::stop(), "cxx2go::stop");
     return 0;
@@ -294,6 +422,19 @@ int main(int argc, char** argv) {
     for (long i = 0; i < n; ++i) check(go.nested(nested), "nested");
   });
 
+  const Echo echo;
+  const RawEchoReq raw_echo(echo.req);
+  sync_row("echo", echo.payload, "raw cgo", [&](long n) {
+    bench_echo_resp resp{};
+    for (long i = 0; i < n; ++i) {
+      bench_go_raw_echo(const_cast<bench_echo_req*>(&raw_echo.c), &resp);
+      echo.check_answer(resp.id, resp.n);
+    }
+  });
+  sync_row("echo", echo.payload, "cxx2go", [&](long n) {
+    for (long i = 0; i < n; ++i) echo.check_answer(go.echo(echo.req));
+  });
+
   if (g_calls > 0 || (!g_filter.empty() && std::string("async").find(g_filter) == std::string::npos)) {
     check(cxx2go::stop(), "cxx2go::stop");
     return 0;
@@ -303,7 +444,10 @@ int main(int argc, char** argv) {
     bench_small in{1, 2, 3}, out{};
     bench_go_raw_small(&in, &out);
   });
-  for (int k : {1, 64, 1024}) async_row(k, go);
+  for (int k : {1, 64, 1024}) {
+    async_row(k, go);
+    echo_async_rows(k, go, echo, true);
+  }
 
   check(cxx2go::stop(), "cxx2go::stop");
   return 0;

@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/metrics"
 	"slices"
 	"sort"
 	"strings"
@@ -44,7 +45,33 @@ type Row struct {
 	CallsPerS float64   `json:"calls_per_s,omitempty"`
 	P50Ns     float64   `json:"p50_ns,omitempty"`
 	P99Ns     float64   `json:"p99_ns,omitempty"`
-	CPUNs     float64   `json:"cpu_ns_per_call,omitempty"` // async: process CPU time (all threads) per call
+	CPUNs     float64   `json:"cpu_ns_per_call,omitempty"` // process CPU time (all threads) per call
+	// Heap allocations per call: Go objects (runtime/metrics) and C++ operator new calls (a counting
+	// operator new in the C++ half, cpp_impl.cc).
+	GoAllocs  float64 `json:"go_allocs_per_call"`
+	CppAllocs float64 `json:"cpp_allocs_per_call"`
+}
+
+// costs samples what a row's per-call cost columns are computed from.
+type costs struct {
+	cpu               time.Duration
+	goAllocs, cppNews uint64
+}
+
+var heapObjects = []metrics.Sample{{Name: "/gc/heap/allocs:objects"}}
+
+func sampleCosts() costs {
+	metrics.Read(heapObjects)
+	return costs{cpu: processCPU(), goAllocs: heapObjects[0].Value.Uint64(), cppNews: cppbench.CppAllocs()}
+}
+
+// perCall fills r's cost columns from the samples before and after calls calls.
+func (before costs) perCall(r *Row, calls int) {
+	after := sampleCosts()
+	n := float64(calls)
+	r.CPUNs = float64((after.cpu - before.cpu).Nanoseconds()) / n
+	r.GoAllocs = float64(after.goAllocs-before.goAllocs) / n
+	r.CppAllocs = float64(after.cppNews-before.cppNews) / n
 }
 
 func emit(r Row) {
@@ -76,7 +103,7 @@ var ringLabel = func() string {
 	return " over ring, spin " + spin + " µs"
 }()
 
-var ringRows = map[string]bool{"empty": true, "small struct": true, "string 16 B": true, "bytes 16 B": true,
+var ringRows = map[string]bool{"empty": true, "small struct": true, "string 16 B": true, "bytes 16 B": true, "echo": true,
 	"nested struct": true}
 
 func syncRow(row string, payload int, mech string, fn func(n int)) {
@@ -96,6 +123,7 @@ func syncRow(row string, payload int, mech string, fn func(n int)) {
 		emit(Row{Direction: "go->cpp", Kind: "sync", Row: row, Payload: payload, Mechanism: mech, NsPerCall: ns})
 		return
 	}
+	// (-calls above stays free of the samples' own instructions.)
 	fn(100) // warm-up
 	n := 1
 	for {
@@ -108,12 +136,15 @@ func syncRow(row string, payload int, mech string, fn func(n int)) {
 		n *= 4
 	}
 	res := make([]float64, *reps)
+	before := sampleCosts()
 	for i := range res {
 		start := time.Now()
 		fn(n)
 		res[i] = float64(time.Since(start).Nanoseconds()) / float64(n)
 	}
-	emit(Row{Direction: "go->cpp", Kind: "sync", Row: row, Payload: payload, Mechanism: mech, NsPerCall: median(res), Reps: res})
+	r := Row{Direction: "go->cpp", Kind: "sync", Row: row, Payload: payload, Mechanism: mech, NsPerCall: median(res), Reps: res}
+	before.perCall(&r, n*len(res))
+	emit(r)
 }
 
 // filterMatches reports whether -filter selects the row named name: it contains the filter, or is equal to
@@ -280,13 +311,60 @@ func main() {
 		}
 	})
 
-	// ---- async: goroutines keeping K calls in flight on the C++ executor ----
-	for _, k := range []int{1, 64, 1024} {
-		if *calls > 0 || *filter != "" && !strings.Contains("async", *filter) {
-			break
+	// ---- echo: the realistic payload (bench/README.md) ----
+	req := bench.Req{ID: 42, Name: "0123456789abcdef", Tags: []string{"alpha", "beta", "gamma"}}
+	echoN := uint32(len(req.Name) + totalLen(req.Tags))
+	checkEcho := func(id uint64, n uint32, err error) {
+		must(err)
+		if id != req.ID || n != echoN {
+			must(fmt.Errorf("echo answered id %d, n %d; want %d, %d", id, n, req.ID, echoN))
 		}
-		if *inFlight == 0 || *inFlight == k {
-			asyncRow(k, "cxx2go executor", func() error { _, err := exe.Small(ctx, small); return err })
+	}
+	echoBytes := 8 + int(echoN)
+	var echoPacker cppbench.EchoPacker
+	syncRow("echo", echoBytes, "raw cgo", func(n int) {
+		for range n {
+			id, got := echoPacker.RawEcho(req.ID, req.Name, req.Tags)
+			checkEcho(id, got, nil)
+		}
+	})
+	syncRow("echo", echoBytes, "cxx2go @inline", func(n int) {
+		for range n {
+			resp, err := inl.Echo(ctx, req)
+			checkEcho(resp.ID, resp.N, err)
+		}
+	})
+	syncRow("echo", echoBytes, "cxx2go executor", func(n int) {
+		for range n {
+			resp, err := exe.Echo(ctx, req)
+			checkEcho(resp.ID, resp.N, err)
+		}
+	})
+
+	// ---- async: goroutines keeping K calls in flight on the C++ executor ----
+	if *calls > 0 || *filter != "" && !strings.Contains("async", *filter) {
+		return
+	}
+	for _, k := range []int{1, 64, 1024} {
+		if *inFlight != 0 && *inFlight != k {
+			continue
+		}
+		asyncRow(k, "small struct", 20, "cxx2go executor", func() func() error {
+			return func() error { _, err := exe.Small(ctx, small); return err }
+		})
+		asyncRow(k, "echo", echoBytes, "cxx2go executor", func() func() error {
+			return func() error { resp, err := exe.Echo(ctx, req); checkEcho(resp.ID, resp.N, err); return nil }
+		})
+		if ringLabel == "" { // the raw baseline does not change with the transport
+			asyncRow(k, "echo", echoBytes, "raw async cgo", func() func() error {
+				var packer cppbench.EchoPacker
+				w := cppbench.NewEchoWaiter()
+				return func() error {
+					id, got := packer.RawEchoAsync(w, req.ID, req.Name, req.Tags)
+					checkEcho(id, got, nil)
+					return nil
+				}
+			})
 		}
 	}
 }
@@ -298,20 +376,28 @@ func processCPU() time.Duration {
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
 }
 
-func asyncRow(k int, mech string, call func() error) {
-	mech += ringLabel
+// asyncRow keeps k calls in flight for asyncTime: k goroutines, each making calls with its own newCall().
+func asyncRow(k int, row string, payload int, mech string, newCall func() func() error) {
+	if !strings.HasPrefix(mech, "raw") {
+		mech += ringLabel
+	}
 	if condition := os.Getenv("BENCH_CONDITION"); condition != "" {
 		mech += ", " + condition // e.g. "under load": scripts/run-bench.sh runs bench/load beside it
 	}
-	for range 100 {
-		must(call())
+	callers := make([]func() error, k)
+	for g := range callers {
+		callers[g] = newCall()
 	}
-	cpuStart := processCPU()
+	for range 100 {
+		must(callers[0]())
+	}
+	before := sampleCosts()
 	var wg sync.WaitGroup
 	lats := make([][]float64, k)
 	deadline := time.Now().Add(*asyncTime)
 	start := time.Now()
 	for g := range k {
+		call := callers[g]
 		wg.Go(func() {
 			l := make([]float64, 0, 1024)
 			for time.Now().Before(deadline) {
@@ -324,12 +410,13 @@ func asyncRow(k int, mech string, call func() error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	cpu := processCPU() - cpuStart
 	all := slices.Concat(lats...)
+	r := Row{Direction: "go->cpp", Kind: "async", Row: fmt.Sprintf("%s, %d in flight", row, k), Payload: payload,
+		Mechanism: mech, InFlight: k, CallsPerS: float64(len(all)) / elapsed.Seconds()}
+	before.perCall(&r, len(all)) // the latency slices' growth is counted too: a few objects per 1,000 calls
 	sort.Float64s(all)
-	emit(Row{Direction: "go->cpp", Kind: "async", Row: fmt.Sprintf("small struct, %d in flight", k), Payload: 20,
-		Mechanism: mech, InFlight: k, CallsPerS: float64(len(all)) / elapsed.Seconds(),
-		P50Ns: all[len(all)/2], P99Ns: all[len(all)*99/100], CPUNs: float64(cpu.Nanoseconds()) / float64(len(all))})
+	r.P50Ns, r.P99Ns = all[len(all)/2], all[len(all)*99/100]
+	emit(r)
 }
 
 func totalLen(l []string) int {
