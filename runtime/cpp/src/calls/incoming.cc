@@ -1,4 +1,5 @@
 // Go → C++ calls: the callee's half (docs/design.md, "Calls / Go → C++"), and the registry of cpp services.
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -93,7 +94,8 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
     --t_incoming_depth;
   }
   void deliver(int32_t code, const uint8_t* data, size_t len) noexcept;
-  // Copies the arguments and views into storage_ (executor calls and shared()).
+  // Copies the arguments and views into the record (inline_args_) if they fit, else into storage_
+  // (executor calls and shared()).
   void own_arguments(const cxx2go_call& call);
   std::shared_ptr<IncomingCall> share();
   bool sync_only() const noexcept { return sink_ == Sink::reply && !may_pend_; }
@@ -113,7 +115,12 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   std::atomic<bool> answered_{false};
   cxx2go_reply* reply_ = nullptr;  // Sink::reply, Sink::waiter
   std::shared_ptr<Waiter> waiter_;  // Sink::waiter
-  std::unique_ptr<uint64_t[]> storage_;  // owned copies: views array, args, view contents (8-byte aligned)
+  // Owned copies of the arguments: the views array, the args, the view contents, each 8-byte aligned. In the
+  // record's own allocation when they fit (most calls: one allocation fewer per executor call), else in
+  // storage_.
+  static constexpr size_t kInlineArgWords = 16;
+  uint64_t inline_args_[kInlineArgWords];
+  std::unique_ptr<uint64_t[]> storage_;
   std::stop_source stop_{std::nostopstate};  // this call's own cancellation, when it has one
   using IncomingCall::borrow_context;
   using IncomingCall::context_;
@@ -240,13 +247,17 @@ void IncomingCallRecord::deliver(int32_t code, const uint8_t* data, size_t len) 
 }
 
 void IncomingCallRecord::own_arguments(const cxx2go_call& call) {
-  // One allocation, in 8-byte words: the views array, the args, then each view's bytes, each part
-  // 8-byte aligned so that view_list<T> can read any number type in place.
+  // In 8-byte words: the views array, the args, then each view's bytes, each part 8-byte aligned so that
+  // view_list<T> can read any number type in place.
   auto round8 = [](size_t n) { return (n + 7) & ~size_t{7}; };
-  size_t bytes = round8(call.nviews * sizeof(cxx2go_view)) + round8(call.args_len);
+  size_t bytes = round8(std::max<size_t>(call.nviews, 1) * sizeof(cxx2go_view)) + round8(call.args_len);
   for (uint32_t i = 0; i < call.nviews; ++i) bytes += round8(call.views[i].len);
-  storage_.reset(new uint64_t[bytes / 8 + 1]);
-  auto* p = reinterpret_cast<unsigned char*>(storage_.get());
+  uint64_t* words = inline_args_;
+  if (bytes > sizeof inline_args_) {
+    storage_.reset(new uint64_t[bytes / 8]);
+    words = storage_.get();
+  }
+  auto* p = reinterpret_cast<unsigned char*>(words);
   auto* views = new (p) cxx2go_view[call.nviews == 0 ? 1 : call.nviews];
   p += round8(call.nviews * sizeof(cxx2go_view));
   if (call.args_len != 0) std::memcpy(p, call.args, call.args_len);

@@ -7,6 +7,7 @@
 // generated code beyond the struct's own.
 #pragma once
 
+#include <algorithm>
 #include <concepts>
 #include <functional>
 #include <cstddef>
@@ -176,6 +177,9 @@ class NestingGuard {
   bool ok_;
 };
 
+// The most elements of a list of strings, lists or structs that decoding reserves before it has seen them.
+inline constexpr size_t kReservedElements = 64;
+
 template <class T>
 void c2g_decode(Decoder& d, std::vector<T>& v) {
   v.clear();
@@ -183,9 +187,15 @@ void c2g_decode(Decoder& d, std::vector<T>& v) {
   if (count == 0) return;
   const NestingGuard nesting(d);
   if (!nesting.ok()) return;
-  // Reserving is safe only where an element is no bigger than a few times its minimum encoding;
-  // for structs a hostile count could otherwise multiply the input size by sizeof(T).
-  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) v.reserve(count);
+  // Reserving all of it is safe only where an element is no bigger than a few times its minimum encoding;
+  // for structs a hostile count could otherwise multiply the input size by sizeof(T) before the elements
+  // turn out to be missing. Other elements reserve a bounded prefix: short lists (the common case) then
+  // grow once instead of log2(count) times.
+  if constexpr (std::is_arithmetic_v<T> || std::is_enum_v<T>) {
+    v.reserve(count);
+  } else {
+    v.reserve(std::min<size_t>(count, kReservedElements));
+  }
   for (size_t i = 0; i < count && d.ok(); ++i) {
     if constexpr (std::is_same_v<T, bool>) {
       v.push_back(d.boolean());
