@@ -110,7 +110,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   bool may_pend_ = false;    // the caller accepts CXX2GO_PENDING and a completion later
   bool counted_ = false;     // holds one unit of the runtime's count of incoming calls, given back on answer
   bool promoted_ = false;    // shared() moved this inline call to a heap copy, which answers instead
-  bool registered_ = false;  // listed under call_id_ for cxx2go_cpp_cancel and stop()
+  bool registered_ = false;  // listed (listing_) for cxx2go_cpp_cancel and stop()
   bool heap_ = false;        // a heap record (counted in LiveCounts::records)
   std::atomic<bool> answered_{false};
   cxx2go_reply* reply_ = nullptr;  // Sink::reply, Sink::waiter
@@ -122,48 +122,57 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   uint64_t inline_args_[kInlineArgWords];
   std::unique_ptr<uint64_t[]> storage_;
   std::stop_source stop_{std::nostopstate};  // this call's own cancellation, when it has one
+  IncomingListing listing_;  // in the table of calls in flight while registered_
   using IncomingCall::borrow_context;
   using IncomingCall::context_;
 };
 
-void unregister_incoming(uint64_t call_id) noexcept {
-  Core& c = core();
-  std::lock_guard lock(c.calls_mu);
-  c.incoming.erase(call_id);
+void unregister_incoming(IncomingListing& listing) noexcept {
+  IncomingTable& table = core().incoming;
+  IncomingTable::Shard& shard = table.shard(listing.id);
+  std::lock_guard lock(shard.mu);
+  table.erase_locked(shard, listing.id);
 }
 
-// Lists a call under its id for cxx2go_cpp_cancel and stop(). Fails once the runtime is stopping: stop()
-// lists the table after setting the state under calls_mu, so a call is either listed or refused.
-Result<void> register_incoming(uint64_t call_id, const std::stop_source& stop,
+// Lists a call (its record's `listing`, which must stay alive until unregistered) under call_id for
+// cxx2go_cpp_cancel and stop(), with its stop source and, for a heap record, the record. Fails once the
+// runtime is stopping: the state is checked under the shard's mutex, and stop() stores it before it walks
+// the shards, so a call is either listed or refused.
+Result<void> register_incoming(IncomingListing& listing, uint64_t call_id, std::stop_source& stop,
                                std::weak_ptr<IncomingCall> call) noexcept {
   Core& c = core();
+  listing.id = call_id;
+  listing.stop = &stop;
+  listing.call = std::move(call);
   bool cancelled = false;
   {
-    std::lock_guard lock(c.calls_mu);
+    IncomingTable::Shard& shard = c.incoming.shard(call_id);
+    std::lock_guard lock(shard.mu);
     if (const State s = c.state.load(); s != State::running) return not_running_error(s);
     try {
-      c.incoming.insert_or_assign(call_id, IncomingEntry{stop, std::move(call)});
+      c.incoming.insert_locked(shard, &listing);
     } catch (...) {
       return error_from_current_exception();
     }
     // A ring call taken by an executor thread, whose cancellation the ring thread handled before this.
-    for (auto it = c.in_hand.begin(); it != c.in_hand.end(); ++it) {
+    std::vector<InHandCall>& in_hand = shard.extra;
+    for (auto it = in_hand.begin(); it != in_hand.end(); ++it) {
       if (it->id == call_id) {
         cancelled = it->cancelled;
-        c.in_hand.erase(it);
+        in_hand.erase(it);
         break;
       }
     }
   }
-  if (cancelled) std::stop_source(stop).request_stop();  // outside the lock: it runs stop callbacks
+  if (cancelled) stop.request_stop();  // outside the lock: it runs stop callbacks
   return {};
 }
 
 bool note_call_in_hand(uint64_t call_id) noexcept {
-  Core& c = core();
-  std::lock_guard lock(c.calls_mu);
+  IncomingTable::Shard& shard = core().incoming.shard(call_id);
+  std::lock_guard lock(shard.mu);
   try {
-    c.in_hand.push_back(CallTables::InHandCall{call_id, false});
+    shard.extra.push_back(InHandCall{call_id, false});
   } catch (...) {
     return false;
   }
@@ -171,9 +180,9 @@ bool note_call_in_hand(uint64_t call_id) noexcept {
 }
 
 void forget_call_in_hand(uint64_t call_id) noexcept {
-  Core& c = core();
-  std::lock_guard lock(c.calls_mu);
-  std::erase_if(c.in_hand, [call_id](const CallTables::InHandCall& h) { return h.id == call_id; });
+  IncomingTable::Shard& shard = core().incoming.shard(call_id);
+  std::lock_guard lock(shard.mu);
+  std::erase_if(shard.extra, [call_id](const InHandCall& h) { return h.id == call_id; });
 }
 
 IncomingCallRecord::~IncomingCallRecord() {
@@ -186,6 +195,7 @@ IncomingCallRecord::~IncomingCallRecord() {
                   : error_nothrow(Code::internal, std::string("the implementation of ") + entry_->info.name +
                                                       " returned without answering"));
   }
+  if (registered_) unregister_incoming(listing_);  // answered above, which unlists it: never left dangling
   if (heap_) core().record_count.fetch_sub(1);
 }
 
@@ -223,7 +233,7 @@ void IncomingCall::fail(Error error) noexcept {
 void IncomingCallRecord::deliver(int32_t code, const uint8_t* data, size_t len) noexcept {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   Core& c = core();
-  if (registered_) unregister_incoming(call_id_);
+  if (registered_) unregister_incoming(listing_);
   switch (sink_) {
     case Sink::reply:
       write_incoming_reply(*reply_, code, data, len);
@@ -307,10 +317,16 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
   promoted_ = true;
   answered_.store(true, std::memory_order_release);
   if (copy->registered_) {
-    // Last: once listed, stop() may answer the copy from another thread.
-    Core& c = core();
-    std::lock_guard lock(c.calls_mu);
-    if (auto it = c.incoming.find(call_id_); it != c.incoming.end()) it->second.call = copy;
+    // Last: once listed, stop() may answer the copy from another thread. The copy's listing replaces this
+    // record's, which dies with it.
+    IncomingTable& table = core().incoming;
+    IncomingTable::Shard& shard = table.shard(call_id_);
+    copy->listing_.id = call_id_;
+    copy->listing_.stop = &copy->stop_;
+    copy->listing_.call = copy;
+    std::lock_guard lock(shard.mu);
+    table.erase_locked(shard, call_id_);
+    table.insert_locked(shard, &copy->listing_);  // cannot throw: the shard has its buckets
   }
   return copy;
 }
@@ -351,7 +367,7 @@ void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& r
     // by then shared() has moved it; its stop source exists from the start because the implementation may
     // copy the Context before that.
     call.stop_ = std::stop_source();
-    if (Result<void> listed = register_incoming(wire.call_id, call.stop_, {}); !listed) {
+    if (Result<void> listed = register_incoming(call.listing_, wire.call_id, call.stop_, {}); !listed) {
       call.fail(listed.error());
       return;
     }
@@ -439,7 +455,7 @@ void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wir
     call->context_ = Context(call->stop_.get_token(), call_deadline(wire));
     // Every field is final before the call is listed: stop() may answer it from another thread.
     call->registered_ = true;
-    if (Result<void> listed = register_incoming(wire.call_id, call->stop_, call); !listed) {
+    if (Result<void> listed = register_incoming(call->listing_, wire.call_id, call->stop_, call); !listed) {
       call->registered_ = false;
       call->fail(listed.error());
       return;
@@ -555,14 +571,11 @@ void dispatch_incoming(const cxx2go_call& call, cxx2go_reply& reply) {
 void cancel_all_incoming() noexcept {
   Core& c = core();
   std::vector<std::stop_source> sources;
-  {
-    std::lock_guard lock(c.calls_mu);
-    try {
-      sources.reserve(c.incoming.size());
-      for (auto& [id, entry] : c.incoming) sources.push_back(entry.stop);
-    } catch (...) {
-      // Out of memory: these calls are answered by fail_unfinished_incoming() after the timeout.
-    }
+  try {
+    sources.reserve(c.incoming.size());
+    c.incoming.for_each([&sources](IncomingListing* listing) { sources.push_back(*listing->stop); });
+  } catch (...) {
+    // Out of memory: these calls are answered by fail_unfinished_incoming() after the timeout.
   }
   // Outside the lock: stop callbacks are the implementations' code.
   for (std::stop_source& s : sources) s.request_stop();
@@ -571,14 +584,11 @@ void cancel_all_incoming() noexcept {
 void fail_unfinished_incoming() noexcept {
   Core& c = core();
   std::vector<std::shared_ptr<IncomingCall>> calls;
-  {
-    std::lock_guard lock(c.calls_mu);
-    try {
-      for (auto& [id, entry] : c.incoming) {
-        if (std::shared_ptr<IncomingCall> call = entry.call.lock()) calls.push_back(std::move(call));
-      }
-    } catch (...) {
-    }
+  try {
+    c.incoming.for_each([&calls](IncomingListing* listing) {
+      if (std::shared_ptr<IncomingCall> call = listing->call.lock()) calls.push_back(std::move(call));
+    });
+  } catch (...) {
   }
   if (!calls.empty()) {
     std::fprintf(stderr,
@@ -655,17 +665,18 @@ void receive_cancel(uint64_t call_id) noexcept {
     Core& c = core();
     std::stop_source stop{std::nostopstate};
     {
-      std::lock_guard lock(c.calls_mu);
-      auto it = c.incoming.find(call_id);
-      if (it == c.incoming.end()) {
+      IncomingTable::Shard& shard = c.incoming.shard(call_id);
+      std::lock_guard lock(shard.mu);
+      IncomingListing* listing = c.incoming.find_locked(shard, call_id);
+      if (listing == nullptr) {
         // Answered already, or never pending: nothing to cancel. Or taken by a thread that has not listed
         // it yet (note_call_in_hand): it is cancelled as soon as it is listed.
-        for (CallTables::InHandCall& h : c.in_hand) {
+        for (InHandCall& h : shard.extra) {
           if (h.id == call_id) h.cancelled = true;
         }
         return;
       }
-      stop = it->second.stop;
+      stop = *listing->stop;  // the record is alive while listed, and unlists itself under this mutex
     }
     stop.request_stop();  // runs the implementation's stop callbacks, here, outside the lock
   } catch (...) {

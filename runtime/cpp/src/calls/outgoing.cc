@@ -210,65 +210,6 @@ void OutgoingCall::operator delete(void* object) noexcept {
 
 OutgoingCall::~OutgoingCall() = default;
 
-void OutgoingTable::insert_locked(Shard& shard, OutgoingCall* call) {
-  if (shard.buckets.empty()) shard.buckets.assign(kFirstBuckets, nullptr);
-  if (shard.size >= shard.buckets.size()) grow(shard);
-  push_front(shard, call);
-  ++shard.size;
-}
-
-void OutgoingTable::push_front(Shard& shard, OutgoingCall* call) noexcept {
-  OutgoingCall*& head = shard.buckets[bucket_of(shard, id_of(call))];
-  book(*call).table_next = head;
-  head = call;
-}
-
-OutgoingCall* OutgoingTable::find_locked(Shard& shard, uint64_t id) noexcept {
-  if (shard.buckets.empty()) return nullptr;
-  OutgoingCall* call = shard.buckets[bucket_of(shard, id)];
-  while (call != nullptr && id_of(call) != id) call = next(call);
-  return call;
-}
-
-OutgoingCall* OutgoingTable::erase_locked(Shard& shard, uint64_t id) noexcept {
-  if (shard.buckets.empty()) return nullptr;
-  for (OutgoingCall** link = &shard.buckets[bucket_of(shard, id)]; *link != nullptr; link = &book(**link).table_next) {
-    if (OutgoingCall* call = *link; id_of(call) == id) {
-      *link = next(call);
-      book(*call).table_next = nullptr;
-      --shard.size;
-      return call;
-    }
-  }
-  return nullptr;
-}
-
-void OutgoingTable::grow(Shard& shard) noexcept {
-  std::vector<OutgoingCall*> old;
-  try {
-    old.assign(shard.buckets.size() * 2, nullptr);
-  } catch (...) {
-    return;  // out of memory: the chains just get longer
-  }
-  old.swap(shard.buckets);
-  for (OutgoingCall* call : old) {
-    while (call != nullptr) {
-      OutgoingCall* const following = next(call);
-      push_front(shard, call);
-      call = following;
-    }
-  }
-}
-
-size_t OutgoingTable::size() noexcept {
-  size_t n = 0;
-  for (Padded& p : shards_) {
-    std::lock_guard lock(p.shard.mu);
-    n += p.shard.size;
-  }
-  return n;
-}
-
 // Finds call `id` and takes a reference to it, or returns nullptr if Go already completed it.
 OutgoingCall* find_outgoing(uint64_t id) noexcept {
   Core& c = core();

@@ -19,6 +19,7 @@
 #include "cxx2go/detail/call.h"
 #include "cxx2go/executor.h"
 #include "cxx2go/service.h"
+#include "id_table.h"
 
 namespace cxx2go::detail {
 
@@ -32,12 +33,6 @@ struct ServiceSlot {
 struct MethodSlot {
   std::shared_ptr<ServiceSlot> service;
   const MethodEntry* entry = nullptr;
-};
-
-// A Go → C++ call that Go may cancel (listed under its call id) and stop() must reach.
-struct IncomingEntry {
-  std::stop_source stop;
-  std::weak_ptr<IncomingCall> call;  // empty while the call runs inline on Go's thread
 };
 
 // The callback of an asynchronous call's CallOptions::stop_token: cancels call `id` (stop_go_async).
@@ -70,73 +65,43 @@ inline const OutgoingBook& book(const OutgoingCall& call) noexcept {
   return book(const_cast<OutgoingCall&>(call));
 }
 
-// Asynchronous C++ → Go calls that Go has not completed, by call id. Submitting, completing and cancelling a
-// call allocate nothing (each chain runs through the records themselves) and rarely contend: ids are
-// consecutive, so consecutive calls land in different shards, each with its own mutex. A record is
-// allocated by its caller's thread and completed on the ring's or a Go thread; a table that allocated its
-// own nodes made them contend for the caller's malloc arena as well as for one mutex.
-class OutgoingTable {
- public:
-  struct Shard {
-    std::mutex mu;
-    std::vector<OutgoingCall*> buckets;  // chain heads, a power of two; grows while calls outnumber them
-    size_t size = 0;
-  };
-
-  Shard& shard(uint64_t id) noexcept { return shards_[id % kShards].shard; }
-
-  // The *_locked functions need `shard(id).mu` held. insert_locked throws std::bad_alloc only if the
-  // shard's first buckets cannot be allocated (a failed growth just leaves longer chains).
-  void insert_locked(Shard& shard, OutgoingCall* call);
-  OutgoingCall* find_locked(Shard& shard, uint64_t id) noexcept;
-  OutgoingCall* erase_locked(Shard& shard, uint64_t id) noexcept;
-
-  // Calls fn(call) for every call, each shard under its mutex in turn.
-  template <class F>
-  void for_each(F&& fn) {
-    for (Padded& p : shards_) {
-      std::lock_guard lock(p.shard.mu);
-      for (OutgoingCall* head : p.shard.buckets) {
-        for (OutgoingCall* call = head; call != nullptr; call = next(call)) fn(call);
-      }
-    }
-  }
-  size_t size() noexcept;
-
- private:
-  static constexpr size_t kShards = 16;
-  static constexpr size_t kFirstBuckets = 64;
-  struct alignas(64) Padded {
-    Shard shard;
-  };
-  static OutgoingCall* next(OutgoingCall* call) noexcept { return book(*call).table_next; }
-  static size_t bucket_of(const Shard& shard, uint64_t id) noexcept {
-    return (id / kShards) & (shard.buckets.size() - 1);
-  }
-  static uint64_t id_of(const OutgoingCall* call) noexcept { return book(*call).call.call_id; }
-  static void push_front(Shard& shard, OutgoingCall* call) noexcept;  // onto its chain; size unchanged
-  static void grow(Shard& shard) noexcept;
-
-  Padded shards_[kShards];
+// How the table of asynchronous C++ → Go calls chains them (id_table.h).
+struct OutgoingLinks {
+  static uint64_t id(const OutgoingCall* call) noexcept { return book(*call).call.call_id; }
+  static OutgoingCall*& next(OutgoingCall* call) noexcept { return book(*call).table_next; }
 };
+using OutgoingTable = ShardedIdTable<OutgoingCall, OutgoingLinks>;
 
-// Calls in flight: tables under calls_mu; counters are atomics that stop() waits on.
+// How a Go → C++ call that Go may cancel is listed (by call id) for cxx2go_cpp_cancel and stop(): embedded
+// in its call record (incoming.cc), which stays alive while it is listed.
+struct IncomingListing {
+  uint64_t id = 0;
+  IncomingListing* table_next = nullptr;
+  std::stop_source* stop = nullptr;   // the call's own cancellation (the record's)
+  std::weak_ptr<IncomingCall> call;   // a heap record; empty while the call runs inline on Go's thread
+};
+struct IncomingLinks {
+  static uint64_t id(const IncomingListing* listing) noexcept { return listing->id; }
+  static IncomingListing*& next(IncomingListing* listing) noexcept { return listing->table_next; }
+};
+// Go → C++ calls that a thread took from a transport and has not listed yet (the ring's helping executor
+// threads: transport/ring.cc, ring_help_executor), kept in the shard of their id. The transport may deliver
+// a later CANCEL of such a call meanwhile: it is kept here (`cancelled`) and applied when the call is
+// listed. At most one entry per helping thread.
+struct InHandCall {
+  uint64_t id;
+  bool cancelled;
+};
+using IncomingTable = ShardedIdTable<IncomingListing, IncomingLinks, std::vector<InHandCall>>;
+
+// Calls in flight: two tables and the counters, atomics that stop() waits on. A call is listed in a table
+// under its shard's mutex after a check of `state` there: stop() stores `stopping` before it walks the
+// shards, so a call is either listed or refused.
 struct CallTables {
   std::mutex calls_mu;
   std::condition_variable drained;  // notified (under calls_mu) when a counter drops while not running
-  std::unordered_map<uint64_t, IncomingEntry> incoming;  // cancellable Go → C++ calls not yet answered
-  // Go → C++ calls that a thread took from a transport and has not listed in `incoming` yet (the ring's
-  // helping executor threads: transport/ring.cc, ring_help_executor). The transport may deliver a later
-  // CANCEL of such a call meanwhile: it is kept here (`cancelled`) and applied when the call is listed. At
-  // most one entry per helping thread.
-  struct InHandCall {
-    uint64_t id;
-    bool cancelled;
-  };
-  std::vector<InHandCall> in_hand;
-  // Async C++ → Go calls Go has not completed. Listed under their shard's mutex after a check of `state`
-  // there: stop() stores `stopping` before it walks the shards, so a call is either listed or refused.
-  OutgoingTable outgoing;
+  IncomingTable incoming;  // cancellable Go → C++ calls not yet answered
+  OutgoingTable outgoing;  // async C++ → Go calls Go has not completed
   std::atomic<uint64_t> last_outgoing_id{0};
   std::atomic<uint64_t> outgoing_count{0};  // C++ → Go calls in Go's hands (sync, oneway, async)
   std::atomic<uint64_t> incoming_count{0};  // Go → C++ calls not yet answered

@@ -266,9 +266,9 @@ Result<void> stop() {
     std::lock_guard lock(c.lifecycle_mu);
     const State s = c.state.load();
     if (s != State::running) return detail::not_running_error(s);
-    // Under calls_mu too: a call registering itself in a table checks the state under that mutex (or, for
-    // the table of C++ → Go calls, under its shard's mutex, which abort_all_outgoing takes after this), so
-    // after this it either is in the tables below or has seen `stopping` (and failed).
+    // A call listing itself in a table of calls in flight checks the state under its shard's mutex, which
+    // abort_all_outgoing and cancel_all_incoming take after this, so after this it either is in the tables
+    // they walk or has seen `stopping` (and failed). Under calls_mu too, for wait_drained.
     std::lock_guard calls(c.calls_mu);
     c.state.store(State::stopping);
   }
