@@ -195,7 +195,7 @@ IncomingCallRecord::~IncomingCallRecord() {
                   : error_nothrow(Code::internal, std::string("the implementation of ") + entry_->info.name +
                                                       " returned without answering"));
   }
-  if (registered_) unregister_incoming(listing_);  // answered above, which unlists it: never left dangling
+  if (registered_) unregister_incoming(listing_);  // unlisted by the answer above; never left dangling
   if (heap_) core().record_count.fetch_sub(1);
 }
 
@@ -233,7 +233,7 @@ void IncomingCall::fail(Error error) noexcept {
 void IncomingCallRecord::deliver(int32_t code, const uint8_t* data, size_t len) noexcept {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   Core& c = core();
-  if (registered_) unregister_incoming(listing_);
+  if (std::exchange(registered_, false)) unregister_incoming(listing_);
   switch (sink_) {
     case Sink::reply:
       write_incoming_reply(*reply_, code, data, len);
