@@ -53,6 +53,20 @@ class ShardedIdTable {
     }
     return nullptr;
   }
+  // Removes `node` itself, not just a node with its id: a caller that owns the node never unlinks another.
+  bool erase_node_locked(Shard& shard, Node* node) noexcept {
+    if (shard.buckets.empty()) return false;
+    Node** link = &shard.buckets[bucket_of(shard, Links::id(node))];
+    for (; *link != nullptr; link = &Links::next(*link)) {
+      if (*link == node) {
+        *link = Links::next(node);
+        Links::next(node) = nullptr;
+        --shard.size;
+        return true;
+      }
+    }
+    return false;
+  }
 
   // Calls fn(node) for every node, each shard under its mutex in turn.
   template <class F>

@@ -131,7 +131,7 @@ void unregister_incoming(IncomingListing& listing) noexcept {
   IncomingTable& table = core().incoming;
   IncomingTable::Shard& shard = table.shard(listing.id);
   std::lock_guard lock(shard.mu);
-  table.erase_locked(shard, listing.id);
+  table.erase_node_locked(shard, &listing);
 }
 
 // Lists a call (its record's `listing`, which must stay alive until unregistered) under call_id for
@@ -195,7 +195,6 @@ IncomingCallRecord::~IncomingCallRecord() {
                   : error_nothrow(Code::internal, std::string("the implementation of ") + entry_->info.name +
                                                       " returned without answering"));
   }
-  if (registered_) unregister_incoming(listing_);  // unlisted by the answer above; never left dangling
   if (heap_) core().record_count.fetch_sub(1);
 }
 
@@ -301,6 +300,9 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
   view.nviews = nviews_;
   const Sink sink = sink_ == Sink::none ? Sink::none : may_pend_ ? Sink::completion : Sink::waiter;
   auto copy = std::make_shared<IncomingCallRecord>(service_ ? service_ : *borrowed_service_, entry_, view, sink);
+  // Until it takes over, the copy must not answer: if building it throws, it is destroyed unanswered
+  // (its destructor would otherwise answer a call this record still serves) and this call goes on inline.
+  copy->answered_.store(true, std::memory_order_relaxed);
   copy->own_arguments(view);
   copy->may_pend_ = may_pend_;
   copy->stop_ = stop_;
@@ -312,6 +314,7 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
   }
   copy->heap_ = true;
   core().record_count.fetch_add(1);
+  copy->answered_.store(false, std::memory_order_relaxed);  // published below: the listing, or the return
   copy->counted_ = std::exchange(counted_, false);
   copy->registered_ = std::exchange(registered_, false);
   promoted_ = true;
@@ -325,7 +328,7 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
     copy->listing_.stop = &copy->stop_;
     copy->listing_.call = copy;
     std::lock_guard lock(shard.mu);
-    table.erase_locked(shard, call_id_);
+    table.erase_node_locked(shard, &listing_);
     table.insert_locked(shard, &copy->listing_);  // cannot throw: the shard has its buckets
   }
   return copy;
@@ -585,6 +588,9 @@ void fail_unfinished_incoming() noexcept {
   Core& c = core();
   std::vector<std::shared_ptr<IncomingCall>> calls;
   try {
+    // Reserved first: a push_back that threw would destroy the last reference to a call under its shard's
+    // mutex, whose answer unlists it under the same mutex.
+    calls.reserve(c.incoming.size());
     c.incoming.for_each([&calls](IncomingListing* listing) {
       if (std::shared_ptr<IncomingCall> call = listing->call.lock()) calls.push_back(std::move(call));
     });
