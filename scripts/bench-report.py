@@ -216,58 +216,44 @@ ECHO = {"cpp->go": ("C++ → Go", "cxx2go", "cxx2go async (Future)"),
 RAW_ASYNC = "raw async cgo"
 
 
+def ratio_target(label, r, b, field, show, at_most=None, at_least=None):
+    """One target that is the ratio of row r's `field` to row b's: HOLDS, FAILS or MISSING, and a line."""
+    if not r or not b or field not in r or field not in b:
+        return ("MISSING", f"{label}: not measured")
+    q = r[field] / b[field]
+    holds = q <= at_most if at_most is not None else q >= at_least
+    bound = f"≤ {at_most}×" if at_most is not None else f"≥ {at_least}×"
+    return ("HOLDS" if holds else "FAILS", f"{label}: {show(r[field])} vs {show(b[field])} = {q:.2f}× (target {bound})")
+
+
+def calls(v):
+    return f"{v:,.0f} calls/s"
+
+
 def check_echo(rows):
     """The targets of issue 12 part 2, each a ratio of two rows of the same run."""
     res = []
     for d, (name, sync_mech, async_mech) in ECHO.items():
-        # Echo, sync: <= 1.25x the raw sync baseline.
-        r, b = find(rows, d, "echo", sync_mech), find(rows, d, "echo", BASELINE)
-        if r and b:
-            q = r["ns_per_call"] / b["ns_per_call"]
-            res.append(("HOLDS" if q <= 1.25 else "FAILS",
-                        f"echo sync {name} ({sync_mech}): {fmt_ns(r['ns_per_call'])} vs raw cgo "
-                        f"{fmt_ns(b['ns_per_call'])} = {q:.2f}× (target ≤ 1.25×)"))
-        else:
-            res.append(("MISSING", f"echo sync {name}: not measured"))
-        for k in (64, 1024):  # Echo, async over cgo: >= 0.9x the raw async baseline's throughput.
-            row = f"echo, {k} in flight"
-            r, b = find(rows, d, row, async_mech, "async"), find(rows, d, row, RAW_ASYNC, "async")
-            if not r or not b:
-                res.append(("MISSING", f"echo async {name}, {k} in flight: not measured"))
-                continue
-            q = r["calls_per_s"] / b["calls_per_s"]
-            res.append(("HOLDS" if q >= 0.9 else "FAILS",
-                        f"echo async over cgo {name}, {k} in flight: {r['calls_per_s']:,.0f} vs raw async cgo "
-                        f"{b['calls_per_s']:,.0f} calls/s = {q:.2f}× (target ≥ 0.9×)"))
         ring_mech = async_mech + " over ring, spin 20 µs"
-        r, b = find(rows, d, "echo, 1024 in flight", ring_mech, "async"), find(rows, d, "echo, 1024 in flight",
-                                                                               RAW_ASYNC, "async")
-        if r and b:  # Echo over the ring, 1,024 in flight: >= 1.5x the raw async baseline.
-            q = r["calls_per_s"] / b["calls_per_s"]
-            res.append(("HOLDS" if q >= 1.5 else "FAILS",
-                        f"echo over the ring {name}, 1,024 in flight: {r['calls_per_s']:,.0f} vs raw async cgo "
-                        f"{b['calls_per_s']:,.0f} calls/s = {q:.2f}× (target ≥ 1.5×)"))
-        else:
-            res.append(("MISSING", f"echo over the ring {name}, 1,024 in flight: not measured"))
-        r, b = find(rows, d, "echo, 1 in flight", ring_mech, "async"), find(rows, d, "echo, 1 in flight", RAW_ASYNC,
-                                                                            "async")
-        if r and b:  # ... and at 1 in flight, p50 <= 1/5 of the raw async baseline's.
-            q = r["p50_ns"] / b["p50_ns"]
-            res.append(("HOLDS" if q <= 0.2 else "FAILS",
-                        f"echo over the ring {name}, 1 in flight: p50 {fmt_ns(r['p50_ns'])} vs raw async cgo "
-                        f"{fmt_ns(b['p50_ns'])} = {q:.2f}× (target ≤ 0.2×)"))
-        else:
-            res.append(("MISSING", f"echo over the ring {name}, 1 in flight: not measured"))
-        # Echo at 1,024 in flight: <= 1.2x the cost per call of the 3-scalar row, over cgo.
-        e, s = find(rows, d, "echo, 1024 in flight", async_mech, "async"), find(rows, d, "small struct, 1024 in flight",
-                                                                                async_mech, "async")
-        if e and s and "cpu_ns_per_call" in e and "cpu_ns_per_call" in s:
-            q = e["cpu_ns_per_call"] / s["cpu_ns_per_call"]
-            res.append(("HOLDS" if q <= 1.2 else "FAILS",
-                        f"echo vs small struct {name}, 1,024 in flight over cgo: CPU per call "
-                        f"{fmt_ns(e['cpu_ns_per_call'])} vs {fmt_ns(s['cpu_ns_per_call'])} = {q:.2f}× (target ≤ 1.2×)"))
-        else:
-            res.append(("MISSING", f"echo vs small struct {name}, 1,024 in flight: not measured"))
+
+        def async_row(k, mech):
+            return find(rows, d, f"echo, {k} in flight", mech, "async")
+
+        res.append(ratio_target(f"echo sync {name} ({sync_mech}) vs raw cgo", find(rows, d, "echo", sync_mech),
+                                find(rows, d, "echo", BASELINE), "ns_per_call", fmt_ns, at_most=1.25))
+        for k in (64, 1024):
+            res.append(ratio_target(f"echo async over cgo {name}, {k} in flight, vs raw async cgo",
+                                    async_row(k, async_mech), async_row(k, RAW_ASYNC), "calls_per_s", calls,
+                                    at_least=0.9))
+        res.append(ratio_target(f"echo over the ring {name}, 1,024 in flight, vs raw async cgo",
+                                async_row(1024, ring_mech), async_row(1024, RAW_ASYNC), "calls_per_s", calls,
+                                at_least=1.5))
+        res.append(ratio_target(f"echo over the ring {name}, 1 in flight, p50 vs raw async cgo",
+                                async_row(1, ring_mech), async_row(1, RAW_ASYNC), "p50_ns", fmt_ns, at_most=0.2))
+        res.append(ratio_target(f"echo vs small struct {name}, 1,024 in flight over cgo, CPU per call",
+                                async_row(1024, async_mech),
+                                find(rows, d, "small struct, 1024 in flight", async_mech, "async"), "cpu_ns_per_call",
+                                fmt_ns, at_most=1.2))
     # Zero C++ heap allocations per sync call for arguments that are views.
     for d, mech in (("cpp->go", "cxx2go"), ("go->cpp", "cxx2go @inline")):
         for row in ("string 16 B", "bytes 16 B", "string 1 MiB", "bytes 1 MiB"):

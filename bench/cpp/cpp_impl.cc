@@ -2,10 +2,7 @@
 // CppBenchInline (@inline), and the raw C functions of the baseline. Both do the same work: nothing
 // that depends on the payload size (the size is returned, the bytes are not read), so that the time
 // measured is the cost of passing the arguments.
-#include <atomic>
 #include <condition_variable>
-#include <cstdlib>
-#include <new>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -17,20 +14,6 @@
 #include "bench.c2g.h"
 #include "cxx2go/cxx2go.h"
 #include "raw.h"
-
-// A counting operator new for the cost columns (bench/README.md): every C++ allocation of the process
-// (the cxx2go runtime's, the generated code's, the implementations') goes through it.
-namespace {
-std::atomic<uint64_t> g_cpp_allocs{0};
-}  // namespace
-
-void* operator new(size_t n) {
-  g_cpp_allocs.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n != 0 ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -177,8 +160,6 @@ void bench_raw_echo_submit(uint64_t id, const uint8_t* packed, size_t packed_len
                            uint64_t token) {
   minimal_executor().post({unpack_req(id, packed, packed_len, lens, count), token});
 }
-
-uint64_t bench_cpp_allocs(void) { return g_cpp_allocs.load(std::memory_order_relaxed); }
 
 int32_t bench_register_cpp(void) {
   if (auto r = cxx2go::register_service(std::make_shared<Executor>()); !r) return static_cast<int32_t>(r.error().code);

@@ -30,19 +30,7 @@
 #include "cxx2go/cxx2go.h"
 #include "libbench_cppside.h"  // the //export'ed raw baseline
 
-// A counting operator new for the cost columns (bench/README.md): every C++ allocation of the process goes
-// through it.
-namespace {
-std::atomic<uint64_t> g_cpp_allocs{0};
-}  // namespace
-
-void* operator new(size_t n) {
-  g_cpp_allocs.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n != 0 ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
+extern "C" uint64_t bench_cpp_allocs(void);  // cpp/counting_new.cc
 
 namespace {
 
@@ -90,7 +78,7 @@ struct Costs {
   uint64_t go_allocs;
   uint64_t cpp_allocs;
 
-  static Costs now() { return {process_cpu_ns(), bench_go_heap_objects(), g_cpp_allocs.load(std::memory_order_relaxed)}; }
+  static Costs now() { return {process_cpu_ns(), bench_go_heap_objects(), bench_cpp_allocs()}; }
   // The JSON fields of the cost per call since this sample, over `calls` calls.
   std::string per_call(double calls) const {
     const Costs after = now();
