@@ -44,8 +44,10 @@ row() { # row LABEL BINARY ARGS...: the binary's filter arguments select one row
 
 row "Go → C++ empty, raw cgo"         gohost -filter "=empty raw cgo" -calls
 row "Go → C++ empty, @inline"         gohost -filter "=empty cxx2go @inline" -calls
+row "Go → C++ empty, @direct"         gohost -filter "=empty cxx2go @direct" -calls
 row "Go → C++ small struct, raw cgo"  gohost -filter "=small struct raw cgo" -calls
 row "Go → C++ small struct, @inline"  gohost -filter "=small struct cxx2go @inline" -calls
+row "Go → C++ small struct, @direct"  gohost -filter "=small struct cxx2go @direct" -calls
 row "C++ → Go empty, raw cgo"         cpphost --filter "=empty raw cgo" --calls
 row "C++ → Go empty, sync"            cpphost --filter "=empty cxx2go" --calls
 row "C++ → Go small struct, raw cgo"  cpphost --filter "=small struct raw cgo" --calls

@@ -1,5 +1,5 @@
-// The C++ side of the Go host (bench/gohost): the cxx2go implementations of CppBench (executor) and
-// CppBenchInline (@inline), and the raw C functions of the baseline. Both do the same work: nothing
+// The C++ side of the Go host (bench/gohost): the cxx2go implementations of CppBench (executor),
+// CppBenchInline (@inline) and CppBenchDirect (@direct), and the raw C functions of the baseline. Both do the same work: nothing
 // that depends on the payload size (the size is returned, the bytes are not read), so that the time
 // measured is the cost of passing the arguments.
 #include <condition_variable>
@@ -54,6 +54,14 @@ class Inline final : public benchgen::CppBenchInline {
   Result<uint64_t> blob(std::span<const uint8_t> b, const Context&) override { return b.size(); }
   Result<uint64_t> names(const std::vector<std::string>& l, const Context&) override { return count_names(l); }
   Result<Nested> nested(const Nested& n, const Context&) override { return n; }
+  Result<Resp> echo(const Req& req, const Context&) override { return answer(req); }
+};
+
+class Direct final : public benchgen::CppBenchDirect {
+ public:
+  Result<void> ping(const Context&) override { return {}; }
+  Result<Small> small(const Small& v, const Context&) override { return twiddle(v); }
+  Result<uint64_t> text(std::string_view s, const Context&) override { return s.size(); }
   Result<Resp> echo(const Req& req, const Context&) override { return answer(req); }
 };
 
@@ -164,6 +172,7 @@ void bench_raw_echo_submit(uint64_t id, const uint8_t* packed, size_t packed_len
 int32_t bench_register_cpp(void) {
   if (auto r = cxx2go::register_service(std::make_shared<Executor>()); !r) return static_cast<int32_t>(r.error().code);
   if (auto r = cxx2go::register_service(std::make_shared<Inline>()); !r) return static_cast<int32_t>(r.error().code);
+  if (auto r = cxx2go::register_service(std::make_shared<Direct>()); !r) return static_cast<int32_t>(r.error().code);
   return 0;
 }
 

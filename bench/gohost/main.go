@@ -171,6 +171,7 @@ func main() {
 
 	ctx := context.Background()
 	inl := bench.NewCppBenchInlineClient()
+	dir := bench.NewCppBenchDirectClient()
 	exe := bench.NewCppBenchClient()
 
 	// ---- empty call ----
@@ -187,6 +188,11 @@ func main() {
 	syncRow("empty", 0, "cxx2go @inline", func(n int) {
 		for range n {
 			must(inl.Ping(ctx))
+		}
+	})
+	syncRow("empty", 0, "cxx2go @direct", func(n int) {
+		for range n {
+			must(dir.Ping(ctx))
 		}
 	})
 	syncRow("empty", 0, "cxx2go executor", func(n int) {
@@ -215,6 +221,12 @@ func main() {
 			must(err)
 		}
 	})
+	syncRow("small struct", 20, "cxx2go @direct", func(n int) {
+		for range n {
+			_, err := dir.Small(ctx, small)
+			must(err)
+		}
+	})
 	syncRow("small struct", 20, "cxx2go executor", func(n int) {
 		for range n {
 			_, err := exe.Small(ctx, small)
@@ -238,6 +250,12 @@ func main() {
 		syncRow("string "+label, size, "cxx2go @inline", func(n int) {
 			for range n {
 				_, err := inl.Text(ctx, text)
+				must(err)
+			}
+		})
+		syncRow("string "+label, size, "cxx2go @direct", func(n int) {
+			for range n {
+				_, err := dir.Text(ctx, text)
 				must(err)
 			}
 		})
@@ -331,6 +349,12 @@ func main() {
 	syncRow("echo", echoBytes, "cxx2go @inline", func(n int) {
 		for range n {
 			resp, err := inl.Echo(ctx, req)
+			checkEcho(resp.ID, resp.N, err)
+		}
+	})
+	syncRow("echo", echoBytes, "cxx2go @direct", func(n int) {
+		for range n {
+			resp, err := dir.Echo(ctx, req)
 			checkEcho(resp.ID, resp.N, err)
 		}
 	})

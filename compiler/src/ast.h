@@ -43,6 +43,15 @@ struct TypeRef {
   uint32_t decl_index = 0;
 };
 
+// A type as written, for messages: "map<string, list<i32>>".
+inline std::string spell(const TypeRef& type) {
+  std::string out = type.name.text;
+  if (type.args.empty()) return out;
+  out += '<';
+  for (size_t i = 0; i < type.args.size(); ++i) out += (i == 0 ? "" : ", ") + spell(type.args[i]);
+  return out + '>';
+}
+
 struct EnumValueDecl {
   Name name;
   int32_t value = 0;

@@ -5,6 +5,7 @@
 #include <map>
 #include <tuple>
 
+#include "direct_layout.h"
 #include "fingerprint.h"
 
 namespace cxx2go::compiler {
@@ -95,7 +96,8 @@ class SchemaBuilder {
     Method method;
     method.name = decl.name.text;
     method.oneway = attributes.oneway;
-    method.inline_call = attributes.inline_call;
+    method.inline_call = attributes.inline_call || attributes.direct;
+    method.direct = attributes.direct;
     method.doc = decl.doc;
     method.loc = decl.name.loc;
     size_t views = 0;
@@ -104,6 +106,10 @@ class SchemaBuilder {
       if (is_view_type(*method.params.back().type)) ++views;
     }
     if (decl.result) method.result = intern(*decl.result);
+    if (method.direct && !direct_layout(method).result_fits) {
+      reporter_.error(DiagId::DirectResultTooLarge, decl.result->name.loc,
+                      {method.name, spell(*decl.result), std::to_string(kDirectResultWords)});
+    }
     if (views > kMaxViewParams) {
       reporter_.error(DiagId::TooManyViewParams, method.loc,
                       {method.name, std::to_string(views), std::to_string(kMaxViewParams)});

@@ -76,15 +76,6 @@ class Scope {
   std::unordered_map<std::string, const ast::Name*> squashed_;
 };
 
-// A type as written, for messages: "map<string, list<i32>>".
-std::string spell(const ast::TypeRef& type) {
-  std::string out = type.name.text;
-  if (type.args.empty()) return out;
-  out += '<';
-  for (size_t i = 0; i < type.args.size(); ++i) out += (i == 0 ? "" : ", ") + spell(type.args[i]);
-  return out + '>';
-}
-
 bool is_builtin(const ast::TypeRef& type, TypeKind kind) {
   return type.target == ast::TypeRefTarget::Builtin && type.builtin_kind == kind;
 }
@@ -150,6 +141,9 @@ Attributes check_method(const ast::MethodDecl& method, ServiceSide side, Reporte
   }
   if (attributes.oneway && attributes.inline_call) {
     reporter.error(DiagId::InlineOneway, method.name.loc, {method.name.text});
+  }
+  if (attributes.oneway && attributes.direct) {
+    reporter.error(DiagId::DirectOneway, method.name.loc, {method.name.text});
   }
   return attributes;
 }

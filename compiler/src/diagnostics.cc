@@ -93,13 +93,16 @@ constexpr MessageSpec kMessages[] = {
 
     // check: attributes and methods
     {DiagId::UnknownAttribute, "unknown attribute '@{0}'",
-     "known attributes are @oneway and @inline (methods), @affine (cpp services) and @transport(ring) (services)",
+     "known attributes are @oneway (methods), @inline and @direct (cpp methods), @affine (cpp services) and "
+     "@transport(ring) (services)",
      nullptr},
     {DiagId::DuplicateAttribute, "duplicate attribute '@{0}'", nullptr, nullptr},
     {DiagId::MisplacedOneway, "'@oneway' is not allowed on {0}", "@oneway applies to methods", nullptr},
     {DiagId::MisplacedInline, "'@inline' is not allowed on {0}",
      "@inline applies to methods of a cpp service: the C++ implementation runs on the calling Go thread",
      nullptr},
+    {DiagId::MisplacedDirect, "'@direct' is not allowed on {0}",
+     "@direct applies to methods of a cpp service: Go calls the bound C++ implementation directly", nullptr},
     {DiagId::MisplacedAffine, "'@affine' is not allowed on {0}",
      "@affine applies to cpp services: every call runs on one dedicated C++ thread", nullptr},
     {DiagId::MisplacedTransport, "'@transport' is not allowed on {0}",
@@ -112,6 +115,12 @@ constexpr MessageSpec kMessages[] = {
      "a fire-and-forget call has no result; remove `-> {1}` or `@oneway`", nullptr},
     {DiagId::InlineOneway, "method '{0}' cannot be both @inline and @oneway",
      "an @inline call runs to completion on the caller's thread, so it cannot be fire-and-forget", nullptr},
+    {DiagId::DirectOneway, "method '{0}' cannot be both @direct and @oneway",
+     "a @direct call runs to completion on the caller's thread, so it cannot be fire-and-forget", nullptr},
+    {DiagId::DirectResultTooLarge, "@direct method '{0}' returns {1}, which does not fit in {2} words",
+     "the result of a @direct method travels in words: a scalar, bool, enum, or a struct of up to {2} of "
+     "them (nested structs count their fields); use @inline for other results",
+     nullptr},
     {DiagId::TooManyViewParams, "method '{0}' has {1} parameters passed as views; at most {2} are supported",
      "parameters of type string, bytes and list<number> travel as views; group some of them in a struct",
      nullptr},

@@ -60,6 +60,7 @@ enum class DiagId : uint16_t {
   DuplicateAttribute,
   MisplacedOneway,
   MisplacedInline,
+  MisplacedDirect,
   MisplacedAffine,
   MisplacedTransport,
   UnknownTransport,
@@ -67,6 +68,8 @@ enum class DiagId : uint16_t {
   UnexpectedAttributeArgument,
   OnewayWithResult,
   InlineOneway,
+  DirectOneway,
+  DirectResultTooLarge,
   TooManyViewParams,
   // check: options
   UnknownOption,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "code_writer.h"
+#include "direct_layout.h"
 #include "emit_text.h"
 #include "emitter.h"
 #include "emit_naming.h"
@@ -243,7 +244,14 @@ class CppWriter {
       std::string result = result_type(method);
       w.line();
       if (method.inline_call) {
-        write_doc(w, method.doc, {"@inline: runs on the calling Go thread; keep it short and non-blocking."});
+        write_doc(w, method.doc,
+                  method.direct
+                      ? std::vector<std::string>{"@direct: Go calls it directly, on the calling Go thread; keep it "
+                                                 "short and non-blocking.",
+                                                 "Its context carries the Go context's deadline, not its "
+                                                 "cancellation."}
+                      : std::vector<std::string>{
+                            "@inline: runs on the calling Go thread; keep it short and non-blocking."});
         w.line("virtual ::cxx2go::Result<" + result + "> " + method_name + "(" + sync_params(method) +
                "const ::cxx2go::Context& context) = 0;");
         continue;
@@ -422,6 +430,7 @@ class CppWriter {
       auto add = [&flags](const char* flag) { flags += (flags.empty() ? "" : " | ") + std::string(flag); };
       if (method.oneway) add("CXX2GO_CALL_ONEWAY");
       if (method.inline_call) add("CXX2GO_METHOD_INLINE");
+      if (method.direct) add("CXX2GO_METHOD_DIRECT");
       if (service.ring) add("CXX2GO_METHOD_RING");
       if (flags.empty()) flags = "0";
       write_wrapped_comment(w, method.canonical, 2);
@@ -429,7 +438,108 @@ class CppWriter {
              hex64(method.id) + "ull, " +
              quoted(qualified_method_name(schema_.package, service.name, method.name)) + ", " + flags + "};");
     }
+    if (has_direct_methods(service)) {
+      w.line("// The implementation the @direct methods call: set by cxx2go::register_service.");
+      w.line("::cxx2go::detail::DirectBinding " + cpp_direct_binding(service.name) + ";");
+    }
     w.close("}  // namespace");
+  }
+
+  static bool has_direct_methods(const ServiceDef& service) {
+    for (const Method& method : service.methods) {
+      if (method.direct) return true;
+    }
+    return false;
+  }
+
+  // `value` + the fields of `leaf`'s path: "v.small.a".
+  static std::string leaf_expr(const std::string& value, const DirectLeaf& leaf) {
+    std::string expr = value;
+    for (const Field* field : leaf.path) expr += "." + cpp_name(field->name);
+    return expr;
+  }
+
+  // The cxx2go_direct_fn of a @direct method (direct_layout.h): the arguments from words, views and their
+  // encoding, the implementation called directly, the result into words.
+  void write_direct_thunk(CodeWriter& w, const ServiceDef& service, const Method& method) {
+    const DirectLayout layout = direct_layout(method);
+    std::string name = cpp_name(service.name);
+    w.line();
+    w.line("// Go calls " + qualified_method_name(schema_.package, service.name, method.name) +
+           " through this (abi.h, cxx2go_direct_fn).");
+    w.open("static void " + cpp_direct_thunk(service.name, method.name) +
+           "(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, "
+           "cxx2go_direct_result* c2g_result) noexcept {");
+    const size_t view_count = layout.views + (layout.encoded ? 1 : 0);
+    if (layout.words == 0) w.line("(void)c2g_words;");
+    if (view_count == 0) w.line("(void)c2g_views;");
+    w.open("auto c2g_call = [&](" + name +
+           "& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {");
+    if (view_count != 0) {
+      w.line("const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, " + std::to_string(view_count) + ");");
+    }
+    if (layout.encoded) {
+      w.line("auto c2g_args = c2g_in.view_decoder(" + std::to_string(layout.views) + ");");
+    }
+    std::string args;
+    for (size_t i = 0; i < method.params.size(); ++i) {
+      const Param& param = method.params[i];
+      const DirectParam& placed = layout.params[i];
+      const Type& type = *param.type;
+      std::string param_name = cpp_param_name(param.name);
+      args += param_name + ", ";
+      switch (placed.passing) {
+        case DirectPassing::Words:
+          if (placed.leaves.size() == 1 && placed.leaves[0].path.empty()) {
+            w.line("const " + cpp_type(type) + " " + param_name + " = " + from_word(placed.leaves[0], placed.index) +
+                   ";");
+            break;
+          }
+          w.line(cpp_type(type) + " " + param_name + "{};");
+          for (size_t l = 0; l < placed.leaves.size(); ++l) {
+            w.line(leaf_expr(param_name, placed.leaves[l]) + " = " + from_word(placed.leaves[l], placed.index + l) +
+                   ";");
+          }
+          break;
+        case DirectPassing::View: {
+          std::string element = type.elem == nullptr ? "" : cpp_type(*type.elem);
+          w.line("const auto " + param_name + " = " +
+                 fill_pattern(builtin_type(type).cpp_view_reader, {element, "c2g_in", std::to_string(placed.index)}) +
+                 ";");
+          break;
+        }
+        case DirectPassing::Encoded:
+          w.line(cpp_type(type) + " " + param_name + "{};");
+          w.line(std::string(kCppDecode) + "(c2g_args, " + param_name + ");");
+          break;
+      }
+    }
+    if (layout.encoded) {
+      w.line("if (!c2g_args.finish()) return c2g_args.error();");
+    }
+    std::string call = "c2g_impl." + cpp_name(method.name) + "(" + args + "c2g_context)";
+    if (method.result == nullptr) {
+      w.line("return " + call + ";");
+    } else {
+      w.line("::cxx2go::Result<" + result_type(method) + "> c2g_r = " + call + ";");
+      w.line("if (!c2g_r) return c2g_r.error();");
+      for (size_t l = 0; l < layout.result.size(); ++l) {
+        const DirectLeaf& leaf = layout.result[l];
+        std::string value = leaf.path.empty() ? "*c2g_r" : "c2g_r->" + leaf_expr("", leaf).substr(1);
+        w.line("c2g_result->words[" + std::to_string(l) + "] = ::cxx2go::detail::to_direct_word(" + value + ");");
+      }
+      w.line("return {};");
+    }
+    w.close("};");
+    const std::string run = "::cxx2go::detail::run_direct<" + name + ">(";
+    w.line(run + cpp_direct_binding(service.name) + ", " + cpp_method_info(service.name, method.name) + ",");
+    w.line(std::string(run.size(), ' ') + "c2g_deadline, c2g_result, c2g_call);");
+    w.close("}");
+  }
+
+  static std::string from_word(const DirectLeaf& leaf, size_t word) {
+    return "::cxx2go::detail::from_direct_word<" + cpp_type(*leaf.type) + ">(c2g_words[" + std::to_string(word) +
+           "])";
   }
 
   // Adds the views and encodings of `method`'s arguments, read from `prefix` + parameter name.
@@ -608,6 +718,7 @@ class CppWriter {
       w.line("c2g_call.fail(::cxx2go::error_from_current_exception());");
       w.close("}");
       w.close("}");
+      if (method.direct) write_direct_thunk(w, service, method);
     }
     w.line();
     w.open("namespace {");
@@ -617,14 +728,16 @@ class CppWriter {
       w.open("const ::cxx2go::detail::MethodEntry " + methods + "[] = {");
       for (const Method& method : service.methods) {
         w.line("{" + cpp_method_info(service.name, method.name) + ", &" +
-               cpp_invoke_thunk(service.name, method.name) + "},");
+               cpp_invoke_thunk(service.name, method.name) + ", " +
+               (method.direct ? "&" + cpp_direct_thunk(service.name, method.name) : std::string("nullptr")) + "},");
       }
       w.close("};");
     }
     std::string descriptor = cpp_service_descriptor(service.name);
     w.line("const ::cxx2go::detail::ServiceDescriptor " + descriptor + "{");
     w.line("    " + quoted(qualified) + ", " + (service.affine ? "true" : "false") + ", " + methods + ", " +
-           std::to_string(service.methods.size()) + "};");
+           std::to_string(service.methods.size()) + ", " +
+           (has_direct_methods(service) ? "&" + cpp_direct_binding(service.name) : std::string("nullptr")) + "};");
     w.close("}  // namespace");
     w.line();
     w.open("const ::cxx2go::detail::ServiceDescriptor& " + name + "::cxx2go_descriptor() const noexcept {");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "code_writer.h"
+#include "direct_layout.h"
 #include "emit_text.h"
 #include "emitter.h"
 #include "emit_naming.h"
@@ -104,6 +105,7 @@ class GoWriter {
     w.line("package " + schema_.go_package_name);
     std::vector<std::string> std_imports;
     if (uses_context_) std_imports.push_back("\"context\"");
+    if (uses_math_) std_imports.push_back("\"math\"");
     if (uses_strconv_) std_imports.push_back("\"strconv\"");
     w.line();
     w.open("import (");
@@ -301,6 +303,7 @@ class GoWriter {
     auto add = [&](const char* flag) { out += (out.empty() ? "" : separator) + std::string(flag); };
     if (method.oneway) add("c2gimpl.CallOneway");
     if (method.inline_call) add("c2gimpl.MethodInline");
+    if (method.direct) add("c2gimpl.MethodDirect");
     if (service.ring) add("c2gimpl.MethodRing");
     return out.empty() ? "0" : out;
   }
@@ -361,6 +364,10 @@ class GoWriter {
       w.open("func (*" + client + ") " + go_exported_name(method.name) + "(" + params(method) + ")" +
              client_results(method) + " {");
       if (method.result != nullptr) w.line("var c2gResult " + go_type(*method.result));
+      if (method.direct) {
+        write_direct_call(w, service, method);
+        continue;
+      }
       w.line("c2gArgs := c2gimpl.GetEncoder()");
       w.line("defer c2gArgs.Release()");
       std::vector<std::string> views;
@@ -400,6 +407,84 @@ class GoWriter {
       w.line("return " + zero_for_error(method.result) + "nil");
       w.close("}");
     }
+  }
+
+  // The body of a @direct method's client (direct_layout.h): flat arguments as words, views, the rest
+  // encoded, and the result from words.
+  void write_direct_call(CodeWriter& w, const ServiceDef& service, const Method& method) {
+    const DirectLayout layout = direct_layout(method);
+    std::string encoder = "nil";
+    if (layout.encoded) {
+      w.line("c2gArgs := c2gimpl.GetEncoder()");
+      w.line("defer c2gArgs.Release()");
+      encoder = "c2gArgs";
+    }
+    std::string words;
+    std::vector<std::string> views;
+    for (size_t i = 0; i < method.params.size(); ++i) {
+      const Param& param = method.params[i];
+      const DirectParam& placed = layout.params[i];
+      std::string name = go_param_name(param.name);
+      switch (placed.passing) {
+        case DirectPassing::Words:
+          for (const DirectLeaf& leaf : placed.leaves) {
+            words += (words.empty() ? "" : ", ") + to_word(leaf, leaf_expr(name, leaf));
+          }
+          break;
+        case DirectPassing::View:
+          views.push_back(go_view(*param.type, &BuiltinType::go_view_writer, name));
+          break;
+        case DirectPassing::Encoded:
+          encode(w, *param.type, name, "c2gArgs", 0);
+          break;
+      }
+    }
+    std::string views_arg = "nil";
+    if (!views.empty()) {
+      std::string list;
+      for (const std::string& view : views) list += (list.empty() ? "" : ", ") + view;
+      w.line("c2gViews := [...]c2gimpl.View{" + list + "}");
+      views_arg = "c2gViews[:]";
+    }
+    std::string out = layout.result.empty() ? "_" : "c2gOut";
+    std::string method_var = go_method_var(service.name, method.name);
+    if (views.empty() && !layout.encoded && layout.words <= 4) {
+      for (size_t i = layout.words; i < 4; ++i) words += (words.empty() ? "" : ", ") + std::string("0");
+      w.line(out + ", err := c2gimpl.CallDirect4(ctx, " + method_var + ", " + words + ")");
+    } else {
+      std::string words_arg = words.empty() ? "nil" : "&c2gimpl.DirectWords{" + words + "}";
+      w.line(out + ", err := c2gimpl.CallDirect(ctx, " + method_var + ", " + words_arg + ", " + encoder + ", " +
+             views_arg + ")");
+    }
+    w.open("if err != nil {");
+    w.line("return " + zero_for_error(method.result) + "err");
+    w.close("}");
+    for (size_t l = 0; l < layout.result.size(); ++l) {
+      w.line(leaf_expr("c2gResult", layout.result[l]) + " = " +
+             from_word(layout.result[l], "c2gOut.W" + std::to_string(l)));
+    }
+    w.line("return " + zero_for_error(method.result) + "nil");
+    w.close("}");
+  }
+
+  static std::string leaf_expr(const std::string& value, const DirectLeaf& leaf) {
+    std::string expr = value;
+    for (const Field* field : leaf.path) expr += "." + go_exported_name(field->name);
+    return expr;
+  }
+
+  const BuiltinType& leaf_row(const DirectLeaf& leaf) {
+    const BuiltinType& row = builtin_type(leaf.type->kind == TypeKind::Enum ? kEnumRepresentation : leaf.type->kind);
+    if (row.kind == TypeKind::F32 || row.kind == TypeKind::F64) uses_math_ = true;
+    return row;
+  }
+
+  std::string to_word(const DirectLeaf& leaf, const std::string& value) {
+    return fill_pattern(leaf_row(leaf).go_word, {go_type(*leaf.type), value});
+  }
+
+  std::string from_word(const DirectLeaf& leaf, const std::string& word) {
+    return fill_pattern(leaf_row(leaf).go_from_word, {go_type(*leaf.type), word});
   }
 
   void write_service(CodeWriter& w, const ServiceDef& service) {
@@ -492,6 +577,7 @@ class GoWriter {
   TypeUsage usage_;
   bool uses_context_ = false;
   bool uses_strconv_ = false;
+  bool uses_math_ = false;
 };
 
 // --go_opt=cgo: STEM.c2g.cgo.go makes the package a cgo package that compiles the C++ beside it (the

@@ -131,6 +131,12 @@ std::string cpp_invoke_thunk(std::string_view service, std::string_view method) 
   return "c2g_invoke_" + std::string(service) + "_" + std::string(method);
 }
 
+std::string cpp_direct_thunk(std::string_view service, std::string_view method) {
+  return "c2g_direct_" + std::string(service) + "_" + std::string(method);
+}
+
+std::string cpp_direct_binding(std::string_view service) { return "c2g_" + std::string(service) + "_binding"; }
+
 std::string cpp_method_table(std::string_view service) { return "c2g_" + std::string(service) + "_methods"; }
 std::string cpp_service_descriptor(std::string_view service) {
   return "c2g_" + std::string(service) + "_descriptor";

@@ -23,7 +23,9 @@
 //                     m_async, and the factory make_s (cpp_factory_function)
 //   C++, file scope   c2g_encode / c2g_decode / c2g_min_size overloads for T (the runtime's codec
 //                     names); c2g_method_S_m (MethodInfo); c2g_invoke_S_m (dispatch thunk);
-//                     c2g_S_methods, c2g_S_descriptor (a cpp service's method table and descriptor)
+//                     c2g_direct_S_m (a @direct method's direct function); c2g_S_methods,
+//                     c2g_S_descriptor, c2g_S_binding (a cpp service's method table, descriptor, and
+//                     the implementation its @direct methods call)
 //   C++, locals       parameters p (cpp_param_name: also escaping the added `context` and `options`);
 //                     every other local starts with c2g_ (c2g_args, c2g_call, …)
 //   cgo (C)           c2g_register_pkg_S (--go_opt=cgo: registers a cpp service's implementation)
@@ -94,6 +96,9 @@ inline constexpr std::string_view kCppMinSize = "c2g_min_size";
 // service's method table and descriptor.
 std::string cpp_method_info(std::string_view service, std::string_view method);
 std::string cpp_invoke_thunk(std::string_view service, std::string_view method);
+// A @direct method's cxx2go_direct_fn, and the DirectBinding of its service.
+std::string cpp_direct_thunk(std::string_view service, std::string_view method);
+std::string cpp_direct_binding(std::string_view service);
 std::string cpp_method_table(std::string_view service);
 std::string cpp_service_descriptor(std::string_view service);
 

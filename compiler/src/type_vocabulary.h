@@ -23,39 +23,50 @@ namespace cxx2go::compiler {
 // clang-format off
 #define CXX2GO_BUILTIN_TYPES(X)                                                                             \
   X(Bool, .name = "bool", .aliases = "boolean", .wire_size = 1, .fixed_size = true, .map_key = true,        \
-    .cpp = "bool", .go = "bool", .go_codec = "Bool")                                                        \
+    .cpp = "bool", .go = "bool", .go_codec = "Bool",                                                        \
+    .go_word = "c2gimpl.BoolWord($1)", .go_from_word = "$1 != 0")                                           \
   X(I8, .name = "i8", .aliases = "int8", .wire_size = 1, .fixed_size = true, .map_key = true,               \
-    .list_view = true, .cpp = "int8_t", .go = "int8", .go_codec = "I8")                                     \
+    .list_view = true, .cpp = "int8_t", .go = "int8", .go_codec = "I8",                                     \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(I16, .name = "i16", .aliases = "int16", .wire_size = 2, .fixed_size = true, .map_key = true,            \
-    .list_view = true, .cpp = "int16_t", .go = "int16", .go_codec = "I16")                                  \
+    .list_view = true, .cpp = "int16_t", .go = "int16", .go_codec = "I16",                                  \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(I32, .name = "i32", .aliases = "int int32", .wire_size = 4, .fixed_size = true, .map_key = true,        \
-    .list_view = true, .cpp = "int32_t", .go = "int32", .go_codec = "I32")                                  \
+    .list_view = true, .cpp = "int32_t", .go = "int32", .go_codec = "I32",                                  \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(I64, .name = "i64", .aliases = "int64 long", .wire_size = 8, .fixed_size = true, .map_key = true,       \
-    .list_view = true, .cpp = "int64_t", .go = "int64", .go_codec = "I64")                                  \
+    .list_view = true, .cpp = "int64_t", .go = "int64", .go_codec = "I64",                                  \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(U8, .name = "u8", .aliases = "uint8 byte", .wire_size = 1, .fixed_size = true, .map_key = true,         \
-    .list_view = true, .cpp = "uint8_t", .go = "uint8", .go_codec = "U8", .go_list_codec = "Bytes")         \
+    .list_view = true, .cpp = "uint8_t", .go = "uint8", .go_codec = "U8", .go_list_codec = "Bytes",         \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(U16, .name = "u16", .aliases = "uint16", .wire_size = 2, .fixed_size = true, .map_key = true,           \
-    .list_view = true, .cpp = "uint16_t", .go = "uint16", .go_codec = "U16")                                \
+    .list_view = true, .cpp = "uint16_t", .go = "uint16", .go_codec = "U16",                                \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(U32, .name = "u32", .aliases = "uint uint32", .wire_size = 4, .fixed_size = true, .map_key = true,      \
-    .list_view = true, .cpp = "uint32_t", .go = "uint32", .go_codec = "U32")                                \
+    .list_view = true, .cpp = "uint32_t", .go = "uint32", .go_codec = "U32",                                \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(U64, .name = "u64", .aliases = "uint64", .wire_size = 8, .fixed_size = true, .map_key = true,           \
-    .list_view = true, .cpp = "uint64_t", .go = "uint64", .go_codec = "U64")                                \
+    .list_view = true, .cpp = "uint64_t", .go = "uint64", .go_codec = "U64",                                \
+    .go_word = "uint64($1)", .go_from_word = "$0($1)")                                                      \
   X(F32, .name = "f32", .aliases = "float float32", .wire_size = 4, .fixed_size = true,                     \
-    .list_view = true, .cpp = "float", .go = "float32", .go_codec = "F32")                                  \
+    .list_view = true, .cpp = "float", .go = "float32", .go_codec = "F32",                                  \
+    .go_word = "uint64(math.Float32bits($1))", .go_from_word = "math.Float32frombits(uint32($1))")          \
   X(F64, .name = "f64", .aliases = "double float64", .wire_size = 8, .fixed_size = true,                    \
-    .list_view = true, .cpp = "double", .go = "float64", .go_codec = "F64")                                 \
+    .list_view = true, .cpp = "double", .go = "float64", .go_codec = "F64",                                 \
+    .go_word = "math.Float64bits($1)", .go_from_word = "math.Float64frombits($1)")                          \
   X(String, .name = "string", .aliases = "str", .wire_size = 4, .map_key = true, .view = true,              \
     .cpp = "std::string", .go = "string", .go_codec = "String",                                             \
     .cpp_view = "std::string_view", .cpp_view_reader = "$1.view_string($2)",                                \
-    .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)")                       \
+    .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)")                      \
   X(Bytes, .name = "bytes", .wire_size = 4, .view = true,                                                   \
     .cpp = "std::vector<uint8_t>", .go = "[]byte", .go_codec = "Bytes",                                     \
     .cpp_view = "std::span<const uint8_t>", .cpp_view_reader = "$1.view_bytes($2)",                         \
-    .go_view_writer = "c2gimpl.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)")                         \
+    .go_view_writer = "c2gimpl.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)")                        \
   X(List, .name = "list", .aliases = "vector array", .arity = 1, .pattern = "list<T>",                      \
     .wire_size = 4, .view = true, .cpp = "std::vector<$0>", .go = "[]$0",                                   \
     .cpp_view = "std::span<const $0>", .cpp_view_reader = "$1.view_list<$0>($2)",                           \
-    .go_view_writer = "c2gimpl.SliceView($1)", .go_view_reader = "c2gimpl.ViewSlice[$0]($1, $2)")             \
+    .go_view_writer = "c2gimpl.SliceView($1)", .go_view_reader = "c2gimpl.ViewSlice[$0]($1, $2)")           \
   X(Map, .name = "map", .aliases = "dict", .arity = 2, .pattern = "map<K, V>",                              \
     .wire_size = 4, .cpp = "std::map<$0, $1>", .go = "map[$0]$1")                                           \
   X(Optional, .name = "optional", .aliases = "option", .arity = 1, .pattern = "optional<T>",                \
@@ -94,6 +105,10 @@ struct BuiltinType {
   std::string_view cpp_view_reader = {};  // reads view $2 of incoming call $1 in C++
   std::string_view go_view_writer = {};   // makes Go value $1 a view argument
   std::string_view go_view_reader = {};   // reads view $2 of incoming call $1 in Go
+  // Scalars, in the words of a @direct call (direct_layout.h): Go value $1 as a uint64, and word $1 as Go
+  // type $0 (the row's type, or an enum).
+  std::string_view go_word = {};
+  std::string_view go_from_word = {};
 };
 
 // The rows, indexed by TypeKind (Enum and Struct have none).

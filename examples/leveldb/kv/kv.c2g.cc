@@ -300,17 +300,17 @@ static void c2g_invoke_Store_stats(::cxx2go::Service& c2g_service, ::cxx2go::det
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Store_methods[] = {
-    {c2g_method_Store_open, &c2g_invoke_Store_open},
-    {c2g_method_Store_close, &c2g_invoke_Store_close},
-    {c2g_method_Store_put, &c2g_invoke_Store_put},
-    {c2g_method_Store_get, &c2g_invoke_Store_get},
-    {c2g_method_Store_remove, &c2g_invoke_Store_remove},
-    {c2g_method_Store_scan, &c2g_invoke_Store_scan},
-    {c2g_method_Store_write, &c2g_invoke_Store_write},
-    {c2g_method_Store_stats, &c2g_invoke_Store_stats},
+    {c2g_method_Store_open, &c2g_invoke_Store_open, nullptr},
+    {c2g_method_Store_close, &c2g_invoke_Store_close, nullptr},
+    {c2g_method_Store_put, &c2g_invoke_Store_put, nullptr},
+    {c2g_method_Store_get, &c2g_invoke_Store_get, nullptr},
+    {c2g_method_Store_remove, &c2g_invoke_Store_remove, nullptr},
+    {c2g_method_Store_scan, &c2g_invoke_Store_scan, nullptr},
+    {c2g_method_Store_write, &c2g_invoke_Store_write, nullptr},
+    {c2g_method_Store_stats, &c2g_invoke_Store_stats, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Store_descriptor{
-      "kv.Store", false, c2g_Store_methods, 8};
+      "kv.Store", false, c2g_Store_methods, 8, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Store::cxx2go_descriptor() const noexcept {

@@ -26,7 +26,8 @@ class ScriptedService : public Service {
   // Adds a method; call before registering the service.
   const detail::MethodInfo& add(uint64_t id, const std::string& method, Behavior behavior, uint32_t flags = 0) {
     names_.push_back(name_ + "." + method);
-    entries_.push_back(detail::MethodEntry{detail::MethodInfo{id, names_.back().c_str(), flags}, &ScriptedService::invoke});
+    entries_.push_back(
+        detail::MethodEntry{detail::MethodInfo{id, names_.back().c_str(), flags}, &ScriptedService::invoke, nullptr});
     behaviors_[id] = std::move(behavior);
     descriptor_.methods = entries_.data();
     descriptor_.method_count = entries_.size();

@@ -84,11 +84,11 @@ static void c2g_invoke_Pricer_quote(::cxx2go::Service& c2g_service, ::cxx2go::de
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Pricer_methods[] = {
-    {c2g_method_Pricer_total, &c2g_invoke_Pricer_total},
-    {c2g_method_Pricer_quote, &c2g_invoke_Pricer_quote},
+    {c2g_method_Pricer_total, &c2g_invoke_Pricer_total, nullptr},
+    {c2g_method_Pricer_quote, &c2g_invoke_Pricer_quote, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Pricer_descriptor{
-      "pricing.Pricer", false, c2g_Pricer_methods, 2};
+      "pricing.Pricer", false, c2g_Pricer_methods, 2, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Pricer::cxx2go_descriptor() const noexcept {

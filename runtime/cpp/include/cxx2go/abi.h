@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define CXX2GO_ABI_VERSION 2
+#define CXX2GO_ABI_VERSION 3
 
 /* Status codes. 0..16 match gRPC's canonical codes so users can map them 1:1; 100..105 are cxx2go's own.
  * An error crosses with a positive code: any positive value, defined here or not, is carried unchanged.
@@ -80,6 +80,7 @@ typedef struct cxx2go_view {
 #define CXX2GO_METHOD_INLINE 0x10000u /* @inline cpp method: runs on the caller's thread, never PENDING */
 #define CXX2GO_METHOD_RING 0x20000u   /* a method of a @transport(ring) service: its asynchronous and oneway
                                          calls use the shared-memory rings (cxx2go/ring_abi.h) */
+#define CXX2GO_METHOD_DIRECT 0x40000u /* @direct cpp method: Go calls its cxx2go_direct_fn (below) */
 
 typedef struct cxx2go_call {
   uint64_t method_id;          /* fingerprint of package.Service.method and its full signature */
@@ -106,6 +107,27 @@ typedef struct cxx2go_reply {
   size_t len;      /* payload length: the result encoding (code == OK) or a UTF-8 message (error) */
   uint8_t inline_buf[CXX2GO_REPLY_INLINE_CAP];
 } cxx2go_reply;
+
+/* ---- @direct methods (docs/design.md, "Direct calls") ----
+ * A @direct cpp method is called through a function of the generated C++ (a cxx2go_direct_fn) that calls
+ * the bound implementation itself: no registry lookup, no call record, no encoding of what fits in words.
+ * Its arguments travel as up to CXX2GO_DIRECT_WORDS words (each scalar, enum or bool leaf of the flat
+ * arguments in one word, in parameter and field order) and up to CXX2GO_DIRECT_VIEWS views (view
+ * arguments first, then, if the method has any other argument, their encoding, docs/wire-format.md);
+ * its result as up to CXX2GO_DIRECT_RESULT_WORDS words. Everything is borrowed for the call only. */
+#define CXX2GO_DIRECT_WORDS 8
+#define CXX2GO_DIRECT_VIEWS 4
+#define CXX2GO_DIRECT_RESULT_WORDS 4
+
+typedef struct cxx2go_direct_result {
+  uint64_t words[CXX2GO_DIRECT_RESULT_WORDS]; /* the result's leaves (code == CXX2GO_OK) */
+  int32_t code;                               /* CXX2GO_OK or an error code */
+  char* message;      /* code != CXX2GO_OK: malloc()ed UTF-8 message (may be NULL), freed by the caller */
+  size_t message_len;
+} cxx2go_direct_result;
+
+typedef void (*cxx2go_direct_fn)(const uint64_t* words, const cxx2go_view* views, int64_t deadline_unix_nanos,
+                                 cxx2go_direct_result* result);
 
 /* The Go runtime's entry points, handed to the C++ runtime by cxx2go_go_attach. The C++ runtime never
  * names a Go symbol directly, so it also builds and is tested without Go (tests install a fake peer). */
@@ -149,6 +171,11 @@ void cxx2go_cpp_sync_listed(uint64_t call_id);
 /* Completion of an asynchronous C++ → Go call. data is valid only during this call. Exactly once per
  * submitted non-oneway call, including cancelled ones: only then does C++ free the call's memory. */
 void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
+/* The cxx2go_direct_fn of the @direct method method_id, or NULL with *code and *message (malloc()ed,
+ * NUL-terminated or NULL, freed by the caller) saying why: the runtime is not running, or no registered service has the method.
+ * The function stays valid for the life of the process; each call checks that the runtime runs and that
+ * the method's service is still registered. */
+cxx2go_direct_fn cxx2go_cpp_direct_entry(uint64_t method_id, int32_t* code, char** message);
 /* Runtime lifecycle, for Go hosts. Return a status code. spin_nanos: how long an executor thread polls for
  * work before it sleeps (RuntimeOptions::spin_before_park); negative means the default, 0 never spin. */
 int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos);

@@ -5,6 +5,7 @@
 #include "cxx2go/require_cxx20.h"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <stop_token>
 #include <utility>
@@ -13,8 +14,11 @@
 
 namespace cxx2go {
 
+class Context;
+
 namespace detail {
 class IncomingCall;
+Context direct_context(int64_t deadline_unix_nanos) noexcept;
 }
 
 // Handed to a C++ service implementation: its stop token fires when the caller cancels the call (or its
@@ -73,6 +77,7 @@ class Context {
  private:
   // The runtime's call records lend an inline call's Context a stop source (IncomingCall::borrow_context).
   friend class detail::IncomingCall;
+  friend Context detail::direct_context(int64_t deadline_unix_nanos) noexcept;
   std::stop_token take_token() noexcept {
     return borrowed_ != nullptr ? borrowed_->get_token() : std::move(stop_token_);
   }

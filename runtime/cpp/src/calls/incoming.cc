@@ -14,6 +14,8 @@
 #include "../transport/transport.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/service.h"
+#include "direct_calls.h"
+#include "cxx2go/detail/direct.h"
 #include "receive.h"
 
 namespace cxx2go {
@@ -215,16 +217,7 @@ void IncomingCall::reply(const Encoder& result) noexcept {
 // runtime's reply sentinels (CXX2GO_PENDING), so it becomes Code::unknown and its number moves into the
 // message, where a sentinel can no longer be forged. Every positive code crosses unchanged.
 void IncomingCall::fail(Error error) noexcept {
-  if (static_cast<int32_t>(error.code) <= 0) [[unlikely]] {
-    const int32_t code = static_cast<int32_t>(error.code);
-    try {
-      std::string message = "code " + std::to_string(code);
-      if (!error.message.empty()) message += ": " + error.message;
-      error = Error(Code::unknown, std::move(message));
-    } catch (...) {
-      error = Error(Code::unknown, {});  // out of memory: the code matters more than the message
-    }
-  }
+  error = at_boundary(std::move(error));
   IncomingCallRecord::of(*this).deliver(static_cast<int32_t>(error.code),
                                         reinterpret_cast<const uint8_t*>(error.message.data()), error.message.size());
 }
@@ -629,6 +622,8 @@ Result<void> register_service(std::shared_ptr<Service> service) {
     }
   }
   for (size_t i = 0; i < d.method_count; ++i) c.methods.emplace(d.methods[i].info.id, MethodSlot{slot, &d.methods[i]});
+  // The slot keeps the implementation alive for its @direct methods too, until unregister_service.
+  if (d.direct_binding != nullptr) d.direct_binding->impl.store(slot->impl.get(), std::memory_order_release);
   c.services.emplace(d.name, std::move(slot));
   c.registry_generation.fetch_add(1, std::memory_order_release);
   return {};
@@ -647,7 +642,19 @@ Result<void> unregister_service(std::string_view name) {
   c.services.erase(it);
   for (size_t i = 0; i < slot->descriptor->method_count; ++i) c.methods.erase(slot->descriptor->methods[i].info.id);
   c.registry_generation.fetch_add(1, std::memory_order_release);
+  DirectBinding* binding = slot->descriptor->direct_binding;
+  if (binding != nullptr) binding->impl.store(nullptr);
   lock.unlock();
+  // Direct calls hold no reference to the implementation: wait until none can still be using it.
+  const bool inside_direct_call = t_direct_slot != nullptr && t_direct_slot->depth.load() != 0;
+  if (binding != nullptr &&
+      (!wait_for_direct_calls(std::chrono::steady_clock::now() + c.options.stop_timeout) || inside_direct_call)) {
+    std::fprintf(stderr,
+                 "cxx2go: unregister_service(%s): a @direct call may still be running in it; the implementation is "
+                 "kept alive for the life of the process\n",
+                 slot->descriptor->name);
+    new (std::nothrow) std::shared_ptr<ServiceSlot>(std::move(slot));  // leaked on purpose
+  }
   return {};
 }
 

@@ -12,9 +12,11 @@
 #include <thread>
 #include <vector>
 
+#include "../calls/direct_calls.h"
 #include "../exec/spin_wait.h"
 #include "../transport/transport.h"
 #include "core.h"
+#include "cxx2go/detail/direct.h"
 #include "cxx2go/detail/link_check.h"
 #include "cxx2go/detail/testing.h"
 
@@ -49,6 +51,7 @@ std::atomic<bool> forked_child{false};
 void on_fork_child() noexcept {
   forked_child.store(true);
   core().state.store(State::stopped);
+  direct_calls_open.store(false);
 }
 
 // Registered while the program loads (a static initializer), so that a fork before the first call is
@@ -95,7 +98,7 @@ Result<void> reset_for_testing() {
     return Error(Code::failed_precondition, "reset_for_testing: the runtime is running");
   }
   if (c.outgoing_count.load() != 0 || c.incoming_count.load() != 0 || c.record_count.load() != 0 ||
-      c.executors_joining.load()) {
+      c.executors_joining.load() || !wait_for_direct_calls(std::chrono::steady_clock::now())) {
     return Error(Code::failed_precondition, "reset_for_testing: calls are still alive");
   }
   if (c.pool) c.pool->stop();
@@ -105,6 +108,9 @@ Result<void> reset_for_testing() {
     std::unique_lock registry(c.registry_mu);
     c.methods.clear();
     c.registry_generation.fetch_add(1, std::memory_order_release);
+    for (auto& [name, slot] : c.services) {
+      if (DirectBinding* binding = slot->descriptor->direct_binding) binding->impl.store(nullptr);
+    }
     c.services.clear();
   }
   c.pool.reset();
@@ -149,12 +155,14 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   c.pool = std::move(pool);
   c.timers = std::move(timers);
   c.inline_stop = std::stop_source();
+  enable_asymmetric_direct_fence();
   if (Result<void> started = start_transports(c); !started) {
     c.pool->stop();
     c.timers->stop();
     return started;
   }
   c.state.store(State::running);  // publishes everything above to the calls that read `running`
+  direct_calls_open.store(true);
   return {};
 }
 
@@ -271,6 +279,7 @@ Result<void> stop() {
     // they walk or has seen `stopping` (and failed). Under calls_mu too, for wait_drained.
     std::lock_guard calls(c.calls_mu);
     c.state.store(State::stopping);
+    detail::direct_calls_open.store(false);  // direct calls admitted from now on back out (direct.h)
   }
   // From here on, only this thread changes the state, and nothing it uses is torn down under it.
   const auto deadline = steady_clock::now() + c.options.stop_timeout;
@@ -284,7 +293,7 @@ Result<void> stop() {
   c.inline_stop.request_stop();
   detail::cancel_all_incoming();
 
-  if (!detail::wait_drained(c, deadline)) {
+  if (!detail::wait_drained(c, deadline) || !detail::wait_for_direct_calls(deadline)) {
     // Go callers still waiting for C++ implementations get their answer now; the implementations' own
     // answers will be dropped. Calls Go has not completed keep their memory (see outgoing.cc).
     detail::fail_unfinished_incoming();

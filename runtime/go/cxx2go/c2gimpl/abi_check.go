@@ -38,6 +38,10 @@ var (
 	_ = [1]struct{}{}[callSyncOnly-uint32(C.CXX2GO_CALL_SYNC_ONLY)]
 	_ = [1]struct{}{}[MethodInline-uint32(C.CXX2GO_METHOD_INLINE)]
 	_ = [1]struct{}{}[MethodRing-uint32(C.CXX2GO_METHOD_RING)]
+	_ = [1]struct{}{}[MethodDirect-uint32(C.CXX2GO_METHOD_DIRECT)]
+	_ = [1]struct{}{}[len(DirectWords{})-int(C.CXX2GO_DIRECT_WORDS)]
+	_ = [1]struct{}{}[directResultWords-int(C.CXX2GO_DIRECT_RESULT_WORDS)]
+	_ = [1]struct{}{}[directViews-int(C.CXX2GO_DIRECT_VIEWS)]
 	_ = [1]struct{}{}[replyInlineCap-int(C.CXX2GO_REPLY_INLINE_CAP)]
 	_ = [1]struct{}{}[abiVersion-int(C.CXX2GO_ABI_VERSION)]
 )

@@ -6,6 +6,7 @@
 // Being one translation unit, the included files must not define the same name twice, anonymous
 // namespaces included.
 
+#include "../../../cpp/src/calls/direct.cc"
 #include "../../../cpp/src/calls/incoming.cc"
 #include "../../../cpp/src/calls/outgoing.cc"
 #include "../../../cpp/src/core/error.cc"

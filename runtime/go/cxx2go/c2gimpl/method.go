@@ -5,17 +5,20 @@ package c2gimpl
 */
 import "C"
 
+import "sync/atomic"
+
 // Method flags of generated code, abi.h's CXX2GO_CALL_* and CXX2GO_METHOD_INLINE.
 const (
 	CallOneway   uint32 = 1       // @oneway: no result, no completion
 	MethodInline uint32 = 0x10000 // @inline cpp method: runs on the calling thread, never pending
 	MethodRing   uint32 = 0x20000 // a method of a @transport(ring) service (docs/ring.md)
+	MethodDirect uint32 = 0x40000 // @direct cpp method: called through its C++ direct function (CallDirect)
 
 	callSyncOnly   uint32 = 2 // cxx2go_call.flags: the callee must complete before returning
-	methodOnlyMask        = MethodInline | MethodRing
+	methodOnlyMask        = MethodInline | MethodRing | MethodDirect
 	codePending    Code   = -1 // cxx2go_reply.code: a completion follows
 	replyInlineCap        = 224
-	abiVersion            = 2
+	abiVersion            = 3
 )
 
 // Method identifies one method of a cpp service for the Go clients that call it. Generated code creates
@@ -25,6 +28,9 @@ type Method struct {
 	name  string
 	cname *C.char // C copy of name: cxx2go_call.method_name must point to C memory (no Go pointers in C)
 	flags uint32
+	// A @direct method's cxx2go_direct_fn, found on its first call (CallDirect). C++ code lives as long as
+	// the process, so it never goes stale: the function itself checks the runtime and the registration.
+	direct atomic.Uintptr
 }
 
 // NewMethod returns the Method with the given fingerprint id (docs/design.md), full name

@@ -1009,29 +1009,29 @@ static void c2g_invoke_CppSide_relay_wait(::cxx2go::Service& c2g_service, ::cxx2
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppSide_methods[] = {
-    {c2g_method_CppSide_run_checks, &c2g_invoke_CppSide_run_checks},
-    {c2g_method_CppSide_echo, &c2g_invoke_CppSide_echo},
-    {c2g_method_CppSide_concat, &c2g_invoke_CppSide_concat},
-    {c2g_method_CppSide_fail, &c2g_invoke_CppSide_fail},
-    {c2g_method_CppSide_throw_std, &c2g_invoke_CppSide_throw_std},
-    {c2g_method_CppSide_throw_int, &c2g_invoke_CppSide_throw_int},
-    {c2g_method_CppSide_sleep, &c2g_invoke_CppSide_sleep},
-    {c2g_method_CppSide_twice, &c2g_invoke_CppSide_twice},
-    {c2g_method_CppSide_call_go, &c2g_invoke_CppSide_call_go},
-    {c2g_method_CppSide_async_twice, &c2g_invoke_CppSide_async_twice},
-    {c2g_method_CppSide_add, &c2g_invoke_CppSide_add},
-    {c2g_method_CppSide_inline_concat, &c2g_invoke_CppSide_inline_concat},
-    {c2g_method_CppSide_fail_inline, &c2g_invoke_CppSide_fail_inline},
-    {c2g_method_CppSide_thread_id, &c2g_invoke_CppSide_thread_id},
-    {c2g_method_CppSide_deadline, &c2g_invoke_CppSide_deadline},
-    {c2g_method_CppSide_notify, &c2g_invoke_CppSide_notify},
-    {c2g_method_CppSide_notifications, &c2g_invoke_CppSide_notifications},
-    {c2g_method_CppSide_wait_context, &c2g_invoke_CppSide_wait_context},
-    {c2g_method_CppSide_context_ends, &c2g_invoke_CppSide_context_ends},
-    {c2g_method_CppSide_relay_wait, &c2g_invoke_CppSide_relay_wait},
+    {c2g_method_CppSide_run_checks, &c2g_invoke_CppSide_run_checks, nullptr},
+    {c2g_method_CppSide_echo, &c2g_invoke_CppSide_echo, nullptr},
+    {c2g_method_CppSide_concat, &c2g_invoke_CppSide_concat, nullptr},
+    {c2g_method_CppSide_fail, &c2g_invoke_CppSide_fail, nullptr},
+    {c2g_method_CppSide_throw_std, &c2g_invoke_CppSide_throw_std, nullptr},
+    {c2g_method_CppSide_throw_int, &c2g_invoke_CppSide_throw_int, nullptr},
+    {c2g_method_CppSide_sleep, &c2g_invoke_CppSide_sleep, nullptr},
+    {c2g_method_CppSide_twice, &c2g_invoke_CppSide_twice, nullptr},
+    {c2g_method_CppSide_call_go, &c2g_invoke_CppSide_call_go, nullptr},
+    {c2g_method_CppSide_async_twice, &c2g_invoke_CppSide_async_twice, nullptr},
+    {c2g_method_CppSide_add, &c2g_invoke_CppSide_add, nullptr},
+    {c2g_method_CppSide_inline_concat, &c2g_invoke_CppSide_inline_concat, nullptr},
+    {c2g_method_CppSide_fail_inline, &c2g_invoke_CppSide_fail_inline, nullptr},
+    {c2g_method_CppSide_thread_id, &c2g_invoke_CppSide_thread_id, nullptr},
+    {c2g_method_CppSide_deadline, &c2g_invoke_CppSide_deadline, nullptr},
+    {c2g_method_CppSide_notify, &c2g_invoke_CppSide_notify, nullptr},
+    {c2g_method_CppSide_notifications, &c2g_invoke_CppSide_notifications, nullptr},
+    {c2g_method_CppSide_wait_context, &c2g_invoke_CppSide_wait_context, nullptr},
+    {c2g_method_CppSide_context_ends, &c2g_invoke_CppSide_context_ends, nullptr},
+    {c2g_method_CppSide_relay_wait, &c2g_invoke_CppSide_relay_wait, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "e2e.CppSide", false, c2g_CppSide_methods, 20};
+      "e2e.CppSide", false, c2g_CppSide_methods, 20, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {
@@ -1068,10 +1068,10 @@ static void c2g_invoke_Affine_thread_id(::cxx2go::Service& c2g_service, ::cxx2go
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Affine_methods[] = {
-    {c2g_method_Affine_thread_id, &c2g_invoke_Affine_thread_id},
+    {c2g_method_Affine_thread_id, &c2g_invoke_Affine_thread_id, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Affine_descriptor{
-      "e2e.Affine", true, c2g_Affine_methods, 1};
+      "e2e.Affine", true, c2g_Affine_methods, 1, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Affine::cxx2go_descriptor() const noexcept {

@@ -937,8 +937,21 @@ namespace {
   //     option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,
   //     errno:i32,major:i32,minor:i32}
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_keywords{0xfc8ebfd3a5aa3c4full, "everything.CppSide.keywords", 0};
+  // everything.CppSide.levels(struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,i64_value:i64,
+  //     u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},enum Flag{OFF=0,
+  //     ON=1})->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647}
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_levels{0x44fb61e6cd4d5c4bull, "everything.CppSide.levels", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // everything.CppSide.empty_words(struct Empty{},enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,
+  //     MAX=2147483647})->struct Empty{}
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_empty_words{0xc2d5c5eb4f0af549ull, "everything.CppSide.empty_words", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // everything.CppSide.many_views(string,bytes,list<i32>,list<f64>,string,i64)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_many_views{0x044341e9f347850dull, "everything.CppSide.many_views", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // everything.CppSide.keyword_words(i32,string,i32,u8,bool,f64)->enum Flag{OFF=0,ON=1}
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_keyword_words{0x85e26fda43eb5507ull, "everything.CppSide.keyword_words", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
   // everything.CppSide.notify(string) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_notify{0x098e98422a4564eaull, "everything.CppSide.notify", CXX2GO_CALL_ONEWAY};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_CppSide_binding;
 }  // namespace
 
 ::cxx2go::Result<void> CppSide::nothing(const ::cxx2go::Context&) {
@@ -1243,6 +1256,162 @@ static void c2g_invoke_CppSide_keywords(::cxx2go::Service& c2g_service, ::cxx2go
   }
 }
 
+static void c2g_invoke_CppSide_levels(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    Scalars s{};
+    c2g_decode(c2g_args, s);
+    Flag flag{};
+    c2g_decode(c2g_args, flag);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.levels(s, flag, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls everything.CppSide.levels through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_levels(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
+    auto c2g_args = c2g_in.view_decoder(0);
+    Scalars s{};
+    c2g_decode(c2g_args, s);
+    const Flag flag = ::cxx2go::detail::from_direct_word<Flag>(c2g_words[0]);
+    if (!c2g_args.finish()) return c2g_args.error();
+    ::cxx2go::Result<Level> c2g_r = c2g_impl.levels(s, flag, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_levels,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSide_empty_words(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    Empty e{};
+    c2g_decode(c2g_args, e);
+    Level level{};
+    c2g_decode(c2g_args, level);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.empty_words(e, level, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls everything.CppSide.empty_words through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_empty_words(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_views;
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    Empty e{};
+    const Level level = ::cxx2go::detail::from_direct_word<Level>(c2g_words[0]);
+    ::cxx2go::Result<Empty> c2g_r = c2g_impl.empty_words(e, level, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_empty_words,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSide_many_views(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    auto a = c2g_call.view_string(0);
+    auto b = c2g_call.view_bytes(1);
+    auto c = c2g_call.view_list<int32_t>(2);
+    auto d = c2g_call.view_list<double>(3);
+    auto e = c2g_call.view_string(4);
+    int64_t n{};
+    c2g_decode(c2g_args, n);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.many_views(a, b, c, d, e, n, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls everything.CppSide.many_views through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_many_views(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 4);
+    auto c2g_args = c2g_in.view_decoder(3);
+    const auto a = c2g_in.view_string(0);
+    const auto b = c2g_in.view_bytes(1);
+    const auto c = c2g_in.view_list<int32_t>(2);
+    std::vector<double> d{};
+    c2g_decode(c2g_args, d);
+    std::string e{};
+    c2g_decode(c2g_args, e);
+    const int64_t n = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
+    if (!c2g_args.finish()) return c2g_args.error();
+    ::cxx2go::Result<uint64_t> c2g_r = c2g_impl.many_views(a, b, c, d, e, n, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_many_views,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSide_keyword_words(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int32_t type{};
+    c2g_decode(c2g_args, type);
+    auto func = c2g_call.view_string(0);
+    int32_t ctx{};
+    c2g_decode(c2g_args, ctx);
+    uint8_t err{};
+    c2g_decode(c2g_args, err);
+    bool context_{};
+    c2g_decode(c2g_args, context_);
+    double options_{};
+    c2g_decode(c2g_args, options_);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.keyword_words(type, func, ctx, err, context_, options_, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls everything.CppSide.keyword_words through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_keyword_words(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
+    const int32_t type = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
+    const auto func = c2g_in.view_string(0);
+    const int32_t ctx = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[1]);
+    const uint8_t err = ::cxx2go::detail::from_direct_word<uint8_t>(c2g_words[2]);
+    const bool context_ = ::cxx2go::detail::from_direct_word<bool>(c2g_words[3]);
+    const double options_ = ::cxx2go::detail::from_direct_word<double>(c2g_words[4]);
+    ::cxx2go::Result<Flag> c2g_r = c2g_impl.keyword_words(type, func, ctx, err, context_, options_, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_keyword_words,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
 ::cxx2go::Result<void> CppSide::notify(std::string_view, const ::cxx2go::Context&) {
   return ::cxx2go::Error{::cxx2go::Code::unimplemented,
                         "everything.CppSide.notify is not implemented: override notify or notify_async"};
@@ -1269,21 +1438,25 @@ static void c2g_invoke_CppSide_notify(::cxx2go::Service& c2g_service, ::cxx2go::
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppSide_methods[] = {
-    {c2g_method_CppSide_nothing, &c2g_invoke_CppSide_nothing},
-    {c2g_method_CppSide_one, &c2g_invoke_CppSide_one},
-    {c2g_method_CppSide_two, &c2g_invoke_CppSide_two},
-    {c2g_method_CppSide_three, &c2g_invoke_CppSide_three},
-    {c2g_method_CppSide_four, &c2g_invoke_CppSide_four},
-    {c2g_method_CppSide_five, &c2g_invoke_CppSide_five},
-    {c2g_method_CppSide_six, &c2g_invoke_CppSide_six},
-    {c2g_method_CppSide_structs, &c2g_invoke_CppSide_structs},
-    {c2g_method_CppSide_table, &c2g_invoke_CppSide_table},
-    {c2g_method_CppSide_maybe_texts, &c2g_invoke_CppSide_maybe_texts},
-    {c2g_method_CppSide_keywords, &c2g_invoke_CppSide_keywords},
-    {c2g_method_CppSide_notify, &c2g_invoke_CppSide_notify},
+    {c2g_method_CppSide_nothing, &c2g_invoke_CppSide_nothing, nullptr},
+    {c2g_method_CppSide_one, &c2g_invoke_CppSide_one, nullptr},
+    {c2g_method_CppSide_two, &c2g_invoke_CppSide_two, nullptr},
+    {c2g_method_CppSide_three, &c2g_invoke_CppSide_three, nullptr},
+    {c2g_method_CppSide_four, &c2g_invoke_CppSide_four, nullptr},
+    {c2g_method_CppSide_five, &c2g_invoke_CppSide_five, nullptr},
+    {c2g_method_CppSide_six, &c2g_invoke_CppSide_six, nullptr},
+    {c2g_method_CppSide_structs, &c2g_invoke_CppSide_structs, nullptr},
+    {c2g_method_CppSide_table, &c2g_invoke_CppSide_table, nullptr},
+    {c2g_method_CppSide_maybe_texts, &c2g_invoke_CppSide_maybe_texts, nullptr},
+    {c2g_method_CppSide_keywords, &c2g_invoke_CppSide_keywords, nullptr},
+    {c2g_method_CppSide_levels, &c2g_invoke_CppSide_levels, &c2g_direct_CppSide_levels},
+    {c2g_method_CppSide_empty_words, &c2g_invoke_CppSide_empty_words, &c2g_direct_CppSide_empty_words},
+    {c2g_method_CppSide_many_views, &c2g_invoke_CppSide_many_views, &c2g_direct_CppSide_many_views},
+    {c2g_method_CppSide_keyword_words, &c2g_invoke_CppSide_keyword_words, &c2g_direct_CppSide_keyword_words},
+    {c2g_method_CppSide_notify, &c2g_invoke_CppSide_notify, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "everything.CppSide", false, c2g_CppSide_methods, 12};
+      "everything.CppSide", false, c2g_CppSide_methods, 16, &c2g_CppSide_binding};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {
@@ -1451,13 +1624,13 @@ static void c2g_invoke_Affine_fire(::cxx2go::Service& c2g_service, ::cxx2go::det
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Affine_methods[] = {
-    {c2g_method_Affine_add, &c2g_invoke_Affine_add},
-    {c2g_method_Affine_checksum, &c2g_invoke_Affine_checksum},
-    {c2g_method_Affine_echo, &c2g_invoke_Affine_echo},
-    {c2g_method_Affine_fire, &c2g_invoke_Affine_fire},
+    {c2g_method_Affine_add, &c2g_invoke_Affine_add, nullptr},
+    {c2g_method_Affine_checksum, &c2g_invoke_Affine_checksum, nullptr},
+    {c2g_method_Affine_echo, &c2g_invoke_Affine_echo, nullptr},
+    {c2g_method_Affine_fire, &c2g_invoke_Affine_fire, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Affine_descriptor{
-      "everything.Affine", true, c2g_Affine_methods, 4};
+      "everything.Affine", true, c2g_Affine_methods, 4, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Affine::cxx2go_descriptor() const noexcept {

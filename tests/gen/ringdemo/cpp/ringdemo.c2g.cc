@@ -103,11 +103,11 @@ static void c2g_invoke_Counter_peek(::cxx2go::Service& c2g_service, ::cxx2go::de
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Counter_methods[] = {
-    {c2g_method_Counter_add, &c2g_invoke_Counter_add},
-    {c2g_method_Counter_peek, &c2g_invoke_Counter_peek},
+    {c2g_method_Counter_add, &c2g_invoke_Counter_add, nullptr},
+    {c2g_method_Counter_peek, &c2g_invoke_Counter_peek, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Counter_descriptor{
-      "ringdemo.Counter", true, c2g_Counter_methods, 2};
+      "ringdemo.Counter", true, c2g_Counter_methods, 2, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Counter::cxx2go_descriptor() const noexcept {

@@ -193,11 +193,11 @@ static void c2g_invoke_Pricer_fast(::cxx2go::Service& c2g_service, ::cxx2go::det
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Pricer_methods[] = {
-    {c2g_method_Pricer_quote, &c2g_invoke_Pricer_quote},
-    {c2g_method_Pricer_fast, &c2g_invoke_Pricer_fast},
+    {c2g_method_Pricer_quote, &c2g_invoke_Pricer_quote, nullptr},
+    {c2g_method_Pricer_fast, &c2g_invoke_Pricer_fast, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Pricer_descriptor{
-      "shop.Pricer", true, c2g_Pricer_methods, 2};
+      "shop.Pricer", true, c2g_Pricer_methods, 2, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Pricer::cxx2go_descriptor() const noexcept {

@@ -162,12 +162,12 @@ static void c2g_invoke_CppWork_block(::cxx2go::Service& c2g_service, ::cxx2go::d
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppWork_methods[] = {
-    {c2g_method_CppWork_work, &c2g_invoke_CppWork_work},
-    {c2g_method_CppWork_async_work, &c2g_invoke_CppWork_async_work},
-    {c2g_method_CppWork_block, &c2g_invoke_CppWork_block},
+    {c2g_method_CppWork_work, &c2g_invoke_CppWork_work, nullptr},
+    {c2g_method_CppWork_async_work, &c2g_invoke_CppWork_async_work, nullptr},
+    {c2g_method_CppWork_block, &c2g_invoke_CppWork_block, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppWork_descriptor{
-      "stress.CppWork", false, c2g_CppWork_methods, 3};
+      "stress.CppWork", false, c2g_CppWork_methods, 3, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppWork::cxx2go_descriptor() const noexcept {
@@ -204,10 +204,10 @@ static void c2g_invoke_AffineWork_thread_id(::cxx2go::Service& c2g_service, ::cx
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_AffineWork_methods[] = {
-    {c2g_method_AffineWork_thread_id, &c2g_invoke_AffineWork_thread_id},
+    {c2g_method_AffineWork_thread_id, &c2g_invoke_AffineWork_thread_id, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_AffineWork_descriptor{
-      "stress.AffineWork", true, c2g_AffineWork_methods, 1};
+      "stress.AffineWork", true, c2g_AffineWork_methods, 1, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& AffineWork::cxx2go_descriptor() const noexcept {

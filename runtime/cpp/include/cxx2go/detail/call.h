@@ -44,12 +44,14 @@ namespace detail {
 
 // MethodInfo::flags bit of @inline cpp methods (abi.h: CXX2GO_METHOD_INLINE, never sent in a call).
 inline constexpr uint32_t kMethodInline = CXX2GO_METHOD_INLINE;
+// MethodInfo::flags bit of @direct cpp methods (abi.h: CXX2GO_METHOD_DIRECT, never sent in a call).
+inline constexpr uint32_t kMethodDirect = CXX2GO_METHOD_DIRECT;
 
 // One method, as generated code declares it (a constant per method).
 struct MethodInfo {
   uint64_t id;       // fingerprint of the canonical signature (docs/design.md)
   const char* name;  // "package.Service.method", static storage
-  uint32_t flags;    // CXX2GO_CALL_ONEWAY | kMethodInline
+  uint32_t flags;    // CXX2GO_CALL_ONEWAY | kMethodInline | kMethodDirect
 };
 
 // The view arguments of one call (string, bytes, list<number>), in parameter order: pointers to the
@@ -292,6 +294,42 @@ Result<void> call_go_oneway(const MethodInfo& method, const CallOptions& options
 
 class IncomingCall;
 
+// The view arguments of one Go → C++ call (string, bytes, list<number>), in parameter order. Bindings of
+// one schema agree on them (the method id fingerprints the parameter list), so an index out of range, or
+// a size/alignment that does not fit T, reads as empty.
+class ArgumentViews {
+ public:
+  ArgumentViews(const cxx2go_view* views, uint32_t count) noexcept : views_(views), count_(count) {}
+
+  size_t count() const noexcept { return count_; }
+  std::string_view view_string(size_t i) const noexcept {
+    const cxx2go_view v = view(i);
+    return {static_cast<const char*>(v.data), v.len};
+  }
+  std::span<const uint8_t> view_bytes(size_t i) const noexcept {
+    const cxx2go_view v = view(i);
+    return {static_cast<const uint8_t*>(v.data), v.len};
+  }
+  template <class T>
+    requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
+  std::span<const T> view_list(size_t i) const noexcept {
+    const cxx2go_view v = view(i);
+    if (v.len % sizeof(T) != 0 || reinterpret_cast<uintptr_t>(v.data) % alignof(T) != 0) return {};
+    return {static_cast<const T*>(v.data), v.len / sizeof(T)};
+  }
+  // The bytes of view i (e.g. a @direct method's encoded arguments).
+  Decoder view_decoder(size_t i) const noexcept {
+    const cxx2go_view v = view(i);
+    return Decoder(static_cast<const uint8_t*>(v.data), v.len);
+  }
+
+ private:
+  cxx2go_view view(size_t i) const noexcept { return i < count_ ? views_[i] : cxx2go_view{nullptr, 0}; }
+
+  const cxx2go_view* views_;
+  uint32_t count_;
+};
+
 // Runs one method of a cpp service: decodes the call, calls the implementation, and answers with
 // reply()/fail() — now, or later through shared(). Never throws (generated thunks catch everything).
 using InvokeFn = void (*)(Service&, IncomingCall&) noexcept;
@@ -299,7 +337,10 @@ using InvokeFn = void (*)(Service&, IncomingCall&) noexcept;
 struct MethodEntry {
   MethodInfo info;
   InvokeFn invoke;
+  cxx2go_direct_fn direct;  // @direct methods: what Go calls instead (direct.h); null for the others
 };
+
+struct DirectBinding;
 
 // What a generated service class describes about itself (Service::cxx2go_descriptor()).
 struct ServiceDescriptor {
@@ -307,6 +348,7 @@ struct ServiceDescriptor {
   bool affine;       // @affine: every call on one dedicated thread
   const MethodEntry* methods;
   size_t method_count;
+  DirectBinding* direct_binding;  // the implementation its @direct methods call; null without any
 };
 
 // One call from Go to a C++ implementation, as an InvokeFn sees it. Answered exactly once: the first
@@ -322,23 +364,14 @@ class IncomingCall {
   // The encoded non-view arguments.
   Decoder args() const noexcept { return Decoder(args_, args_len_); }
 
-  // View arguments, in parameter order. Bindings of one schema agree on them (the method id fingerprints
-  // the parameter list), so an index out of range, or a size/alignment that does not fit T, reads as empty.
+  // View arguments, in parameter order (ArgumentViews).
   size_t view_count() const noexcept { return nviews_; }
-  std::string_view view_string(size_t i) const noexcept {
-    const cxx2go_view v = view(i);
-    return {static_cast<const char*>(v.data), v.len};
-  }
-  std::span<const uint8_t> view_bytes(size_t i) const noexcept {
-    const cxx2go_view v = view(i);
-    return {static_cast<const uint8_t*>(v.data), v.len};
-  }
+  std::string_view view_string(size_t i) const noexcept { return views().view_string(i); }
+  std::span<const uint8_t> view_bytes(size_t i) const noexcept { return views().view_bytes(i); }
   template <class T>
     requires(std::is_arithmetic_v<T> && !std::is_same_v<T, bool>)
   std::span<const T> view_list(size_t i) const noexcept {
-    const cxx2go_view v = view(i);
-    if (v.len % sizeof(T) != 0 || reinterpret_cast<uintptr_t>(v.data) % alignof(T) != 0) return {};
-    return {static_cast<const T*>(v.data), v.len / sizeof(T)};
+    return views().template view_list<T>(i);
   }
 
   // Cancelled when Go cancels the call (its context ended) or the runtime stops; carries the deadline.
@@ -382,7 +415,7 @@ class IncomingCall {
   Context context_;
 
  private:
-  cxx2go_view view(size_t i) const noexcept { return i < nviews_ ? views_[i] : cxx2go_view{nullptr, 0}; }
+  ArgumentViews views() const noexcept { return ArgumentViews(views_, nviews_); }
 };
 
 }  // namespace detail

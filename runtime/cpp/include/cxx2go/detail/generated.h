@@ -12,6 +12,7 @@
 #include "cxx2go/cxx2go.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/detail/codec.h"
+#include "cxx2go/detail/direct.h"
 #include "cxx2go/detail/wire.h"
 
 namespace cxx2go {

@@ -48,6 +48,24 @@ func BenchmarkGoToCppInline(b *testing.B) {
 	}
 }
 
+// Go → C++ over plain cgo, doing what InlineAdd and DirectAdd do: their floor.
+func BenchmarkGoToCppRaw(b *testing.B) {
+	for i := 0; b.Loop(); i++ {
+		RawAdd(int64(i), 1)
+	}
+}
+
+// Go → C++, @direct: one cgo call into the method's own C++ function, which calls the implementation.
+func BenchmarkGoToCppDirect(b *testing.B) {
+	cpp := startForBenchmark(b)
+	ctx := context.Background()
+	for i := 0; b.Loop(); i++ {
+		if _, err := cpp.DirectAdd(ctx, int64(i), 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // Go → C++ on the executor: a cgo call that queues the call, a thread wake-up, a completion callback into
 // Go, and the goroutine's wake-up.
 func BenchmarkGoToCppExecutor(b *testing.B) {

@@ -73,6 +73,37 @@ class CppSvcImpl final : public tiny::CppSvc {
 
   Result<void> throws(const Context&) override { throw std::runtime_error("boom"); }
 
+  Result<int64_t> direct_add(int64_t a, int64_t b, const Context&) override {
+    g_last_inline_thread.store(thread_identity());
+    return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+  }
+
+  Result<tiny::Point> direct_move(const tiny::Point& p, double dx, const Context&) override {
+    tiny::Point moved = p;
+    moved.x += dx;
+    moved.on_axis = moved.x == 0 || moved.y == 0;
+    if (moved.on_axis) {
+      moved.quadrant = tiny::Quadrant::NONE;
+    } else if (moved.x > 0) {
+      moved.quadrant = moved.y > 0 ? tiny::Quadrant::FIRST : tiny::Quadrant::FOURTH;
+    } else {
+      moved.quadrant = moved.y > 0 ? tiny::Quadrant::SECOND : tiny::Quadrant::THIRD;
+    }
+    return moved;
+  }
+
+  Result<uint64_t> direct_len(std::string_view s, const std::vector<std::string>& tags, std::span<const uint8_t> b,
+                              const Context&) override {
+    uint64_t n = s.size() + b.size();
+    for (const std::string& tag : tags) n += tag.size();
+    return n;
+  }
+
+  Result<void> direct_fail(int32_t code, const Context&) override {
+    if (code == 0) throw std::runtime_error("boom");
+    return Error(static_cast<Code>(code), "direct failure");
+  }
+
   // "n|a|b as hex|c|d|e|f", each list joined with ','.
   Result<std::string> join(int32_t n, std::string_view a, std::span<const uint8_t> b, std::span<const int32_t> c,
                            std::span<const double> d, std::string_view e, std::span<const uint16_t> f,
@@ -210,5 +241,9 @@ void tiny_live_counts(uint64_t* outgoing, uint64_t* incoming, uint64_t* records)
 int64_t tiny_cpp_slow_cancelled(void) { return g_slow_cancelled.load(); }
 int64_t tiny_last_inline_thread(void) { return g_last_inline_thread.load(); }
 int64_t tiny_thread_identity(void) { return thread_identity(); }
+int64_t tiny_raw_add(int64_t a, int64_t b) {
+  g_last_inline_thread.store(thread_identity());
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
+}
 
 }  // extern "C"

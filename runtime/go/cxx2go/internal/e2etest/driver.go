@@ -95,5 +95,8 @@ func CppSlowCancelled() int64 { return int64(C.tiny_cpp_slow_cancelled()) }
 // LastInlineThread returns the thread on which CppSvc.inline_add last ran.
 func LastInlineThread() int64 { return int64(C.tiny_last_inline_thread()) }
 
+// RawAdd is direct_add's work over plain cgo (benchmarks).
+func RawAdd(a, b int64) int64 { return int64(C.tiny_raw_add(C.int64_t(a), C.int64_t(b))) }
+
 // ThreadIdentity returns the calling thread's identity (pthread_self).
 func ThreadIdentity() int64 { return int64(C.tiny_thread_identity()) }

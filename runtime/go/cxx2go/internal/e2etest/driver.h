@@ -46,6 +46,8 @@ int64_t tiny_cpp_slow_cancelled(void);
 // The thread (pthread_self) on which CppSvc.inline_add last ran; the calling thread.
 int64_t tiny_last_inline_thread(void);
 int64_t tiny_thread_identity(void);
+// What inline_add and direct_add do, called over plain cgo: the floor of BenchmarkGoToCpp{Inline,Direct}.
+int64_t tiny_raw_add(int64_t a, int64_t b);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@ package e2etest
 import (
 	"context"
 	"errors"
+	"math"
 	"runtime"
 	"strings"
 	"sync"
@@ -104,6 +105,8 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("before_start", func(t *testing.T) {
 		_, err := cpp.Echo(ctx, "x")
 		wantCode(t, err, cxx2go.NotStarted)
+		_, err = cpp.DirectAdd(ctx, 1, 2)
+		wantCode(t, err, cxx2go.NotStarted)
 		wantOutcome(t, CppCallsGoEcho("x", false), cxx2go.NotStarted)
 		wantOutcome(t, CppCallsGoEcho("x", true), cxx2go.NotStarted)
 	})
@@ -132,6 +135,87 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if got, want := LastInlineThread(), ThreadIdentity(); got != want {
 			t.Fatalf("@inline method ran on thread %d, the caller is on %d", got, want)
+		}
+	})
+
+	// @direct methods: Go calls the C++ function of the method, which calls the implementation on this
+	// thread; flat arguments and results travel as words, views as views, the rest encoded.
+	t.Run("go_to_cpp_direct", func(t *testing.T) {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		sum, err := cpp.DirectAdd(ctx, -5, 8)
+		if err != nil || sum != 3 {
+			t.Fatalf("DirectAdd = %d, %v", sum, err)
+		}
+		if got, want := LastInlineThread(), ThreadIdentity(); got != want {
+			t.Fatalf("@direct method ran on thread %d, the caller is on %d", got, want)
+		}
+		if sum, err := cpp.DirectAdd(ctx, math.MinInt64, -1); err != nil || sum != math.MaxInt64 {
+			t.Fatalf("DirectAdd(MinInt64, -1) = %d, %v (the words are two's complement)", sum, err)
+		}
+		for _, c := range []struct {
+			in   Point
+			dx   float64
+			want Point
+		}{
+			{Point{X: 1.5, Y: 2.25, Quadrant: QuadrantNone}, -3, Point{X: -1.5, Y: 2.25, Quadrant: QuadrantSecond}},
+			{Point{X: -1, Y: -0.5, Quadrant: QuadrantFourth, OnAxis: true}, 1, Point{X: 0, Y: -0.5, Quadrant: QuadrantNone, OnAxis: true}},
+			{Point{X: 2, Y: float32(math.Inf(-1))}, 1e300, Point{X: 1e300, Y: float32(math.Inf(-1)), Quadrant: QuadrantFourth}},
+		} {
+			if got, err := cpp.DirectMove(ctx, c.in, c.dx); err != nil || got != c.want {
+				t.Fatalf("DirectMove(%+v, %v) = %+v, %v; want %+v", c.in, c.dx, got, err, c.want)
+			}
+		}
+		if n, err := cpp.DirectLen(ctx, "four", []string{"a", "", "xyz"}, []byte{1, 2}); err != nil || n != 10 {
+			t.Fatalf("DirectLen = %d, %v", n, err)
+		}
+		if n, err := cpp.DirectLen(ctx, "", nil, nil); err != nil || n != 0 {
+			t.Fatalf("DirectLen of nothing = %d, %v", n, err)
+		}
+		err = cpp.DirectFail(ctx, int32(cxx2go.OutOfRange))
+		wantCode(t, err, cxx2go.OutOfRange)
+		if !strings.Contains(err.Error(), "direct failure") {
+			t.Fatalf("DirectFail's error %q lacks the implementation's message", err)
+		}
+		err = cpp.DirectFail(ctx, 0)
+		wantCode(t, err, cxx2go.Exception)
+		if !strings.Contains(err.Error(), "boom") {
+			t.Fatalf("a throwing @direct method's error %q lacks what()", err)
+		}
+		// The code space at the boundary: a code <= 0 crosses as Unknown, never as OK or PENDING.
+		err = cpp.DirectFail(ctx, -1)
+		wantCode(t, err, cxx2go.Unknown)
+		if !strings.Contains(err.Error(), "code -1") {
+			t.Fatalf("DirectFail(-1)'s error %q does not name the code", err)
+		}
+		// A context that ended is reported before the call; a deadline reaches C++ (Context) but is not
+		// enforced during the call.
+		cancelled, cancel := context.WithCancel(ctx)
+		cancel()
+		_, err = cpp.DirectAdd(cancelled, 1, 2)
+		wantCode(t, err, cxx2go.Cancelled)
+		timed, cancelTimed := context.WithTimeout(ctx, time.Hour)
+		defer cancelTimed()
+		if sum, err := cpp.DirectAdd(timed, 1, 2); err != nil || sum != 3 {
+			t.Fatalf("DirectAdd with a deadline = %d, %v", sum, err)
+		}
+	})
+
+	t.Run("go_to_cpp_direct_allocates_nothing", func(t *testing.T) {
+		if raceEnabled {
+			t.Skip("with -race, allocations cannot be counted (see go_to_cpp_inline_view_allocates_nothing)")
+		}
+		p := Point{X: 1, Y: 1}
+		allocs := testing.AllocsPerRun(1000, func() {
+			if _, err := cpp.DirectAdd(ctx, 1, 2); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cpp.DirectMove(ctx, p, 1); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Fatalf("%v allocations per pair of @direct calls, want 0", allocs)
 		}
 	})
 
@@ -348,8 +432,13 @@ func TestEndToEnd(t *testing.T) {
 		}
 		_, err := cpp.Echo(ctx, "x")
 		wantCode(t, err, cxx2go.UnknownMethod)
+		_, err = cpp.DirectAdd(ctx, 1, 2) // its C++ function is known by now: it finds no implementation
+		wantCode(t, err, cxx2go.UnknownMethod)
 		if code := RegisterCppSvc(); code != cxx2go.OK {
 			t.Fatal(code)
+		}
+		if sum, err := cpp.DirectAdd(ctx, 1, 2); err != nil || sum != 3 {
+			t.Fatalf("DirectAdd after registering again = %d, %v", sum, err)
 		}
 	})
 
@@ -367,6 +456,9 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("after_stop", func(t *testing.T) {
 		_, err := cpp.Echo(ctx, "x")
 		wantCode(t, err, cxx2go.Stopped)
+		if _, err := cpp.DirectAdd(ctx, 1, 2); cxx2go.CodeOf(err) != cxx2go.Stopped {
+			t.Fatalf("DirectAdd after Stop: %v", err)
+		}
 		if _, err := cpp.InlineAdd(ctx, 1, 2); cxx2go.CodeOf(err) != cxx2go.Stopped {
 			t.Fatalf("InlineAdd after Stop: %v", err)
 		}

@@ -9,6 +9,42 @@ using ::cxx2go::detail::c2g_decode;
 using ::cxx2go::detail::c2g_encode;
 using ::cxx2go::detail::c2g_min_size;
 
+std::string_view to_string(Quadrant value) noexcept {
+  switch (value) {
+    case Quadrant::NONE: return "NONE";
+    case Quadrant::FIRST: return "FIRST";
+    case Quadrant::SECOND: return "SECOND";
+    case Quadrant::THIRD: return "THIRD";
+    case Quadrant::FOURTH: return "FOURTH";
+  }
+  return {};
+}
+
+[[maybe_unused]] constexpr size_t c2g_min_size(const Point*) { return 17; }
+static void c2g_encode(::cxx2go::detail::Encoder& e, const Point& v);
+static void c2g_decode(::cxx2go::detail::Decoder& d, Point& v);
+
+static void c2g_encode(::cxx2go::detail::Encoder& e, const Point& v) {
+  c2g_encode(e, v.x);
+  c2g_encode(e, v.y);
+  c2g_encode(e, v.quadrant);
+  c2g_encode(e, v.on_axis);
+}
+
+static void c2g_decode(::cxx2go::detail::Decoder& d, Point& v) {
+  c2g_decode(d, v.x);
+  c2g_decode(d, v.y);
+  c2g_decode(d, v.quadrant);
+  c2g_decode(d, v.on_axis);
+}
+
+bool operator==(const Point& a, const Point& b) {
+  return a.x == b.x &&
+         a.y == b.y &&
+         a.quadrant == b.quadrant &&
+         a.on_axis == b.on_axis;
+}
+
 namespace {
   // tiny.GoSvc.echo(string)->string
   const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_echo{0xc78e7b0d960736feull, "tiny.GoSvc.echo", 0};
@@ -107,10 +143,22 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_inline_add{0x522a3773d5fd2758ull, "tiny.CppSvc.inline_add", CXX2GO_METHOD_INLINE};
   // tiny.CppSvc.inline_len(string)->u64
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_inline_len{0x973ccdaadc05913bull, "tiny.CppSvc.inline_len", CXX2GO_METHOD_INLINE};
+  // tiny.CppSvc.direct_add(i64,i64)->i64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_direct_add{0x7685bbe9c71f4c9cull, "tiny.CppSvc.direct_add", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // tiny.CppSvc.direct_move(struct Point{x:f64,y:f32,quadrant:enum Quadrant{NONE=0,FIRST=1,SECOND=2,THIRD=3,
+  //     FOURTH=4},on_axis:bool},f64)->struct Point{x:f64,y:f32,quadrant:enum Quadrant{NONE=0,FIRST=1,
+  //     SECOND=2,THIRD=3,FOURTH=4},on_axis:bool}
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_direct_move{0x4a4c4bc22cd67c07ull, "tiny.CppSvc.direct_move", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // tiny.CppSvc.direct_len(string,list<string>,bytes)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_direct_len{0x285d4244a72b1419ull, "tiny.CppSvc.direct_len", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // tiny.CppSvc.direct_fail(i32)
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_direct_fail{0xe67022960d265c53ull, "tiny.CppSvc.direct_fail", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
   // tiny.CppSvc.throws()
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_throws{0xe5dff0cc1ab29786ull, "tiny.CppSvc.throws", 0};
   // tiny.CppSvc.join(i32,string,bytes,list<i32>,list<f64>,string,list<u16>)->string
   const ::cxx2go::detail::MethodInfo c2g_method_CppSvc_join{0xf62a318e25f8a972ull, "tiny.CppSvc.join", 0};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_CppSvc_binding;
 }  // namespace
 
 ::cxx2go::Result<std::string> CppSvc::echo(std::string_view, const ::cxx2go::Context&) {
@@ -247,6 +295,144 @@ static void c2g_invoke_CppSvc_inline_len(::cxx2go::Service& c2g_service, ::cxx2g
   }
 }
 
+static void c2g_invoke_CppSvc_direct_add(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSvc&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int64_t a{};
+    c2g_decode(c2g_args, a);
+    int64_t b{};
+    c2g_decode(c2g_args, b);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_add(a, b, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls tiny.CppSvc.direct_add through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSvc_direct_add(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_views;
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const int64_t a = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
+    const int64_t b = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[1]);
+    ::cxx2go::Result<int64_t> c2g_r = c2g_impl.direct_add(a, b, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_add,
+                                       c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSvc_direct_move(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSvc&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    Point p{};
+    c2g_decode(c2g_args, p);
+    double dx{};
+    c2g_decode(c2g_args, dx);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_move(p, dx, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls tiny.CppSvc.direct_move through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSvc_direct_move(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_views;
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    Point p{};
+    p.x = ::cxx2go::detail::from_direct_word<double>(c2g_words[0]);
+    p.y = ::cxx2go::detail::from_direct_word<float>(c2g_words[1]);
+    p.quadrant = ::cxx2go::detail::from_direct_word<Quadrant>(c2g_words[2]);
+    p.on_axis = ::cxx2go::detail::from_direct_word<bool>(c2g_words[3]);
+    const double dx = ::cxx2go::detail::from_direct_word<double>(c2g_words[4]);
+    ::cxx2go::Result<Point> c2g_r = c2g_impl.direct_move(p, dx, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(c2g_r->x);
+    c2g_result->words[1] = ::cxx2go::detail::to_direct_word(c2g_r->y);
+    c2g_result->words[2] = ::cxx2go::detail::to_direct_word(c2g_r->quadrant);
+    c2g_result->words[3] = ::cxx2go::detail::to_direct_word(c2g_r->on_axis);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_move,
+                                       c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSvc_direct_len(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSvc&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    auto s = c2g_call.view_string(0);
+    std::vector<std::string> tags{};
+    c2g_decode(c2g_args, tags);
+    auto b = c2g_call.view_bytes(1);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_len(s, tags, b, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls tiny.CppSvc.direct_len through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSvc_direct_len(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_words;
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 3);
+    auto c2g_args = c2g_in.view_decoder(2);
+    const auto s = c2g_in.view_string(0);
+    std::vector<std::string> tags{};
+    c2g_decode(c2g_args, tags);
+    const auto b = c2g_in.view_bytes(1);
+    if (!c2g_args.finish()) return c2g_args.error();
+    ::cxx2go::Result<uint64_t> c2g_r = c2g_impl.direct_len(s, tags, b, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_len,
+                                       c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSvc_direct_fail(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSvc&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int32_t code{};
+    c2g_decode(c2g_args, code);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_fail(code, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls tiny.CppSvc.direct_fail through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSvc_direct_fail(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_views;
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const int32_t code = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
+    return c2g_impl.direct_fail(code, c2g_context);
+  };
+  ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_fail,
+                                       c2g_deadline, c2g_result, c2g_call);
+}
+
 ::cxx2go::Result<void> CppSvc::throws(const ::cxx2go::Context&) {
   return ::cxx2go::Error{::cxx2go::Code::unimplemented,
                         "tiny.CppSvc.throws is not implemented: override throws or throws_async"};
@@ -303,17 +489,21 @@ static void c2g_invoke_CppSvc_join(::cxx2go::Service& c2g_service, ::cxx2go::det
 
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppSvc_methods[] = {
-    {c2g_method_CppSvc_echo, &c2g_invoke_CppSvc_echo},
-    {c2g_method_CppSvc_add, &c2g_invoke_CppSvc_add},
-    {c2g_method_CppSvc_fail, &c2g_invoke_CppSvc_fail},
-    {c2g_method_CppSvc_slow, &c2g_invoke_CppSvc_slow},
-    {c2g_method_CppSvc_inline_add, &c2g_invoke_CppSvc_inline_add},
-    {c2g_method_CppSvc_inline_len, &c2g_invoke_CppSvc_inline_len},
-    {c2g_method_CppSvc_throws, &c2g_invoke_CppSvc_throws},
-    {c2g_method_CppSvc_join, &c2g_invoke_CppSvc_join},
+    {c2g_method_CppSvc_echo, &c2g_invoke_CppSvc_echo, nullptr},
+    {c2g_method_CppSvc_add, &c2g_invoke_CppSvc_add, nullptr},
+    {c2g_method_CppSvc_fail, &c2g_invoke_CppSvc_fail, nullptr},
+    {c2g_method_CppSvc_slow, &c2g_invoke_CppSvc_slow, nullptr},
+    {c2g_method_CppSvc_inline_add, &c2g_invoke_CppSvc_inline_add, nullptr},
+    {c2g_method_CppSvc_inline_len, &c2g_invoke_CppSvc_inline_len, nullptr},
+    {c2g_method_CppSvc_direct_add, &c2g_invoke_CppSvc_direct_add, &c2g_direct_CppSvc_direct_add},
+    {c2g_method_CppSvc_direct_move, &c2g_invoke_CppSvc_direct_move, &c2g_direct_CppSvc_direct_move},
+    {c2g_method_CppSvc_direct_len, &c2g_invoke_CppSvc_direct_len, &c2g_direct_CppSvc_direct_len},
+    {c2g_method_CppSvc_direct_fail, &c2g_invoke_CppSvc_direct_fail, &c2g_direct_CppSvc_direct_fail},
+    {c2g_method_CppSvc_throws, &c2g_invoke_CppSvc_throws, nullptr},
+    {c2g_method_CppSvc_join, &c2g_invoke_CppSvc_join, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSvc_descriptor{
-      "tiny.CppSvc", false, c2g_CppSvc_methods, 8};
+      "tiny.CppSvc", false, c2g_CppSvc_methods, 12, &c2g_CppSvc_binding};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSvc::cxx2go_descriptor() const noexcept {

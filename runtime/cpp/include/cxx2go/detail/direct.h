@@ -1,0 +1,148 @@
+// cxx2go/detail/direct.h — what the generated cxx2go_direct_fn of a @direct cpp method uses (abi.h, docs/design.md,
+// "Direct calls"): the implementation bound to the service, and an admission that costs no atomic
+// read-modify-write, so that a direct call pays little more than the cgo call that carries it.
+#pragma once
+
+#include <atomic>
+#include <bit>
+#include <cstdint>
+#include <utility>
+
+#include "cxx2go/abi.h"
+#include "cxx2go/context.h"
+#include "cxx2go/error.h"
+
+namespace cxx2go {
+
+class Service;
+
+namespace detail {
+
+struct MethodInfo;
+
+// The implementation the @direct methods of one service call: set by register_service and cleared by
+// unregister_service, which then waits until no direct call can still use it (wait_for_direct_calls).
+// Generated code defines one per service that has @direct methods.
+struct DirectBinding {
+  std::atomic<Service*> impl{nullptr};
+};
+
+// How many direct calls one thread is inside (more than one when a direct call calls back into Go, which
+// makes another). Slots are listed for ever and reused by later threads; each is on its own cache line,
+// written only by its thread.
+struct alignas(64) DirectThreadSlot {
+  std::atomic<uint64_t> depth{0};
+  std::atomic<bool> claimed{false};
+  DirectThreadSlot* next = nullptr;
+};
+
+// This thread's slot, or null before its first direct call.
+extern constinit thread_local DirectThreadSlot* t_direct_slot;
+// Claims a slot for this thread; null when there is no memory for one.
+DirectThreadSlot* attach_direct_slot() noexcept;
+
+// True while the runtime runs: start() opens, stop() closes before it waits for direct calls.
+extern constinit std::atomic<bool> direct_calls_open;
+// False once the process has registered for membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): the side that
+// waits (stop, unregister_service) then makes every running thread execute a full barrier, and a direct
+// call needs only a compiler barrier between announcing itself and reading the state. Without it (an
+// old kernel, a seccomp policy), each direct call executes a full fence itself.
+extern constinit std::atomic<bool> direct_calls_fence;
+
+// Admits one direct call, the asymmetric Dekker handshake with stop() and unregister_service():
+// a call stores its thread's depth, then reads direct_calls_open and the binding; the waiter clears one of
+// them, runs membarrier() (a barrier on every thread) and then reads the depths. Either the call sees it
+// cleared and backs out, or the waiter sees the call and waits for it.
+class DirectAdmission {
+ public:
+  [[gnu::always_inline]] DirectAdmission() noexcept {
+    slot_ = t_direct_slot;
+    if (slot_ == nullptr) [[unlikely]] {
+      slot_ = attach_direct_slot();
+      if (slot_ == nullptr) return;
+    }
+    depth_ = slot_->depth.load(std::memory_order_relaxed);
+    slot_->depth.store(depth_ + 1, std::memory_order_relaxed);
+    if (direct_calls_fence.load(std::memory_order_relaxed)) [[unlikely]] {
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+    } else {
+      std::atomic_signal_fence(std::memory_order_seq_cst);
+    }
+    open_ = direct_calls_open.load(std::memory_order_relaxed);
+  }
+  [[gnu::always_inline]] ~DirectAdmission() {
+    if (slot_ != nullptr) slot_->depth.store(depth_, std::memory_order_release);
+  }
+  DirectAdmission(const DirectAdmission&) = delete;
+  DirectAdmission& operator=(const DirectAdmission&) = delete;
+
+  // Admitted: the runtime runs, and what the call reads after this stays alive until it ends.
+  bool admitted() const noexcept { return open_; }
+
+ private:
+  DirectThreadSlot* slot_ = nullptr;
+  uint64_t depth_ = 0;
+  bool open_ = false;
+};
+
+// The slow paths of run_direct (src/calls/direct.cc): the result of a refused call (not running, no
+// memory for a slot, the service unregistered), and of a failed one — with the code space at the
+// boundary applied (a code <= 0 goes as Code::unknown) and the message malloc()ed for the caller.
+void refuse_direct(const MethodInfo& method, bool unbound, cxx2go_direct_result* result) noexcept;
+void fail_direct(Error error, cxx2go_direct_result* result) noexcept;
+
+// The Context of a direct call: the runtime's inline stop source (fired by stop()) and the caller's
+// deadline (unix nanoseconds, 0 for none). A direct call is not cancelled by its Go context.
+Context direct_context(int64_t deadline_unix_nanos) noexcept;
+
+// The body of every generated cxx2go_direct_fn: admits the call, finds the bound implementation, and runs
+// `call(impl, context)`, which calls the method and stores its result's words; a failure, thrown or
+// returned, becomes result->code and result->message. Never throws.
+template <class Impl, class Call>
+void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t deadline,
+                cxx2go_direct_result* result, Call&& call) noexcept {
+  DirectAdmission admission;
+  if (!admission.admitted()) [[unlikely]] return refuse_direct(method, false, result);
+  Service* impl = binding.impl.load(std::memory_order_acquire);
+  if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
+  try {
+    Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline));
+    if (!done) [[unlikely]] return fail_direct(std::move(done).error(), result);
+    result->code = CXX2GO_OK;
+  } catch (...) {
+    fail_direct(error_from_current_exception(), result);
+  }
+}
+
+// One leaf of a flat argument or result as a word, and back (abi.h: each scalar, enum or bool in a word).
+template <class T>
+uint64_t to_direct_word(T value) noexcept {
+  if constexpr (std::is_same_v<T, bool>) {
+    return value ? 1 : 0;
+  } else if constexpr (std::is_same_v<T, float>) {
+    return std::bit_cast<uint32_t>(value);
+  } else if constexpr (std::is_same_v<T, double>) {
+    return std::bit_cast<uint64_t>(value);
+  } else if constexpr (std::is_enum_v<T>) {
+    return static_cast<uint64_t>(static_cast<std::underlying_type_t<T>>(value));
+  } else {
+    return static_cast<uint64_t>(value);
+  }
+}
+template <class T>
+T from_direct_word(uint64_t word) noexcept {
+  if constexpr (std::is_same_v<T, bool>) {
+    return word != 0;
+  } else if constexpr (std::is_same_v<T, float>) {
+    return std::bit_cast<float>(static_cast<uint32_t>(word));
+  } else if constexpr (std::is_same_v<T, double>) {
+    return std::bit_cast<double>(word);
+  } else if constexpr (std::is_enum_v<T>) {
+    return static_cast<T>(static_cast<std::underlying_type_t<T>>(word));
+  } else {
+    return static_cast<T>(word);
+  }
+}
+
+}  // namespace detail
+}  // namespace cxx2go

@@ -1,0 +1,23 @@
+// The runtime's side of direct calls (direct.cc; generated code's side is cxx2go/detail/direct.h).
+#pragma once
+
+#include <chrono>
+
+#include "cxx2go/error.h"
+
+namespace cxx2go::detail {
+
+// Registers the process for membarrier(), so that direct calls need no fence of their own (direct.h).
+// Called by start(); without kernel support direct calls keep fencing themselves.
+void enable_asymmetric_direct_fence() noexcept;
+
+// Waits until no other thread is inside a direct call, or until `deadline` (false then). The caller first
+// closes direct_calls_open (stop) or clears a DirectBinding (unregister_service): calls that start after
+// this see that and back out.
+bool wait_for_direct_calls(std::chrono::steady_clock::time_point deadline) noexcept;
+
+// The code space at the boundary (docs/design.md): a code <= 0 crosses as Code::unknown, its number in
+// the message, so that no answer can forge Code::ok or CXX2GO_PENDING.
+Error at_boundary(Error error) noexcept;
+
+}  // namespace cxx2go::detail
