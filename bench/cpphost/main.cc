@@ -333,6 +333,7 @@ int main(int argc, char** argv) {
   }
   check(cxx2go::start(), "cxx2go::start");
   benchgen::GoBenchClient go;
+  benchgen::GoBenchDirectClient direct;
   // --async-only: the ring runs of scripts/run-bench.sh (sync C++ → Go calls never use the rings).
   if (async_only) {
     const Echo echo;
@@ -351,6 +352,9 @@ int main(int argc, char** argv) {
   sync_row("empty", 0, "cxx2go", [&](long n) {
     for (long i = 0; i < n; ++i) check(go.ping(), "ping");
   });
+  sync_row("empty", 0, "cxx2go @direct", [&](long n) {
+    for (long i = 0; i < n; ++i) check(direct.ping(), "ping");
+  });
 
   sync_row("small struct", 20, "raw cgo", [](long n) {
     bench_small in{1, 2, 3}, out{};
@@ -359,6 +363,9 @@ int main(int argc, char** argv) {
   const benchgen::Small small{1, 2, 3};
   sync_row("small struct", 20, "cxx2go", [&](long n) {
     for (long i = 0; i < n; ++i) check(go.small(small), "small");
+  });
+  sync_row("small struct", 20, "cxx2go @direct", [&](long n) {
+    for (long i = 0; i < n; ++i) check(direct.small(small), "small");
   });
 
   for (size_t size : {size_t{16}, size_t{4} << 10, size_t{64} << 10, size_t{1} << 20}) {
@@ -371,6 +378,9 @@ int main(int argc, char** argv) {
     });
     sync_row("string " + label, size, "cxx2go", [&](long n) {
       for (long i = 0; i < n; ++i) check(go.text(text), "text");
+    });
+    sync_row("string " + label, size, "cxx2go @direct", [&](long n) {
+      for (long i = 0; i < n; ++i) check(direct.text(text), "text");
     });
     sync_row("bytes " + label, size, "raw cgo", [&](long n) {
       for (long i = 0; i < n; ++i) bench_go_raw_bytes(blob.data(), blob.size());
@@ -421,6 +431,9 @@ int main(int argc, char** argv) {
   });
   sync_row("echo", echo.payload, "cxx2go", [&](long n) {
     for (long i = 0; i < n; ++i) echo.check_answer(go.echo(echo.req));
+  });
+  sync_row("echo", echo.payload, "cxx2go @direct", [&](long n) {
+    for (long i = 0; i < n; ++i) echo.check_answer(direct.echo(echo.req));
   });
 
   if (g_calls > 0 || (!g_filter.empty() && std::string("async").find(g_filter) == std::string::npos)) {

@@ -104,6 +104,9 @@ func init() {
 	if err := bench.RegisterGoBench(impl{}); err != nil {
 		panic(err)
 	}
+	if err := bench.RegisterGoBenchDirect(impl{}); err != nil {
+		panic(err)
+	}
 }
 
 //export bench_go_raw_ping

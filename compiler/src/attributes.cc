@@ -39,7 +39,7 @@ constexpr AttributeSpec kAttributes[] = {
      [](Attributes& a, std::string_view) { a.oneway = true; }},
     {"inline", at(AttributePlace::CppMethod), DiagId::MisplacedInline, Argument::None, "",
      [](Attributes& a, std::string_view) { a.inline_call = true; }},
-    {"direct", at(AttributePlace::CppMethod), DiagId::MisplacedDirect, Argument::None, "",
+    {"direct", kMethods, DiagId::MisplacedDirect, Argument::None, "",
      [](Attributes& a, std::string_view) { a.direct = true; }},
     {"affine", at(AttributePlace::CppService), DiagId::MisplacedAffine, Argument::None, "",
      [](Attributes& a, std::string_view) { a.affine = true; }},

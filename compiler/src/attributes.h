@@ -34,7 +34,7 @@ enum class Transport : uint8_t { Cgo, Ring };
 struct Attributes {
   bool oneway = false;                   // @oneway (methods): fire-and-forget, no result
   bool inline_call = false;              // @inline (cpp service methods): runs on the caller's thread
-  bool direct = false;                   // @direct (cpp service methods): inline, called without dispatch
+  bool direct = false;                   // @direct (methods): called without dispatch (direct_layout.h)
   bool affine = false;                   // @affine (cpp services): every call on one dedicated thread
   Transport transport = Transport::Cgo;  // @transport(…) (services)
 };

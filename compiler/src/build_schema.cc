@@ -96,7 +96,8 @@ class SchemaBuilder {
     Method method;
     method.name = decl.name.text;
     method.oneway = attributes.oneway;
-    method.inline_call = attributes.inline_call || attributes.direct;
+    // A @direct cpp method runs on the calling Go thread, like @inline; a go method always does.
+    method.inline_call = attributes.inline_call || (attributes.direct && service.side == ServiceSide::Cpp);
     method.direct = attributes.direct;
     method.doc = decl.doc;
     method.loc = decl.name.loc;

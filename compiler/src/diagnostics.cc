@@ -93,7 +93,7 @@ constexpr MessageSpec kMessages[] = {
 
     // check: attributes and methods
     {DiagId::UnknownAttribute, "unknown attribute '@{0}'",
-     "known attributes are @oneway (methods), @inline and @direct (cpp methods), @affine (cpp services) and "
+     "known attributes are @oneway and @direct (methods), @inline (cpp methods), @affine (cpp services) and "
      "@transport(ring) (services)",
      nullptr},
     {DiagId::DuplicateAttribute, "duplicate attribute '@{0}'", nullptr, nullptr},
@@ -102,7 +102,7 @@ constexpr MessageSpec kMessages[] = {
      "@inline applies to methods of a cpp service: the C++ implementation runs on the calling Go thread",
      nullptr},
     {DiagId::MisplacedDirect, "'@direct' is not allowed on {0}",
-     "@direct applies to methods of a cpp service: Go calls the bound C++ implementation directly", nullptr},
+     "@direct applies to methods: the caller calls the bound implementation without dispatch", nullptr},
     {DiagId::MisplacedAffine, "'@affine' is not allowed on {0}",
      "@affine applies to cpp services: every call runs on one dedicated C++ thread", nullptr},
     {DiagId::MisplacedTransport, "'@transport' is not allowed on {0}",

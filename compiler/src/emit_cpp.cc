@@ -208,7 +208,13 @@ class CppWriter {
                "const ::cxx2go::CallOptions& options = {}) const;");
         continue;
       }
-      write_doc(w, method.doc);
+      if (method.direct) {
+        write_doc(w, method.doc,
+                  {"@direct: the synchronous form calls the Go handler without dispatch or call record; the",
+                   "options' deadline reaches its ctx, their stop token is checked before the call only."});
+      } else {
+        write_doc(w, method.doc);
+      }
       w.line("::cxx2go::Result<" + result + "> " + name + "(" + sync_params(method) +
              "const ::cxx2go::CallOptions& options = {}) const;");
       w.line("::cxx2go::Future<" + result + "> " + cpp_async_method(method.name) + "(" +
@@ -537,9 +543,74 @@ class CppWriter {
     w.close("}");
   }
 
+  // The body of a @direct go method's synchronous client (direct_layout.h): the arguments as words, views
+  // and an encoding, one call_go_direct, the result from words.
+  void write_direct_call(CodeWriter& w, const Method& method, const std::string& info) {
+    const DirectLayout layout = direct_layout(method);
+    std::string words;
+    for (size_t i = 0; i < method.params.size(); ++i) {
+      const DirectParam& placed = layout.params[i];
+      if (placed.passing != DirectPassing::Words) continue;
+      for (const DirectLeaf& leaf : placed.leaves) {
+        words += (words.empty() ? "" : ", ") + std::string("::cxx2go::detail::to_direct_word(") +
+                 leaf_expr(cpp_param_name(method.params[i].name), leaf) + ")";
+      }
+    }
+    const std::string words_line = "const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {" + words + "};";
+    if (words_line.size() + 2 <= 110) {
+      w.line(words_line);
+    } else {  // one word per line, as clang-format breaks a long braced list
+      w.line("const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {");
+      for (size_t i = 0; i < method.params.size(); ++i) {
+        const DirectParam& placed = layout.params[i];
+        if (placed.passing != DirectPassing::Words) continue;
+        for (const DirectLeaf& leaf : placed.leaves) {
+          w.line("    ::cxx2go::detail::to_direct_word(" + leaf_expr(cpp_param_name(method.params[i].name), leaf) +
+                 "),");
+        }
+      }
+      w.line("};");
+    }
+    w.line("::cxx2go::detail::ViewList c2g_views;");
+    if (layout.encoded) w.line("::cxx2go::detail::Encoder c2g_args;");
+    for (size_t i = 0; i < method.params.size(); ++i) {
+      std::string name = cpp_param_name(method.params[i].name);
+      if (layout.params[i].passing == DirectPassing::Words && layout.params[i].leaves.empty()) {
+        w.line("(void)" + name + ";  // a struct without fields: no words");
+      }
+      if (layout.params[i].passing == DirectPassing::View) w.line("c2g_views.add(" + name + ");");
+      if (layout.params[i].passing == DirectPassing::Encoded) {
+        w.line(std::string(kCppEncode) + "(c2g_args, " + name + ");");
+      }
+    }
+    w.line("cxx2go_direct_result c2g_result;");
+    w.line("::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(");
+    w.line("    " + info + ", c2g_words, c2g_views, " + (layout.encoded ? "&c2g_args" : "nullptr") +
+           ", options, &c2g_result);");
+    if (method.result == nullptr) {
+      w.line("return c2g_done;");
+      return;
+    }
+    w.line("if (!c2g_done) return c2g_done.error();");
+    std::string type = cpp_type(*method.result);
+    if (layout.result.size() == 1 && layout.result[0].path.empty()) {
+      w.line("return ::cxx2go::detail::from_direct_word<" + type + ">(c2g_result.words[0]);");
+      return;
+    }
+    w.line(type + " c2g_value{};");
+    for (size_t l = 0; l < layout.result.size(); ++l) {
+      w.line(leaf_expr("c2g_value", layout.result[l]) + " = " +
+             from_word(layout.result[l], "c2g_result.words[" + std::to_string(l) + "]") + ";");
+    }
+    w.line("return c2g_value;");
+  }
+
+  static std::string from_word(const DirectLeaf& leaf, const std::string& word) {
+    return "::cxx2go::detail::from_direct_word<" + cpp_type(*leaf.type) + ">(" + word + ")";
+  }
+
   static std::string from_word(const DirectLeaf& leaf, size_t word) {
-    return "::cxx2go::detail::from_direct_word<" + cpp_type(*leaf.type) + ">(c2g_words[" + std::to_string(word) +
-           "])";
+    return from_word(leaf, "c2g_words[" + std::to_string(word) + "]");
   }
 
   // Adds the views and encodings of `method`'s arguments, read from `prefix` + parameter name.
@@ -616,11 +687,15 @@ class CppWriter {
       // Synchronous: arguments are borrowed for the duration of the call.
       w.open("::cxx2go::Result<" + result + "> " + client + "::" + name + "(" + sync_params(method) +
              "const ::cxx2go::CallOptions& options) const {");
-      w.line("::cxx2go::detail::Encoder c2g_args;");
-      w.line("::cxx2go::detail::ViewList c2g_views;");
-      write_prepare_arguments(w, method, "");
-      w.line("return ::cxx2go::detail::decode_result<" + result + ">(");
-      w.line("    ::cxx2go::detail::call_go(" + info + ", c2g_args, c2g_views, options));");
+      if (method.direct) {
+        write_direct_call(w, method, info);
+      } else {
+        w.line("::cxx2go::detail::Encoder c2g_args;");
+        w.line("::cxx2go::detail::ViewList c2g_views;");
+        write_prepare_arguments(w, method, "");
+        w.line("return ::cxx2go::detail::decode_result<" + result + ">(");
+        w.line("    ::cxx2go::detail::call_go(" + info + ", c2g_args, c2g_views, options));");
+      }
       w.close("}");
       // Asynchronous: arguments move into the call record, which outlives the future if need be.
       w.line();

@@ -515,7 +515,9 @@ class GoWriter {
       w.line("{ID: " + hex64(method.id) +
              ", Name: " + quoted(qualified_method_name(schema_.package, service.name, method.name)) +
              ", Flags: " + flags(service, method, " | ") +
-             ", Handler: " + go_handler_factory(service.name, method.name) + "(impl)},");
+             ", Handler: " + go_handler_factory(service.name, method.name) + "(impl)" +
+             (method.direct ? ", Direct: " + go_direct_handler_factory(service.name, method.name) + "(impl)" : "") +
+             "},");
     }
     w.close("},");
     w.close("})");
@@ -524,7 +526,75 @@ class GoWriter {
     w.line("// " + go_unregister_function(service.name) + " stops serving " + service.name + "; calls already running finish.");
     w.line("func " + go_unregister_function(service.name) + "() error { return c2gimpl.UnregisterService(" +
            quoted(qualified) + ") }");
-    for (const Method& method : service.methods) write_handler(w, service, method);
+    for (const Method& method : service.methods) {
+      write_handler(w, service, method);
+      if (method.direct) write_direct_handler(w, service, method);
+    }
+  }
+
+  // A @direct method's direct handler (direct_layout.h): its arguments from words, views and their
+  // encoding, the implementation called, its result as words.
+  void write_direct_handler(CodeWriter& w, const ServiceDef& service, const Method& method) {
+    const DirectLayout layout = direct_layout(method);
+    w.line();
+    w.open("func " + go_direct_handler_factory(service.name, method.name) + "(impl " + service.name +
+           ") c2gimpl.DirectHandler {");
+    const bool reads_views = layout.views != 0 || layout.encoded;
+    w.open(std::string("return func(ctx context.Context, ") + (reads_views ? "in" : "_") +
+           " c2gimpl.Incoming, " + (layout.words != 0 ? "words" : "_") +
+           " *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {");
+    if (reads_views) w.line("c2gIn := &in");
+    if (layout.encoded) w.line("c2gArgs := c2gIn.DirectArgs(" + std::to_string(layout.views) + ")");
+    std::string call_args = "ctx";
+    for (size_t i = 0; i < method.params.size(); ++i) {
+      const Param& param = method.params[i];
+      const DirectParam& placed = layout.params[i];
+      std::string name = go_param_name(param.name);
+      const Type& type = *param.type;
+      call_args += ", " + name;
+      switch (placed.passing) {
+        case DirectPassing::Words:
+          if (placed.leaves.size() == 1 && placed.leaves[0].path.empty()) {
+            w.line(name + " := " + from_word(placed.leaves[0], "words[" + std::to_string(placed.index) + "]"));
+            break;
+          }
+          w.line("var " + name + " " + go_type(type));
+          for (size_t l = 0; l < placed.leaves.size(); ++l) {
+            w.line(leaf_expr(name, placed.leaves[l]) + " = " +
+                   from_word(placed.leaves[l], "words[" + std::to_string(placed.index + l) + "]"));
+          }
+          break;
+        case DirectPassing::View:
+          w.line(name + " := " + go_view(type, &BuiltinType::go_view_reader, "c2gIn", std::to_string(placed.index)));
+          break;
+        case DirectPassing::Encoded:
+          w.line("var " + name + " " + go_type(type));
+          decode(w, type, name, "c2gArgs", 0);
+          break;
+      }
+    }
+    if (layout.encoded) {
+      w.open("if err := c2gArgs.Finish(); err != nil {");
+      w.line("return c2gimpl.DirectResult{}, err");
+      w.close("}");
+    }
+    std::string call = "impl." + go_exported_name(method.name) + "(" + call_args + ")";
+    if (method.result == nullptr) {
+      w.line("return c2gimpl.DirectResult{}, " + call);
+    } else if (layout.result.empty()) {  // a struct without fields: nothing to send back
+      w.line("_, err := " + call);
+      w.line("return c2gimpl.DirectResult{}, err");
+    } else {
+      w.line("c2gResult, err := " + call);
+      std::string fields;
+      for (size_t l = 0; l < layout.result.size(); ++l) {
+        fields += (l ? ", " : "") + std::string("W") + std::to_string(l) + ": " +
+                  to_word(layout.result[l], leaf_expr("c2gResult", layout.result[l]));
+      }
+      w.line("return c2gimpl.DirectResult{" + fields + "}, err");
+    }
+    w.close("}");
+    w.close("}");
   }
 
   void write_handler(CodeWriter& w, const ServiceDef& service, const Method& method) {

@@ -117,6 +117,10 @@ std::string go_handler_factory(std::string_view service, std::string_view method
   return "c2gHandle" + std::string(service) + "_" + go_exported_name(method);
 }
 
+std::string go_direct_handler_factory(std::string_view service, std::string_view method) {
+  return "c2gDirect" + std::string(service) + "_" + go_exported_name(method);
+}
+
 std::string cpp_client_class(std::string_view service) { return cpp_name(service) + "Client"; }
 
 std::string cpp_async_method(std::string_view method) {

@@ -12,7 +12,7 @@
 //                     user_id → UserID); go service S: interface S, RegisterS, UnregisterS, methods M;
 //                     cpp service S: interface S, SClient (implements S), NewSClient, methods M
 //   Go, unexported    c2gEncodeT, c2gDecodeT (struct codecs); c2gMethodS_M (a cpp service's method
-//                     descriptor); c2gHandleS_M (a go service's handler factory). The '_' keeps S and M
+//                     descriptor); c2gHandleS_M, c2gDirectS_M (a go service's handler factories). The '_' keeps S and M
 //                     apart: without it service AB's method c_d and service ABC's method d coincide.
 //   Go, locals        parameters p in lowerCamelCase (go_param_name), escaped with '_' when they would
 //                     shadow a keyword, a predeclared name or the locals generated code adds without a
@@ -66,11 +66,13 @@ std::string go_register_function(std::string_view service);
 std::string go_unregister_function(std::string_view service);
 
 // The unexported package-level Go names: a struct's encoder and decoder, the descriptor variable of a
-// cpp service's method, and the function that makes a go service's method handler.
+// cpp service's method, and the functions that make a go service's method handler and, for a @direct
+// method, its direct handler.
 std::string go_struct_encoder(std::string_view struct_name);
 std::string go_struct_decoder(std::string_view struct_name);
 std::string go_method_var(std::string_view service, std::string_view method);
 std::string go_handler_factory(std::string_view service, std::string_view method);
+std::string go_direct_handler_factory(std::string_view service, std::string_view method);
 
 // ---- C++ ----
 

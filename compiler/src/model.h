@@ -88,7 +88,7 @@ struct Method {
   const Type* result = nullptr;  // nullptr: no result
   bool oneway = false;           // @oneway: fire-and-forget (implies no result)
   bool inline_call = false;      // @inline or @direct (cpp services only): runs on the caller's thread
-  bool direct = false;           // @direct (cpp services only): Go calls it without dispatch (direct_layout.h)
+  bool direct = false;           // @direct: called without dispatch, synchronously (direct_layout.h)
   std::string canonical;         // canonical signature (docs/design.md)
   uint64_t id = 0;               // fnv1a64(canonical)
   Doc doc;

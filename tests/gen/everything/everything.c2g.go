@@ -1145,6 +1145,10 @@ type GoSide interface {
 	Empty(ctx context.Context) (Empty, error)
 	// Parameters named like keywords and like the names generated code uses.
 	Keywords(ctx context.Context, type_ int32, func_ string, class []byte, default_ Keywords, ctx_ int32, err_ uint8, context_ bool, options float64) (Keywords, error)
+	// @direct from C++: flat arguments in words, views, and an encoded list.
+	DirectMix(ctx context.Context, s Scalars, flag Flag, text string, names []string, numbers []int32) (Level, error)
+	// @direct from C++: an empty struct in no words.
+	DirectEmpty(ctx context.Context, level Level, on bool, e Empty) (Empty, error)
 	// Oneway: the C++ caller does not wait and is not told the outcome.
 	Notify(ctx context.Context, message string)
 	// Oneway: the C++ caller does not wait and is not told the outcome.
@@ -1169,6 +1173,8 @@ func RegisterGoSide(impl GoSide) error {
 			{ID: 0xd9e12c280a8c1fdf, Name: "everything.GoSide.maybe_texts", Flags: 0, Handler: c2gHandleGoSide_MaybeTexts(impl)},
 			{ID: 0x6a3b6119882e919c, Name: "everything.GoSide.empty", Flags: 0, Handler: c2gHandleGoSide_Empty(impl)},
 			{ID: 0xcdf1d7ceda897918, Name: "everything.GoSide.keywords", Flags: 0, Handler: c2gHandleGoSide_Keywords(impl)},
+			{ID: 0xbd227a1ec341d73f, Name: "everything.GoSide.direct_mix", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectMix(impl), Direct: c2gDirectGoSide_DirectMix(impl)},
+			{ID: 0xe27f27942f0c170a, Name: "everything.GoSide.direct_empty", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectEmpty(impl), Direct: c2gDirectGoSide_DirectEmpty(impl)},
 			{ID: 0x8e596a8d491e4455, Name: "everything.GoSide.notify", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_Notify(impl)},
 			{ID: 0x7a5edb9f00147afa, Name: "everything.GoSide.notify_all", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_NotifyAll(impl)},
 		},
@@ -1445,6 +1451,89 @@ func c2gHandleGoSide_Keywords(impl GoSide) c2gimpl.Handler {
 		}
 		c2gEncodeKeywords(out, &c2gResult)
 		return nil
+	}
+}
+
+func c2gHandleGoSide_DirectMix(impl GoSide) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var s Scalars
+		c2gDecodeScalars(c2gArgs, &s)
+		var flag Flag
+		flag = Flag(c2gArgs.I32())
+		text := in.ViewString(0)
+		var names []string
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			names = make([]string, c2gN0)
+			for c2gI0 := range names {
+				names[c2gI0] = c2gArgs.String()
+			}
+		}
+		numbers := c2gimpl.ViewSlice[int32](in, 1)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectMix(ctx, s, flag, text, names, numbers)
+		if err != nil {
+			return err
+		}
+		out.I32(int32(c2gResult))
+		return nil
+	}
+}
+
+func c2gDirectGoSide_DirectMix(impl GoSide) c2gimpl.DirectHandler {
+	return func(ctx context.Context, in c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		c2gIn := &in
+		c2gArgs := c2gIn.DirectArgs(2)
+		var s Scalars
+		c2gDecodeScalars(c2gArgs, &s)
+		flag := Flag(words[0])
+		text := c2gIn.ViewString(0)
+		var names []string
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			names = make([]string, c2gN0)
+			for c2gI0 := range names {
+				names[c2gI0] = c2gArgs.String()
+			}
+		}
+		numbers := c2gimpl.ViewSlice[int32](c2gIn, 1)
+		if err := c2gArgs.Finish(); err != nil {
+			return c2gimpl.DirectResult{}, err
+		}
+		c2gResult, err := impl.DirectMix(ctx, s, flag, text, names, numbers)
+		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
+	}
+}
+
+func c2gHandleGoSide_DirectEmpty(impl GoSide) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var level Level
+		level = Level(c2gArgs.I32())
+		var on bool
+		on = c2gArgs.Bool()
+		var e Empty
+		c2gDecodeEmpty(c2gArgs, &e)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectEmpty(ctx, level, on, e)
+		if err != nil {
+			return err
+		}
+		c2gEncodeEmpty(out, &c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSide_DirectEmpty(impl GoSide) c2gimpl.DirectHandler {
+	return func(ctx context.Context, _ c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		level := Level(words[0])
+		on := words[1] != 0
+		var e Empty
+		_, err := impl.DirectEmpty(ctx, level, on, e)
+		return c2gimpl.DirectResult{}, err
 	}
 }
 

@@ -80,7 +80,7 @@ typedef struct cxx2go_view {
 #define CXX2GO_METHOD_INLINE 0x10000u /* @inline cpp method: runs on the caller's thread, never PENDING */
 #define CXX2GO_METHOD_RING 0x20000u   /* a method of a @transport(ring) service: its asynchronous and oneway
                                          calls use the shared-memory rings (cxx2go/ring_abi.h) */
-#define CXX2GO_METHOD_DIRECT 0x40000u /* @direct cpp method: Go calls its cxx2go_direct_fn (below) */
+#define CXX2GO_METHOD_DIRECT 0x40000u /* @direct method: called without dispatch (cxx2go_direct_fn, entry_points.direct) */
 
 typedef struct cxx2go_call {
   uint64_t method_id;          /* fingerprint of package.Service.method and its full signature */
@@ -153,6 +153,12 @@ typedef struct cxx2go_go_entry_points {
    * (cxx2go/ring_abi.h) at start; Go starts draining it and detaches when the region's `closing` is set.
    * Returns CXX2GO_OK if Go attached; otherwise the ring is not used. */
   int32_t (*ring_attach)(void* region);
+  /* synchronous C++ → Go call of a @direct method: runs its handler on the calling thread with the words and
+   * views of the call (the encoded arguments, if any, last), which it only reads, and fills result.
+   * Optional (NULL: no direct calls; C++ answers them Code::unimplemented). Not const-qualified: Go's
+   * exported functions cannot say const. */
+  void (*direct)(uint64_t method_id, char* method_name, uint64_t* words, cxx2go_view* views, uint32_t nviews,
+                 int64_t deadline_unix_nanos, cxx2go_direct_result* result);
 } cxx2go_go_entry_points;
 
 /* ---- implemented by the C++ runtime ---- */

@@ -152,6 +152,44 @@ Context direct_context(int64_t deadline_unix_nanos) noexcept {
   return context;
 }
 
+Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, const ViewList& views,
+                            const Encoder* args, const CallOptions& options, cxx2go_direct_result* result) {
+  if (args != nullptr && !args->ok()) return args->error();
+  cxx2go_view all[CXX2GO_DIRECT_VIEWS];
+  const size_t nviews = views.size() + (args != nullptr ? 1 : 0);
+  if (nviews > CXX2GO_DIRECT_VIEWS) {
+    return Error(Code::invalid_argument, std::string("more views than a direct call carries: ") + method.name);
+  }
+  std::copy(views.data(), views.data() + views.size(), all);
+  if (args != nullptr) all[views.size()] = cxx2go_view{args->data(), args->size()};
+  DirectAdmission admission;
+  if (!admission.admitted()) {
+    if (t_direct_slot == nullptr) return Error(Code::resource_exhausted, "no memory for the thread's direct-call slot");
+    return not_running_error(core().state.load());
+  }
+  if (options.stop_token.stop_requested()) return cancelled_before_start_error();
+  int64_t deadline = 0;
+  if (options.deadline) {
+    if (*options.deadline <= std::chrono::system_clock::now()) return deadline_passed_error();
+    deadline = unix_nanos(*options.deadline);
+  }
+  const auto direct = core().go.direct;
+  if (direct == nullptr) {
+    return Error(Code::unimplemented, std::string("the Go peer does not take direct calls: ") + method.name);
+  }
+  *result = cxx2go_direct_result{};
+  direct(method.id, const_cast<char*>(method.name), const_cast<uint64_t*>(words), all, static_cast<uint32_t>(nviews),
+         deadline, result);
+  if (result->code == CXX2GO_OK) [[likely]] return {};
+  std::string message(result->message != nullptr ? result->message : "", result->message_len);
+  std::free(result->message);
+  result->message = nullptr;
+  if (result->code <= 0) {  // the code space at the boundary: Go never sends these
+    return Error(Code::protocol, std::string("Go answered code ") + std::to_string(result->code) + " to " + method.name);
+  }
+  return Error(static_cast<Code>(result->code), std::move(message));
+}
+
 }  // namespace cxx2go::detail
 
 // ---- the C ABI (abi.h) ----

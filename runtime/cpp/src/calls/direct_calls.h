@@ -16,6 +16,12 @@ void enable_asymmetric_direct_fence() noexcept;
 // this see that and back out.
 bool wait_for_direct_calls(std::chrono::steady_clock::time_point deadline) noexcept;
 
+// What C++ → Go calls share (outgoing.cc): a deadline on the wire (never 0, which means none), and the
+// errors of a call refused before it crosses.
+int64_t unix_nanos(std::chrono::system_clock::time_point t) noexcept;
+Error deadline_passed_error() noexcept;
+Error cancelled_before_start_error() noexcept;
+
 // The code space at the boundary (docs/design.md): a code <= 0 crosses as Code::unknown, its number in
 // the message, so that no answer can forge Code::ok or CXX2GO_PENDING.
 Error at_boundary(Error error) noexcept;

@@ -10,6 +10,7 @@
 #include "../core/core.h"
 #include "../transport/transport.h"
 #include "cxx2go/detail/call.h"
+#include "direct_calls.h"
 #include "receive.h"
 
 namespace cxx2go::detail {
@@ -26,7 +27,9 @@ int64_t unix_nanos(std::chrono::system_clock::time_point t) noexcept {
 Error deadline_passed_error() noexcept { return error_nothrow(Code::deadline_exceeded, "context deadline exceeded"); }
 
 // cxx2go_call.flags for a method: its CXX2GO_CALL_* bits, without the generated-code-only ones.
-uint32_t wire_flags(const MethodInfo& method) noexcept { return method.flags & ~(kMethodInline | kMethodRing); }
+uint32_t wire_flags(const MethodInfo& method) noexcept {
+  return method.flags & ~(kMethodInline | kMethodDirect | kMethodRing);
+}
 
 // The cxx2go_call of a call that Go has finished with when invoke/submit returns (synchronous or oneway):
 // it points into the caller's arguments, which outlive that. call_id is 0 unless Go must be able to

@@ -56,6 +56,10 @@ import "C"
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"time"
 	"unsafe"
 )
 
@@ -182,4 +186,65 @@ func directError(code Code, message *C.char, n C.size_t) *Error {
 		C.free(unsafe.Pointer(message))
 	}
 	return err
+}
+
+// cxx2go_go_direct runs the direct handler of a @direct go method called synchronously from C++ (abi.h,
+// entry_points.direct), on the calling thread: no call record, no pooled Incoming or Encoder, no result
+// encoding. Its context is the root of synchronous calls (ended when the runtime stops), with the
+// deadline if there is one; the C++ caller's stop token is not watched during the call.
+//
+//export cxx2go_go_direct
+func cxx2go_go_direct(id C.uint64_t, name *C.char, words *C.uint64_t, views *C.cxx2go_view, nviews C.uint32_t,
+	deadline C.int64_t, result *C.cxx2go_direct_result) {
+	var md *MethodDesc
+	running := false // md's handler is running: a panic now is the handler's
+	defer func() {
+		if v := recover(); v != nil {
+			if running {
+				fmt.Fprintf(os.Stderr, "cxx2go: Go handler of %s panicked: %v\n%s", md.Name, v, debug.Stack())
+				failDirect(result, Panic, fmt.Sprint("panic: ", v))
+			} else {
+				reportInternalPanic("cxx2go_go_direct", v)
+				failDirect(result, Internal, fmt.Sprint("internal error in the Go runtime: ", v))
+			}
+		}
+	}()
+	md = lookupMethod(uint64(id))
+	if md == nil || md.Direct == nil {
+		msg := unknownMethodMessage(C.GoString(name), uint64(id))
+		if md != nil {
+			msg = md.Name + " is not @direct in the Go bindings (the Go and C++ bindings differ)"
+		}
+		failDirect(result, UnknownMethod, msg)
+		return
+	}
+	ctx := rootSyncCtx
+	if deadline != 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(rootSyncCtx, time.Unix(0, int64(deadline)))
+		defer cancel()
+	}
+	running = true
+	out, err := md.Direct(ctx, Incoming{views: unsafe.Pointer(views), nview: int(nviews)}, (*DirectWords)(unsafe.Pointer(words)))
+	running = false
+	if err != nil {
+		code, msg := wireError(err)
+		failDirect(result, code, msg)
+		return
+	}
+	result.words[0] = C.uint64_t(out.W0)
+	result.words[1] = C.uint64_t(out.W1)
+	result.words[2] = C.uint64_t(out.W2)
+	result.words[3] = C.uint64_t(out.W3)
+}
+
+// failDirect answers a direct call with an error; C++ frees the message.
+func failDirect(result *C.cxx2go_direct_result, code Code, msg string) {
+	result.code = C.int32_t(code)
+	result.message = nil
+	result.message_len = 0
+	if msg != "" {
+		result.message = C.CString(msg)
+		result.message_len = C.size_t(len(msg))
+	}
 }

@@ -9,4 +9,5 @@ void cxx2go_go_fill_entry_points(cxx2go_go_entry_points* eps) {
   eps->cancel = cxx2go_go_cancel;
   eps->complete = cxx2go_go_complete;
   eps->ring_attach = cxx2go_go_ring_attach;
+  eps->direct = cxx2go_go_direct;
 }

@@ -22,7 +22,15 @@ type MethodDesc struct {
 	Name    string // "package.Service.method"
 	Flags   uint32 // CallOneway
 	Handler Handler
+	// Direct serves the synchronous calls of a @direct method (C++'s call_go_direct); Handler serves its
+	// other calls.
+	Direct DirectHandler
 }
+
+// DirectHandler runs a @direct method called synchronously from C++: in holds its views and encoded
+// arguments (DirectArgs), words its flat arguments; the result goes back as words. in and words are
+// borrowed C memory, valid until it returns.
+type DirectHandler func(ctx context.Context, in Incoming, words *DirectWords) (DirectResult, error)
 
 // ServiceDesc describes a go service: generated code builds one around the user's implementation.
 type ServiceDesc struct {
@@ -30,11 +38,44 @@ type ServiceDesc struct {
 	Methods []MethodDesc
 }
 
-// registry is immutable once published: lookups on the call path are one atomic load and a map read,
+// registry is immutable once published: lookups on the call path are one atomic load and a table read,
 // with no lock; registration copies it (services are registered a handful of times per process).
 type registry struct {
 	services map[string]*ServiceDesc
 	methods  map[uint64]*MethodDesc
+	byID     methodTable // methods, for the call path
+}
+
+// methodTable finds a method by id with open addressing. Ids are fingerprints (FNV-1a), so their low bits
+// are spread already, and a lookup is a few loads: a map access cost ~80 instructions per call
+// (scripts/sync-instructions.sh), a tenth of a synchronous call's own cost.
+type methodTable struct {
+	mask    uint64
+	entries []*MethodDesc // at most half full, so every probe sequence reaches a nil entry
+}
+
+func newMethodTable(methods map[uint64]*MethodDesc) methodTable {
+	size := 8
+	for size < 2*len(methods) {
+		size *= 2
+	}
+	t := methodTable{mask: uint64(size - 1), entries: make([]*MethodDesc, size)}
+	for id, m := range methods {
+		i := id & t.mask
+		for t.entries[i] != nil {
+			i = (i + 1) & t.mask
+		}
+		t.entries[i] = m
+	}
+	return t
+}
+
+func (t *methodTable) find(id uint64) *MethodDesc {
+	for i := id & t.mask; ; i = (i + 1) & t.mask {
+		if m := t.entries[i]; m == nil || m.ID == id {
+			return m
+		}
+	}
 }
 
 var (
@@ -71,6 +112,7 @@ func RegisterService(sd *ServiceDesc) error {
 		}
 		next.methods[m.ID] = m
 	}
+	next.byID = newMethodTable(next.methods)
 	registered.Store(next)
 	return nil
 }
@@ -96,13 +138,14 @@ func UnregisterService(name string) error {
 	for i := range gone.Methods {
 		delete(next.methods, gone.Methods[i].ID)
 	}
+	next.byID = newMethodTable(next.methods)
 	registered.Store(next)
 	return nil
 }
 
 func lookupMethod(id uint64) *MethodDesc {
 	if r := registered.Load(); r != nil {
-		return r.methods[id]
+		return r.byID.find(id)
 	}
 	return nil
 }
@@ -176,6 +219,12 @@ func cBytes(p unsafe.Pointer, n int) []byte {
 
 // Args returns the Decoder of the encoded (non-view) arguments.
 func (in *Incoming) Args() *Decoder { return &in.args }
+
+// DirectArgs returns a decoder of view i, where a @direct call carries its encoded arguments.
+func (in *Incoming) DirectArgs(i int) *Decoder {
+	in.args.Reset(in.viewBytes(i))
+	return &in.args
+}
 
 // ViewCount returns the number of view arguments.
 func (in *Incoming) ViewCount() int { return in.nview }

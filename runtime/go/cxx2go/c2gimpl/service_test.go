@@ -39,3 +39,29 @@ func TestRegistry(t *testing.T) {
 		t.Fatalf("unregister twice: %v", err)
 	}
 }
+
+// Ids that share their low bits probe on; ids that are not there are not found, also in a full-looking
+// neighbourhood, and the table of no methods finds nothing.
+func TestMethodTableFindsEveryIDAndOnlyThose(t *testing.T) {
+	methods := map[uint64]*MethodDesc{}
+	for i := uint64(0); i < 20; i++ {
+		id := (i+1)<<32 | 5 // every id in the same bucket
+		methods[id] = &MethodDesc{ID: id}
+	}
+	methods[6] = &MethodDesc{ID: 6}
+	table := newMethodTable(methods)
+	for id, m := range methods {
+		if got := table.find(id); got != m {
+			t.Fatalf("find(%#x) = %v, want %v", id, got, m)
+		}
+	}
+	for _, id := range []uint64{5, 7, 22<<32 | 5, 1<<63 | 6} {
+		if got := table.find(id); got != nil {
+			t.Fatalf("find(%#x) = %v for an id that is not registered", id, got)
+		}
+	}
+	empty := newMethodTable(nil)
+	if got := empty.find(42); got != nil {
+		t.Fatalf("the empty table found %v", got)
+	}
+}

@@ -568,6 +568,14 @@ namespace {
   //     option:i32,service:i32,go:i32,cpp:i32,namespace:i32,template:i32,int:i32,new:i32,this:i32,nil:bool,
   //     errno:i32,major:i32,minor:i32}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_keywords{0xcdf1d7ceda897918ull, "everything.GoSide.keywords", 0};
+  // everything.GoSide.direct_mix(struct Scalars{flag:bool,i8_value:i8,i16_value:i16,i32_value:i32,
+  //     i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},
+  //     enum Flag{OFF=0,ON=1},string,list<string>,list<i32>)->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,
+  //     HIGH=10,MAX=2147483647}
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_mix{0xbd227a1ec341d73full, "everything.GoSide.direct_mix", CXX2GO_METHOD_DIRECT};
+  // everything.GoSide.direct_empty(enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},bool,
+  //     struct Empty{})->struct Empty{}
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_empty{0xe27f27942f0c170aull, "everything.GoSide.direct_empty", CXX2GO_METHOD_DIRECT};
   // everything.GoSide.notify(string) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_notify{0x8e596a8d491e4455ull, "everything.GoSide.notify", CXX2GO_CALL_ONEWAY};
   // everything.GoSide.notify_all(list<string>,enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,
@@ -604,6 +612,8 @@ namespace {
   //     level:enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},flag:enum Flag{OFF=0,ON=1},
   //     text:string,blob:bytes}) oneway
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_notify_all{0x7a5edb9f00147afaull, "everything.GoSide.notify_all", CXX2GO_CALL_ONEWAY};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_GoSide_binding;
 }  // namespace
 
 ::cxx2go::Result<void> GoSideClient::nothing(const ::cxx2go::CallOptions& options) const {
@@ -844,6 +854,62 @@ namespace {
         c2g_encode(c2g_args, c2g_owned.options_);
       },
       ::cxx2go::detail::DecodeInto<Keywords>{});
+}
+
+::cxx2go::Result<Level> GoSideClient::direct_mix(const Scalars& s, Flag flag, std::string_view text, const std::vector<std::string>& names, std::span<const int32_t> numbers, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {::cxx2go::detail::to_direct_word(flag)};
+  ::cxx2go::detail::ViewList c2g_views;
+  ::cxx2go::detail::Encoder c2g_args;
+  c2g_encode(c2g_args, s);
+  c2g_views.add(text);
+  c2g_encode(c2g_args, names);
+  c2g_views.add(numbers);
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSide_direct_mix, c2g_words, c2g_views, &c2g_args, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  return ::cxx2go::detail::from_direct_word<Level>(c2g_result.words[0]);
+}
+
+::cxx2go::Future<Level> GoSideClient::direct_mix_async(Scalars s, Flag flag, std::string text, std::vector<std::string> names, std::vector<int32_t> numbers, ::cxx2go::CallOptions options) const {
+  struct Owned { Scalars s; Flag flag; std::string text; std::vector<std::string> names; std::vector<int32_t> numbers; };
+  return ::cxx2go::detail::call_go_async<Level>(
+      c2g_method_GoSide_direct_mix, std::move(options), Owned{std::move(s), std::move(flag), std::move(text), std::move(names), std::move(numbers)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_encode(c2g_args, c2g_owned.s);
+        c2g_encode(c2g_args, c2g_owned.flag);
+        c2g_views.add(c2g_owned.text);
+        c2g_encode(c2g_args, c2g_owned.names);
+        c2g_views.add(c2g_owned.numbers);
+      },
+      ::cxx2go::detail::DecodeInto<Level>{});
+}
+
+::cxx2go::Result<Empty> GoSideClient::direct_empty(Level level, bool on, const Empty& e, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {
+      ::cxx2go::detail::to_direct_word(level),
+      ::cxx2go::detail::to_direct_word(on),
+  };
+  ::cxx2go::detail::ViewList c2g_views;
+  (void)e;  // a struct without fields: no words
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSide_direct_empty, c2g_words, c2g_views, nullptr, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  Empty c2g_value{};
+  return c2g_value;
+}
+
+::cxx2go::Future<Empty> GoSideClient::direct_empty_async(Level level, bool on, Empty e, ::cxx2go::CallOptions options) const {
+  struct Owned { Level level; bool on; Empty e; };
+  return ::cxx2go::detail::call_go_async<Empty>(
+      c2g_method_GoSide_direct_empty, std::move(options), Owned{std::move(level), std::move(on), std::move(e)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.level);
+        c2g_encode(c2g_args, c2g_owned.on);
+        c2g_encode(c2g_args, c2g_owned.e);
+      },
+      ::cxx2go::detail::DecodeInto<Empty>{});
 }
 
 ::cxx2go::Result<void> GoSideClient::notify(std::string_view message, const ::cxx2go::CallOptions& options) const {

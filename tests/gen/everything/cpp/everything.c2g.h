@@ -263,6 +263,20 @@ class GoSideClient {
   ::cxx2go::Result<Keywords> keywords(int32_t type, std::string_view func, std::span<const uint8_t> class_, const Keywords& default_, int32_t ctx, uint8_t err, bool context_, double options_, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<Keywords> keywords_async(int32_t type, std::string func, std::vector<uint8_t> class_, Keywords default_, int32_t ctx, uint8_t err, bool context_, double options_, ::cxx2go::CallOptions options = {}) const;
 
+  /// @direct from C++: flat arguments in words, views, and an encoded list.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<Level> direct_mix(const Scalars& s, Flag flag, std::string_view text, const std::vector<std::string>& names, std::span<const int32_t> numbers, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<Level> direct_mix_async(Scalars s, Flag flag, std::string text, std::vector<std::string> names, std::vector<int32_t> numbers, ::cxx2go::CallOptions options = {}) const;
+
+  /// @direct from C++: an empty struct in no words.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<Empty> direct_empty(Level level, bool on, const Empty& e, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<Empty> direct_empty_async(Level level, bool on, Empty e, ::cxx2go::CallOptions options = {}) const;
+
   // Fire-and-forget: the arguments are copied and the call runs in Go later. The result only
   // reports whether the call was handed over (e.g. not_started); Go's outcome is not reported.
   // The options' deadline reaches the handler's ctx; their stop token is checked before

@@ -10,6 +10,7 @@
 
 #include "cxx2go/abi.h"
 #include "cxx2go/context.h"
+#include "cxx2go/detail/call.h"
 #include "cxx2go/error.h"
 
 namespace cxx2go {
@@ -17,8 +18,6 @@ namespace cxx2go {
 class Service;
 
 namespace detail {
-
-struct MethodInfo;
 
 // The implementation the @direct methods of one service call: set by register_service and cleared by
 // unregister_service, which then waits until no direct call can still use it (wait_for_direct_calls).
@@ -113,6 +112,14 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
     fail_direct(error_from_current_exception(), result);
   }
 }
+
+// A synchronous C++ → Go call of a @direct go method: Go runs the handler on this thread, found by id
+// without a call record, and answers in words (result->words). `views` are the view arguments, `args` the
+// encoded ones (null for none); all borrowed for the call. Fails without crossing like call_go (not
+// running, deadline passed, token stopped); a stop token that fires during the call is not seen, but the
+// handler's context ends when the runtime stops.
+Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, const ViewList& views,
+                            const Encoder* args, const CallOptions& options, cxx2go_direct_result* result);
 
 // One leaf of a flat argument or result as a word, and back (abi.h: each scalar, enum or bool in a word).
 template <class T>

@@ -187,6 +187,47 @@ tiny_outcome tiny_go_add(int64_t a, int64_t b, int32_t mode) {
   });
 }
 
+tiny_outcome tiny_go_direct_add(int64_t a, int64_t b, int64_t timeout_ms) {
+  return on_cpp_thread([&](tiny_outcome& out) { record(out, tiny::GoSvcClient().direct_add(a, b, timeout_options(timeout_ms))); });
+}
+
+tiny_outcome tiny_go_direct_move(double x, float y, int32_t quadrant, int32_t on_axis, double dx) {
+  return on_cpp_thread([&](tiny_outcome& out) {
+    tiny::Point p{};
+    p.x = x;
+    p.y = y;
+    p.quadrant = static_cast<tiny::Quadrant>(quadrant);
+    p.on_axis = on_axis != 0;
+    Result<tiny::Point> r = tiny::GoSvcClient().direct_move(p, dx);
+    out.code = static_cast<int32_t>(r.error().code);
+    if (!r) {
+      set_text(out, r.error().message);
+      return;
+    }
+    set_text(out, std::to_string(r->x) + " " + std::to_string(r->y) + " " +
+                      std::to_string(static_cast<int32_t>(r->quadrant)) + " " + (r->on_axis ? "1" : "0"));
+  });
+}
+
+tiny_outcome tiny_go_direct_len(const char* s, size_t len) {
+  std::string arg(s, len);
+  return on_cpp_thread([&](tiny_outcome& out) {
+    const std::vector<std::string> tags{"a", "", "xyz"};
+    const std::vector<uint8_t> bytes{1, 2};
+    Result<uint64_t> r = tiny::GoSvcClient().direct_len(arg, tags, bytes);
+    out.code = static_cast<int32_t>(r.error().code);
+    if (!r) {
+      set_text(out, r.error().message);
+      return;
+    }
+    out.value = static_cast<int64_t>(*r);
+  });
+}
+
+tiny_outcome tiny_go_direct_fail(int32_t code) {
+  return on_cpp_thread([&](tiny_outcome& out) { record(out, tiny::GoSvcClient().direct_fail(code)); });
+}
+
 tiny_outcome tiny_go_fail(int32_t code, int32_t mode) {
   return on_cpp_thread([&](tiny_outcome& out) {
     record(out, mode == TINY_ASYNC ? tiny::GoSvcClient().fail_async(code).get() : tiny::GoSvcClient().fail(code));

@@ -63,6 +63,28 @@ func CppCallsGoAdd(a, b int64, async bool) Outcome {
 	return outcome(C.tiny_go_add(C.int64_t(a), C.int64_t(b), mode(async)))
 }
 
+// CppCallsGoDirectAdd makes C++ code call the @direct GoSvc.direct_add(a, b), with a timeout if > 0.
+func CppCallsGoDirectAdd(a, b int64, timeout time.Duration) Outcome {
+	return outcome(C.tiny_go_direct_add(C.int64_t(a), C.int64_t(b), C.int64_t(timeout.Milliseconds())))
+}
+
+// CppCallsGoDirectMove makes C++ code call the @direct GoSvc.direct_move; the text is "x y quadrant on_axis".
+func CppCallsGoDirectMove(p Point, dx float64) Outcome {
+	onAxis := 0
+	if p.OnAxis {
+		onAxis = 1
+	}
+	return outcome(C.tiny_go_direct_move(C.double(p.X), C.float(p.Y), C.int32_t(p.Quadrant), C.int32_t(onAxis), C.double(dx)))
+}
+
+// CppCallsGoDirectLen makes C++ code call the @direct GoSvc.direct_len(s, {"a", "", "xyz"}, {1, 2}).
+func CppCallsGoDirectLen(s string) Outcome {
+	return outcome(C.tiny_go_direct_len((*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s))))
+}
+
+// CppCallsGoDirectFail makes C++ code call the @direct GoSvc.direct_fail(code).
+func CppCallsGoDirectFail(code int32) Outcome { return outcome(C.tiny_go_direct_fail(C.int32_t(code))) }
+
 // CppCallsGoFail makes C++ code call GoSvc.fail(code).
 func CppCallsGoFail(code int32, async bool) Outcome {
 	return outcome(C.tiny_go_fail(C.int32_t(code), mode(async)))

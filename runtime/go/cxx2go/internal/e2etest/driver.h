@@ -33,6 +33,13 @@ tiny_outcome tiny_go_add(int64_t a, int64_t b, int32_t mode);
 tiny_outcome tiny_go_fail(int32_t code, int32_t mode);
 // timeout_ms > 0 sets a deadline; cancel_after_ms > 0 (TINY_ASYNC only) cancels the Future after that long.
 tiny_outcome tiny_go_slow(int64_t ms, int64_t timeout_ms, int64_t cancel_after_ms, int32_t mode);
+// The @direct methods of GoSvc, called synchronously from a C++ thread. direct_add's deadline is timeout_ms
+// (0: none); direct_move's outcome text is "x y quadrant on_axis"; direct_len passes s, the tags "a", ""
+// and "xyz", and the bytes {1, 2}.
+tiny_outcome tiny_go_direct_add(int64_t a, int64_t b, int64_t timeout_ms);
+tiny_outcome tiny_go_direct_move(double x, float y, int32_t quadrant, int32_t on_axis, double dx);
+tiny_outcome tiny_go_direct_len(const char* s, size_t len);
+tiny_outcome tiny_go_direct_fail(int32_t code);
 // Calls a method Go does not implement, as bindings of another schema version would.
 tiny_outcome tiny_go_unknown(void);
 

@@ -52,6 +52,41 @@ func (s *goSvc) Slow(ctx context.Context, ms int64) error {
 	}
 }
 
+func (s *goSvc) DirectAdd(ctx context.Context, a, b int64) (int64, error) {
+	if _, ok := ctx.Deadline(); ok && a == -1 {
+		return 0, cxx2go.Errorf(cxx2go.DeadlineExceeded, "the deadline arrived")
+	}
+	return a + b, nil
+}
+
+func (s *goSvc) DirectMove(_ context.Context, p Point, dx float64) (Point, error) {
+	p.X += dx
+	p.OnAxis = p.X == 0 || p.Y == 0
+	switch {
+	case p.OnAxis:
+		p.Quadrant = QuadrantNone
+	case p.X > 0 && p.Y > 0:
+		p.Quadrant = QuadrantFirst
+	case p.X < 0 && p.Y > 0:
+		p.Quadrant = QuadrantSecond
+	case p.X < 0:
+		p.Quadrant = QuadrantThird
+	default:
+		p.Quadrant = QuadrantFourth
+	}
+	return p, nil
+}
+
+func (s *goSvc) DirectLen(_ context.Context, str string, tags []string, b []byte) (uint64, error) {
+	n := len(str) + len(b)
+	for _, t := range tags {
+		n += len(t)
+	}
+	return uint64(n), nil
+}
+
+func (s *goSvc) DirectFail(ctx context.Context, code int32) error { return s.Fail(ctx, code) }
+
 // promptly bounds how long a cancelled or expired call may take to return (generous: the machine is shared).
 const promptly = 2 * time.Second
 
@@ -199,6 +234,38 @@ func TestEndToEnd(t *testing.T) {
 		if sum, err := cpp.DirectAdd(timed, 1, 2); err != nil || sum != 3 {
 			t.Fatalf("DirectAdd with a deadline = %d, %v", sum, err)
 		}
+	})
+
+	// @direct go methods: C++ calls Go's direct handler of the method on its thread, found by id.
+	t.Run("cpp_to_go_direct", func(t *testing.T) {
+		if o := CppCallsGoDirectAdd(40, 2, 0); o.Code != cxx2go.OK || o.Value != 42 {
+			t.Fatalf("direct_add = %+v", o)
+		}
+		if o := CppCallsGoDirectAdd(-1, 2, 0); o.Code != cxx2go.OK || o.Value != 1 {
+			t.Fatalf("direct_add without a deadline = %+v", o)
+		}
+		wantOutcome(t, CppCallsGoDirectAdd(-1, 2, time.Hour), cxx2go.DeadlineExceeded) // the deadline reached Go
+		o := CppCallsGoDirectMove(Point{X: 1.5, Y: 2.25, Quadrant: QuadrantThird}, -3)
+		if o.Code != cxx2go.OK || o.Text != "-1.500000 2.250000 2 0" {
+			t.Fatalf("direct_move = %+v", o)
+		}
+		if o := CppCallsGoDirectLen("four"); o.Code != cxx2go.OK || o.Value != 10 {
+			t.Fatalf("direct_len = %+v", o)
+		}
+		if o := CppCallsGoDirectLen(""); o.Code != cxx2go.OK || o.Value != 6 {
+			t.Fatalf("direct_len of an empty string = %+v", o)
+		}
+		o = CppCallsGoDirectFail(int32(cxx2go.NotFound))
+		wantOutcome(t, o, cxx2go.NotFound)
+		if !strings.Contains(o.Text, "go fail 5") {
+			t.Fatalf("direct_fail's message: %q", o.Text)
+		}
+		o = CppCallsGoDirectFail(int32(cxx2go.Panic))
+		wantOutcome(t, o, cxx2go.Panic)
+		if !strings.Contains(o.Text, "boom") {
+			t.Fatalf("a panicking direct handler's message: %q", o.Text)
+		}
+		wantOutcome(t, CppCallsGoDirectFail(-3), cxx2go.Unknown) // the code space at the boundary
 	})
 
 	t.Run("go_to_cpp_direct_allocates_nothing", func(t *testing.T) {

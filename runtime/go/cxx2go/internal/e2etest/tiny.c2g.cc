@@ -54,6 +54,18 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_fail{0x3e2fe6292b4c8f0aull, "tiny.GoSvc.fail", 0};
   // tiny.GoSvc.slow(i64)
   const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_slow{0x0999f504066329c4ull, "tiny.GoSvc.slow", 0};
+  // tiny.GoSvc.direct_add(i64,i64)->i64
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_add{0x5f2dd2aca6b58971ull, "tiny.GoSvc.direct_add", CXX2GO_METHOD_DIRECT};
+  // tiny.GoSvc.direct_move(struct Point{x:f64,y:f32,quadrant:enum Quadrant{NONE=0,FIRST=1,SECOND=2,THIRD=3,
+  //     FOURTH=4},on_axis:bool},f64)->struct Point{x:f64,y:f32,quadrant:enum Quadrant{NONE=0,FIRST=1,
+  //     SECOND=2,THIRD=3,FOURTH=4},on_axis:bool}
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_move{0x1da17124f3427e38ull, "tiny.GoSvc.direct_move", CXX2GO_METHOD_DIRECT};
+  // tiny.GoSvc.direct_len(string,list<string>,bytes)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_len{0x867f3e3a4814cca0ull, "tiny.GoSvc.direct_len", CXX2GO_METHOD_DIRECT};
+  // tiny.GoSvc.direct_fail(i32)
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_fail{0xc03ea167414e2b9eull, "tiny.GoSvc.direct_fail", CXX2GO_METHOD_DIRECT};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_GoSvc_binding;
 }  // namespace
 
 ::cxx2go::Result<std::string> GoSvcClient::echo(std::string_view s, const ::cxx2go::CallOptions& options) const {
@@ -126,6 +138,107 @@ namespace {
       c2g_method_GoSvc_slow, std::move(options), Owned{std::move(ms)},
       [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
         c2g_encode(c2g_args, c2g_owned.ms);
+      },
+      ::cxx2go::detail::DecodeInto<void>{});
+}
+
+::cxx2go::Result<int64_t> GoSvcClient::direct_add(int64_t a, int64_t b, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {
+      ::cxx2go::detail::to_direct_word(a),
+      ::cxx2go::detail::to_direct_word(b),
+  };
+  ::cxx2go::detail::ViewList c2g_views;
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSvc_direct_add, c2g_words, c2g_views, nullptr, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  return ::cxx2go::detail::from_direct_word<int64_t>(c2g_result.words[0]);
+}
+
+::cxx2go::Future<int64_t> GoSvcClient::direct_add_async(int64_t a, int64_t b, ::cxx2go::CallOptions options) const {
+  struct Owned { int64_t a; int64_t b; };
+  return ::cxx2go::detail::call_go_async<int64_t>(
+      c2g_method_GoSvc_direct_add, std::move(options), Owned{std::move(a), std::move(b)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.a);
+        c2g_encode(c2g_args, c2g_owned.b);
+      },
+      ::cxx2go::detail::DecodeInto<int64_t>{});
+}
+
+::cxx2go::Result<Point> GoSvcClient::direct_move(const Point& p, double dx, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {
+      ::cxx2go::detail::to_direct_word(p.x),
+      ::cxx2go::detail::to_direct_word(p.y),
+      ::cxx2go::detail::to_direct_word(p.quadrant),
+      ::cxx2go::detail::to_direct_word(p.on_axis),
+      ::cxx2go::detail::to_direct_word(dx),
+  };
+  ::cxx2go::detail::ViewList c2g_views;
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSvc_direct_move, c2g_words, c2g_views, nullptr, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  Point c2g_value{};
+  c2g_value.x = ::cxx2go::detail::from_direct_word<double>(c2g_result.words[0]);
+  c2g_value.y = ::cxx2go::detail::from_direct_word<float>(c2g_result.words[1]);
+  c2g_value.quadrant = ::cxx2go::detail::from_direct_word<Quadrant>(c2g_result.words[2]);
+  c2g_value.on_axis = ::cxx2go::detail::from_direct_word<bool>(c2g_result.words[3]);
+  return c2g_value;
+}
+
+::cxx2go::Future<Point> GoSvcClient::direct_move_async(Point p, double dx, ::cxx2go::CallOptions options) const {
+  struct Owned { Point p; double dx; };
+  return ::cxx2go::detail::call_go_async<Point>(
+      c2g_method_GoSvc_direct_move, std::move(options), Owned{std::move(p), std::move(dx)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.p);
+        c2g_encode(c2g_args, c2g_owned.dx);
+      },
+      ::cxx2go::detail::DecodeInto<Point>{});
+}
+
+::cxx2go::Result<uint64_t> GoSvcClient::direct_len(std::string_view s, const std::vector<std::string>& tags, std::span<const uint8_t> b, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {};
+  ::cxx2go::detail::ViewList c2g_views;
+  ::cxx2go::detail::Encoder c2g_args;
+  c2g_views.add(s);
+  c2g_encode(c2g_args, tags);
+  c2g_views.add(b);
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSvc_direct_len, c2g_words, c2g_views, &c2g_args, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  return ::cxx2go::detail::from_direct_word<uint64_t>(c2g_result.words[0]);
+}
+
+::cxx2go::Future<uint64_t> GoSvcClient::direct_len_async(std::string s, std::vector<std::string> tags, std::vector<uint8_t> b, ::cxx2go::CallOptions options) const {
+  struct Owned { std::string s; std::vector<std::string> tags; std::vector<uint8_t> b; };
+  return ::cxx2go::detail::call_go_async<uint64_t>(
+      c2g_method_GoSvc_direct_len, std::move(options), Owned{std::move(s), std::move(tags), std::move(b)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.s);
+        c2g_encode(c2g_args, c2g_owned.tags);
+        c2g_views.add(c2g_owned.b);
+      },
+      ::cxx2go::detail::DecodeInto<uint64_t>{});
+}
+
+::cxx2go::Result<void> GoSvcClient::direct_fail(int32_t code, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {::cxx2go::detail::to_direct_word(code)};
+  ::cxx2go::detail::ViewList c2g_views;
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSvc_direct_fail, c2g_words, c2g_views, nullptr, options, &c2g_result);
+  return c2g_done;
+}
+
+::cxx2go::Future<void> GoSvcClient::direct_fail_async(int32_t code, ::cxx2go::CallOptions options) const {
+  struct Owned { int32_t code; };
+  return ::cxx2go::detail::call_go_async<void>(
+      c2g_method_GoSvc_direct_fail, std::move(options), Owned{std::move(code)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.code);
       },
       ::cxx2go::detail::DecodeInto<void>{});
 }

@@ -82,6 +82,15 @@ type GoSvc interface {
 	Fail(ctx context.Context, code int32) error
 	// Sleeps ms milliseconds, or until its context ends.
 	Slow(ctx context.Context, ms int64) error
+	// a + b, called directly from C++ (no dispatch by the registry, no call record); fails with
+	// DeadlineExceeded when a is -1 and the context has a deadline, to show that it arrives.
+	DirectAdd(ctx context.Context, a int64, b int64) (int64, error)
+	// CppSvc.direct_move, in Go.
+	DirectMove(ctx context.Context, p Point, dx float64) (Point, error)
+	// len(s) + len(b) + the lengths of tags.
+	DirectLen(ctx context.Context, s string, tags []string, b []byte) (uint64, error)
+	// Like fail: fails with the given code; panics for code 100 (Code panic).
+	DirectFail(ctx context.Context, code int32) error
 }
 
 // RegisterGoSvc makes impl serve the C++ callers of tiny.GoSvc.
@@ -94,6 +103,10 @@ func RegisterGoSvc(impl GoSvc) error {
 			{ID: 0x152ed164ff214975, Name: "tiny.GoSvc.add", Flags: 0, Handler: c2gHandleGoSvc_Add(impl)},
 			{ID: 0x3e2fe6292b4c8f0a, Name: "tiny.GoSvc.fail", Flags: 0, Handler: c2gHandleGoSvc_Fail(impl)},
 			{ID: 0x0999f504066329c4, Name: "tiny.GoSvc.slow", Flags: 0, Handler: c2gHandleGoSvc_Slow(impl)},
+			{ID: 0x5f2dd2aca6b58971, Name: "tiny.GoSvc.direct_add", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSvc_DirectAdd(impl), Direct: c2gDirectGoSvc_DirectAdd(impl)},
+			{ID: 0x1da17124f3427e38, Name: "tiny.GoSvc.direct_move", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSvc_DirectMove(impl), Direct: c2gDirectGoSvc_DirectMove(impl)},
+			{ID: 0x867f3e3a4814cca0, Name: "tiny.GoSvc.direct_len", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSvc_DirectLen(impl), Direct: c2gDirectGoSvc_DirectLen(impl)},
+			{ID: 0xc03ea167414e2b9e, Name: "tiny.GoSvc.direct_fail", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSvc_DirectFail(impl), Direct: c2gDirectGoSvc_DirectFail(impl)},
 		},
 	})
 }
@@ -157,6 +170,130 @@ func c2gHandleGoSvc_Slow(impl GoSvc) c2gimpl.Handler {
 			return err
 		}
 		return impl.Slow(ctx, ms)
+	}
+}
+
+func c2gHandleGoSvc_DirectAdd(impl GoSvc) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var a int64
+		a = c2gArgs.I64()
+		var b int64
+		b = c2gArgs.I64()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectAdd(ctx, a, b)
+		if err != nil {
+			return err
+		}
+		out.I64(c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSvc_DirectAdd(impl GoSvc) c2gimpl.DirectHandler {
+	return func(ctx context.Context, _ c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		a := int64(words[0])
+		b := int64(words[1])
+		c2gResult, err := impl.DirectAdd(ctx, a, b)
+		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
+	}
+}
+
+func c2gHandleGoSvc_DirectMove(impl GoSvc) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var p Point
+		c2gDecodePoint(c2gArgs, &p)
+		var dx float64
+		dx = c2gArgs.F64()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectMove(ctx, p, dx)
+		if err != nil {
+			return err
+		}
+		c2gEncodePoint(out, &c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSvc_DirectMove(impl GoSvc) c2gimpl.DirectHandler {
+	return func(ctx context.Context, _ c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		var p Point
+		p.X = math.Float64frombits(words[0])
+		p.Y = math.Float32frombits(uint32(words[1]))
+		p.Quadrant = Quadrant(words[2])
+		p.OnAxis = words[3] != 0
+		dx := math.Float64frombits(words[4])
+		c2gResult, err := impl.DirectMove(ctx, p, dx)
+		return c2gimpl.DirectResult{W0: math.Float64bits(c2gResult.X), W1: uint64(math.Float32bits(c2gResult.Y)), W2: uint64(c2gResult.Quadrant), W3: c2gimpl.BoolWord(c2gResult.OnAxis)}, err
+	}
+}
+
+func c2gHandleGoSvc_DirectLen(impl GoSvc) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		s := in.ViewString(0)
+		var tags []string
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			tags = make([]string, c2gN0)
+			for c2gI0 := range tags {
+				tags[c2gI0] = c2gArgs.String()
+			}
+		}
+		b := in.ViewBytes(1)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectLen(ctx, s, tags, b)
+		if err != nil {
+			return err
+		}
+		out.U64(c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSvc_DirectLen(impl GoSvc) c2gimpl.DirectHandler {
+	return func(ctx context.Context, in c2gimpl.Incoming, _ *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		c2gIn := &in
+		c2gArgs := c2gIn.DirectArgs(2)
+		s := c2gIn.ViewString(0)
+		var tags []string
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			tags = make([]string, c2gN0)
+			for c2gI0 := range tags {
+				tags[c2gI0] = c2gArgs.String()
+			}
+		}
+		b := c2gIn.ViewBytes(1)
+		if err := c2gArgs.Finish(); err != nil {
+			return c2gimpl.DirectResult{}, err
+		}
+		c2gResult, err := impl.DirectLen(ctx, s, tags, b)
+		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
+	}
+}
+
+func c2gHandleGoSvc_DirectFail(impl GoSvc) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var code int32
+		code = c2gArgs.I32()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		return impl.DirectFail(ctx, code)
+	}
+}
+
+func c2gDirectGoSvc_DirectFail(impl GoSvc) c2gimpl.DirectHandler {
+	return func(ctx context.Context, _ c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		code := int32(words[0])
+		return c2gimpl.DirectResult{}, impl.DirectFail(ctx, code)
 	}
 }
 

@@ -63,6 +63,35 @@ class GoSvcClient {
   /// Sleeps ms milliseconds, or until its context ends.
   ::cxx2go::Result<void> slow(int64_t ms, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<void> slow_async(int64_t ms, ::cxx2go::CallOptions options = {}) const;
+
+  /// a + b, called directly from C++ (no dispatch by the registry, no call record); fails with
+  /// DeadlineExceeded when a is -1 and the context has a deadline, to show that it arrives.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<int64_t> direct_add(int64_t a, int64_t b, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<int64_t> direct_add_async(int64_t a, int64_t b, ::cxx2go::CallOptions options = {}) const;
+
+  /// CppSvc.direct_move, in Go.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<Point> direct_move(const Point& p, double dx, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<Point> direct_move_async(Point p, double dx, ::cxx2go::CallOptions options = {}) const;
+
+  /// len(s) + len(b) + the lengths of tags.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<uint64_t> direct_len(std::string_view s, const std::vector<std::string>& tags, std::span<const uint8_t> b, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<uint64_t> direct_len_async(std::string s, std::vector<std::string> tags, std::vector<uint8_t> b, ::cxx2go::CallOptions options = {}) const;
+
+  /// Like fail: fails with the given code; panics for code 100 (Code panic).
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<void> direct_fail(int32_t code, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<void> direct_fail_async(int32_t code, ::cxx2go::CallOptions options = {}) const;
 };
 
 /// Implemented in C++, called from Go.
