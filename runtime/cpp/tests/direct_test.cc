@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <future>
 #include <latch>
@@ -193,6 +194,81 @@ TEST(DirectBeforeStart, IsRefusedNotStarted) {
   Outcome o = call_add(1, 2);
   EXPECT_EQ(o.code, CXX2GO_NOT_STARTED);
   EXPECT_EQ(call_function(1, 2).code, CXX2GO_NOT_STARTED);
+}
+
+}  // namespace
+}  // namespace cxx2go::testing
+
+namespace cxx2go::testing {
+namespace {
+
+constexpr detail::MethodInfo kGoAdd{0x60ADD, "test.Go.add", CXX2GO_METHOD_DIRECT};
+
+Result<uint64_t> go_add(uint64_t a, uint64_t b, const CallOptions& options = {}, std::string_view text = {}) {
+  const uint64_t words[CXX2GO_DIRECT_WORDS] = {a, b};
+  detail::ViewList views;
+  views.add(text);
+  detail::Encoder args;
+  args.u32(7);
+  cxx2go_direct_result result;
+  Result<void> done = detail::call_go_direct(kGoAdd, words, views, &args, options, &result);
+  if (!done) return done.error();
+  return result.words[0];
+}
+
+class GoDirectTest : public RuntimeTest {};
+
+TEST_F(GoDirectTest, PassesWordsViewsEncodingAndDeadlineAndReadsTheWords) {
+  go().handle_direct([](uint64_t id, const uint64_t* words, const cxx2go_view* views, uint32_t nviews, int64_t deadline,
+                        cxx2go_direct_result* result) {
+    EXPECT_EQ(id, kGoAdd.id);
+    ASSERT_EQ(nviews, 2u) << "the view argument, then the encoded arguments";
+    EXPECT_EQ(std::string_view(static_cast<const char*>(views[0].data), views[0].len), "text");
+    detail::Decoder encoded(static_cast<const uint8_t*>(views[1].data), views[1].len);
+    EXPECT_EQ(encoded.u32(), 7u);
+    EXPECT_TRUE(encoded.finish());
+    EXPECT_NE(deadline, 0);
+    result->words[0] = words[0] + words[1];
+  });
+  Result<uint64_t> r = go_add(40, 2, CallOptions::with_timeout(1h), "text");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(*r, 42u);
+}
+
+TEST_F(GoDirectTest, ErrorsCarryTheirCodeAndMessageAndForgedCodesAreProtocolErrors) {
+  go().handle_direct([](uint64_t, const uint64_t* words, const cxx2go_view*, uint32_t, int64_t,
+                        cxx2go_direct_result* result) {
+    result->code = static_cast<int32_t>(words[0]);
+    const char text[] = "go says no";
+    result->message = static_cast<char*>(std::malloc(sizeof text - 1));
+    std::memcpy(result->message, text, sizeof text - 1);
+    result->message_len = sizeof text - 1;
+  });
+  Result<uint64_t> failed = go_add(CXX2GO_NOT_FOUND, 0);
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, Code::not_found);
+  EXPECT_EQ(failed.error().message, "go says no");
+  Result<uint64_t> forged = go_add(static_cast<uint64_t>(static_cast<int64_t>(CXX2GO_PENDING)), 0);
+  ASSERT_FALSE(forged);
+  EXPECT_EQ(forged.error().code, Code::protocol);
+}
+
+TEST_F(GoDirectTest, RefusedBeforeCrossingWhenCancelledOrExpiredOrWithoutAPeerThatTakesThem) {
+  std::atomic<int> crossed{0};
+  go().handle_direct([&](uint64_t, const uint64_t*, const cxx2go_view*, uint32_t, int64_t, cxx2go_direct_result*) {
+    ++crossed;
+  });
+  std::stop_source stopped;
+  stopped.request_stop();
+  CallOptions cancelled;
+  cancelled.stop_token = stopped.get_token();
+  EXPECT_EQ(go_add(1, 2, cancelled).error().code, Code::cancelled);
+  EXPECT_EQ(go_add(1, 2, CallOptions::with_deadline(std::chrono::system_clock::now() - 1s)).error().code,
+            Code::deadline_exceeded);
+  EXPECT_EQ(crossed.load(), 0);
+  ASSERT_TRUE(stop());
+  EXPECT_EQ(go_add(1, 2).error().code, Code::stopped);
+  EXPECT_EQ(crossed.load(), 0);
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ class FakeGo {
 
   cxx2go_go_entry_points entry_points() const {
     return {CXX2GO_ABI_VERSION, &FakeGo::go_invoke, &FakeGo::go_submit, &FakeGo::go_cancel, &FakeGo::go_complete,
-            nullptr};
+            nullptr, &FakeGo::go_direct};
   }
 
   // Joins the handler threads and forgets everything. Manual calls still pending are completed (cancelled)
@@ -110,6 +110,7 @@ class FakeGo {
     join_threads();
     std::lock_guard lock(mu_);
     handlers_.clear();
+    direct_ = nullptr;
     flags_.clear();
     submitted_.clear();
     completed_.clear();
@@ -128,6 +129,13 @@ class FakeGo {
   void handle(uint64_t method_id, GoHandler handler) {
     std::lock_guard lock(mu_);
     handlers_[method_id] = std::move(handler);
+  }
+  // What entry_points.direct runs: every direct call, whatever its method (none: Code::unknown_method).
+  using DirectHandler = std::function<void(uint64_t method_id, const uint64_t* words, const cxx2go_view* views,
+                                           uint32_t nviews, int64_t deadline, cxx2go_direct_result* result)>;
+  void handle_direct(DirectHandler handler) {
+    std::lock_guard lock(mu_);
+    direct_ = std::move(handler);
   }
   void set_submit_mode(SubmitMode mode) {
     std::lock_guard lock(mu_);
@@ -324,6 +332,20 @@ class FakeGo {
     write_reply(reply, answer);
   }
 
+  static void go_direct(uint64_t method_id, char*, uint64_t* words, cxx2go_view* views, uint32_t nviews,
+                        int64_t deadline, cxx2go_direct_result* result) {
+    DirectHandler handler;
+    {
+      std::lock_guard lock(get().mu_);
+      handler = get().direct_;
+    }
+    if (!handler) {
+      result->code = CXX2GO_UNKNOWN_METHOD;
+      return;
+    }
+    handler(method_id, words, views, nviews, deadline, result);
+  }
+
   static void go_submit(cxx2go_call* call) {
     FakeGo& go = get();
     ++go.submits_;
@@ -417,6 +439,7 @@ class FakeGo {
   }
 
  private:
+  DirectHandler direct_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<uint64_t, GoHandler> handlers_;
