@@ -380,13 +380,7 @@ class GoWriter {
           encode(w, type, name, "c2gArgs", 0);
         }
       }
-      std::string views_arg = "nil";
-      if (!views.empty()) {
-        std::string list;
-        for (const std::string& view : views) list += (list.empty() ? "" : ", ") + view;
-        w.line("c2gViews := [...]c2gimpl.View{" + list + "}");
-        views_arg = "c2gViews[:]";
-      }
+      std::string views_arg = write_views(w, views);
       if (method.oneway) {
         w.line("return c2gimpl.CallCppOneway(" + go_method_var(service.name, method.name) + ", c2gArgs, " +
                views_arg + ")");
@@ -407,6 +401,15 @@ class GoWriter {
       w.line("return " + zero_for_error(method.result) + "nil");
       w.close("}");
     }
+  }
+
+  // Declares the array of a client's view arguments, if it has any; returns what to pass for them.
+  static std::string write_views(CodeWriter& w, const std::vector<std::string>& views) {
+    if (views.empty()) return "nil";
+    std::string list;
+    for (const std::string& view : views) list += (list.empty() ? "" : ", ") + view;
+    w.line("c2gViews := [...]c2gimpl.View{" + list + "}");
+    return "c2gViews[:]";
   }
 
   // The body of a @direct method's client (direct_layout.h): flat arguments as words, views, the rest
@@ -439,13 +442,7 @@ class GoWriter {
           break;
       }
     }
-    std::string views_arg = "nil";
-    if (!views.empty()) {
-      std::string list;
-      for (const std::string& view : views) list += (list.empty() ? "" : ", ") + view;
-      w.line("c2gViews := [...]c2gimpl.View{" + list + "}");
-      views_arg = "c2gViews[:]";
-    }
+    std::string views_arg = write_views(w, views);
     std::string out = layout.result.empty() ? "_" : "c2gOut";
     std::string method_var = go_method_var(service.name, method.name);
     if (views.empty() && !layout.encoded && layout.words <= 4) {

@@ -79,6 +79,16 @@ struct Outcome {
   std::string message;
 };
 
+// Calls the function directly, as Go does once it has it.
+Outcome call_function(uint64_t a, uint64_t b, uint64_t mode = 0, cxx2go_direct_fn fn = &direct_add) {
+  const uint64_t words[CXX2GO_DIRECT_WORDS] = {a, b, mode};
+  cxx2go_direct_result result{};
+  fn(words, nullptr, 0, &result);
+  Outcome o{result.code, result.words[0], std::string(result.message != nullptr ? result.message : "", result.message_len)};
+  std::free(result.message);
+  return o;
+}
+
 // Calls the method the way Go does: looks up its function, then calls it.
 Outcome call_add(uint64_t a, uint64_t b, uint64_t mode = 0) {
   int32_t code = 0;
@@ -89,22 +99,7 @@ Outcome call_add(uint64_t a, uint64_t b, uint64_t mode = 0) {
     std::free(message);
     return o;
   }
-  const uint64_t words[CXX2GO_DIRECT_WORDS] = {a, b, mode};
-  cxx2go_direct_result result{};
-  fn(words, nullptr, 0, &result);
-  Outcome o{result.code, result.words[0], std::string(result.message != nullptr ? result.message : "", result.message_len)};
-  std::free(result.message);
-  return o;
-}
-
-// Calls the function directly, as Go does once it has it.
-Outcome call_function(uint64_t a, uint64_t b, uint64_t mode = 0) {
-  const uint64_t words[CXX2GO_DIRECT_WORDS] = {a, b, mode};
-  cxx2go_direct_result result{};
-  direct_add(words, nullptr, 0, &result);
-  Outcome o{result.code, result.words[0], std::string(result.message != nullptr ? result.message : "", result.message_len)};
-  std::free(result.message);
-  return o;
+  return call_function(a, b, mode, fn);
 }
 
 class DirectTest : public RuntimeTest {

@@ -102,20 +102,21 @@ func CallDirect(ctx context.Context, m *Method, in *DirectWords, args *Encoder, 
 		w = *in
 	}
 	var v [directViews]View
-	n := 0
-	for ; n < len(views) && n < directViews; n++ {
-		v[n] = views[n]
-	}
+	n := len(views)
 	if args != nil {
 		if args.err != nil {
 			return DirectResult{}, args.err
 		}
-		if n == directViews || len(views) > directViews {
-			return DirectResult{}, &Error{Code: Protocol, Message: m.name + ": more views than a @direct call carries"}
-		}
-		if len(args.buf) != 0 {
-			v[n] = View{unsafe.Pointer(unsafe.SliceData(args.buf)), len(args.buf)}
-		}
+		n++
+	}
+	if n > directViews { // generated code never passes more (direct_layout.h)
+		return DirectResult{}, &Error{Code: Protocol, Message: m.name + ": more views than a @direct call carries"}
+	}
+	for i := range views {
+		v[i] = views[i]
+	}
+	if args != nil && len(args.buf) != 0 {
+		v[len(views)] = View{unsafe.Pointer(unsafe.SliceData(args.buf)), len(args.buf)}
 	}
 	r := C.cxx2go_call_direct(C.uintptr_t(fn), C.int64_t(deadline),
 		C.uint64_t(w[0]), C.uint64_t(w[1]), C.uint64_t(w[2]), C.uint64_t(w[3]),
