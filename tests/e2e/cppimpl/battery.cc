@@ -233,6 +233,53 @@ std::string code_space_sync() {
   return "";
 }
 
+std::string code_space_direct() {
+  for (const CodeSpaceCase& c : code_space_cases()) {
+    if (auto f = expect_error(go().fail_direct(c.code, c.message), c.want_code, c.want_message); !f.empty()) {
+      return "fail_direct(" + std::to_string(c.code) + "): " + f;
+    }
+  }
+  return "";
+}
+
+// @direct: C++ calls Go's direct handler of the method.
+std::string direct_add() {
+  const int64_t cases[][3] = {{2, 40, 42}, {-5, 3, -2}, {INT64_MAX, 1, INT64_MIN}};
+  for (const auto& c : cases) {
+    Result<int64_t> r = go().direct_add(c[0], c[1]);
+    if (!r || *r != c[2]) {
+      return "direct_add(" + std::to_string(c[0]) + ", " + std::to_string(c[1]) + "): " +
+             (r ? std::to_string(*r) : r.error().to_string());
+    }
+  }
+  return "";
+}
+
+std::string direct_sizes() {
+  const std::string big(100'000, 'q');
+  const std::vector<uint8_t> blob(1 << 20, 0x11);
+  const std::vector<int32_t> numbers{INT32_MIN, 0, 7};
+  struct Case {
+    std::string_view text;
+    std::span<const uint8_t> blob;
+    std::span<const int32_t> numbers;
+    std::vector<std::string> names;
+    uint64_t want;
+  };
+  const Case cases[] = {
+      {"héllo", std::span<const uint8_t>(blob).first(3), numbers, {"a", "", "xyz"}, 6 + 3 + 12 + 4},
+      {{}, {}, {}, {}, 0},
+      {big, blob, numbers, {big, big}, 100'000 + (1u << 20) + 12 + 200'000},
+  };
+  for (const Case& c : cases) {
+    Result<uint64_t> r = go().direct_sizes(c.text, c.blob, c.numbers, c.names);
+    if (!r || *r != c.want) {
+      return "direct_sizes: want " + std::to_string(c.want) + ", got " + (r ? std::to_string(*r) : r.error().to_string());
+    }
+  }
+  return "";
+}
+
 std::string code_space_async() {
   for (const CodeSpaceCase& c : code_space_cases()) {
     if (auto f = expect_error(await(go().fail_async(c.code, c.message)), c.want_code, c.want_message); !f.empty()) {
@@ -248,7 +295,8 @@ std::string code_space_async() {
 std::string code_space_nested() {
   Result<std::vector<e2e::CheckResult>> r = go().run_checks("code_space_");
   if (!r) return "run_checks: " + r.error().to_string();
-  if (r->size() != 2) return "run_checks(\"code_space_\") ran " + std::to_string(r->size()) + " checks, want 2";
+  // The executor, @inline and @direct methods.
+  if (r->size() != 3) return "run_checks(\"code_space_\") ran " + std::to_string(r->size()) + " checks, want 3";
   for (const e2e::CheckResult& c : *r) {
     if (!c.failure.empty()) return c.name + ": " + c.failure;
   }
@@ -573,6 +621,9 @@ std::vector<Check> make_battery() {
       {"fail_async", fail_async},
       {"code_space_sync", code_space_sync},
       {"code_space_async", code_space_async},
+      {"code_space_direct", code_space_direct},
+      {"direct_add", direct_add},
+      {"direct_sizes", direct_sizes},
       {"code_space_nested", code_space_nested},
       {"nesting_limit_go", nesting_limit_go},
       {"panic_sync", panic_sync},

@@ -47,6 +47,22 @@ cxx2go::Result<void> CppSideImpl::fail_inline(int32_t code, std::string_view mes
   return fail(code, message, context);
 }
 
+cxx2go::Result<int64_t> CppSideImpl::direct_add(int64_t a, int64_t b, const cxx2go::Context& context) {
+  return add(a, b, context);
+}
+
+cxx2go::Result<uint64_t> CppSideImpl::direct_sizes(std::string_view text, std::span<const uint8_t> blob,
+                                                  std::span<const int32_t> numbers,
+                                                  const std::vector<std::string>& names, const cxx2go::Context&) {
+  uint64_t n = text.size() + blob.size() + numbers.size_bytes();
+  for (const std::string& name : names) n += name.size();
+  return n;
+}
+
+cxx2go::Result<void> CppSideImpl::fail_direct(int32_t code, std::string_view message, const cxx2go::Context& context) {
+  return fail(code, message, context);
+}
+
 cxx2go::Result<void> CppSideImpl::throw_std(std::string_view message, const cxx2go::Context&) {
   throw std::runtime_error(std::string(message));
 }

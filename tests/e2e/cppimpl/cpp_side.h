@@ -40,6 +40,11 @@ class CppSideImpl final : public e2e::CppSide {
   cxx2go::Result<std::string> inline_concat(std::string_view a, std::string_view b,
                                             const cxx2go::Context& context) override;
   cxx2go::Result<void> fail_inline(int32_t code, std::string_view message, const cxx2go::Context& context) override;
+  cxx2go::Result<int64_t> direct_add(int64_t a, int64_t b, const cxx2go::Context& context) override;
+  cxx2go::Result<uint64_t> direct_sizes(std::string_view text, std::span<const uint8_t> blob,
+                                        std::span<const int32_t> numbers, const std::vector<std::string>& names,
+                                        const cxx2go::Context& context) override;
+  cxx2go::Result<void> fail_direct(int32_t code, std::string_view message, const cxx2go::Context& context) override;
   cxx2go::Result<uint64_t> thread_id(const cxx2go::Context& context) override;
   cxx2go::Result<int64_t> deadline(const cxx2go::Context& context) override;
   cxx2go::Result<void> notify(std::string_view text, const cxx2go::Context& context) override;

@@ -51,6 +51,7 @@ func Battery() []Check {
 		{"fail_code_message", checkFail},
 		{"code_space_executor", checkCodeSpace("Fail", cpp.Fail)},
 		{"code_space_inline", checkCodeSpace("FailInline", cpp.FailInline)},
+		{"code_space_direct", checkCodeSpace("FailDirect", cpp.FailDirect)},
 		{"nesting_limit_cpp", checkNestingLimit},
 		{"throw_std_exception", checkThrowStd},
 		{"throw_int_exception", checkThrowInt},
@@ -64,6 +65,8 @@ func Battery() []Check {
 		{"call_go_reentrant", checkCallGo},
 		{"inline_add", checkInlineAdd},
 		{"inline_concat", checkInlineConcat},
+		{"direct_add", checkDirectAdd},
+		{"direct_sizes", checkDirectSizes},
 		{"executor_thread", checkExecutorThread},
 		{"affine_thread", checkAffineThread},
 		{"notify_oneway", checkNotify},
@@ -426,6 +429,37 @@ func checkInlineAdd(ctx context.Context) error {
 		got, err := cpp.Add(ctx, tc[0], tc[1])
 		if err != nil || got != tc[2] {
 			return fmt.Errorf("Add(%d, %d): want %d, got %d, %v", tc[0], tc[1], tc[2], got, err)
+		}
+	}
+	return nil
+}
+
+// @direct: Go calls the C++ implementation through the method's own C++ function.
+func checkDirectAdd(ctx context.Context) error {
+	for _, tc := range [][3]int64{{2, 40, 42}, {-5, 3, -2}, {math.MaxInt64, 1, math.MinInt64}} {
+		got, err := cpp.DirectAdd(ctx, tc[0], tc[1])
+		if err != nil || got != tc[2] {
+			return fmt.Errorf("DirectAdd(%d, %d): want %d, got %d, %v", tc[0], tc[1], tc[2], got, err)
+		}
+	}
+	return nil
+}
+
+func checkDirectSizes(ctx context.Context) error {
+	big := strings.Repeat("é", 50_000)
+	for _, tc := range []struct {
+		text    string
+		blob    []byte
+		numbers []int32
+		names   []string
+	}{
+		{"héllo", []byte{0, 1, 2}, []int32{math.MinInt32, 7}, []string{"a", "", "xyz"}},
+		{"", nil, nil, nil},
+		{big, Pattern(MiB, 0x11), rangeInt32(1000), []string{big, big}},
+	} {
+		got, err := cpp.DirectSizes(ctx, tc.text, tc.blob, tc.numbers, tc.names)
+		if want := DirectSizesOf(tc.text, tc.blob, tc.numbers, tc.names); err != nil || got != want {
+			return fmt.Errorf("DirectSizes: want %d, got %d, %v", want, got, err)
 		}
 	}
 	return nil

@@ -56,6 +56,29 @@ func (g *GoSide) Fail(_ context.Context, code int32, message string) error {
 	return cxx2go.Errorf(cxx2go.Code(code), "%s", message)
 }
 
+// DirectAdd is a + b (@direct).
+func (g *GoSide) DirectAdd(_ context.Context, a, b int64) (int64, error) { return a + b, nil }
+
+// DirectSizes is DirectSizesOf's total (@direct).
+func (g *GoSide) DirectSizes(_ context.Context, text string, blob []byte, numbers []int32, names []string) (uint64, error) {
+	return DirectSizesOf(text, blob, numbers, names), nil
+}
+
+// FailDirect is Fail (@direct).
+func (g *GoSide) FailDirect(ctx context.Context, code int32, message string) error {
+	return g.Fail(ctx, code, message)
+}
+
+// DirectSizesOf is what CppSide.direct_sizes and GoSide.direct_sizes answer: the bytes of text, blob,
+// numbers (4 per element) and names.
+func DirectSizesOf(text string, blob []byte, numbers []int32, names []string) uint64 {
+	n := len(text) + len(blob) + 4*len(numbers)
+	for _, name := range names {
+		n += len(name)
+	}
+	return uint64(n)
+}
+
 // Panic panics with message.
 func (g *GoSide) Panic(_ context.Context, message string) error {
 	panic(message)

@@ -410,6 +410,12 @@ type GoSide interface {
 	// Waits until `count` records were made under `tag` (at most 10 s) and returns them, removing them;
 	// with a count of 0, returns every record made so far, at once.
 	ContextEnds(ctx context.Context, tag string, count uint32) ([]string, error)
+	// @direct (called without dispatch): a + b.
+	DirectAdd(ctx context.Context, a int64, b int64) (int64, error)
+	// @direct with views and an encoded list: len(text) + len(blob) + 4 * len(numbers) + the lengths of names.
+	DirectSizes(ctx context.Context, text string, blob []byte, numbers []int32, names []string) (uint64, error)
+	// fail, as a @direct method.
+	FailDirect(ctx context.Context, code int32, message string) error
 }
 
 // RegisterGoSide makes impl serve the C++ callers of e2e.GoSide.
@@ -431,6 +437,9 @@ func RegisterGoSide(impl GoSide) error {
 			{ID: 0x9a227dd8428890af, Name: "e2e.GoSide.wait_context", Flags: 0, Handler: c2gHandleGoSide_WaitContext(impl)},
 			{ID: 0x9883650c22f15232, Name: "e2e.GoSide.wait_context_oneway", Flags: c2gimpl.CallOneway, Handler: c2gHandleGoSide_WaitContextOneway(impl)},
 			{ID: 0x2d559832d80055e0, Name: "e2e.GoSide.context_ends", Flags: 0, Handler: c2gHandleGoSide_ContextEnds(impl)},
+			{ID: 0x1e990dd5bbe960a2, Name: "e2e.GoSide.direct_add", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectAdd(impl), Direct: c2gDirectGoSide_DirectAdd(impl)},
+			{ID: 0xe746faf6c2091614, Name: "e2e.GoSide.direct_sizes", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectSizes(impl), Direct: c2gDirectGoSide_DirectSizes(impl)},
+			{ID: 0xb39c59b21fce9308, Name: "e2e.GoSide.fail_direct", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_FailDirect(impl), Direct: c2gDirectGoSide_FailDirect(impl)},
 		},
 	})
 }
@@ -642,6 +651,103 @@ func c2gHandleGoSide_ContextEnds(impl GoSide) c2gimpl.Handler {
 	}
 }
 
+func c2gHandleGoSide_DirectAdd(impl GoSide) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var a int64
+		a = c2gArgs.I64()
+		var b int64
+		b = c2gArgs.I64()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectAdd(ctx, a, b)
+		if err != nil {
+			return err
+		}
+		out.I64(c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSide_DirectAdd(impl GoSide) c2gimpl.DirectHandler {
+	return func(ctx context.Context, _ c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		a := int64(words[0])
+		b := int64(words[1])
+		c2gResult, err := impl.DirectAdd(ctx, a, b)
+		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
+	}
+}
+
+func c2gHandleGoSide_DirectSizes(impl GoSide) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		text := in.ViewString(0)
+		blob := in.ViewBytes(1)
+		numbers := c2gimpl.ViewSlice[int32](in, 2)
+		var names []string
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			names = make([]string, c2gN0)
+			for c2gI0 := range names {
+				names[c2gI0] = c2gArgs.String()
+			}
+		}
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectSizes(ctx, text, blob, numbers, names)
+		if err != nil {
+			return err
+		}
+		out.U64(c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSide_DirectSizes(impl GoSide) c2gimpl.DirectHandler {
+	return func(ctx context.Context, in c2gimpl.Incoming, _ *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		c2gIn := &in
+		c2gArgs := c2gIn.DirectArgs(3)
+		text := c2gIn.ViewString(0)
+		blob := c2gIn.ViewBytes(1)
+		numbers := c2gimpl.ViewSlice[int32](c2gIn, 2)
+		var names []string
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			names = make([]string, c2gN0)
+			for c2gI0 := range names {
+				names[c2gI0] = c2gArgs.String()
+			}
+		}
+		if err := c2gArgs.Finish(); err != nil {
+			return c2gimpl.DirectResult{}, err
+		}
+		c2gResult, err := impl.DirectSizes(ctx, text, blob, numbers, names)
+		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
+	}
+}
+
+func c2gHandleGoSide_FailDirect(impl GoSide) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var code int32
+		code = c2gArgs.I32()
+		message := in.ViewString(0)
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		return impl.FailDirect(ctx, code, message)
+	}
+}
+
+func c2gDirectGoSide_FailDirect(impl GoSide) c2gimpl.DirectHandler {
+	return func(ctx context.Context, in c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		c2gIn := &in
+		code := int32(words[0])
+		message := c2gIn.ViewString(0)
+		return c2gimpl.DirectResult{}, impl.FailDirect(ctx, code, message)
+	}
+}
+
 // Implemented in C++, called from Go.
 //
 // CppSide is the C++ service e2e.CppSide as Go calls it: CppSideClient implements it, and a fake can stand
@@ -677,6 +783,12 @@ type CppSide interface {
 	// synchronous or the _async form, records the code_name of what that call answered under
 	// `tag + "#relay"`, and answers with it.
 	RelayWait(ctx context.Context, tag string, useAsync bool) error
+	// @direct (called without dispatch, on the calling Go thread): a + b.
+	DirectAdd(ctx context.Context, a int64, b int64) (int64, error)
+	// @direct with views and an encoded list: len(text) + len(blob) + 4 * len(numbers) + the lengths of names.
+	DirectSizes(ctx context.Context, text string, blob []byte, numbers []int32, names []string) (uint64, error)
+	// fail, as a @direct method.
+	FailDirect(ctx context.Context, code int32, message string) error
 }
 
 // CppSideClient calls the C++ implementation of e2e.CppSide.
@@ -708,6 +820,9 @@ var c2gMethodCppSide_Notifications = c2gimpl.NewMethod(0xd1143d47d0cbccca, "e2e.
 var c2gMethodCppSide_WaitContext = c2gimpl.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
 var c2gMethodCppSide_ContextEnds = c2gimpl.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
 var c2gMethodCppSide_RelayWait = c2gimpl.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
+var c2gMethodCppSide_DirectAdd = c2gimpl.NewMethod(0x86b9d3408e2a7c7d, "e2e.CppSide.direct_add", c2gimpl.MethodInline|c2gimpl.MethodDirect)
+var c2gMethodCppSide_DirectSizes = c2gimpl.NewMethod(0x0f8fe48a20d8b3cf, "e2e.CppSide.direct_sizes", c2gimpl.MethodInline|c2gimpl.MethodDirect)
+var c2gMethodCppSide_FailDirect = c2gimpl.NewMethod(0x2398745e68f133bd, "e2e.CppSide.fail_direct", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 
 // Runs the C++ battery (C++ calling GoSide) whose names contain `filter`, from inside this call.
 func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResult, error) {
@@ -1082,6 +1197,45 @@ func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) 
 	defer c2gReply.Release()
 	c2gD := c2gReply.Decoder()
 	if err := c2gD.Finish(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// @direct (called without dispatch, on the calling Go thread): a + b.
+func (*CppSideClient) DirectAdd(ctx context.Context, a int64, b int64) (int64, error) {
+	var c2gResult int64
+	c2gOut, err := c2gimpl.CallDirect4(ctx, c2gMethodCppSide_DirectAdd, uint64(a), uint64(b), 0, 0)
+	if err != nil {
+		return c2gResult, err
+	}
+	c2gResult = int64(c2gOut.W0)
+	return c2gResult, nil
+}
+
+// @direct with views and an encoded list: len(text) + len(blob) + 4 * len(numbers) + the lengths of names.
+func (*CppSideClient) DirectSizes(ctx context.Context, text string, blob []byte, numbers []int32, names []string) (uint64, error) {
+	var c2gResult uint64
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.Len(len(names))
+	for c2gI0 := range names {
+		c2gArgs.String(names[c2gI0])
+	}
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(text), c2gimpl.BytesView(blob), c2gimpl.SliceView(numbers)}
+	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_DirectSizes, nil, c2gArgs, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	c2gResult = uint64(c2gOut.W0)
+	return c2gResult, nil
+}
+
+// fail, as a @direct method.
+func (*CppSideClient) FailDirect(ctx context.Context, code int32, message string) error {
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(message)}
+	_, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_FailDirect, &c2gimpl.DirectWords{uint64(code)}, nil, c2gViews[:])
+	if err != nil {
 		return err
 	}
 	return nil

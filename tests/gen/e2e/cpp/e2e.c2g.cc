@@ -247,6 +247,14 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_wait_context_oneway{0x9883650c22f15232ull, "e2e.GoSide.wait_context_oneway", CXX2GO_CALL_ONEWAY};
   // e2e.GoSide.context_ends(string,u32)->list<string>
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_context_ends{0x2d559832d80055e0ull, "e2e.GoSide.context_ends", 0};
+  // e2e.GoSide.direct_add(i64,i64)->i64
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_add{0x1e990dd5bbe960a2ull, "e2e.GoSide.direct_add", CXX2GO_METHOD_DIRECT};
+  // e2e.GoSide.direct_sizes(string,bytes,list<i32>,list<string>)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_sizes{0xe746faf6c2091614ull, "e2e.GoSide.direct_sizes", CXX2GO_METHOD_DIRECT};
+  // e2e.GoSide.fail_direct(i32,string)
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_fail_direct{0xb39c59b21fce9308ull, "e2e.GoSide.fail_direct", CXX2GO_METHOD_DIRECT};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_GoSide_binding;
 }  // namespace
 
 ::cxx2go::Result<std::vector<CheckResult>> GoSideClient::run_checks(std::string_view filter, const ::cxx2go::CallOptions& options) const {
@@ -471,6 +479,79 @@ namespace {
       ::cxx2go::detail::DecodeInto<std::vector<std::string>>{});
 }
 
+::cxx2go::Result<int64_t> GoSideClient::direct_add(int64_t a, int64_t b, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {
+      ::cxx2go::detail::to_direct_word(a),
+      ::cxx2go::detail::to_direct_word(b),
+  };
+  ::cxx2go::detail::ViewList c2g_views;
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSide_direct_add, c2g_words, c2g_views, nullptr, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  return ::cxx2go::detail::from_direct_word<int64_t>(c2g_result.words[0]);
+}
+
+::cxx2go::Future<int64_t> GoSideClient::direct_add_async(int64_t a, int64_t b, ::cxx2go::CallOptions options) const {
+  struct Owned { int64_t a; int64_t b; };
+  return ::cxx2go::detail::call_go_async<int64_t>(
+      c2g_method_GoSide_direct_add, std::move(options), Owned{std::move(a), std::move(b)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.a);
+        c2g_encode(c2g_args, c2g_owned.b);
+      },
+      ::cxx2go::detail::DecodeInto<int64_t>{});
+}
+
+::cxx2go::Result<uint64_t> GoSideClient::direct_sizes(std::string_view text, std::span<const uint8_t> blob, std::span<const int32_t> numbers, const std::vector<std::string>& names, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {};
+  ::cxx2go::detail::ViewList c2g_views;
+  ::cxx2go::detail::Encoder c2g_args;
+  c2g_views.add(text);
+  c2g_views.add(blob);
+  c2g_views.add(numbers);
+  c2g_encode(c2g_args, names);
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSide_direct_sizes, c2g_words, c2g_views, &c2g_args, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  return ::cxx2go::detail::from_direct_word<uint64_t>(c2g_result.words[0]);
+}
+
+::cxx2go::Future<uint64_t> GoSideClient::direct_sizes_async(std::string text, std::vector<uint8_t> blob, std::vector<int32_t> numbers, std::vector<std::string> names, ::cxx2go::CallOptions options) const {
+  struct Owned { std::string text; std::vector<uint8_t> blob; std::vector<int32_t> numbers; std::vector<std::string> names; };
+  return ::cxx2go::detail::call_go_async<uint64_t>(
+      c2g_method_GoSide_direct_sizes, std::move(options), Owned{std::move(text), std::move(blob), std::move(numbers), std::move(names)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_views.add(c2g_owned.text);
+        c2g_views.add(c2g_owned.blob);
+        c2g_views.add(c2g_owned.numbers);
+        c2g_encode(c2g_args, c2g_owned.names);
+      },
+      ::cxx2go::detail::DecodeInto<uint64_t>{});
+}
+
+::cxx2go::Result<void> GoSideClient::fail_direct(int32_t code, std::string_view message, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {::cxx2go::detail::to_direct_word(code)};
+  ::cxx2go::detail::ViewList c2g_views;
+  c2g_views.add(message);
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSide_fail_direct, c2g_words, c2g_views, nullptr, options, &c2g_result);
+  return c2g_done;
+}
+
+::cxx2go::Future<void> GoSideClient::fail_direct_async(int32_t code, std::string message, ::cxx2go::CallOptions options) const {
+  struct Owned { int32_t code; std::string message; };
+  return ::cxx2go::detail::call_go_async<void>(
+      c2g_method_GoSide_fail_direct, std::move(options), Owned{std::move(code), std::move(message)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList& c2g_views) {
+        c2g_encode(c2g_args, c2g_owned.code);
+        c2g_views.add(c2g_owned.message);
+      },
+      ::cxx2go::detail::DecodeInto<void>{});
+}
+
 namespace {
   // e2e.CppSide.run_checks(string)->list<struct CheckResult{name:string,failure:string}>
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_run_checks{0x35ac325d716cafccull, "e2e.CppSide.run_checks", 0};
@@ -532,6 +613,14 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_context_ends{0x2fbdbc2a7a3375bbull, "e2e.CppSide.context_ends", 0};
   // e2e.CppSide.relay_wait(string,bool)
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_relay_wait{0xf4f724229f165c84ull, "e2e.CppSide.relay_wait", 0};
+  // e2e.CppSide.direct_add(i64,i64)->i64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_direct_add{0x86b9d3408e2a7c7dull, "e2e.CppSide.direct_add", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // e2e.CppSide.direct_sizes(string,bytes,list<i32>,list<string>)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_direct_sizes{0x0f8fe48a20d8b3cfull, "e2e.CppSide.direct_sizes", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // e2e.CppSide.fail_direct(i32,string)
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_fail_direct{0x2398745e68f133bdull, "e2e.CppSide.fail_direct", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_CppSide_binding;
 }  // namespace
 
 ::cxx2go::Result<std::vector<CheckResult>> CppSide::run_checks(std::string_view, const ::cxx2go::Context&) {
@@ -1007,6 +1096,108 @@ static void c2g_invoke_CppSide_relay_wait(::cxx2go::Service& c2g_service, ::cxx2
   }
 }
 
+static void c2g_invoke_CppSide_direct_add(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int64_t a{};
+    c2g_decode(c2g_args, a);
+    int64_t b{};
+    c2g_decode(c2g_args, b);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_add(a, b, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls e2e.CppSide.direct_add through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_direct_add(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_views;
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const int64_t a = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
+    const int64_t b = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[1]);
+    ::cxx2go::Result<int64_t> c2g_r = c2g_impl.direct_add(a, b, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_direct_add,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSide_direct_sizes(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    auto text = c2g_call.view_string(0);
+    auto blob = c2g_call.view_bytes(1);
+    auto numbers = c2g_call.view_list<int32_t>(2);
+    std::vector<std::string> names{};
+    c2g_decode(c2g_args, names);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_sizes(text, blob, numbers, names, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls e2e.CppSide.direct_sizes through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_direct_sizes(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  (void)c2g_words;
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 4);
+    auto c2g_args = c2g_in.view_decoder(3);
+    const auto text = c2g_in.view_string(0);
+    const auto blob = c2g_in.view_bytes(1);
+    const auto numbers = c2g_in.view_list<int32_t>(2);
+    std::vector<std::string> names{};
+    c2g_decode(c2g_args, names);
+    if (!c2g_args.finish()) return c2g_args.error();
+    ::cxx2go::Result<uint64_t> c2g_r = c2g_impl.direct_sizes(text, blob, numbers, names, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_direct_sizes,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
+static void c2g_invoke_CppSide_fail_direct(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int32_t code{};
+    c2g_decode(c2g_args, code);
+    auto message = c2g_call.view_string(0);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.fail_direct(code, message, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls e2e.CppSide.fail_direct through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_fail_direct(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
+    const int32_t code = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
+    const auto message = c2g_in.view_string(0);
+    return c2g_impl.fail_direct(code, message, c2g_context);
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_fail_direct,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppSide_methods[] = {
     {c2g_method_CppSide_run_checks, &c2g_invoke_CppSide_run_checks, nullptr},
@@ -1029,9 +1220,12 @@ namespace {
     {c2g_method_CppSide_wait_context, &c2g_invoke_CppSide_wait_context, nullptr},
     {c2g_method_CppSide_context_ends, &c2g_invoke_CppSide_context_ends, nullptr},
     {c2g_method_CppSide_relay_wait, &c2g_invoke_CppSide_relay_wait, nullptr},
+    {c2g_method_CppSide_direct_add, &c2g_invoke_CppSide_direct_add, &c2g_direct_CppSide_direct_add},
+    {c2g_method_CppSide_direct_sizes, &c2g_invoke_CppSide_direct_sizes, &c2g_direct_CppSide_direct_sizes},
+    {c2g_method_CppSide_fail_direct, &c2g_invoke_CppSide_fail_direct, &c2g_direct_CppSide_fail_direct},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "e2e.CppSide", false, c2g_CppSide_methods, 20, nullptr};
+      "e2e.CppSide", false, c2g_CppSide_methods, 23, &c2g_CppSide_binding};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {

@@ -161,6 +161,27 @@ class GoSideClient {
   /// with a count of 0, returns every record made so far, at once.
   ::cxx2go::Result<std::vector<std::string>> context_ends(std::string_view tag, uint32_t count, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<std::vector<std::string>> context_ends_async(std::string tag, uint32_t count, ::cxx2go::CallOptions options = {}) const;
+
+  /// @direct (called without dispatch): a + b.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<int64_t> direct_add(int64_t a, int64_t b, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<int64_t> direct_add_async(int64_t a, int64_t b, ::cxx2go::CallOptions options = {}) const;
+
+  /// @direct with views and an encoded list: len(text) + len(blob) + 4 * len(numbers) + the lengths of names.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<uint64_t> direct_sizes(std::string_view text, std::span<const uint8_t> blob, std::span<const int32_t> numbers, const std::vector<std::string>& names, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<uint64_t> direct_sizes_async(std::string text, std::vector<uint8_t> blob, std::vector<int32_t> numbers, std::vector<std::string> names, ::cxx2go::CallOptions options = {}) const;
+
+  /// fail, as a @direct method.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<void> fail_direct(int32_t code, std::string_view message, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<void> fail_direct_async(int32_t code, std::string message, ::cxx2go::CallOptions options = {}) const;
 };
 
 /// Implemented in C++, called from Go.
@@ -245,6 +266,24 @@ class CppSide : public ::cxx2go::Service {
   /// `tag + "#relay"`, and answers with it.
   virtual ::cxx2go::Result<void> relay_wait(std::string_view tag, bool use_async, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<void> relay_wait_async(std::string tag, bool use_async, ::cxx2go::Context context);
+
+  /// @direct (called without dispatch, on the calling Go thread): a + b.
+  ///
+  /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
+  /// Its context carries the Go context's deadline, not its cancellation.
+  virtual ::cxx2go::Result<int64_t> direct_add(int64_t a, int64_t b, const ::cxx2go::Context& context) = 0;
+
+  /// @direct with views and an encoded list: len(text) + len(blob) + 4 * len(numbers) + the lengths of names.
+  ///
+  /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
+  /// Its context carries the Go context's deadline, not its cancellation.
+  virtual ::cxx2go::Result<uint64_t> direct_sizes(std::string_view text, std::span<const uint8_t> blob, std::span<const int32_t> numbers, const std::vector<std::string>& names, const ::cxx2go::Context& context) = 0;
+
+  /// fail, as a @direct method.
+  ///
+  /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
+  /// Its context carries the Go context's deadline, not its cancellation.
+  virtual ::cxx2go::Result<void> fail_direct(int32_t code, std::string_view message, const ::cxx2go::Context& context) = 0;
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 
