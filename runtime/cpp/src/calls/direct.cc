@@ -65,6 +65,13 @@ DirectThreadSlot* attach_direct_slot() noexcept {
 }
 
 void enable_asymmetric_direct_fence() noexcept {
+#if defined(__SANITIZE_THREAD__)
+  return;  // TSan cannot see membarrier()'s ordering: keep the sequentially consistent handshake it can
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+  return;
+#endif
+#endif
   if (!direct_calls_fence.load()) return;
   // Registration is once per process and must come before the first MEMBARRIER_CMD_PRIVATE_EXPEDITED.
   const long supported = syscall(__NR_membarrier, MEMBARRIER_CMD_QUERY, 0, 0);
@@ -73,11 +80,11 @@ void enable_asymmetric_direct_fence() noexcept {
   direct_calls_fence.store(false);
 }
 
-// The waiter's half of the handshake: after this, every direct call either sees what the caller changed
-// before it, or has stored its depth where the caller reads it next.
+// The waiter's half of the handshake, between its sequentially consistent store (clearing
+// direct_calls_open or a binding) and its loads of the depths: after this, every direct call either sees
+// what the caller changed, or has stored its depth where the caller reads it next.
 void direct_heavy_barrier() noexcept {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (direct_calls_fence.load()) return;  // the calls fence themselves
+  if (direct_calls_fence.load()) return;  // the calls announce themselves with seq_cst stores
   while (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
     if (errno != EINTR) {
       // Registered at start, so only a kernel that changed its mind gets here: fall back for good. Calls
@@ -95,7 +102,7 @@ bool wait_for_direct_calls(std::chrono::steady_clock::time_point deadline) noexc
   const uint64_t own_depth = own != nullptr ? own->depth.load(std::memory_order_relaxed) : 0;
   for (const DirectThreadSlot* s = direct_slots.load(std::memory_order_acquire); s != nullptr; s = s->next) {
     const uint64_t allowed = s == own ? own_depth : 0;  // calls of this thread that the waiter runs inside
-    while (s->depth.load(std::memory_order_acquire) > allowed) {
+    while (s->depth.load(std::memory_order_seq_cst) > allowed) {
       if (std::chrono::steady_clock::now() >= deadline) return false;
       std::this_thread::sleep_for(std::chrono::microseconds(50));
     }

@@ -45,7 +45,8 @@ extern constinit std::atomic<bool> direct_calls_open;
 // False once the process has registered for membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED): the side that
 // waits (stop, unregister_service) then makes every running thread execute a full barrier, and a direct
 // call needs only a compiler barrier between announcing itself and reading the state. Without it (an
-// old kernel, a seccomp policy), each direct call executes a full fence itself.
+// old kernel, a seccomp policy, ThreadSanitizer builds), a direct call announces itself with a
+// sequentially consistent store: the handshake is then plain Dekker, which TSan can follow.
 extern constinit std::atomic<bool> direct_calls_fence;
 
 // Admits one direct call, the asymmetric Dekker handshake with stop() and unregister_service():
@@ -61,13 +62,14 @@ class DirectAdmission {
       if (slot_ == nullptr) return;
     }
     depth_ = slot_->depth.load(std::memory_order_relaxed);
-    slot_->depth.store(depth_ + 1, std::memory_order_relaxed);
     if (direct_calls_fence.load(std::memory_order_relaxed)) [[unlikely]] {
-      std::atomic_thread_fence(std::memory_order_seq_cst);
+      slot_->depth.store(depth_ + 1, std::memory_order_seq_cst);
     } else {
-      std::atomic_signal_fence(std::memory_order_seq_cst);
+      slot_->depth.store(depth_ + 1, std::memory_order_relaxed);
+      std::atomic_signal_fence(std::memory_order_seq_cst);  // the waiter's membarrier() orders the CPU
     }
-    open_ = direct_calls_open.load(std::memory_order_relaxed);
+    // Sequentially consistent loads (a plain load on x86) for the fallback's Dekker handshake.
+    open_ = direct_calls_open.load(std::memory_order_seq_cst);
   }
   [[gnu::always_inline]] ~DirectAdmission() {
     if (slot_ != nullptr) slot_->depth.store(depth_, std::memory_order_release);
@@ -102,7 +104,7 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
                 cxx2go_direct_result* result, Call&& call) noexcept {
   DirectAdmission admission;
   if (!admission.admitted()) [[unlikely]] return refuse_direct(method, false, result);
-  Service* impl = binding.impl.load(std::memory_order_acquire);
+  Service* impl = binding.impl.load(std::memory_order_seq_cst);
   if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
   try {
     Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline));
