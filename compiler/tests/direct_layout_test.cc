@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <deque>
+
 #include "test_support.h"
 
 namespace cxx2go::compiler {
@@ -9,9 +11,11 @@ namespace {
 
 using testing::compile_body;
 
-// The layout of method `name` of the only service of `body`.
+// The layout of method `name` of the only service of `body`. Its leaves point into the schema, which is
+// kept for the rest of the test program.
 DirectLayout layout_of(std::string_view body, std::string_view name) {
-  testing::Compiled compiled = compile_body(body);
+  static std::deque<testing::Compiled> schemas;
+  testing::Compiled& compiled = schemas.emplace_back(compile_body(body));
   EXPECT_TRUE(compiled.schema) << compiled.text();
   for (const Method& method : compiled.schema->services.at(0).methods) {
     if (method.name == name) return direct_layout(method);
