@@ -479,8 +479,9 @@ class CppWriter {
     const size_t view_count = layout.views + (layout.encoded ? 1 : 0);
     if (layout.words == 0) w.line("(void)c2g_words;");
     if (view_count == 0) w.line("(void)c2g_views;");
-    w.open("auto c2g_call = [&](" + name +
-           "& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {");
+    w.open("auto c2g_call = [&](" + name + "& c2g_impl, const ::cxx2go::Context& c2g_context, " +
+           (layout.result.empty() ? "::cxx2go::detail::DirectWords&" : "::cxx2go::detail::DirectWords& c2g_out") +
+           ") -> ::cxx2go::Result<void> {");
     if (view_count != 0) {
       w.line("const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, " + std::to_string(view_count) + ");");
     }
@@ -532,7 +533,7 @@ class CppWriter {
       for (size_t l = 0; l < layout.result.size(); ++l) {
         const DirectLeaf& leaf = layout.result[l];
         std::string value = leaf.path.empty() ? "*c2g_r" : "c2g_r->" + leaf_expr("", leaf).substr(1);
-        w.line("c2g_result->words[" + std::to_string(l) + "] = ::cxx2go::detail::to_direct_word(" + value + ");");
+        w.line("c2g_out[" + std::to_string(l) + "] = ::cxx2go::detail::to_direct_word(" + value + ");");
       }
       w.line("return {};");
     }

@@ -5,8 +5,13 @@
 
 #include <atomic>
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "cxx2go/abi.h"
 #include "cxx2go/context.h"
@@ -96,9 +101,31 @@ void fail_direct(Error error, cxx2go_direct_result* result) noexcept;
 // deadline (unix nanoseconds, 0 for none). A direct call is not cancelled by its Go context.
 Context direct_context(int64_t deadline_unix_nanos) noexcept;
 
+using DirectWords = uint64_t[CXX2GO_DIRECT_RESULT_WORDS];
+
+// Stores a successful answer 16 bytes at a time. The caller (the C that cgo generates) copies the result
+// in 16-byte loads right after the call, and a load that spans two smaller stores waits until they reach
+// the cache: a store-forwarding stall per load, which made a direct call with a 3-word result ~20 ns slower
+// than one without (bench gohost, "small struct" vs "empty").
+inline void store_direct_result(cxx2go_direct_result* result, const DirectWords& words) noexcept {
+  static_assert(offsetof(cxx2go_direct_result, code) == 32 && offsetof(cxx2go_direct_result, message) == 40 &&
+                offsetof(cxx2go_direct_result, message_len) == 48);
+#if defined(__SSE2__)
+  auto* p = reinterpret_cast<__m128i*>(result);
+  _mm_storeu_si128(p, _mm_set_epi64x(static_cast<long long>(words[1]), static_cast<long long>(words[0])));
+  _mm_storeu_si128(p + 1, _mm_set_epi64x(static_cast<long long>(words[3]), static_cast<long long>(words[2])));
+  _mm_storeu_si128(p + 2, _mm_setzero_si128());  // code = CXX2GO_OK, its padding, message = NULL
+#else
+  for (size_t i = 0; i < CXX2GO_DIRECT_RESULT_WORDS; ++i) result->words[i] = words[i];
+  result->code = CXX2GO_OK;
+  result->message = nullptr;
+#endif
+  result->message_len = 0;
+}
+
 // The body of every generated cxx2go_direct_fn: admits the call, finds the bound implementation, and runs
-// `call(impl, context)`, which calls the method and stores its result's words; a failure, thrown or
-// returned, becomes result->code and result->message. Never throws.
+// `call(impl, context, words)`, which calls the method and fills `words` with its result; a failure,
+// thrown or returned, becomes result->code and result->message. Never throws.
 template <class Impl, class Call>
 void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t deadline,
                 cxx2go_direct_result* result, Call&& call) noexcept {
@@ -107,9 +134,10 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
   Service* impl = binding.impl.load(std::memory_order_seq_cst);
   if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
   try {
-    Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline));
+    DirectWords words = {};
+    Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline), words);
     if (!done) [[unlikely]] return fail_direct(std::move(done).error(), result);
-    result->code = CXX2GO_OK;
+    store_direct_result(result, words);
   } catch (...) {
     fail_direct(error_from_current_exception(), result);
   }

@@ -429,12 +429,12 @@ static void c2g_invoke_CppSvc_direct_add(::cxx2go::Service& c2g_service, ::cxx2g
 // Go calls tiny.CppSvc.direct_add through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_add(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
     const int64_t a = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
     const int64_t b = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[1]);
     ::cxx2go::Result<int64_t> c2g_r = c2g_impl.direct_add(a, b, c2g_context);
     if (!c2g_r) return c2g_r.error();
-    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    c2g_out[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
     return {};
   };
   ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_add,
@@ -462,7 +462,7 @@ static void c2g_invoke_CppSvc_direct_move(::cxx2go::Service& c2g_service, ::cxx2
 // Go calls tiny.CppSvc.direct_move through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_move(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
     Point p{};
     p.x = ::cxx2go::detail::from_direct_word<double>(c2g_words[0]);
     p.y = ::cxx2go::detail::from_direct_word<float>(c2g_words[1]);
@@ -471,10 +471,10 @@ static void c2g_direct_CppSvc_direct_move(const uint64_t* c2g_words, const cxx2g
     const double dx = ::cxx2go::detail::from_direct_word<double>(c2g_words[4]);
     ::cxx2go::Result<Point> c2g_r = c2g_impl.direct_move(p, dx, c2g_context);
     if (!c2g_r) return c2g_r.error();
-    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(c2g_r->x);
-    c2g_result->words[1] = ::cxx2go::detail::to_direct_word(c2g_r->y);
-    c2g_result->words[2] = ::cxx2go::detail::to_direct_word(c2g_r->quadrant);
-    c2g_result->words[3] = ::cxx2go::detail::to_direct_word(c2g_r->on_axis);
+    c2g_out[0] = ::cxx2go::detail::to_direct_word(c2g_r->x);
+    c2g_out[1] = ::cxx2go::detail::to_direct_word(c2g_r->y);
+    c2g_out[2] = ::cxx2go::detail::to_direct_word(c2g_r->quadrant);
+    c2g_out[3] = ::cxx2go::detail::to_direct_word(c2g_r->on_axis);
     return {};
   };
   ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_move,
@@ -502,7 +502,7 @@ static void c2g_invoke_CppSvc_direct_len(::cxx2go::Service& c2g_service, ::cxx2g
 // Go calls tiny.CppSvc.direct_len through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_len(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_words;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 3);
     auto c2g_args = c2g_in.view_decoder(2);
     const auto s = c2g_in.view_string(0);
@@ -512,7 +512,7 @@ static void c2g_direct_CppSvc_direct_len(const uint64_t* c2g_words, const cxx2go
     if (!c2g_args.finish()) return c2g_args.error();
     ::cxx2go::Result<uint64_t> c2g_r = c2g_impl.direct_len(s, tags, b, c2g_context);
     if (!c2g_r) return c2g_r.error();
-    c2g_result->words[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    c2g_out[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
     return {};
   };
   ::cxx2go::detail::run_direct<CppSvc>(c2g_CppSvc_binding, c2g_method_CppSvc_direct_len,
@@ -538,7 +538,7 @@ static void c2g_invoke_CppSvc_direct_fail(::cxx2go::Service& c2g_service, ::cxx2
 // Go calls tiny.CppSvc.direct_fail through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_fail(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords&) -> ::cxx2go::Result<void> {
     const int32_t code = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
     return c2g_impl.direct_fail(code, c2g_context);
   };
