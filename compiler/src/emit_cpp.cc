@@ -480,7 +480,7 @@ class CppWriter {
     if (layout.words == 0) w.line("(void)c2g_words;");
     if (view_count == 0) w.line("(void)c2g_views;");
     w.open("auto c2g_call = [&](" + name + "& c2g_impl, const ::cxx2go::Context& c2g_context, " +
-           (layout.result.empty() ? "::cxx2go::detail::DirectWords&" : "::cxx2go::detail::DirectWords& c2g_out") +
+           "::cxx2go::detail::DirectResultWords&" + (layout.result.empty() ? "" : " c2g_out") +
            ") -> ::cxx2go::Result<void> {");
     if (view_count != 0) {
       w.line("const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, " + std::to_string(view_count) + ");");

@@ -56,7 +56,7 @@ detail::DirectBinding adder_binding;
 constexpr detail::MethodInfo kAdd{0xADD, "test.Adder.add", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
 
 void direct_add(const uint64_t* words, const cxx2go_view*, int64_t deadline, cxx2go_direct_result* result) noexcept {
-  auto call = [&](Adder& impl, const Context& context, detail::DirectWords& out) -> Result<void> {
+  auto call = [&](Adder& impl, const Context& context, detail::DirectResultWords& out) -> Result<void> {
     Result<uint64_t> r = impl.add(words[0], words[1], words[2], context);
     if (!r) return r.error();
     out[0] = *r;

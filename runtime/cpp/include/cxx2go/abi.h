@@ -178,9 +178,9 @@ void cxx2go_cpp_sync_listed(uint64_t call_id);
  * submitted non-oneway call, including cancelled ones: only then does C++ free the call's memory. */
 void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t len);
 /* The cxx2go_direct_fn of the @direct method method_id, or NULL with *code and *message (malloc()ed,
- * NUL-terminated or NULL, freed by the caller) saying why: the runtime is not running, or no registered service has the method.
- * The function stays valid for the life of the process; each call checks that the runtime runs and that
- * the method's service is still registered. */
+ * NUL-terminated or NULL, freed by the caller) saying why: the runtime is not running, or no registered
+ * service has the method. The function stays valid for the life of the process; each call checks that the
+ * runtime runs and that the method's service is still registered. */
 cxx2go_direct_fn cxx2go_cpp_direct_entry(uint64_t method_id, int32_t* code, char** message);
 /* Runtime lifecycle, for Go hosts. Return a status code. spin_nanos: how long an executor thread polls for
  * work before it sleeps (RuntimeOptions::spin_before_park); negative means the default, 0 never spin. */

@@ -87,8 +87,9 @@ void direct_heavy_barrier() noexcept {
   if (direct_calls_fence.load()) return;  // the calls announce themselves with seq_cst stores
   while (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) != 0) {
     if (errno != EINTR) {
-      // Registered at start, so only a kernel that changed its mind gets here: fall back for good. Calls
-      // that read the flag before this store may not have fenced, so wait for them to leave first.
+      // Registered at start, so only a kernel that changed its mind gets here: fall back for good. A call
+      // that read the flag before this store announced itself without a fence; 10 ms is far longer than a
+      // store takes to leave a CPU's store buffer, so its depth is visible to the loads that follow.
       direct_calls_fence.store(true);
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       return;

@@ -1117,7 +1117,7 @@ static void c2g_invoke_CppSide_direct_add(::cxx2go::Service& c2g_service, ::cxx2
 // Go calls e2e.CppSide.direct_add through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_direct_add(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const int64_t a = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
     const int64_t b = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[1]);
     ::cxx2go::Result<int64_t> c2g_r = c2g_impl.direct_add(a, b, c2g_context);
@@ -1151,7 +1151,7 @@ static void c2g_invoke_CppSide_direct_sizes(::cxx2go::Service& c2g_service, ::cx
 // Go calls e2e.CppSide.direct_sizes through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_direct_sizes(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_words;
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 4);
     auto c2g_args = c2g_in.view_decoder(3);
     const auto text = c2g_in.view_string(0);
@@ -1188,7 +1188,7 @@ static void c2g_invoke_CppSide_fail_direct(::cxx2go::Service& c2g_service, ::cxx
 
 // Go calls e2e.CppSide.fail_direct through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_fail_direct(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords&) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords&) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
     const int32_t code = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
     const auto message = c2g_in.view_string(0);

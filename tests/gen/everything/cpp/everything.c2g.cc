@@ -1342,7 +1342,7 @@ static void c2g_invoke_CppSide_levels(::cxx2go::Service& c2g_service, ::cxx2go::
 
 // Go calls everything.CppSide.levels through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_levels(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
     auto c2g_args = c2g_in.view_decoder(0);
     Scalars s{};
@@ -1379,7 +1379,7 @@ static void c2g_invoke_CppSide_empty_words(::cxx2go::Service& c2g_service, ::cxx
 // Go calls everything.CppSide.empty_words through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_empty_words(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords&) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords&) -> ::cxx2go::Result<void> {
     Empty e{};
     const Level level = ::cxx2go::detail::from_direct_word<Level>(c2g_words[0]);
     ::cxx2go::Result<Empty> c2g_r = c2g_impl.empty_words(e, level, c2g_context);
@@ -1413,7 +1413,7 @@ static void c2g_invoke_CppSide_many_views(::cxx2go::Service& c2g_service, ::cxx2
 
 // Go calls everything.CppSide.many_views through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_many_views(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 4);
     auto c2g_args = c2g_in.view_decoder(3);
     const auto a = c2g_in.view_string(0);
@@ -1461,7 +1461,7 @@ static void c2g_invoke_CppSide_keyword_words(::cxx2go::Service& c2g_service, ::c
 
 // Go calls everything.CppSide.keyword_words through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSide_keyword_words(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
-  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
     const int32_t type = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
     const auto func = c2g_in.view_string(0);

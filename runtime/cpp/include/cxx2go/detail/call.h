@@ -301,7 +301,6 @@ class ArgumentViews {
  public:
   ArgumentViews(const cxx2go_view* views, uint32_t count) noexcept : views_(views), count_(count) {}
 
-  size_t count() const noexcept { return count_; }
   std::string_view view_string(size_t i) const noexcept {
     const cxx2go_view v = view(i);
     return {static_cast<const char*>(v.data), v.len};

@@ -101,13 +101,14 @@ void fail_direct(Error error, cxx2go_direct_result* result) noexcept;
 // deadline (unix nanoseconds, 0 for none). A direct call is not cancelled by its Go context.
 Context direct_context(int64_t deadline_unix_nanos) noexcept;
 
-using DirectWords = uint64_t[CXX2GO_DIRECT_RESULT_WORDS];
+// The words of a direct call's result, as the generated call fills them.
+using DirectResultWords = uint64_t[CXX2GO_DIRECT_RESULT_WORDS];
 
 // Stores a successful answer 16 bytes at a time. The caller (the C that cgo generates) copies the result
 // in 16-byte loads right after the call, and a load that spans two smaller stores waits until they reach
 // the cache: a store-forwarding stall per load, which made a direct call with a 3-word result ~20 ns slower
 // than one without (bench gohost, "small struct" vs "empty").
-inline void store_direct_result(cxx2go_direct_result* result, const DirectWords& words) noexcept {
+inline void store_direct_result(cxx2go_direct_result* result, const DirectResultWords& words) noexcept {
   static_assert(offsetof(cxx2go_direct_result, code) == 32 && offsetof(cxx2go_direct_result, message) == 40 &&
                 offsetof(cxx2go_direct_result, message_len) == 48);
 #if defined(__SSE2__)
@@ -134,7 +135,7 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
   Service* impl = binding.impl.load(std::memory_order_seq_cst);
   if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
   try {
-    DirectWords words = {};
+    DirectResultWords words = {};
     Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline), words);
     if (!done) [[unlikely]] return fail_direct(std::move(done).error(), result);
     store_direct_result(result, words);

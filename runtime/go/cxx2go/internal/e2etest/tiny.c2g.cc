@@ -429,7 +429,7 @@ static void c2g_invoke_CppSvc_direct_add(::cxx2go::Service& c2g_service, ::cxx2g
 // Go calls tiny.CppSvc.direct_add through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_add(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const int64_t a = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
     const int64_t b = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[1]);
     ::cxx2go::Result<int64_t> c2g_r = c2g_impl.direct_add(a, b, c2g_context);
@@ -462,7 +462,7 @@ static void c2g_invoke_CppSvc_direct_move(::cxx2go::Service& c2g_service, ::cxx2
 // Go calls tiny.CppSvc.direct_move through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_move(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     Point p{};
     p.x = ::cxx2go::detail::from_direct_word<double>(c2g_words[0]);
     p.y = ::cxx2go::detail::from_direct_word<float>(c2g_words[1]);
@@ -502,7 +502,7 @@ static void c2g_invoke_CppSvc_direct_len(::cxx2go::Service& c2g_service, ::cxx2g
 // Go calls tiny.CppSvc.direct_len through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_len(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_words;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords& c2g_out) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 3);
     auto c2g_args = c2g_in.view_decoder(2);
     const auto s = c2g_in.view_string(0);
@@ -538,7 +538,7 @@ static void c2g_invoke_CppSvc_direct_fail(::cxx2go::Service& c2g_service, ::cxx2
 // Go calls tiny.CppSvc.direct_fail through this (abi.h, cxx2go_direct_fn).
 static void c2g_direct_CppSvc_direct_fail(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_views;
-  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectWords&) -> ::cxx2go::Result<void> {
+  auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords&) -> ::cxx2go::Result<void> {
     const int32_t code = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[0]);
     return c2g_impl.direct_fail(code, c2g_context);
   };
