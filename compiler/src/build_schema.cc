@@ -107,7 +107,7 @@ class SchemaBuilder {
       if (is_view_type(*method.params.back().type)) ++views;
     }
     if (decl.result) method.result = intern(*decl.result);
-    if (method.direct && !direct_layout(method).result_fits) {
+    if (method.direct && !direct_layout(method, service.side).result_fits) {
       reporter_.error(DiagId::DirectResultTooLarge, decl.result->name.loc,
                       {method.name, spell(*decl.result), std::to_string(kDirectResultWords)});
     }

@@ -3,6 +3,7 @@
 //
 // Everything the generated code does at the boundary goes through cxx2go/detail/generated.h (codec.h
 // and call.h); the generated text only decides *what* to encode, never how bytes cross.
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -468,7 +469,7 @@ class CppWriter {
   // The cxx2go_direct_fn of a @direct method (direct_layout.h): the arguments from words, views and their
   // encoding, the implementation called directly, the result into words.
   void write_direct_thunk(CodeWriter& w, const ServiceDef& service, const Method& method) {
-    const DirectLayout layout = direct_layout(method);
+    const DirectLayout layout = direct_layout(method, service.side);
     std::string name = cpp_name(service.name);
     w.line();
     w.line("// Go calls " + qualified_method_name(schema_.package, service.name, method.name) +
@@ -492,33 +493,42 @@ class CppWriter {
     for (size_t i = 0; i < method.params.size(); ++i) {
       const Param& param = method.params[i];
       const DirectParam& placed = layout.params[i];
-      const Type& type = *param.type;
       std::string param_name = cpp_param_name(param.name);
       args += param_name + ", ";
-      switch (placed.passing) {
-        case DirectPassing::Words:
-          if (placed.leaves.size() == 1 && placed.leaves[0].path.empty()) {
-            w.line("const " + cpp_type(type) + " " + param_name + " = " + from_word(placed.leaves[0], placed.index) +
-                   ";");
+      if (!placed.split) {  // the argument is its one leaf
+        const DirectLeaf& leaf = placed.leaves.at(0);
+        switch (leaf.passing) {
+          case DirectPassing::Word:
+            w.line("const " + cpp_type(*leaf.type) + " " + param_name + " = " + from_word(leaf, leaf.index) + ";");
             break;
-          }
-          w.line(cpp_type(type) + " " + param_name + "{};");
-          for (size_t l = 0; l < placed.leaves.size(); ++l) {
-            w.line(leaf_expr(param_name, placed.leaves[l]) + " = " + from_word(placed.leaves[l], placed.index + l) +
-                   ";");
-          }
-          break;
-        case DirectPassing::View: {
-          std::string element = type.elem == nullptr ? "" : cpp_type(*type.elem);
-          w.line("const auto " + param_name + " = " +
-                 fill_pattern(builtin_type(type).cpp_view_reader, {element, "c2g_in", std::to_string(placed.index)}) +
-                 ";");
-          break;
+          case DirectPassing::View:
+            w.line("const auto " + param_name + " = " + view_reader(leaf) + ";");
+            break;
+          case DirectPassing::ElementViews:  // only when C++ calls (direct_layout.h)
+            throw std::logic_error("a @direct cpp method's argument travels as element views");
+          case DirectPassing::Encoded:
+            w.line(cpp_type(*leaf.type) + " " + param_name + "{};");
+            w.line(std::string(kCppDecode) + "(c2g_args, " + param_name + ");");
+            break;
         }
-        case DirectPassing::Encoded:
-          w.line(cpp_type(type) + " " + param_name + "{};");
-          w.line(std::string(kCppDecode) + "(c2g_args, " + param_name + ");");
-          break;
+        continue;
+      }
+      w.line(cpp_type(*param.type) + " " + param_name + "{};");
+      for (const DirectLeaf& leaf : placed.leaves) {
+        std::string target = leaf_expr(param_name, leaf);
+        switch (leaf.passing) {
+          case DirectPassing::Word:
+            w.line(target + " = " + from_word(leaf, leaf.index) + ";");
+            break;
+          case DirectPassing::View:  // a field owns its value: copied out of the view
+            w.line("::cxx2go::detail::assign_view(" + target + ", " + view_reader(leaf) + ");");
+            break;
+          case DirectPassing::ElementViews:
+            throw std::logic_error("a @direct cpp method's argument travels as element views");
+          case DirectPassing::Encoded:
+            w.line(std::string(kCppDecode) + "(c2g_args, " + target + ");");
+            break;
+        }
       }
     }
     if (layout.encoded) {
@@ -544,44 +554,58 @@ class CppWriter {
     w.close("}");
   }
 
+  // Reads the view of `leaf` (DirectPassing::View) in a cxx2go_direct_fn.
+  static std::string view_reader(const DirectLeaf& leaf) {
+    const Type& type = *leaf.type;
+    std::string element = type.elem == nullptr ? "" : cpp_type(*type.elem);
+    return fill_pattern(builtin_type(type).cpp_view_reader, {element, "c2g_in", std::to_string(leaf.index)});
+  }
+
   // The body of a @direct go method's synchronous client (direct_layout.h): the arguments as words, views
   // and an encoding, one call_go_direct, the result from words.
-  void write_direct_call(CodeWriter& w, const Method& method, const std::string& info) {
-    const DirectLayout layout = direct_layout(method);
-    std::string words;
+  void write_direct_call(CodeWriter& w, const ServiceDef& service, const Method& method, const std::string& info) {
+    const DirectLayout layout = direct_layout(method, service.side);
+    std::vector<std::string> words;
     for (size_t i = 0; i < method.params.size(); ++i) {
-      const DirectParam& placed = layout.params[i];
-      if (placed.passing != DirectPassing::Words) continue;
-      for (const DirectLeaf& leaf : placed.leaves) {
-        words += (words.empty() ? "" : ", ") + std::string("::cxx2go::detail::to_direct_word(") +
-                 leaf_expr(cpp_param_name(method.params[i].name), leaf) + ")";
+      for (const DirectLeaf& leaf : layout.params[i].leaves) {
+        if (leaf.passing != DirectPassing::Word) continue;
+        words.push_back("::cxx2go::detail::to_direct_word(" + leaf_expr(cpp_param_name(method.params[i].name), leaf) +
+                        ")");
       }
     }
-    const std::string words_line = "const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {" + words + "};";
+    std::string joined;
+    for (const std::string& word : words) joined += (joined.empty() ? "" : ", ") + word;
+    const std::string words_line = "const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {" + joined + "};";
     if (words_line.size() + 2 <= 110) {
       w.line(words_line);
     } else {  // one word per line, as clang-format breaks a long braced list
       w.line("const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {");
-      for (size_t i = 0; i < method.params.size(); ++i) {
-        const DirectParam& placed = layout.params[i];
-        if (placed.passing != DirectPassing::Words) continue;
-        for (const DirectLeaf& leaf : placed.leaves) {
-          w.line("    ::cxx2go::detail::to_direct_word(" + leaf_expr(cpp_param_name(method.params[i].name), leaf) +
-                 "),");
-        }
-      }
+      for (const std::string& word : words) w.line("    " + word + ",");
       w.line("};");
     }
     w.line("::cxx2go::detail::ViewList c2g_views;");
     if (layout.encoded) w.line("::cxx2go::detail::Encoder c2g_args;");
     for (size_t i = 0; i < method.params.size(); ++i) {
       std::string name = cpp_param_name(method.params[i].name);
-      if (layout.params[i].passing == DirectPassing::Words && layout.params[i].leaves.empty()) {
-        w.line("(void)" + name + ";  // a struct without fields: no words");
-      }
-      if (layout.params[i].passing == DirectPassing::View) w.line("c2g_views.add(" + name + ");");
-      if (layout.params[i].passing == DirectPassing::Encoded) {
-        w.line(std::string(kCppEncode) + "(c2g_args, " + name + ");");
+      if (layout.params[i].leaves.empty()) w.line("(void)" + name + ";  // a struct without fields: no words");
+      for (const DirectLeaf& leaf : layout.params[i].leaves) {
+        std::string value = leaf_expr(name, leaf);
+        switch (leaf.passing) {
+          case DirectPassing::Word:
+            break;
+          case DirectPassing::View:
+            w.line("c2g_views.add(" + value + ");");
+            break;
+          case DirectPassing::ElementViews: {
+            std::string elements = "c2g_elements" + std::to_string(leaf.index);
+            w.line("const ::cxx2go::detail::ElementViews " + elements + "(" + value + ");");
+            w.line("c2g_views.add(" + elements + ");");
+            break;
+          }
+          case DirectPassing::Encoded:
+            w.line(std::string(kCppEncode) + "(c2g_args, " + value + ");");
+            break;
+        }
       }
     }
     w.line("cxx2go_direct_result c2g_result;");
@@ -689,7 +713,7 @@ class CppWriter {
       w.open("::cxx2go::Result<" + result + "> " + client + "::" + name + "(" + sync_params(method) +
              "const ::cxx2go::CallOptions& options) const {");
       if (method.direct) {
-        write_direct_call(w, method, info);
+        write_direct_call(w, service, method, info);
       } else {
         w.line("::cxx2go::detail::Encoder c2g_args;");
         w.line("::cxx2go::detail::ViewList c2g_views;");

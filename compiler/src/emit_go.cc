@@ -4,6 +4,7 @@
 //
 // Generated Go has no `import "C"`: every boundary crossing goes through the cxx2go runtime package.
 #include <algorithm>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -415,7 +416,7 @@ class GoWriter {
   // The body of a @direct method's client (direct_layout.h): flat arguments as words, views, the rest
   // encoded, and the result from words.
   void write_direct_call(CodeWriter& w, const ServiceDef& service, const Method& method) {
-    const DirectLayout layout = direct_layout(method);
+    const DirectLayout layout = direct_layout(method, service.side);
     std::string encoder = "nil";
     if (layout.encoded) {
       w.line("c2gArgs := c2gimpl.GetEncoder()");
@@ -425,21 +426,22 @@ class GoWriter {
     std::string words;
     std::vector<std::string> views;
     for (size_t i = 0; i < method.params.size(); ++i) {
-      const Param& param = method.params[i];
-      const DirectParam& placed = layout.params[i];
-      std::string name = go_param_name(param.name);
-      switch (placed.passing) {
-        case DirectPassing::Words:
-          for (const DirectLeaf& leaf : placed.leaves) {
-            words += (words.empty() ? "" : ", ") + to_word(leaf, leaf_expr(name, leaf));
-          }
-          break;
-        case DirectPassing::View:
-          views.push_back(go_view(*param.type, &BuiltinType::go_view_writer, name));
-          break;
-        case DirectPassing::Encoded:
-          encode(w, *param.type, name, "c2gArgs", 0);
-          break;
+      std::string name = go_param_name(method.params[i].name);
+      for (const DirectLeaf& leaf : layout.params[i].leaves) {
+        std::string value = leaf_expr(name, leaf);
+        switch (leaf.passing) {
+          case DirectPassing::Word:
+            words += (words.empty() ? "" : ", ") + to_word(leaf, value);
+            break;
+          case DirectPassing::View:
+            views.push_back(go_view(*leaf.type, &BuiltinType::go_view_writer, value));
+            break;
+          case DirectPassing::ElementViews:  // only when C++ calls (direct_layout.h)
+            throw std::logic_error("a @direct go client passes element views");
+          case DirectPassing::Encoded:
+            encode(w, *leaf.type, value, "c2gArgs", 0);
+            break;
+        }
       }
     }
     std::string views_arg = write_views(w, views);
@@ -478,6 +480,23 @@ class GoWriter {
 
   std::string to_word(const DirectLeaf& leaf, const std::string& value) {
     return fill_pattern(leaf_row(leaf).go_word, {go_type(*leaf.type), value});
+  }
+
+  // Reads a leaf of a @direct call that is not encoded, in a direct handler: `view_reader` is the column
+  // that reads a View (borrowed for an argument, owned for a field).
+  std::string direct_reader(const DirectLeaf& leaf, std::string_view BuiltinType::*view_reader) {
+    std::string index = std::to_string(leaf.index);
+    switch (leaf.passing) {
+      case DirectPassing::Word:
+        return from_word(leaf, "words[" + index + "]");
+      case DirectPassing::View:
+        return go_view(*leaf.type, view_reader, "c2gIn", index);
+      case DirectPassing::ElementViews:
+        return fill_pattern(builtin_type(*leaf.type->elem).go_elements_reader, {"", "c2gIn", index});
+      case DirectPassing::Encoded:
+        break;
+    }
+    throw std::logic_error("direct_reader: an encoded leaf");
   }
 
   std::string from_word(const DirectLeaf& leaf, const std::string& word) {
@@ -532,7 +551,7 @@ class GoWriter {
   // A @direct method's direct handler (direct_layout.h): its arguments from words, views and their
   // encoding, the implementation called, its result as words.
   void write_direct_handler(CodeWriter& w, const ServiceDef& service, const Method& method) {
-    const DirectLayout layout = direct_layout(method);
+    const DirectLayout layout = direct_layout(method, service.side);
     w.line();
     w.open("func " + go_direct_handler_factory(service.name, method.name) + "(impl " + service.name +
            ") c2gimpl.DirectHandler {");
@@ -547,27 +566,19 @@ class GoWriter {
       const Param& param = method.params[i];
       const DirectParam& placed = layout.params[i];
       std::string name = go_param_name(param.name);
-      const Type& type = *param.type;
       call_args += ", " + name;
-      switch (placed.passing) {
-        case DirectPassing::Words:
-          if (placed.leaves.size() == 1 && placed.leaves[0].path.empty()) {
-            w.line(name + " := " + from_word(placed.leaves[0], "words[" + std::to_string(placed.index) + "]"));
-            break;
-          }
-          w.line("var " + name + " " + go_type(type));
-          for (size_t l = 0; l < placed.leaves.size(); ++l) {
-            w.line(leaf_expr(name, placed.leaves[l]) + " = " +
-                   from_word(placed.leaves[l], "words[" + std::to_string(placed.index + l) + "]"));
-          }
-          break;
-        case DirectPassing::View:
-          w.line(name + " := " + go_view(type, &BuiltinType::go_view_reader, "c2gIn", std::to_string(placed.index)));
-          break;
-        case DirectPassing::Encoded:
-          w.line("var " + name + " " + go_type(type));
-          decode(w, type, name, "c2gArgs", 0);
-          break;
+      if (!placed.split && placed.leaves.at(0).passing != DirectPassing::Encoded) {  // the argument is its leaf
+        w.line(name + " := " + direct_reader(placed.leaves[0], &BuiltinType::go_view_reader));
+        continue;
+      }
+      w.line("var " + name + " " + go_type(*param.type));
+      for (const DirectLeaf& leaf : placed.leaves) {
+        std::string target = leaf_expr(name, leaf);
+        if (leaf.passing == DirectPassing::Encoded) {
+          decode(w, *leaf.type, target, "c2gArgs", 0);
+        } else {  // a field owns its value: views are copied
+          w.line(target + " = " + direct_reader(leaf, &BuiltinType::go_owned_view_reader));
+        }
       }
     }
     if (layout.encoded) {

@@ -58,15 +58,18 @@ namespace cxx2go::compiler {
   X(String, .name = "string", .aliases = "str", .wire_size = 4, .map_key = true, .view = true,              \
     .cpp = "std::string", .go = "string", .go_codec = "String",                                             \
     .cpp_view = "std::string_view", .cpp_view_reader = "$1.view_string($2)",                                \
-    .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)")                      \
+    .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)",                      \
+    .go_owned_view_reader = "$1.ViewString($2)", .go_elements_reader = "$1.ViewStrings($2)")                \
   X(Bytes, .name = "bytes", .wire_size = 4, .view = true,                                                   \
     .cpp = "std::vector<uint8_t>", .go = "[]byte", .go_codec = "Bytes",                                     \
     .cpp_view = "std::span<const uint8_t>", .cpp_view_reader = "$1.view_bytes($2)",                         \
-    .go_view_writer = "c2gimpl.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)")                        \
+    .go_view_writer = "c2gimpl.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)",                        \
+    .go_owned_view_reader = "$1.CopyViewBytes($2)", .go_elements_reader = "$1.ViewBytesList($2)")           \
   X(List, .name = "list", .aliases = "vector array", .arity = 1, .pattern = "list<T>",                      \
     .wire_size = 4, .view = true, .cpp = "std::vector<$0>", .go = "[]$0",                                   \
     .cpp_view = "std::span<const $0>", .cpp_view_reader = "$1.view_list<$0>($2)",                           \
-    .go_view_writer = "c2gimpl.SliceView($1)", .go_view_reader = "c2gimpl.ViewSlice[$0]($1, $2)")           \
+    .go_view_writer = "c2gimpl.SliceView($1)", .go_view_reader = "c2gimpl.ViewSlice[$0]($1, $2)",           \
+    .go_owned_view_reader = "c2gimpl.CopyViewSlice[$0]($1, $2)")                                            \
   X(Map, .name = "map", .aliases = "dict", .arity = 2, .pattern = "map<K, V>",                              \
     .wire_size = 4, .cpp = "std::map<$0, $1>", .go = "map[$0]$1")                                           \
   X(Optional, .name = "optional", .aliases = "option", .arity = 1, .pattern = "optional<T>",                \
@@ -104,7 +107,12 @@ struct BuiltinType {
   std::string_view cpp_view = {};         // the C++ parameter type of a synchronous call
   std::string_view cpp_view_reader = {};  // reads view $2 of incoming call $1 in C++
   std::string_view go_view_writer = {};   // makes Go value $1 a view argument
-  std::string_view go_view_reader = {};   // reads view $2 of incoming call $1 in Go
+  std::string_view go_view_reader = {};   // reads view $2 of incoming call $1 in Go, borrowed
+  // Reads view $2 of incoming call $1 in Go as an owned value (for fields of a @direct call's struct).
+  std::string_view go_owned_view_reader = {};
+  // Reads view $2 of incoming call $1 in Go, a view of views of a list's elements, as an owned list of
+  // this type (a @direct call from C++ passes list<string> and list<bytes> so: direct_layout.h).
+  std::string_view go_elements_reader = {};
   // Scalars, in the words of a @direct call (direct_layout.h): Go value $1 as a uint64, and word $1 as Go
   // type $0 (the row's type, or an enum).
   std::string_view go_word = {};

@@ -13,6 +13,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cxx2go/cxx2go.h"
 #include "cxx2go/detail/generated.h"
@@ -239,6 +240,39 @@ TEST_F(GoDirectTest, PassesWordsViewsEncodingAndDeadlineAndReadsTheWords) {
   Result<uint64_t> r = go_add(40, 2, CallOptions::with_timeout(1h), "text");
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(*r, 42u);
+}
+
+// A list<string> travels as a view of its elements' views (abi.h), pointing into the caller's strings,
+// whether ElementViews holds them itself (short lists) or on the heap.
+TEST_F(GoDirectTest, ListsOfStringsTravelAsViewsOfTheirElements) {
+  for (size_t count : {size_t{0}, size_t{3}, detail::ElementViews::kInlineElements,
+                       detail::ElementViews::kInlineElements + 1, size_t{100}}) {
+    std::vector<std::string> tags;
+    for (size_t i = 0; i < count; ++i) tags.push_back(std::string(i % 5, static_cast<char>('a' + i % 26)));
+    go().handle_direct([&tags](uint64_t, const uint64_t*, const cxx2go_view* views, uint32_t nviews, int64_t,
+                               cxx2go_direct_result* result) {
+      ASSERT_EQ(nviews, 1u);
+      ASSERT_EQ(views[0].len, tags.size() * sizeof(cxx2go_view));
+      const auto* elements = static_cast<const cxx2go_view*>(views[0].data);
+      for (size_t i = 0; i < tags.size(); ++i) {
+        EXPECT_EQ(elements[i].len, tags[i].size());
+        if (tags[i].empty()) {
+          EXPECT_EQ(elements[i].data, nullptr);
+        } else {
+          EXPECT_EQ(elements[i].data, tags[i].data()) << "a view into the caller's string, not a copy";
+        }
+      }
+      result->words[0] = tags.size();
+    });
+    const uint64_t words[CXX2GO_DIRECT_WORDS] = {};
+    const detail::ElementViews elements(tags);
+    detail::ViewList views;
+    views.add(elements);
+    cxx2go_direct_result result;
+    Result<void> done = detail::call_go_direct(kGoAdd, words, views, nullptr, {}, &result);
+    ASSERT_TRUE(done) << done.error().to_string();
+    EXPECT_EQ(result.words[0], count);
+  }
 }
 
 TEST_F(GoDirectTest, ErrorsCarryTheirCodeAndMessageAndForgedCodesAreProtocolErrors) {

@@ -280,6 +280,19 @@ std::string direct_sizes() {
   return "";
 }
 
+std::string direct_digest() {
+  const std::vector<e2e::DirectRecord> records = direct_records();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const auto salt = static_cast<uint8_t>(i + 1);
+    Result<uint64_t> r = go().direct_digest(records[i], salt);
+    if (const uint64_t want = direct_digest_of(records[i], salt); !r || *r != want) {
+      return "direct_digest(record " + std::to_string(i) + "): want " + std::to_string(want) + ", got " +
+             (r ? std::to_string(*r) : r.error().to_string());
+    }
+  }
+  return "";
+}
+
 std::string code_space_async() {
   for (const CodeSpaceCase& c : code_space_cases()) {
     if (auto f = expect_error(await(go().fail_async(c.code, c.message)), c.want_code, c.want_message); !f.empty()) {
@@ -624,6 +637,7 @@ std::vector<Check> make_battery() {
       {"code_space_direct", code_space_direct},
       {"direct_add", direct_add},
       {"direct_sizes", direct_sizes},
+      {"direct_digest", direct_digest},
       {"code_space_nested", code_space_nested},
       {"nesting_limit_go", nesting_limit_go},
       {"panic_sync", panic_sync},

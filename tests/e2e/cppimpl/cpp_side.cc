@@ -63,6 +63,11 @@ cxx2go::Result<void> CppSideImpl::fail_direct(int32_t code, std::string_view mes
   return fail(code, message, context);
 }
 
+cxx2go::Result<uint64_t> CppSideImpl::direct_digest(const e2e::DirectRecord& r, uint8_t salt,
+                                                   const cxx2go::Context&) {
+  return direct_digest_of(r, salt);
+}
+
 cxx2go::Result<void> CppSideImpl::throw_std(std::string_view message, const cxx2go::Context&) {
   throw std::runtime_error(std::string(message));
 }

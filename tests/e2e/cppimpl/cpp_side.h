@@ -45,6 +45,8 @@ class CppSideImpl final : public e2e::CppSide {
                                         std::span<const int32_t> numbers, const std::vector<std::string>& names,
                                         const cxx2go::Context& context) override;
   cxx2go::Result<void> fail_direct(int32_t code, std::string_view message, const cxx2go::Context& context) override;
+  cxx2go::Result<uint64_t> direct_digest(const e2e::DirectRecord& r, uint8_t salt,
+                                         const cxx2go::Context& context) override;
   cxx2go::Result<uint64_t> thread_id(const cxx2go::Context& context) override;
   cxx2go::Result<int64_t> deadline(const cxx2go::Context& context) override;
   cxx2go::Result<void> notify(std::string_view text, const cxx2go::Context& context) override;

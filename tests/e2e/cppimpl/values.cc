@@ -3,6 +3,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstdio>
 #include <limits>
 
@@ -145,5 +146,74 @@ int64_t unix_nanos(const std::optional<std::chrono::system_clock::time_point>& d
 }
 
 uint64_t current_tid() { return static_cast<uint64_t>(::syscall(SYS_gettid)); }
+
+uint64_t direct_digest_of(const e2e::DirectRecord& r, uint8_t salt) {
+  uint64_t h = 0xcbf29ce484222325;  // FNV-1a, as Go's hash/fnv
+  auto write = [&h](const void* data, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      h ^= static_cast<const uint8_t*>(data)[i];
+      h *= 0x100000001b3;
+    }
+  };
+  auto number = [&write](uint64_t v) {
+    uint8_t word[8];
+    for (int i = 0; i < 8; ++i) word[i] = static_cast<uint8_t>(v >> (8 * i));
+    write(word, sizeof word);
+  };
+  auto sized = [&](const auto& bytes) {
+    number(bytes.size());
+    write(bytes.data(), bytes.size());
+  };
+  number(r.id);
+  sized(r.name);
+  number(r.tags.size());
+  for (const std::string& t : r.tags) sized(t);
+  sized(r.blob);
+  number(r.blobs.size());
+  for (const std::vector<uint8_t>& b : r.blobs) sized(b);
+  number(r.numbers.size());
+  for (int32_t n : r.numbers) number(static_cast<uint64_t>(static_cast<int64_t>(n)));
+  number(static_cast<uint64_t>(static_cast<int64_t>(r.color)));
+  number(std::bit_cast<uint64_t>(r.point.x));
+  number(r.point.ok ? 1 : 0);
+  number(r.note ? 1 : 0);
+  if (r.note) sized(*r.note);
+  number(salt);
+  return h;
+}
+
+std::vector<e2e::DirectRecord> direct_records() {
+  std::vector<e2e::DirectRecord> records(4);
+  e2e::DirectRecord& typical = records[1];
+  typical.id = 42;
+  typical.name = "0123456789abcdef";
+  typical.tags = {"alpha", "beta", "gamma"};
+  typical.blob = {0, 1, 2};
+  typical.blobs = {{7}, {}, {8, 9}};
+  typical.numbers = {std::numeric_limits<int32_t>::min(), -1, 7};
+  typical.color = e2e::Color::BLUE;
+  typical.point = {-2.5, true};
+  typical.note = "ñote";
+  e2e::DirectRecord& many = records[2];
+  many.id = std::numeric_limits<uint64_t>::max();
+  many.name = "x";
+  for (size_t i = 0; i < 20; ++i) {
+    many.tags.emplace_back(i, 't');
+    many.blobs.push_back(pattern(i, static_cast<uint8_t>(i)));
+  }
+  many.color = e2e::Color::GREEN;
+  many.point.x = std::numeric_limits<double>::infinity();
+  std::string big;
+  for (int i = 0; i < 50'000; ++i) big += "é";
+  e2e::DirectRecord& large = records[3];
+  large.id = 1;
+  large.name = big;
+  large.tags = {big, "", big};
+  large.blob = pattern(kMiB, 0x22);
+  large.blobs = {pattern(kMiB, 0x33)};
+  for (int32_t i = 0; i < 1000; ++i) large.numbers.push_back(i * 7919 - 1000);
+  large.note = big;
+  return records;
+}
 
 }  // namespace cxx2go_test::e2e_impl

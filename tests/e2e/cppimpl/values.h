@@ -34,6 +34,15 @@ e2e::Everything large_everything();
 // The first field in which want and got differ, or "" if they are equal.
 std::string describe_difference(const e2e::Everything& want, const e2e::Everything& got);
 
+// What both implementations of direct_digest return (goimpl.DirectDigestOf is the Go twin; they must
+// agree): FNV-1a (64 bits) over every field of r in order, then salt, each number as 8 little-endian bytes
+// and each string or bytes as its length and its bytes.
+uint64_t direct_digest_of(const e2e::DirectRecord& r, uint8_t salt);
+
+// The records both batteries send to direct_digest (the twins of goimpl.DirectRecords): empty, typical,
+// more tags than ElementViews keeps inline, and large.
+std::vector<e2e::DirectRecord> direct_records();
+
 // Unix nanoseconds of a deadline, 0 for none (the wire form of deadline()).
 int64_t unix_nanos(const std::optional<std::chrono::system_clock::time_point>& deadline);
 

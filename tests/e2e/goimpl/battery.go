@@ -67,6 +67,7 @@ func Battery() []Check {
 		{"inline_concat", checkInlineConcat},
 		{"direct_add", checkDirectAdd},
 		{"direct_sizes", checkDirectSizes},
+		{"direct_digest", checkDirectDigest},
 		{"executor_thread", checkExecutorThread},
 		{"affine_thread", checkAffineThread},
 		{"notify_oneway", checkNotify},
@@ -460,6 +461,17 @@ func checkDirectSizes(ctx context.Context) error {
 		got, err := cpp.DirectSizes(ctx, tc.text, tc.blob, tc.numbers, tc.names)
 		if want := DirectSizesOf(tc.text, tc.blob, tc.numbers, tc.names); err != nil || got != want {
 			return fmt.Errorf("DirectSizes: want %d, got %d, %v", want, got, err)
+		}
+	}
+	return nil
+}
+
+func checkDirectDigest(ctx context.Context) error {
+	for i, r := range DirectRecords() {
+		salt := uint8(i + 1)
+		got, err := cpp.DirectDigest(ctx, r, salt)
+		if want := DirectDigestOf(r, salt); err != nil || got != want {
+			return fmt.Errorf("DirectDigest(record %d): want %#x, got %#x, %v", i, want, got, err)
 		}
 	}
 	return nil

@@ -64,6 +64,11 @@ func (g *GoSide) DirectSizes(_ context.Context, text string, blob []byte, number
 	return DirectSizesOf(text, blob, numbers, names), nil
 }
 
+// DirectDigest is DirectDigestOf (@direct).
+func (g *GoSide) DirectDigest(_ context.Context, r e2e.DirectRecord, salt uint8) (uint64, error) {
+	return DirectDigestOf(r, salt), nil
+}
+
 // FailDirect is Fail (@direct).
 func (g *GoSide) FailDirect(ctx context.Context, code int32, message string) error {
 	return g.Fail(ctx, code, message)

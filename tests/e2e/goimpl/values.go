@@ -2,8 +2,10 @@ package goimpl
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"reflect"
 	"strconv"
@@ -185,4 +187,72 @@ func abbreviate(s string) string {
 		return strconv.Quote(s[:64]) + fmt.Sprintf("… (%d bytes)", len(s))
 	}
 	return strconv.Quote(s)
+}
+
+// DirectDigestOf is what both implementations of direct_digest return: FNV-1a (64 bits) over every field
+// of r in order, then salt, each number as 8 little-endian bytes and each string or bytes as its length
+// and its bytes. tests/e2e/cppimpl has the same function (direct_digest_of); they must agree exactly.
+func DirectDigestOf(r e2e.DirectRecord, salt uint8) uint64 {
+	h := fnv.New64a()
+	var word [8]byte
+	number := func(v uint64) {
+		binary.LittleEndian.PutUint64(word[:], v)
+		h.Write(word[:])
+	}
+	sized := func(b []byte) {
+		number(uint64(len(b)))
+		h.Write(b)
+	}
+	number(r.ID)
+	sized([]byte(r.Name))
+	number(uint64(len(r.Tags)))
+	for _, t := range r.Tags {
+		sized([]byte(t))
+	}
+	sized(r.Blob)
+	number(uint64(len(r.Blobs)))
+	for _, b := range r.Blobs {
+		sized(b)
+	}
+	number(uint64(len(r.Numbers)))
+	for _, n := range r.Numbers {
+		number(uint64(int64(n)))
+	}
+	number(uint64(r.Color))
+	number(math.Float64bits(r.Point.X))
+	if r.Point.Ok {
+		number(1)
+	} else {
+		number(0)
+	}
+	if r.Note == nil {
+		number(0)
+	} else {
+		number(1)
+		sized([]byte(*r.Note))
+	}
+	number(uint64(salt))
+	return h.Sum64()
+}
+
+// DirectRecords are the records both batteries send to direct_digest (tests/e2e/cppimpl has their twins):
+// empty, typical, more tags than C++ keeps inline, and large.
+func DirectRecords() []e2e.DirectRecord {
+	note := "ñote"
+	var many []string
+	var blobs [][]byte
+	for i := range 20 {
+		many = append(many, strings.Repeat("t", i))
+		blobs = append(blobs, Pattern(i, byte(i)))
+	}
+	big := strings.Repeat("é", 50_000)
+	return []e2e.DirectRecord{
+		{},
+		{ID: 42, Name: "0123456789abcdef", Tags: []string{"alpha", "beta", "gamma"}, Blob: []byte{0, 1, 2},
+			Blobs: [][]byte{{7}, {}, {8, 9}}, Numbers: []int32{math.MinInt32, -1, 7}, Color: e2e.ColorBlue,
+			Point: e2e.DirectPoint{X: -2.5, Ok: true}, Note: &note},
+		{ID: math.MaxUint64, Name: "x", Tags: many, Blobs: blobs, Color: e2e.ColorGreen, Point: e2e.DirectPoint{X: math.Inf(1)}},
+		{ID: 1, Name: big, Tags: []string{big, "", big}, Blob: Pattern(MiB, 0x22), Blobs: [][]byte{Pattern(MiB, 0x33)},
+			Numbers: rangeInt32(1000), Note: &big},
+	}
 }

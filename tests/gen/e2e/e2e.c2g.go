@@ -6,6 +6,7 @@ package e2e
 
 import (
 	"context"
+	"math"
 	"strconv"
 
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
@@ -64,6 +65,26 @@ type Node struct {
 
 // Empty is the schema's struct Empty.
 type Empty struct{}
+
+// DirectPoint is the schema's struct DirectPoint.
+type DirectPoint struct {
+	X  float64 `json:"x"`
+	Ok bool    `json:"ok"`
+}
+
+// The argument of direct_digest: a struct with every kind of leaf a @direct call splits its arguments
+// into (words, views, views of a list's elements, and encoded leaves).
+type DirectRecord struct {
+	ID      uint64      `json:"id"`
+	Name    string      `json:"name"`
+	Tags    []string    `json:"tags"`
+	Blob    []byte      `json:"blob"`
+	Blobs   [][]byte    `json:"blobs"`
+	Numbers []int32     `json:"numbers"`
+	Color   Color       `json:"color"`
+	Point   DirectPoint `json:"point"`
+	Note    *string     `json:"note,omitempty"`
+}
 
 // Everything is the schema's struct Everything.
 type Everything struct {
@@ -161,6 +182,70 @@ func c2gEncodeEmpty(e *c2gimpl.Encoder, v *Empty) {
 func c2gDecodeEmpty(d *c2gimpl.Decoder, v *Empty) {
 	if d.U8() != 0 {
 		d.Fail("a struct without fields must encode as a zero byte")
+	}
+}
+
+func c2gEncodeDirectPoint(e *c2gimpl.Encoder, v *DirectPoint) {
+	e.F64(v.X)
+	e.Bool(v.Ok)
+}
+
+func c2gDecodeDirectPoint(d *c2gimpl.Decoder, v *DirectPoint) {
+	v.X = d.F64()
+	v.Ok = d.Bool()
+}
+
+func c2gEncodeDirectRecord(e *c2gimpl.Encoder, v *DirectRecord) {
+	e.U64(v.ID)
+	e.String(v.Name)
+	e.Len(len(v.Tags))
+	for c2gI0 := range v.Tags {
+		e.String(v.Tags[c2gI0])
+	}
+	e.Bytes(v.Blob)
+	e.Len(len(v.Blobs))
+	for c2gI0 := range v.Blobs {
+		e.Bytes(v.Blobs[c2gI0])
+	}
+	e.Len(len(v.Numbers))
+	for c2gI0 := range v.Numbers {
+		e.I32(v.Numbers[c2gI0])
+	}
+	e.I32(int32(v.Color))
+	c2gEncodeDirectPoint(e, &v.Point)
+	e.Present(v.Note != nil)
+	if v.Note != nil {
+		e.String(*v.Note)
+	}
+}
+
+func c2gDecodeDirectRecord(d *c2gimpl.Decoder, v *DirectRecord) {
+	v.ID = d.U64()
+	v.Name = d.String()
+	if c2gN0 := d.Len(4); c2gN0 > 0 {
+		v.Tags = make([]string, c2gN0)
+		for c2gI0 := range v.Tags {
+			v.Tags[c2gI0] = d.String()
+		}
+	}
+	v.Blob = d.Bytes()
+	if c2gN0 := d.Len(4); c2gN0 > 0 {
+		v.Blobs = make([][]byte, c2gN0)
+		for c2gI0 := range v.Blobs {
+			v.Blobs[c2gI0] = d.Bytes()
+		}
+	}
+	if c2gN0 := d.Len(4); c2gN0 > 0 {
+		v.Numbers = make([]int32, c2gN0)
+		for c2gI0 := range v.Numbers {
+			v.Numbers[c2gI0] = d.I32()
+		}
+	}
+	v.Color = Color(d.I32())
+	c2gDecodeDirectPoint(d, &v.Point)
+	if d.Present() {
+		v.Note = new(string)
+		*v.Note = d.String()
 	}
 }
 
@@ -416,6 +501,8 @@ type GoSide interface {
 	DirectSizes(ctx context.Context, text string, blob []byte, numbers []int32, names []string) (uint64, error)
 	// fail, as a @direct method.
 	FailDirect(ctx context.Context, code int32, message string) error
+	// A digest of every field of r, and of salt: a @direct argument split into its leaves.
+	DirectDigest(ctx context.Context, r DirectRecord, salt uint8) (uint64, error)
 }
 
 // RegisterGoSide makes impl serve the C++ callers of e2e.GoSide.
@@ -440,6 +527,7 @@ func RegisterGoSide(impl GoSide) error {
 			{ID: 0x1e990dd5bbe960a2, Name: "e2e.GoSide.direct_add", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectAdd(impl), Direct: c2gDirectGoSide_DirectAdd(impl)},
 			{ID: 0xe746faf6c2091614, Name: "e2e.GoSide.direct_sizes", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectSizes(impl), Direct: c2gDirectGoSide_DirectSizes(impl)},
 			{ID: 0xb39c59b21fce9308, Name: "e2e.GoSide.fail_direct", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_FailDirect(impl), Direct: c2gDirectGoSide_FailDirect(impl)},
+			{ID: 0xeeb2afbd1cd9a11c, Name: "e2e.GoSide.direct_digest", Flags: c2gimpl.MethodDirect, Handler: c2gHandleGoSide_DirectDigest(impl), Direct: c2gDirectGoSide_DirectDigest(impl)},
 		},
 	})
 }
@@ -707,20 +795,10 @@ func c2gHandleGoSide_DirectSizes(impl GoSide) c2gimpl.Handler {
 func c2gDirectGoSide_DirectSizes(impl GoSide) c2gimpl.DirectHandler {
 	return func(ctx context.Context, in c2gimpl.Incoming, _ *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
 		c2gIn := &in
-		c2gArgs := c2gIn.DirectArgs(3)
 		text := c2gIn.ViewString(0)
 		blob := c2gIn.ViewBytes(1)
 		numbers := c2gimpl.ViewSlice[int32](c2gIn, 2)
-		var names []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			names = make([]string, c2gN0)
-			for c2gI0 := range names {
-				names[c2gI0] = c2gArgs.String()
-			}
-		}
-		if err := c2gArgs.Finish(); err != nil {
-			return c2gimpl.DirectResult{}, err
-		}
+		names := c2gIn.ViewStrings(3)
 		c2gResult, err := impl.DirectSizes(ctx, text, blob, numbers, names)
 		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
 	}
@@ -745,6 +823,62 @@ func c2gDirectGoSide_FailDirect(impl GoSide) c2gimpl.DirectHandler {
 		code := int32(words[0])
 		message := c2gIn.ViewString(0)
 		return c2gimpl.DirectResult{}, impl.FailDirect(ctx, code, message)
+	}
+}
+
+func c2gHandleGoSide_DirectDigest(impl GoSide) c2gimpl.Handler {
+	return func(ctx context.Context, in *c2gimpl.Incoming, out *c2gimpl.Encoder) error {
+		c2gArgs := in.Args()
+		var r DirectRecord
+		c2gDecodeDirectRecord(c2gArgs, &r)
+		var salt uint8
+		salt = c2gArgs.U8()
+		if err := c2gArgs.Finish(); err != nil {
+			return err
+		}
+		c2gResult, err := impl.DirectDigest(ctx, r, salt)
+		if err != nil {
+			return err
+		}
+		out.U64(c2gResult)
+		return nil
+	}
+}
+
+func c2gDirectGoSide_DirectDigest(impl GoSide) c2gimpl.DirectHandler {
+	return func(ctx context.Context, in c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
+		c2gIn := &in
+		c2gArgs := c2gIn.DirectArgs(3)
+		var r DirectRecord
+		r.ID = uint64(words[0])
+		r.Name = c2gIn.ViewString(0)
+		r.Tags = c2gIn.ViewStrings(1)
+		r.Blob = c2gIn.CopyViewBytes(2)
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			r.Blobs = make([][]byte, c2gN0)
+			for c2gI0 := range r.Blobs {
+				r.Blobs[c2gI0] = c2gArgs.Bytes()
+			}
+		}
+		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
+			r.Numbers = make([]int32, c2gN0)
+			for c2gI0 := range r.Numbers {
+				r.Numbers[c2gI0] = c2gArgs.I32()
+			}
+		}
+		r.Color = Color(words[1])
+		r.Point.X = math.Float64frombits(words[2])
+		r.Point.Ok = words[3] != 0
+		if c2gArgs.Present() {
+			r.Note = new(string)
+			*r.Note = c2gArgs.String()
+		}
+		salt := uint8(words[4])
+		if err := c2gArgs.Finish(); err != nil {
+			return c2gimpl.DirectResult{}, err
+		}
+		c2gResult, err := impl.DirectDigest(ctx, r, salt)
+		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
 	}
 }
 
@@ -789,6 +923,8 @@ type CppSide interface {
 	DirectSizes(ctx context.Context, text string, blob []byte, numbers []int32, names []string) (uint64, error)
 	// fail, as a @direct method.
 	FailDirect(ctx context.Context, code int32, message string) error
+	// A digest of every field of r, and of salt: a @direct argument split into its leaves.
+	DirectDigest(ctx context.Context, r DirectRecord, salt uint8) (uint64, error)
 }
 
 // CppSideClient calls the C++ implementation of e2e.CppSide.
@@ -823,6 +959,7 @@ var c2gMethodCppSide_RelayWait = c2gimpl.NewMethod(0xf4f724229f165c84, "e2e.CppS
 var c2gMethodCppSide_DirectAdd = c2gimpl.NewMethod(0x86b9d3408e2a7c7d, "e2e.CppSide.direct_add", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 var c2gMethodCppSide_DirectSizes = c2gimpl.NewMethod(0x0f8fe48a20d8b3cf, "e2e.CppSide.direct_sizes", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 var c2gMethodCppSide_FailDirect = c2gimpl.NewMethod(0x2398745e68f133bd, "e2e.CppSide.fail_direct", c2gimpl.MethodInline|c2gimpl.MethodDirect)
+var c2gMethodCppSide_DirectDigest = c2gimpl.NewMethod(0x58b9475282a0e9db, "e2e.CppSide.direct_digest", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 
 // Runs the C++ battery (C++ calling GoSide) whose names contain `filter`, from inside this call.
 func (*CppSideClient) RunChecks(ctx context.Context, filter string) ([]CheckResult, error) {
@@ -1239,6 +1376,32 @@ func (*CppSideClient) FailDirect(ctx context.Context, code int32, message string
 		return err
 	}
 	return nil
+}
+
+// A digest of every field of r, and of salt: a @direct argument split into its leaves.
+func (*CppSideClient) DirectDigest(ctx context.Context, r DirectRecord, salt uint8) (uint64, error) {
+	var c2gResult uint64
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.Len(len(r.Tags))
+	for c2gI0 := range r.Tags {
+		c2gArgs.String(r.Tags[c2gI0])
+	}
+	c2gArgs.Len(len(r.Blobs))
+	for c2gI0 := range r.Blobs {
+		c2gArgs.Bytes(r.Blobs[c2gI0])
+	}
+	c2gArgs.Present(r.Note != nil)
+	if r.Note != nil {
+		c2gArgs.String(*r.Note)
+	}
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(r.Name), c2gimpl.BytesView(r.Blob), c2gimpl.SliceView(r.Numbers)}
+	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_DirectDigest, &c2gimpl.DirectWords{uint64(r.ID), uint64(r.Color), math.Float64bits(r.Point.X), c2gimpl.BoolWord(r.Point.Ok), uint64(salt)}, c2gArgs, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	c2gResult = uint64(c2gOut.W0)
+	return c2gResult, nil
 }
 
 // Every call runs on one dedicated thread.

@@ -1485,19 +1485,24 @@ func c2gHandleGoSide_DirectMix(impl GoSide) c2gimpl.Handler {
 func c2gDirectGoSide_DirectMix(impl GoSide) c2gimpl.DirectHandler {
 	return func(ctx context.Context, in c2gimpl.Incoming, words *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
 		c2gIn := &in
-		c2gArgs := c2gIn.DirectArgs(2)
+		c2gArgs := c2gIn.DirectArgs(3)
 		var s Scalars
-		c2gDecodeScalars(c2gArgs, &s)
-		flag := Flag(words[0])
+		s.Flag = words[0] != 0
+		s.I8Value = int8(words[1])
+		s.I16Value = int16(words[2])
+		s.I32Value = int32(words[3])
+		s.I64Value = int64(words[4])
+		s.U8Value = uint8(words[5])
+		s.U16Value = uint16(words[6])
+		s.U32Value = uint32(words[7])
+		s.U64Value = c2gArgs.U64()
+		s.F32Value = c2gArgs.F32()
+		s.F64Value = c2gArgs.F64()
+		var flag Flag
+		flag = Flag(c2gArgs.I32())
 		text := c2gIn.ViewString(0)
-		var names []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			names = make([]string, c2gN0)
-			for c2gI0 := range names {
-				names[c2gI0] = c2gArgs.String()
-			}
-		}
-		numbers := c2gimpl.ViewSlice[int32](c2gIn, 1)
+		names := c2gIn.ViewStrings(1)
+		numbers := c2gimpl.ViewSlice[int32](c2gIn, 2)
 		if err := c2gArgs.Finish(); err != nil {
 			return c2gimpl.DirectResult{}, err
 		}
@@ -1897,8 +1902,11 @@ func (*CppSideClient) Levels(ctx context.Context, s Scalars, flag Flag) (Level, 
 	var c2gResult Level
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gEncodeScalars(c2gArgs, &s)
-	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_Levels, &c2gimpl.DirectWords{uint64(flag)}, c2gArgs, nil)
+	c2gArgs.U64(s.U64Value)
+	c2gArgs.F32(s.F32Value)
+	c2gArgs.F64(s.F64Value)
+	c2gArgs.I32(int32(flag))
+	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_Levels, &c2gimpl.DirectWords{c2gimpl.BoolWord(s.Flag), uint64(s.I8Value), uint64(s.I16Value), uint64(s.I32Value), uint64(s.I64Value), uint64(s.U8Value), uint64(s.U16Value), uint64(s.U32Value)}, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}

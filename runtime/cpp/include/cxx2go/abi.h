@@ -111,10 +111,13 @@ typedef struct cxx2go_reply {
 /* ---- @direct methods (docs/design.md, "Direct calls") ----
  * A @direct cpp method is called through a function of the generated C++ (a cxx2go_direct_fn) that calls
  * the bound implementation itself: no registry lookup, no call record, no encoding of what fits in words.
- * Its arguments travel as up to CXX2GO_DIRECT_WORDS words (each scalar, enum or bool leaf of the flat
- * arguments in one word, in parameter and field order) and up to CXX2GO_DIRECT_VIEWS views (view
- * arguments first, then, if the method has any other argument, their encoding, docs/wire-format.md);
- * its result as up to CXX2GO_DIRECT_RESULT_WORDS words. Everything is borrowed for the call only. */
+ * Its arguments are split into leaves (struct arguments into their fields, recursively) and travel as up
+ * to CXX2GO_DIRECT_WORDS words (a scalar, enum or bool leaf in one word), up to CXX2GO_DIRECT_VIEWS views
+ * (a string, bytes or list<number> leaf as a view of its bytes; when C++ calls, a list<string> or
+ * list<bytes> leaf as a view of an array of cxx2go_view, one per element, len = count * sizeof(cxx2go_view)),
+ * and, if some leaf fits neither, one more view: the encoding of the rest in leaf order
+ * (docs/wire-format.md). The compiler's direct_layout.h decides. The result travels as up to
+ * CXX2GO_DIRECT_RESULT_WORDS words. Everything is borrowed for the call only. */
 #define CXX2GO_DIRECT_WORDS 8
 #define CXX2GO_DIRECT_VIEWS 4
 #define CXX2GO_DIRECT_RESULT_WORDS 4

@@ -65,35 +65,15 @@ size_t Decoder::len(size_t min_elem_size) noexcept {
   return n;
 }
 
-std::span<const uint8_t> Decoder::take_sized() noexcept {
-  const size_t at = pos_;
-  const size_t n = u32();
-  if (!ok()) return {};
-  if (n > remaining()) {
-    pos_ = at;
-    set_fault(Fault::too_long, n, remaining());
-    return {};
-  }
-  const uint8_t* p = take(n);
-  return {p, n};
-}
-
 std::string Decoder::str() {
-  std::span<const uint8_t> b = take_sized();
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
+  const std::string_view v = str_view();
+  return std::string(v);
 }
 
 std::vector<uint8_t> Decoder::bytes() {
   std::span<const uint8_t> b = take_sized();
   return {b.begin(), b.end()};
 }
-
-std::string_view Decoder::str_view() noexcept {
-  std::span<const uint8_t> b = take_sized();
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-
-std::span<const uint8_t> Decoder::bytes_view() noexcept { return take_sized(); }
 
 void Decoder::fail(std::string message) {
   if (!ok()) return;

@@ -27,6 +27,12 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, Node& v);
 [[maybe_unused]] constexpr size_t c2g_min_size(const Empty*) { return 1; }
 static void c2g_encode(::cxx2go::detail::Encoder& e, const Empty& v);
 static void c2g_decode(::cxx2go::detail::Decoder& d, Empty& v);
+[[maybe_unused]] constexpr size_t c2g_min_size(const DirectPoint*) { return 9; }
+static void c2g_encode(::cxx2go::detail::Encoder& e, const DirectPoint& v);
+static void c2g_decode(::cxx2go::detail::Decoder& d, DirectPoint& v);
+[[maybe_unused]] constexpr size_t c2g_min_size(const DirectRecord*) { return 42; }
+static void c2g_encode(::cxx2go::detail::Encoder& e, const DirectRecord& v);
+static void c2g_decode(::cxx2go::detail::Decoder& d, DirectRecord& v);
 [[maybe_unused]] constexpr size_t c2g_min_size(const Everything*) { return 122; }
 static void c2g_encode(::cxx2go::detail::Encoder& e, const Everything& v);
 static void c2g_decode(::cxx2go::detail::Decoder& d, Everything& v);
@@ -80,6 +86,40 @@ static void c2g_encode(::cxx2go::detail::Encoder& e, const Empty&) {
 
 static void c2g_decode(::cxx2go::detail::Decoder& d, Empty&) {
   if (d.u8() != 0) d.fail("a struct without fields must encode as a zero byte");
+}
+
+static void c2g_encode(::cxx2go::detail::Encoder& e, const DirectPoint& v) {
+  c2g_encode(e, v.x);
+  c2g_encode(e, v.ok);
+}
+
+static void c2g_decode(::cxx2go::detail::Decoder& d, DirectPoint& v) {
+  c2g_decode(d, v.x);
+  c2g_decode(d, v.ok);
+}
+
+static void c2g_encode(::cxx2go::detail::Encoder& e, const DirectRecord& v) {
+  c2g_encode(e, v.id);
+  c2g_encode(e, v.name);
+  c2g_encode(e, v.tags);
+  c2g_encode(e, v.blob);
+  c2g_encode(e, v.blobs);
+  c2g_encode(e, v.numbers);
+  c2g_encode(e, v.color);
+  c2g_encode(e, v.point);
+  c2g_encode(e, v.note);
+}
+
+static void c2g_decode(::cxx2go::detail::Decoder& d, DirectRecord& v) {
+  c2g_decode(d, v.id);
+  c2g_decode(d, v.name);
+  c2g_decode(d, v.tags);
+  c2g_decode(d, v.blob);
+  c2g_decode(d, v.blobs);
+  c2g_decode(d, v.numbers);
+  c2g_decode(d, v.color);
+  c2g_decode(d, v.point);
+  c2g_decode(d, v.note);
 }
 
 static void c2g_encode(::cxx2go::detail::Encoder& e, const Everything& v) {
@@ -168,6 +208,23 @@ bool operator==(const Node& a, const Node& b) {
 
 bool operator==(const Empty&, const Empty&) { return true; }
 
+bool operator==(const DirectPoint& a, const DirectPoint& b) {
+  return a.x == b.x &&
+         a.ok == b.ok;
+}
+
+bool operator==(const DirectRecord& a, const DirectRecord& b) {
+  return a.id == b.id &&
+         a.name == b.name &&
+         a.tags == b.tags &&
+         a.blob == b.blob &&
+         a.blobs == b.blobs &&
+         a.numbers == b.numbers &&
+         a.color == b.color &&
+         a.point == b.point &&
+         a.note == b.note;
+}
+
 bool operator==(const Everything& a, const Everything& b) {
   return a.scalars == b.scalars &&
          a.text == b.text &&
@@ -253,6 +310,10 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_sizes{0xe746faf6c2091614ull, "e2e.GoSide.direct_sizes", CXX2GO_METHOD_DIRECT};
   // e2e.GoSide.fail_direct(i32,string)
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_fail_direct{0xb39c59b21fce9308ull, "e2e.GoSide.fail_direct", CXX2GO_METHOD_DIRECT};
+  // e2e.GoSide.direct_digest(struct DirectRecord{id:u64,name:string,tags:list<string>,blob:bytes,
+  //     blobs:list<bytes>,numbers:list<i32>,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     point:struct DirectPoint{x:f64,ok:bool},note:optional<string>},u8)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_digest{0xeeb2afbd1cd9a11cull, "e2e.GoSide.direct_digest", CXX2GO_METHOD_DIRECT};
   // The implementation the @direct methods call: set by cxx2go::register_service.
   ::cxx2go::detail::DirectBinding c2g_GoSide_binding;
 }  // namespace
@@ -506,14 +567,14 @@ namespace {
 ::cxx2go::Result<uint64_t> GoSideClient::direct_sizes(std::string_view text, std::span<const uint8_t> blob, std::span<const int32_t> numbers, const std::vector<std::string>& names, const ::cxx2go::CallOptions& options) const {
   const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {};
   ::cxx2go::detail::ViewList c2g_views;
-  ::cxx2go::detail::Encoder c2g_args;
   c2g_views.add(text);
   c2g_views.add(blob);
   c2g_views.add(numbers);
-  c2g_encode(c2g_args, names);
+  const ::cxx2go::detail::ElementViews c2g_elements3(names);
+  c2g_views.add(c2g_elements3);
   cxx2go_direct_result c2g_result;
   ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
-      c2g_method_GoSide_direct_sizes, c2g_words, c2g_views, &c2g_args, options, &c2g_result);
+      c2g_method_GoSide_direct_sizes, c2g_words, c2g_views, nullptr, options, &c2g_result);
   if (!c2g_done) return c2g_done.error();
   return ::cxx2go::detail::from_direct_word<uint64_t>(c2g_result.words[0]);
 }
@@ -550,6 +611,41 @@ namespace {
         c2g_views.add(c2g_owned.message);
       },
       ::cxx2go::detail::DecodeInto<void>{});
+}
+
+::cxx2go::Result<uint64_t> GoSideClient::direct_digest(const DirectRecord& r, uint8_t salt, const ::cxx2go::CallOptions& options) const {
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {
+      ::cxx2go::detail::to_direct_word(r.id),
+      ::cxx2go::detail::to_direct_word(r.color),
+      ::cxx2go::detail::to_direct_word(r.point.x),
+      ::cxx2go::detail::to_direct_word(r.point.ok),
+      ::cxx2go::detail::to_direct_word(salt),
+  };
+  ::cxx2go::detail::ViewList c2g_views;
+  ::cxx2go::detail::Encoder c2g_args;
+  c2g_views.add(r.name);
+  const ::cxx2go::detail::ElementViews c2g_elements1(r.tags);
+  c2g_views.add(c2g_elements1);
+  c2g_views.add(r.blob);
+  c2g_encode(c2g_args, r.blobs);
+  c2g_encode(c2g_args, r.numbers);
+  c2g_encode(c2g_args, r.note);
+  cxx2go_direct_result c2g_result;
+  ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
+      c2g_method_GoSide_direct_digest, c2g_words, c2g_views, &c2g_args, options, &c2g_result);
+  if (!c2g_done) return c2g_done.error();
+  return ::cxx2go::detail::from_direct_word<uint64_t>(c2g_result.words[0]);
+}
+
+::cxx2go::Future<uint64_t> GoSideClient::direct_digest_async(DirectRecord r, uint8_t salt, ::cxx2go::CallOptions options) const {
+  struct Owned { DirectRecord r; uint8_t salt; };
+  return ::cxx2go::detail::call_go_async<uint64_t>(
+      c2g_method_GoSide_direct_digest, std::move(options), Owned{std::move(r), std::move(salt)},
+      [](const Owned& c2g_owned, ::cxx2go::detail::Encoder& c2g_args, ::cxx2go::detail::ViewList&) {
+        c2g_encode(c2g_args, c2g_owned.r);
+        c2g_encode(c2g_args, c2g_owned.salt);
+      },
+      ::cxx2go::detail::DecodeInto<uint64_t>{});
 }
 
 namespace {
@@ -619,6 +715,10 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_direct_sizes{0x0f8fe48a20d8b3cfull, "e2e.CppSide.direct_sizes", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
   // e2e.CppSide.fail_direct(i32,string)
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_fail_direct{0x2398745e68f133bdull, "e2e.CppSide.fail_direct", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // e2e.CppSide.direct_digest(struct DirectRecord{id:u64,name:string,tags:list<string>,blob:bytes,
+  //     blobs:list<bytes>,numbers:list<i32>,color:enum Color{RED=0,GREEN=1,BLUE=2},
+  //     point:struct DirectPoint{x:f64,ok:bool},note:optional<string>},u8)->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_direct_digest{0x58b9475282a0e9dbull, "e2e.CppSide.direct_digest", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
   // The implementation the @direct methods call: set by cxx2go::register_service.
   ::cxx2go::detail::DirectBinding c2g_CppSide_binding;
 }  // namespace
@@ -1198,6 +1298,51 @@ static void c2g_direct_CppSide_fail_direct(const uint64_t* c2g_words, const cxx2
                                         c2g_deadline, c2g_result, c2g_call);
 }
 
+static void c2g_invoke_CppSide_direct_digest(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    DirectRecord r{};
+    c2g_decode(c2g_args, r);
+    uint8_t salt{};
+    c2g_decode(c2g_args, salt);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_digest(r, salt, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls e2e.CppSide.direct_digest through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppSide_direct_digest(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  auto c2g_call = [&](CppSide& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 4);
+    auto c2g_args = c2g_in.view_decoder(3);
+    DirectRecord r{};
+    r.id = ::cxx2go::detail::from_direct_word<uint64_t>(c2g_words[0]);
+    ::cxx2go::detail::assign_view(r.name, c2g_in.view_string(0));
+    c2g_decode(c2g_args, r.tags);
+    ::cxx2go::detail::assign_view(r.blob, c2g_in.view_bytes(1));
+    c2g_decode(c2g_args, r.blobs);
+    ::cxx2go::detail::assign_view(r.numbers, c2g_in.view_list<int32_t>(2));
+    r.color = ::cxx2go::detail::from_direct_word<Color>(c2g_words[1]);
+    r.point.x = ::cxx2go::detail::from_direct_word<double>(c2g_words[2]);
+    r.point.ok = ::cxx2go::detail::from_direct_word<bool>(c2g_words[3]);
+    c2g_decode(c2g_args, r.note);
+    const uint8_t salt = ::cxx2go::detail::from_direct_word<uint8_t>(c2g_words[4]);
+    if (!c2g_args.finish()) return c2g_args.error();
+    ::cxx2go::Result<uint64_t> c2g_r = c2g_impl.direct_digest(r, salt, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_out[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppSide>(c2g_CppSide_binding, c2g_method_CppSide_direct_digest,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppSide_methods[] = {
     {c2g_method_CppSide_run_checks, &c2g_invoke_CppSide_run_checks, nullptr},
@@ -1223,9 +1368,10 @@ namespace {
     {c2g_method_CppSide_direct_add, &c2g_invoke_CppSide_direct_add, &c2g_direct_CppSide_direct_add},
     {c2g_method_CppSide_direct_sizes, &c2g_invoke_CppSide_direct_sizes, &c2g_direct_CppSide_direct_sizes},
     {c2g_method_CppSide_fail_direct, &c2g_invoke_CppSide_fail_direct, &c2g_direct_CppSide_fail_direct},
+    {c2g_method_CppSide_direct_digest, &c2g_invoke_CppSide_direct_digest, &c2g_direct_CppSide_direct_digest},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "e2e.CppSide", false, c2g_CppSide_methods, 23, &c2g_CppSide_binding};
+      "e2e.CppSide", false, c2g_CppSide_methods, 24, &c2g_CppSide_binding};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {

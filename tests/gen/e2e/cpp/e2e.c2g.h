@@ -33,6 +33,8 @@ std::string_view to_string(Color value) noexcept;
 struct Scalars;
 struct Node;
 struct Empty;
+struct DirectPoint;
+struct DirectRecord;
 struct Everything;
 struct CheckResult;
 
@@ -58,6 +60,25 @@ struct Node {
 };
 
 struct Empty {};
+
+struct DirectPoint {
+  double x{};
+  bool ok{};
+};
+
+/// The argument of direct_digest: a struct with every kind of leaf a @direct call splits its arguments
+/// into (words, views, views of a list's elements, and encoded leaves).
+struct DirectRecord {
+  uint64_t id{};
+  std::string name{};
+  std::vector<std::string> tags{};
+  std::vector<uint8_t> blob{};
+  std::vector<std::vector<uint8_t>> blobs{};
+  std::vector<int32_t> numbers{};
+  Color color{};
+  DirectPoint point{};
+  std::optional<std::string> note{};
+};
 
 struct Everything {
   Scalars scalars{};
@@ -96,6 +117,8 @@ struct CheckResult {
 bool operator==(const Scalars& a, const Scalars& b);
 bool operator==(const Node& a, const Node& b);
 bool operator==(const Empty& a, const Empty& b);
+bool operator==(const DirectPoint& a, const DirectPoint& b);
+bool operator==(const DirectRecord& a, const DirectRecord& b);
 bool operator==(const Everything& a, const Everything& b);
 bool operator==(const CheckResult& a, const CheckResult& b);
 
@@ -182,6 +205,13 @@ class GoSideClient {
   /// options' deadline reaches its ctx, their stop token is checked before the call only.
   ::cxx2go::Result<void> fail_direct(int32_t code, std::string_view message, const ::cxx2go::CallOptions& options = {}) const;
   ::cxx2go::Future<void> fail_direct_async(int32_t code, std::string message, ::cxx2go::CallOptions options = {}) const;
+
+  /// A digest of every field of r, and of salt: a @direct argument split into its leaves.
+  ///
+  /// @direct: the synchronous form calls the Go handler without dispatch or call record; the
+  /// options' deadline reaches its ctx, their stop token is checked before the call only.
+  ::cxx2go::Result<uint64_t> direct_digest(const DirectRecord& r, uint8_t salt, const ::cxx2go::CallOptions& options = {}) const;
+  ::cxx2go::Future<uint64_t> direct_digest_async(DirectRecord r, uint8_t salt, ::cxx2go::CallOptions options = {}) const;
 };
 
 /// Implemented in C++, called from Go.
@@ -284,6 +314,12 @@ class CppSide : public ::cxx2go::Service {
   /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
   /// Its context carries the Go context's deadline, not its cancellation.
   virtual ::cxx2go::Result<void> fail_direct(int32_t code, std::string_view message, const ::cxx2go::Context& context) = 0;
+
+  /// A digest of every field of r, and of salt: a @direct argument split into its leaves.
+  ///
+  /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
+  /// Its context carries the Go context's deadline, not its cancellation.
+  virtual ::cxx2go::Result<uint64_t> direct_digest(const DirectRecord& r, uint8_t salt, const ::cxx2go::Context& context) = 0;
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 

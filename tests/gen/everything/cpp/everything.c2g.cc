@@ -857,12 +857,25 @@ namespace {
 }
 
 ::cxx2go::Result<Level> GoSideClient::direct_mix(const Scalars& s, Flag flag, std::string_view text, const std::vector<std::string>& names, std::span<const int32_t> numbers, const ::cxx2go::CallOptions& options) const {
-  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {::cxx2go::detail::to_direct_word(flag)};
+  const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {
+      ::cxx2go::detail::to_direct_word(s.flag),
+      ::cxx2go::detail::to_direct_word(s.i8_value),
+      ::cxx2go::detail::to_direct_word(s.i16_value),
+      ::cxx2go::detail::to_direct_word(s.i32_value),
+      ::cxx2go::detail::to_direct_word(s.i64_value),
+      ::cxx2go::detail::to_direct_word(s.u8_value),
+      ::cxx2go::detail::to_direct_word(s.u16_value),
+      ::cxx2go::detail::to_direct_word(s.u32_value),
+  };
   ::cxx2go::detail::ViewList c2g_views;
   ::cxx2go::detail::Encoder c2g_args;
-  c2g_encode(c2g_args, s);
+  c2g_encode(c2g_args, s.u64_value);
+  c2g_encode(c2g_args, s.f32_value);
+  c2g_encode(c2g_args, s.f64_value);
+  c2g_encode(c2g_args, flag);
   c2g_views.add(text);
-  c2g_encode(c2g_args, names);
+  const ::cxx2go::detail::ElementViews c2g_elements1(names);
+  c2g_views.add(c2g_elements1);
   c2g_views.add(numbers);
   cxx2go_direct_result c2g_result;
   ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
@@ -1346,8 +1359,19 @@ static void c2g_direct_CppSide_levels(const uint64_t* c2g_words, const cxx2go_vi
     const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
     auto c2g_args = c2g_in.view_decoder(0);
     Scalars s{};
-    c2g_decode(c2g_args, s);
-    const Flag flag = ::cxx2go::detail::from_direct_word<Flag>(c2g_words[0]);
+    s.flag = ::cxx2go::detail::from_direct_word<bool>(c2g_words[0]);
+    s.i8_value = ::cxx2go::detail::from_direct_word<int8_t>(c2g_words[1]);
+    s.i16_value = ::cxx2go::detail::from_direct_word<int16_t>(c2g_words[2]);
+    s.i32_value = ::cxx2go::detail::from_direct_word<int32_t>(c2g_words[3]);
+    s.i64_value = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[4]);
+    s.u8_value = ::cxx2go::detail::from_direct_word<uint8_t>(c2g_words[5]);
+    s.u16_value = ::cxx2go::detail::from_direct_word<uint16_t>(c2g_words[6]);
+    s.u32_value = ::cxx2go::detail::from_direct_word<uint32_t>(c2g_words[7]);
+    c2g_decode(c2g_args, s.u64_value);
+    c2g_decode(c2g_args, s.f32_value);
+    c2g_decode(c2g_args, s.f64_value);
+    Flag flag{};
+    c2g_decode(c2g_args, flag);
     if (!c2g_args.finish()) return c2g_args.error();
     ::cxx2go::Result<Level> c2g_r = c2g_impl.levels(s, flag, c2g_context);
     if (!c2g_r) return c2g_r.error();

@@ -56,6 +56,37 @@ struct MethodInfo {
 
 // The view arguments of one call (string, bytes, list<number>), in parameter order: pointers to the
 // caller's memory, never copies. Up to kInlineViews need no allocation.
+// The elements of a list<string> or list<bytes> as views into the list, for a @direct call from C++
+// (abi.h): Go reads them in place. Short lists need no allocation.
+class ElementViews {
+ public:
+  static constexpr size_t kInlineElements = 8;
+
+  template <class List>
+  explicit ElementViews(const List& list) : size_(list.size()) {
+    cxx2go_view* out = inline_;
+    if (size_ > kInlineElements) {
+      heap_ = std::make_unique<cxx2go_view[]>(size_);
+      out = heap_.get();
+    }
+    size_t i = 0;
+    for (const auto& element : list) {
+      out[i++] = cxx2go_view{element.empty() ? nullptr : element.data(), element.size()};
+    }
+  }
+  // It points into the list, which the caller keeps in place; copying it would only hide a lifetime mistake.
+  ElementViews(const ElementViews&) = delete;
+  ElementViews& operator=(const ElementViews&) = delete;
+
+  const cxx2go_view* data() const noexcept { return heap_ ? heap_.get() : inline_; }
+  size_t size() const noexcept { return size_; }
+
+ private:
+  cxx2go_view inline_[kInlineElements];
+  std::unique_ptr<cxx2go_view[]> heap_;  // when there are more than kInlineElements
+  size_t size_;
+};
+
 class ViewList {
  public:
   static constexpr size_t kInlineViews = 16;
@@ -78,6 +109,9 @@ class ViewList {
   void add(const std::vector<T>& v) {
     add(std::span<const T>(v));
   }
+
+  // A list<string> or list<bytes>, as a view of its elements' views (abi.h: len is in bytes).
+  void add(const ElementViews& elements) { push(elements.data(), elements.size() * sizeof(cxx2go_view)); }
 
   const cxx2go_view* data() const noexcept { return overflow_.empty() ? inline_ : overflow_.data(); }
   uint32_t size() const noexcept { return size_; }

@@ -145,7 +145,9 @@ inline void c2g_decode(Decoder& d, uint32_t& v) { v = d.u32(); }
 inline void c2g_decode(Decoder& d, uint64_t& v) { v = d.u64(); }
 inline void c2g_decode(Decoder& d, float& v) { v = d.f32(); }
 inline void c2g_decode(Decoder& d, double& v) { v = d.f64(); }
-inline void c2g_decode(Decoder& d, std::string& v) { v = d.str(); }
+// Constructed, then moved in: std::string's constructor is much shorter than its assign (_M_replace,
+// which must allow for overlap).
+inline void c2g_decode(Decoder& d, std::string& v) { v = std::string(d.str_view()); }
 inline void c2g_decode(Decoder& d, std::vector<uint8_t>& v) { v = d.bytes(); }
 template <class E>
   requires std::is_enum_v<E>
@@ -199,6 +201,8 @@ void c2g_decode(Decoder& d, std::vector<T>& v) {
   for (size_t i = 0; i < count && d.ok(); ++i) {
     if constexpr (std::is_same_v<T, bool>) {
       v.push_back(d.boolean());
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      v.emplace_back(d.str_view());  // built in place
     } else {
       c2g_decode(d, v.emplace_back());
     }

@@ -7,7 +7,11 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -180,6 +184,14 @@ T from_direct_word(uint64_t word) noexcept {
   } else {
     return static_cast<T>(word);
   }
+}
+
+// A struct field of a @direct call's argument from its view (abi.h): the field owns a copy.
+// Constructed and moved in, as c2g_decode does (codec.h).
+inline void assign_view(std::string& field, std::string_view view) { field = std::string(view); }
+template <class T>
+void assign_view(std::vector<T>& field, std::span<const T> view) {
+  field = std::vector<T>(view.begin(), view.end());
 }
 
 }  // namespace detail

@@ -144,9 +144,13 @@ class Decoder {
   // string / bytes, copied into an owned value.
   std::string str();
   std::vector<uint8_t> bytes();
-  // string / bytes, borrowed from the input (valid as long as the input is).
-  std::string_view str_view() noexcept;
-  std::span<const uint8_t> bytes_view() noexcept;
+  // string / bytes, borrowed from the input (valid as long as the input is). Inline, like take_sized:
+  // they are the inner loop of decoding a list of strings.
+  std::string_view str_view() noexcept {
+    std::span<const uint8_t> b = take_sized();
+    return {reinterpret_cast<const char*>(b.data()), b.size()};
+  }
+  std::span<const uint8_t> bytes_view() noexcept { return take_sized(); }
 
   // Marks the input malformed with a protocol error (e.g. a repeated map key). The first error wins.
   void fail(std::string message);
@@ -211,7 +215,19 @@ class Decoder {
     return b == 1;
   }
   // Reads a string/bytes length and takes that many bytes; {nullptr, 0} on error.
-  std::span<const uint8_t> take_sized() noexcept;
+  std::span<const uint8_t> take_sized() noexcept {
+    const size_t at = pos_;
+    const size_t n = u32();
+    if (!ok()) return {};
+    if (n > remaining()) [[unlikely]] {
+      pos_ = at;
+      set_fault(Fault::too_long, n, remaining());
+      return {};
+    }
+    const uint8_t* p = data_ + pos_;
+    pos_ += n;
+    return {p, n};
+  }
   void set_fault(Fault f, size_t a, size_t b) noexcept {
     if (!ok()) return;
     fault_ = f;

@@ -201,13 +201,13 @@ namespace {
 ::cxx2go::Result<uint64_t> GoSvcClient::direct_len(std::string_view s, const std::vector<std::string>& tags, std::span<const uint8_t> b, const ::cxx2go::CallOptions& options) const {
   const uint64_t c2g_words[CXX2GO_DIRECT_WORDS] = {};
   ::cxx2go::detail::ViewList c2g_views;
-  ::cxx2go::detail::Encoder c2g_args;
   c2g_views.add(s);
-  c2g_encode(c2g_args, tags);
+  const ::cxx2go::detail::ElementViews c2g_elements1(tags);
+  c2g_views.add(c2g_elements1);
   c2g_views.add(b);
   cxx2go_direct_result c2g_result;
   ::cxx2go::Result<void> c2g_done = ::cxx2go::detail::call_go_direct(
-      c2g_method_GoSvc_direct_len, c2g_words, c2g_views, &c2g_args, options, &c2g_result);
+      c2g_method_GoSvc_direct_len, c2g_words, c2g_views, nullptr, options, &c2g_result);
   if (!c2g_done) return c2g_done.error();
   return ::cxx2go::detail::from_direct_word<uint64_t>(c2g_result.words[0]);
 }

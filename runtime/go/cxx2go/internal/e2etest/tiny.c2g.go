@@ -260,19 +260,9 @@ func c2gHandleGoSvc_DirectLen(impl GoSvc) c2gimpl.Handler {
 func c2gDirectGoSvc_DirectLen(impl GoSvc) c2gimpl.DirectHandler {
 	return func(ctx context.Context, in c2gimpl.Incoming, _ *c2gimpl.DirectWords) (c2gimpl.DirectResult, error) {
 		c2gIn := &in
-		c2gArgs := c2gIn.DirectArgs(2)
 		s := c2gIn.ViewString(0)
-		var tags []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			tags = make([]string, c2gN0)
-			for c2gI0 := range tags {
-				tags[c2gI0] = c2gArgs.String()
-			}
-		}
-		b := c2gIn.ViewBytes(1)
-		if err := c2gArgs.Finish(); err != nil {
-			return c2gimpl.DirectResult{}, err
-		}
+		tags := c2gIn.ViewStrings(1)
+		b := c2gIn.ViewBytes(2)
 		c2gResult, err := impl.DirectLen(ctx, s, tags, b)
 		return c2gimpl.DirectResult{W0: uint64(c2gResult)}, err
 	}

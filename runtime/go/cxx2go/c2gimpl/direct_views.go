@@ -1,0 +1,85 @@
+package c2gimpl
+
+/*
+#include "cxx2go/abi.h"
+*/
+import "C"
+
+import "unsafe"
+
+// The readers of a @direct call's views that build owned Go values (abi.h; the compiler's direct_layout.h
+// decides which leaf travels how). Each copies out of C++'s memory in one pass: nothing they return
+// points into it.
+
+// CopyViewBytes returns view i (a bytes field) as a new slice, never nil, like Decoder.Bytes.
+func (in *Incoming) CopyViewBytes(i int) []byte {
+	b := in.viewBytes(i)
+	return append(make([]byte, 0, len(b)), b...)
+}
+
+// CopyViewSlice returns view i (a list<T> field) as a new slice (nil when empty, like a decoded list).
+func CopyViewSlice[T Scalar](in *Incoming, i int) []T {
+	s := ViewSlice[T](in, i)
+	if len(s) == 0 {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+// ViewStrings returns view i, the views of a list<string>'s elements, as Go strings (nil when empty, like
+// a decoded list). The strings share one allocation.
+func (in *Incoming) ViewStrings(i int) []string {
+	elems := in.elementViews(i)
+	if len(elems) == 0 {
+		return nil
+	}
+	buf := make([]byte, 0, elementBytes(elems))
+	out := make([]string, len(elems))
+	for j, v := range elems {
+		start := len(buf)
+		buf = append(buf, cBytes(v.data, int(v.len))...)
+		if len(buf) > start {
+			out[j] = unsafe.String(&buf[start], len(buf)-start) // buf is never written again
+		}
+	}
+	return out
+}
+
+// ViewBytesList returns view i, the views of a list<bytes>'s elements, as new slices (each never nil,
+// like Decoder.Bytes; the list nil when empty). The slices share one allocation, each capped at its end.
+func (in *Incoming) ViewBytesList(i int) [][]byte {
+	elems := in.elementViews(i)
+	if len(elems) == 0 {
+		return nil
+	}
+	buf := make([]byte, 0, elementBytes(elems))
+	out := make([][]byte, len(elems))
+	for j, v := range elems {
+		start := len(buf)
+		buf = append(buf, cBytes(v.data, int(v.len))...)
+		out[j] = buf[start:len(buf):len(buf)]
+	}
+	return out
+}
+
+// elementViews views view i as the array of cxx2go_view that C++ passes for a list's elements; nil if its
+// size or alignment does not fit one, which bindings of one schema never produce.
+func (in *Incoming) elementViews(i int) []C.cxx2go_view {
+	if in.owned != nil { // direct calls always point into C++'s memory
+		return nil
+	}
+	b := in.viewBytes(i)
+	const size = int(unsafe.Sizeof(C.cxx2go_view{}))
+	if len(b) == 0 || len(b)%size != 0 || uintptr(unsafe.Pointer(unsafe.SliceData(b)))%unsafe.Alignof(C.cxx2go_view{}) != 0 {
+		return nil
+	}
+	return unsafe.Slice((*C.cxx2go_view)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/size)
+}
+
+func elementBytes(elems []C.cxx2go_view) int {
+	n := 0
+	for _, v := range elems {
+		n += int(v.len)
+	}
+	return n
+}
