@@ -56,7 +56,7 @@ namespace cxx2go::compiler {
     .list_view = true, .cpp = "double", .go = "float64", .go_codec = "F64",                                 \
     .go_word = "math.Float64bits($1)", .go_from_word = "math.Float64frombits($1)")                          \
   X(String, .name = "string", .aliases = "str", .wire_size = 4, .map_key = true, .view = true,              \
-    .cpp = "std::string", .go = "string", .go_codec = "String",                                             \
+    .cpp = "std::string", .go = "string", .go_codec = "String", .go_list_codec = "Strings",                 \
     .cpp_view = "std::string_view", .cpp_view_reader = "$1.view_string($2)",                                \
     .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)",                      \
     .go_owned_view_reader = "$1.ViewString($2)", .go_elements_reader = "$1.ViewStrings($2)")                \

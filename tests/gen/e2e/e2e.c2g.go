@@ -198,10 +198,7 @@ func c2gDecodeDirectPoint(d *c2gimpl.Decoder, v *DirectPoint) {
 func c2gEncodeDirectRecord(e *c2gimpl.Encoder, v *DirectRecord) {
 	e.U64(v.ID)
 	e.String(v.Name)
-	e.Len(len(v.Tags))
-	for c2gI0 := range v.Tags {
-		e.String(v.Tags[c2gI0])
-	}
+	e.Strings(v.Tags)
 	e.Bytes(v.Blob)
 	e.Len(len(v.Blobs))
 	for c2gI0 := range v.Blobs {
@@ -222,12 +219,7 @@ func c2gEncodeDirectRecord(e *c2gimpl.Encoder, v *DirectRecord) {
 func c2gDecodeDirectRecord(d *c2gimpl.Decoder, v *DirectRecord) {
 	v.ID = d.U64()
 	v.Name = d.String()
-	if c2gN0 := d.Len(4); c2gN0 > 0 {
-		v.Tags = make([]string, c2gN0)
-		for c2gI0 := range v.Tags {
-			v.Tags[c2gI0] = d.String()
-		}
-	}
+	v.Tags = d.Strings()
 	v.Blob = d.Bytes()
 	if c2gN0 := d.Len(4); c2gN0 > 0 {
 		v.Blobs = make([][]byte, c2gN0)
@@ -269,10 +261,7 @@ func c2gEncodeEverything(e *c2gimpl.Encoder, v *Everything) {
 			e.I32((*v.MaybeList)[c2gI1])
 		}
 	}
-	e.Len(len(v.Texts))
-	for c2gI0 := range v.Texts {
-		e.String(v.Texts[c2gI0])
-	}
+	e.Strings(v.Texts)
 	e.Len(len(v.Numbers))
 	for c2gI0 := range v.Numbers {
 		e.I64(v.Numbers[c2gI0])
@@ -299,10 +288,7 @@ func c2gEncodeEverything(e *c2gimpl.Encoder, v *Everything) {
 	e.Len(len(v.ByColor))
 	for c2gK0, c2gV0 := range v.ByColor {
 		e.I32(int32(c2gK0))
-		e.Len(len(c2gV0))
-		for c2gI1 := range c2gV0 {
-			e.String(c2gV0[c2gI1])
-		}
+		e.Strings(c2gV0)
 	}
 	e.Len(len(v.ByFlag))
 	for c2gK0, c2gV0 := range v.ByFlag {
@@ -311,10 +297,7 @@ func c2gEncodeEverything(e *c2gimpl.Encoder, v *Everything) {
 	}
 	e.Len(len(v.Nested))
 	for c2gI0 := range v.Nested {
-		e.Len(len(v.Nested[c2gI0]))
-		for c2gI1 := range v.Nested[c2gI0] {
-			e.String(v.Nested[c2gI0][c2gI1])
-		}
+		e.Strings(v.Nested[c2gI0])
 	}
 	c2gEncodeNode(e, &v.Tree)
 	c2gEncodeEmpty(e, &v.Empty)
@@ -322,10 +305,7 @@ func c2gEncodeEverything(e *c2gimpl.Encoder, v *Everything) {
 	e.I32(v.Func)
 	e.Bool(v.Class)
 	e.U8(v.Delete)
-	e.Len(len(v.Range))
-	for c2gI0 := range v.Range {
-		e.String(v.Range[c2gI0])
-	}
+	e.Strings(v.Range)
 }
 
 func c2gDecodeEverything(d *c2gimpl.Decoder, v *Everything) {
@@ -350,12 +330,7 @@ func c2gDecodeEverything(d *c2gimpl.Decoder, v *Everything) {
 			}
 		}
 	}
-	if c2gN0 := d.Len(4); c2gN0 > 0 {
-		v.Texts = make([]string, c2gN0)
-		for c2gI0 := range v.Texts {
-			v.Texts[c2gI0] = d.String()
-		}
-	}
+	v.Texts = d.Strings()
 	if c2gN0 := d.Len(8); c2gN0 > 0 {
 		v.Numbers = make([]int64, c2gN0)
 		for c2gI0 := range v.Numbers {
@@ -405,12 +380,7 @@ func c2gDecodeEverything(d *c2gimpl.Decoder, v *Everything) {
 			var c2gK0 Color
 			c2gK0 = Color(d.I32())
 			var c2gV0 []string
-			if c2gN1 := d.Len(4); c2gN1 > 0 {
-				c2gV0 = make([]string, c2gN1)
-				for c2gI1 := range c2gV0 {
-					c2gV0[c2gI1] = d.String()
-				}
-			}
+			c2gV0 = d.Strings()
 			if !c2gimpl.InsertUnique(d, v.ByColor, c2gK0, c2gV0) {
 				break
 			}
@@ -431,12 +401,7 @@ func c2gDecodeEverything(d *c2gimpl.Decoder, v *Everything) {
 	if c2gN0 := d.Len(4); c2gN0 > 0 {
 		v.Nested = make([][]string, c2gN0)
 		for c2gI0 := range v.Nested {
-			if c2gN1 := d.Len(4); c2gN1 > 0 {
-				v.Nested[c2gI0] = make([]string, c2gN1)
-				for c2gI1 := range v.Nested[c2gI0] {
-					v.Nested[c2gI0][c2gI1] = d.String()
-				}
-			}
+			v.Nested[c2gI0] = d.Strings()
 		}
 	}
 	c2gDecodeNode(d, &v.Tree)
@@ -445,12 +410,7 @@ func c2gDecodeEverything(d *c2gimpl.Decoder, v *Everything) {
 	v.Func = d.I32()
 	v.Class = d.Bool()
 	v.Delete = d.U8()
-	if c2gN0 := d.Len(4); c2gN0 > 0 {
-		v.Range = make([]string, c2gN0)
-		for c2gI0 := range v.Range {
-			v.Range[c2gI0] = d.String()
-		}
-	}
+	v.Range = d.Strings()
 }
 
 func c2gEncodeCheckResult(e *c2gimpl.Encoder, v *CheckResult) {
@@ -672,10 +632,7 @@ func c2gHandleGoSide_Notifications(impl GoSide) c2gimpl.Handler {
 		if err != nil {
 			return err
 		}
-		out.Len(len(c2gResult))
-		for c2gI0 := range c2gResult {
-			out.String(c2gResult[c2gI0])
-		}
+		out.Strings(c2gResult)
 		return nil
 	}
 }
@@ -731,10 +688,7 @@ func c2gHandleGoSide_ContextEnds(impl GoSide) c2gimpl.Handler {
 		if err != nil {
 			return err
 		}
-		out.Len(len(c2gResult))
-		for c2gI0 := range c2gResult {
-			out.String(c2gResult[c2gI0])
-		}
+		out.Strings(c2gResult)
 		return nil
 	}
 }
@@ -774,12 +728,7 @@ func c2gHandleGoSide_DirectSizes(impl GoSide) c2gimpl.Handler {
 		blob := in.ViewBytes(1)
 		numbers := c2gimpl.ViewSlice[int32](in, 2)
 		var names []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			names = make([]string, c2gN0)
-			for c2gI0 := range names {
-				names[c2gI0] = c2gArgs.String()
-			}
-		}
+		names = c2gArgs.Strings()
 		if err := c2gArgs.Finish(); err != nil {
 			return err
 		}
@@ -1264,12 +1213,7 @@ func (*CppSideClient) Notifications(ctx context.Context, count uint32) ([]string
 	}
 	defer c2gReply.Release()
 	c2gD := c2gReply.Decoder()
-	if c2gN0 := c2gD.Len(4); c2gN0 > 0 {
-		c2gResult = make([]string, c2gN0)
-		for c2gI0 := range c2gResult {
-			c2gResult[c2gI0] = c2gD.String()
-		}
-	}
+	c2gResult = c2gD.Strings()
 	if err := c2gD.Finish(); err != nil {
 		return c2gResult, err
 	}
@@ -1307,12 +1251,7 @@ func (*CppSideClient) ContextEnds(ctx context.Context, tag string, count uint32)
 	}
 	defer c2gReply.Release()
 	c2gD := c2gReply.Decoder()
-	if c2gN0 := c2gD.Len(4); c2gN0 > 0 {
-		c2gResult = make([]string, c2gN0)
-		for c2gI0 := range c2gResult {
-			c2gResult[c2gI0] = c2gD.String()
-		}
-	}
+	c2gResult = c2gD.Strings()
 	if err := c2gD.Finish(); err != nil {
 		return c2gResult, err
 	}
@@ -1355,10 +1294,7 @@ func (*CppSideClient) DirectSizes(ctx context.Context, text string, blob []byte,
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gArgs.Len(len(names))
-	for c2gI0 := range names {
-		c2gArgs.String(names[c2gI0])
-	}
+	c2gArgs.Strings(names)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(text), c2gimpl.BytesView(blob), c2gimpl.SliceView(numbers)}
 	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_DirectSizes, nil, c2gArgs, c2gViews[:])
 	if err != nil {
@@ -1383,10 +1319,7 @@ func (*CppSideClient) DirectDigest(ctx context.Context, r DirectRecord, salt uin
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gArgs.Len(len(r.Tags))
-	for c2gI0 := range r.Tags {
-		c2gArgs.String(r.Tags[c2gI0])
-	}
+	c2gArgs.Strings(r.Tags)
 	c2gArgs.Len(len(r.Blobs))
 	for c2gI0 := range r.Blobs {
 		c2gArgs.Bytes(r.Blobs[c2gI0])

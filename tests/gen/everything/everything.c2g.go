@@ -479,10 +479,7 @@ func c2gEncodeOptionals(e *c2gimpl.Encoder, v *Optionals) {
 	}
 	e.Present(v.Texts != nil)
 	if v.Texts != nil {
-		e.Len(len((*v.Texts)))
-		for c2gI1 := range *v.Texts {
-			e.String((*v.Texts)[c2gI1])
-		}
+		e.Strings((*v.Texts))
 	}
 	e.Present(v.Numbers != nil)
 	if v.Numbers != nil {
@@ -544,12 +541,7 @@ func c2gDecodeOptionals(d *c2gimpl.Decoder, v *Optionals) {
 	}
 	if d.Present() {
 		v.Texts = new([]string)
-		if c2gN1 := d.Len(4); c2gN1 > 0 {
-			(*v.Texts) = make([]string, c2gN1)
-			for c2gI1 := range *v.Texts {
-				(*v.Texts)[c2gI1] = d.String()
-			}
-		}
+		(*v.Texts) = d.Strings()
 	}
 	if d.Present() {
 		v.Numbers = new([]int32)
@@ -619,10 +611,7 @@ func c2gEncodeLists(e *c2gimpl.Encoder, v *Lists) {
 	for c2gI0 := range v.F64s {
 		e.F64(v.F64s[c2gI0])
 	}
-	e.Len(len(v.Texts))
-	for c2gI0 := range v.Texts {
-		e.String(v.Texts[c2gI0])
-	}
+	e.Strings(v.Texts)
 	e.Len(len(v.Blobs))
 	for c2gI0 := range v.Blobs {
 		e.Bytes(v.Blobs[c2gI0])
@@ -641,10 +630,7 @@ func c2gEncodeLists(e *c2gimpl.Encoder, v *Lists) {
 	}
 	e.Len(len(v.Nested))
 	for c2gI0 := range v.Nested {
-		e.Len(len(v.Nested[c2gI0]))
-		for c2gI1 := range v.Nested[c2gI0] {
-			e.String(v.Nested[c2gI0][c2gI1])
-		}
+		e.Strings(v.Nested[c2gI0])
 	}
 	e.Len(len(v.Deep))
 	for c2gI0 := range v.Deep {
@@ -735,12 +721,7 @@ func c2gDecodeLists(d *c2gimpl.Decoder, v *Lists) {
 			v.F64s[c2gI0] = d.F64()
 		}
 	}
-	if c2gN0 := d.Len(4); c2gN0 > 0 {
-		v.Texts = make([]string, c2gN0)
-		for c2gI0 := range v.Texts {
-			v.Texts[c2gI0] = d.String()
-		}
-	}
+	v.Texts = d.Strings()
 	if c2gN0 := d.Len(4); c2gN0 > 0 {
 		v.Blobs = make([][]byte, c2gN0)
 		for c2gI0 := range v.Blobs {
@@ -768,12 +749,7 @@ func c2gDecodeLists(d *c2gimpl.Decoder, v *Lists) {
 	if c2gN0 := d.Len(4); c2gN0 > 0 {
 		v.Nested = make([][]string, c2gN0)
 		for c2gI0 := range v.Nested {
-			if c2gN1 := d.Len(4); c2gN1 > 0 {
-				v.Nested[c2gI0] = make([]string, c2gN1)
-				for c2gI1 := range v.Nested[c2gI0] {
-					v.Nested[c2gI0][c2gI1] = d.String()
-				}
-			}
+			v.Nested[c2gI0] = d.Strings()
 		}
 	}
 	if c2gN0 := d.Len(4); c2gN0 > 0 {
@@ -1380,10 +1356,7 @@ func c2gHandleGoSide_Table(impl GoSide) c2gimpl.Handler {
 		out.Len(len(c2gResult))
 		for c2gK0, c2gV0 := range c2gResult {
 			out.I32(int32(c2gK0))
-			out.Len(len(c2gV0))
-			for c2gI1 := range c2gV0 {
-				out.String(c2gV0[c2gI1])
-			}
+			out.Strings(c2gV0)
 		}
 		return nil
 	}
@@ -1401,10 +1374,7 @@ func c2gHandleGoSide_MaybeTexts(impl GoSide) c2gimpl.Handler {
 		}
 		out.Present(c2gResult != nil)
 		if c2gResult != nil {
-			out.Len(len((*c2gResult)))
-			for c2gI1 := range *c2gResult {
-				out.String((*c2gResult)[c2gI1])
-			}
+			out.Strings((*c2gResult))
 		}
 		return nil
 	}
@@ -1463,12 +1433,7 @@ func c2gHandleGoSide_DirectMix(impl GoSide) c2gimpl.Handler {
 		flag = Flag(c2gArgs.I32())
 		text := in.ViewString(0)
 		var names []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			names = make([]string, c2gN0)
-			for c2gI0 := range names {
-				names[c2gI0] = c2gArgs.String()
-			}
-		}
+		names = c2gArgs.Strings()
 		numbers := c2gimpl.ViewSlice[int32](in, 1)
 		if err := c2gArgs.Finish(); err != nil {
 			return err
@@ -1558,12 +1523,7 @@ func c2gHandleGoSide_NotifyAll(impl GoSide) c2gimpl.Handler {
 	return func(ctx context.Context, in *c2gimpl.Incoming, _ *c2gimpl.Encoder) error {
 		c2gArgs := in.Args()
 		var messages []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			messages = make([]string, c2gN0)
-			for c2gI0 := range messages {
-				messages[c2gI0] = c2gArgs.String()
-			}
-		}
+		messages = c2gArgs.Strings()
 		var level Level
 		level = Level(c2gArgs.I32())
 		var payload Everything
@@ -1829,12 +1789,7 @@ func (*CppSideClient) Table(ctx context.Context) (map[Level][]string, error) {
 			var c2gK0 Level
 			c2gK0 = Level(c2gD.I32())
 			var c2gV0 []string
-			if c2gN1 := c2gD.Len(4); c2gN1 > 0 {
-				c2gV0 = make([]string, c2gN1)
-				for c2gI1 := range c2gV0 {
-					c2gV0[c2gI1] = c2gD.String()
-				}
-			}
+			c2gV0 = c2gD.Strings()
 			if !c2gimpl.InsertUnique(c2gD, c2gResult, c2gK0, c2gV0) {
 				break
 			}
@@ -1859,12 +1814,7 @@ func (*CppSideClient) MaybeTexts(ctx context.Context) (*[]string, error) {
 	c2gD := c2gReply.Decoder()
 	if c2gD.Present() {
 		c2gResult = new([]string)
-		if c2gN1 := c2gD.Len(4); c2gN1 > 0 {
-			(*c2gResult) = make([]string, c2gN1)
-			for c2gI1 := range *c2gResult {
-				(*c2gResult)[c2gI1] = c2gD.String()
-			}
-		}
+		(*c2gResult) = c2gD.Strings()
 	}
 	if err := c2gD.Finish(); err != nil {
 		return c2gResult, err

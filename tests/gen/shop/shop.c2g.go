@@ -61,10 +61,7 @@ func c2gEncodeItem(e *c2gimpl.Encoder, v *Item) {
 	if v.Note != nil {
 		e.String(*v.Note)
 	}
-	e.Len(len(v.Tags))
-	for c2gI0 := range v.Tags {
-		e.String(v.Tags[c2gI0])
-	}
+	e.Strings(v.Tags)
 	e.Bytes(v.Image)
 	e.Len(len(v.Attrs))
 	for c2gK0, c2gV0 := range v.Attrs {
@@ -90,12 +87,7 @@ func c2gDecodeItem(d *c2gimpl.Decoder, v *Item) {
 		v.Note = new(string)
 		*v.Note = d.String()
 	}
-	if c2gN0 := d.Len(4); c2gN0 > 0 {
-		v.Tags = make([]string, c2gN0)
-		for c2gI0 := range v.Tags {
-			v.Tags[c2gI0] = d.String()
-		}
-	}
+	v.Tags = d.Strings()
 	v.Image = d.Bytes()
 	if c2gN0 := d.Len(12); c2gN0 > 0 {
 		v.Attrs = make(map[string]float64, c2gN0)

@@ -33,15 +33,15 @@ func (in *Incoming) ViewStrings(i int) []string {
 	if len(elems) == 0 {
 		return nil
 	}
-	buf := make([]byte, 0, elementBytes(elems))
 	out := make([]string, len(elems))
+	total := 0
 	for j, v := range elems {
-		start := len(buf)
-		buf = append(buf, cBytes(v.data, int(v.len))...)
-		if len(buf) > start {
-			out[j] = unsafe.String(&buf[start], len(buf)-start) // buf is never written again
+		if v.len != 0 {
+			out[j] = unsafe.String((*byte)(v.data), int(v.len)) // C++'s memory, until ownStrings copies it
+			total += int(v.len)
 		}
 	}
+	ownStrings(out, total)
 	return out
 }
 

@@ -3,8 +3,10 @@ package c2gimpl
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 )
 
 // This file is the Go half of docs/wire-format.md; runtime/cpp/include/cxx2go/detail/wire.h is the C++
@@ -121,6 +123,27 @@ func (e *Encoder) Bytes(b []byte) {
 	e.Len(len(b))
 	if e.err == nil {
 		e.buf = append(e.buf, b...)
+	}
+}
+
+// Strings writes a list<string>: exactly what Len and a String per element write, with the buffer grown
+// once.
+func (e *Encoder) Strings(l []string) {
+	e.Len(len(l))
+	if e.err != nil {
+		return
+	}
+	size := 4 * len(l)
+	for _, s := range l {
+		size += len(s)
+	}
+	e.buf = slices.Grow(e.buf, size)
+	for _, s := range l {
+		if uint64(len(s)) > maxWireLength {
+			e.failLength(len(s))
+			return
+		}
+		e.buf = append(binary.LittleEndian.AppendUint32(e.buf, uint32(len(s))), s...)
 	}
 }
 
@@ -278,6 +301,48 @@ func (d *Decoder) sized() []byte {
 
 // String reads a string into a new Go string.
 func (d *Decoder) String() string { return string(d.sized()) }
+
+// Strings reads a list<string> (nil when empty, like any decoded list) whose strings share one
+// allocation: it reads as Len and a String per element would, and fails with the same error.
+func (d *Decoder) Strings() []string {
+	at := d.off
+	n := d.Len(4)
+	if n == 0 {
+		return nil
+	}
+	out := make([]string, n)
+	total := 0
+	for i := range out {
+		b := d.sized()
+		if d.err != nil {
+			d.off = at // like every failed read, it consumes nothing
+			return nil
+		}
+		if len(b) != 0 {
+			out[i] = unsafe.String(&b[0], len(b)) // the input, until the copy below
+		}
+		total += len(b)
+	}
+	ownStrings(out, total)
+	return out
+}
+
+// ownStrings copies the strings of l, which point into memory that is only borrowed and hold total bytes,
+// into one new allocation, in place.
+func ownStrings(l []string, total int) {
+	if total == 0 {
+		return
+	}
+	buf := make([]byte, total)
+	off := 0
+	for i, s := range l {
+		if len(s) != 0 {
+			n := copy(buf[off:], s)
+			l[i] = unsafe.String(&buf[off], n) // buf is never written again
+			off += n
+		}
+	}
+}
 
 // Bytes reads bytes into a new slice (never nil after a successful read, so that an empty bytes value
 // and an absent one stay distinguishable in generated code that cares).

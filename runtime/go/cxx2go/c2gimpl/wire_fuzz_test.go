@@ -77,8 +77,9 @@ func FuzzDecoder(f *testing.F) {
 // NewEncoderForTest returns an empty Encoder that is not from the pool.
 func NewEncoderForTest() *Encoder { return &Encoder{} }
 
-// decodeFuzzOp performs the read op&0x0f selects (op>>4 is Len's minimum element size), re-encodes a
-// successful result into re, and reports whether the value read is the zero value of its type.
+// decodeFuzzOp performs the read op&0x0f selects (op>>4 is Len's minimum element size; for String, bit 4
+// reads a list of strings with Strings instead), re-encodes a successful result into re, and reports
+// whether the value read is the zero value of its type.
 func decodeFuzzOp(d *Decoder, re *Encoder, op byte) (zero bool) {
 	ok := func() bool { return d.Err() == nil }
 	switch op & 0x0f {
@@ -155,6 +156,13 @@ func decodeFuzzOp(d *Decoder, re *Encoder, op byte) (zero bool) {
 		}
 		return !v
 	case 12:
+		if op&0x10 != 0 { // a list<string> in one read
+			l := d.Strings()
+			if ok() {
+				re.Strings(l)
+			}
+			return len(l) == 0
+		}
 		v := d.String()
 		if ok() {
 			re.String(v)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -367,3 +368,47 @@ type wrapped struct{ err error }
 
 func (w wrapped) Error() string { return "wrapped: " + w.err.Error() }
 func (w wrapped) Unwrap() error { return w.err }
+
+// Strings writes and reads a list<string> exactly as Len and a String per element do: the same bytes, the
+// same values, and on every truncation the same error, and the strings it returns own their bytes.
+func TestStringsIsLenAndAStringPerElement(t *testing.T) {
+	for _, l := range [][]string{nil, {""}, {"a", "", "bcd"}, {strings.Repeat("x", 300), "é"}} {
+		one, each := GetEncoder(), GetEncoder()
+		one.Strings(l)
+		each.Len(len(l))
+		for _, s := range l {
+			each.String(s)
+		}
+		if !bytes.Equal(one.Data(), each.Data()) {
+			t.Fatalf("Strings(%q) wrote %x, Len and String wrote %x", l, one.Data(), each.Data())
+		}
+		full := append([]byte(nil), one.Data()...)
+		one.Release()
+		each.Release()
+		for n := 0; n <= len(full); n++ {
+			in := append([]byte(nil), full[:n]...)
+			d1, d2 := NewDecoder(in), NewDecoder(in)
+			got := d1.Strings()
+			var want []string
+			if c := d2.Len(4); c > 0 {
+				want = make([]string, c)
+				for i := range want {
+					want[i] = d2.String()
+				}
+			}
+			err1, err2 := d1.Finish(), d2.Finish()
+			if (err1 == nil) != (err2 == nil) || (err1 != nil && err1.Error() != err2.Error()) {
+				t.Fatalf("%q, %d bytes: Strings failed with %v, Len and String with %v", l, n, err1, err2)
+			}
+			if err1 == nil && !slices.Equal(got, want) {
+				t.Fatalf("%q: Strings read %q, Len and String %q", l, got, want)
+			}
+			for i := range in {
+				in[i] = 0
+			}
+			if err1 == nil && !slices.Equal(got, l) && !(len(l) == 0 && got == nil) {
+				t.Fatalf("%q: the strings changed with the input: %q", l, got)
+			}
+		}
+	}
+}

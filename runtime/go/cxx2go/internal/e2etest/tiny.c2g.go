@@ -238,12 +238,7 @@ func c2gHandleGoSvc_DirectLen(impl GoSvc) c2gimpl.Handler {
 		c2gArgs := in.Args()
 		s := in.ViewString(0)
 		var tags []string
-		if c2gN0 := c2gArgs.Len(4); c2gN0 > 0 {
-			tags = make([]string, c2gN0)
-			for c2gI0 := range tags {
-				tags[c2gI0] = c2gArgs.String()
-			}
-		}
+		tags = c2gArgs.Strings()
 		b := in.ViewBytes(1)
 		if err := c2gArgs.Finish(); err != nil {
 			return err
@@ -480,10 +475,7 @@ func (*CppSvcClient) DirectLen(ctx context.Context, s string, tags []string, b [
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gArgs.Len(len(tags))
-	for c2gI0 := range tags {
-		c2gArgs.String(tags[c2gI0])
-	}
+	c2gArgs.Strings(tags)
 	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(s), c2gimpl.BytesView(b)}
 	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSvc_DirectLen, nil, c2gArgs, c2gViews[:])
 	if err != nil {
