@@ -217,6 +217,44 @@ TEST(ThreadPool, SpinningWorkersLoseNoWakeUps) {
   }
 }
 
+// While a worker is awake, a task does not wake a sleeping one (the awake one takes it next). When the
+// awake one is blocked in a task, the watchdog wakes another: the queue never waits for it.
+TEST(ThreadPool, ATaskBlockedInAWorkerDoesNotHoldUpTheQueue) {
+  ThreadPool pool(2, "block");
+  Latch started, release, second_ran;
+  ASSERT_TRUE(pool.post([&] {
+    started.open();
+    release.wait();
+  }));
+  ASSERT_TRUE(started.wait());
+  ASSERT_TRUE(pool.post([&] { second_ran.open(); }));
+  EXPECT_TRUE(second_ran.wait()) << "the second task waited for the blocked one";
+  release.open();
+}
+
+// Tasks that only finish together (each waits for all the others to start) run on every thread at once:
+// the watchdog wakes one more worker per period while tasks wait.
+TEST(ThreadPool, TasksThatWaitForEachOtherGetEveryThread) {
+  constexpr int kThreads = 4;
+  ThreadPool pool(kThreads, "spread");
+  std::mutex mu;
+  std::condition_variable cv;
+  int arrived = 0;
+  std::atomic<int> met = 0;
+  Latch all_done;
+  for (int i = 0; i < kThreads; ++i) {
+    ASSERT_TRUE(pool.post([&] {
+      std::unique_lock lock(mu);
+      ++arrived;
+      cv.notify_all();
+      if (cv.wait_for(lock, 10s, [&] { return arrived == kThreads; })) ++met;
+      if (met.load() == kThreads) all_done.open();
+    }));
+  }
+  EXPECT_TRUE(all_done.wait());
+  EXPECT_EQ(met.load(), kThreads);
+}
+
 // A worker spinning with an (absurdly) long budget notices stop() at once: stop() joins it.
 TEST(ThreadPool, StopEndsASpin) {
   ThreadPool pool(1, "spin", std::chrono::hours(1));

@@ -70,7 +70,10 @@ class ScopedCurrentExecutor {
 // FIFO order.
 class ThreadPool final : public Executor {
  public:
-  // Starts max(threads, 1) threads. `spin`: see kDefaultSpinBeforePark.
+  // Starts max(threads, 1) threads, and with more than one a watchdog thread ("<prefix>-watch"). A task
+  // wakes a sleeping thread only when no thread is awake; while one is, it takes the task after its own,
+  // and the watchdog wakes one more thread each kWatchPeriod in which a queued task waited, so that tasks
+  // that block or run long still spread over every thread. `spin`: see kDefaultSpinBeforePark.
   explicit ThreadPool(std::size_t threads, std::string name_prefix = "cxx2go",
                       std::chrono::nanoseconds spin = kDefaultSpinBeforePark);
   // stop(). May run on one of the pool's own threads: that thread is then detached, not joined, and
@@ -90,14 +93,19 @@ class ThreadPool final : public Executor {
   // Tasks waiting for a thread (not counting running ones).
   std::size_t queued() const;
 
+  // How long a task may wait in the queue, while a thread is awake, before the watchdog wakes another.
+  static constexpr std::chrono::microseconds kWatchPeriod{100};
+
  private:
   struct Shared;
   static void work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::string name) noexcept;
+  static void watch(std::shared_ptr<Shared> shared, std::string name) noexcept;
   void join_others() noexcept;
 
   // Owned jointly with the threads, so that a thread outlives the pool safely when it destroyed the pool.
   std::shared_ptr<Shared> shared_;
   std::vector<std::thread> threads_;
+  std::thread watchdog_;
   std::mutex join_mu_;  // serializes joining, which std::thread does not allow concurrently
 };
 

@@ -47,6 +47,20 @@ struct ThreadPool::Shared {
   std::mutex mu;
   std::deque<Task> queue;  // guarded by mu
   bool stopped = false;    // guarded by mu
+  std::size_t threads = 0;  // immutable after construction
+  // Tasks queued and taken so far, and whether the watchdog is checking the queue (guarded by mu).
+  uint64_t posted = 0;
+  uint64_t taken = 0;
+  bool watching = false;
+  std::condition_variable watch;
+
+  // Wakes the worker that parked last (see `parked`). Under mu.
+  void wake_parked_worker() noexcept {
+    Parked* worker = parked.back();
+    parked.pop_back();
+    worker->woken = true;
+    worker->wake.notify_one();
+  }
   // The parked workers, the most recently parked last (guarded by mu; capacity for every thread, reserved
   // up front, so that parking never allocates). post() wakes the last one: a worker that ran a moment ago
   // wakes in ~10 µs on the benchmark's VM, one that slept longer (its vCPU halted) in ~80 µs; a condition
@@ -80,12 +94,14 @@ ThreadPool::ThreadPool(std::size_t threads, std::string name_prefix, std::chrono
     : shared_(std::make_shared<Shared>()) {
   shared_->spin = spin;
   threads = std::max<std::size_t>(threads, 1);
+  shared_->threads = threads;
   shared_->parked.reserve(threads);
   threads_.reserve(threads);
   try {
     for (std::size_t i = 0; i < threads; ++i) {
       threads_.emplace_back(&ThreadPool::work, this, shared_, name_prefix + "-" + std::to_string(i));
     }
+    if (threads > 1) watchdog_ = std::thread(&ThreadPool::watch, shared_, name_prefix + "-watch");
   } catch (...) {
     stop();  // joins the threads that did start, or std::thread's destructor would terminate
     throw;
@@ -145,6 +161,7 @@ void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::str
       if (shared->stopped) return;
       task = std::move(shared->queue.front());
       shared->queue.pop_front();
+      ++shared->taken;
       shared->queued.store(shared->queue.size(), std::memory_order_relaxed);
     }
     run_executor_task(task, "a ThreadPool task");
@@ -160,17 +177,44 @@ bool ThreadPool::post(Task task) noexcept {
   } catch (...) {  // out of memory: refuse the task like a stopped pool would
     return false;
   }
+  ++shared_->posted;
   shared_->queued.store(shared_->queue.size(), std::memory_order_release);
   // A spinning worker takes the task without the futex wake-up of a sleeping one. Woken under the lock:
   // once it is released, the task may run and its owner destroy the pool (see EventLoop::post); and the
   // parked worker's record lives on its stack until it has the lock again.
-  if (!shared_->spinner.claim() && !shared_->parked.empty()) {
-    Shared::Parked* worker = shared_->parked.back();
-    shared_->parked.pop_back();
-    worker->woken = true;
-    worker->wake.notify_one();
+  if (shared_->spinner.claim() || shared_->parked.empty()) return true;
+  if (shared_->parked.size() == shared_->threads) {
+    shared_->wake_parked_worker();  // nobody else would take it
+  } else if (!shared_->watching) {
+    // A worker is awake and takes the task when it is done, which for short tasks is sooner than a parked
+    // one wakes (tens of microseconds on a VM); the watchdog adds workers if it is not (watch()).
+    shared_->watching = true;
+    shared_->watch.notify_one();
   }
   return true;
+}
+
+void ThreadPool::watch(std::shared_ptr<Shared> shared, std::string name) noexcept {
+  detail::set_thread_name(std::move(name));
+  // Periods in a row with an empty queue after which the watchdog sleeps until post() needs it again:
+  // while calls keep coming, it keeps checking rather than being woken (a futex wake-up) for each.
+  constexpr int kIdlePeriods = 10;
+  int idle = 0;
+  std::unique_lock lock(shared->mu);
+  for (;;) {
+    shared->watch.wait(lock, [&] { return shared->watching || shared->stopped; });
+    const uint64_t posted_before = shared->posted;
+    shared->watch.wait_for(lock, kWatchPeriod, [&] { return shared->stopped; });
+    if (shared->stopped) return;
+    // A task queued a period ago still waits: the awake workers are busy with longer tasks (or blocked in
+    // them). One more worker helps each period, until the queue keeps up or none is parked.
+    if (shared->taken < posted_before && !shared->parked.empty()) shared->wake_parked_worker();
+    idle = shared->queue.empty() ? idle + 1 : 0;
+    if (idle >= kIdlePeriods || shared->parked.empty()) {  // no worker left to wake: post() restarts it
+      shared->watching = false;
+      idle = 0;
+    }
+  }
 }
 
 void ThreadPool::stop() noexcept {
@@ -182,6 +226,7 @@ void ThreadPool::stop() noexcept {
     dropped.swap(shared_->queue);
     shared_->queued.store(0);
     for (Shared::Parked* worker : shared_->parked) worker->wake.notify_one();  // each unlists itself
+    shared_->watch.notify_one();
   }
   // Outside the lock: a dropped task's destructor may post (refused now) or resume a coroutine inline.
   dropped.clear();
@@ -193,6 +238,7 @@ void ThreadPool::join_others() noexcept {
   for (std::thread& t : threads_) {
     if (t.joinable() && t.get_id() != std::this_thread::get_id()) t.join();
   }
+  if (watchdog_.joinable()) watchdog_.join();  // never the calling thread: it runs no task
 }
 
 bool ThreadPool::is_current() const noexcept { return t_pool == shared_.get(); }

@@ -44,6 +44,9 @@ void ring_futex_wake(uint32_t* word) noexcept { syscall(SYS_futex, word, FUTEX_W
 // the runtime stops. The region itself is freed at stop, once neither side can touch it.
 struct RingTransport {
   std::atomic<bool> active{false};    // a region exists and Go attached: calls may use it
+  // Some message crossed the ring since it started. Until one does, waiting threads and idle executor
+  // threads do not poll it: in per-method mode without a ring service, none ever does.
+  std::atomic<bool> carried{false};
   std::atomic<bool> closed{true};     // producers must not start using the region
   std::atomic<int64_t> users{0};      // producers between enter() and leave()
   std::atomic<uint32_t> transport{CXX2GO_TRANSPORT_PER_METHOD};
@@ -76,6 +79,10 @@ struct RingTransport {
 RingTransport& ring_transport() noexcept {
   static RingTransport* const instance = new RingTransport();
   return *instance;
+}
+
+void ring_note_carried(RingTransport& t) noexcept {
+  if (!t.carried.load(std::memory_order_relaxed)) t.carried.store(true, std::memory_order_relaxed);
 }
 
 // Writes to Go's eventfd: the Go dispatcher goroutine is parked in the netpoller on it.
@@ -192,6 +199,7 @@ bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexc
   if (t_on_ring_thread || t_ring_helping) return false;  // nested in a message this thread handles
   RingTransport& t = ring_transport();
   if (!t.active.load(std::memory_order_acquire)) return false;
+  if (!t.carried.load(std::memory_order_relaxed)) return false;
   AdaptiveSpin& site = take == RingTake::completions ? t.helper_spin : t.executor_spin;
   auto budget = site.next_budget();
   if (budget <= std::chrono::nanoseconds::zero()) return false;
@@ -268,6 +276,7 @@ bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept {
     t.leave();
     return false;
   }
+  ring_note_carried(t);
   ring_write_call(slot, oneway ? CXX2GO_RING_ONEWAY : CXX2GO_RING_CALL, call);
   if (t.to_go.publish(slot, pos)) ring_wake_go(t);
   t.leave();
@@ -361,6 +370,7 @@ void ring_thread_main(RingTransport& t) noexcept {
   for (;;) {
     if (ring_try_consume(t)) {
       while (cxx2go_ring_slot* slot = t.to_cpp.front()) {
+        ring_note_carried(t);
         ring_handle(slot);
         t.to_cpp.release(slot);
       }
@@ -466,6 +476,7 @@ Result<void> ring_start(Core& c) {
     return Error(Code::failed_precondition, "the Go runtime refused the ring transport's region");
   }
   t.closed.store(false);
+  t.carried.store(false, std::memory_order_relaxed);
   t.active.store(true, std::memory_order_release);
   return {};
 }
