@@ -27,7 +27,7 @@
 extern "C" {
 #endif
 
-#define CXX2GO_ABI_VERSION 3
+#define CXX2GO_ABI_VERSION 4
 
 /* Status codes. 0..16 match gRPC's canonical codes so users can map them 1:1; 100..105 are cxx2go's own.
  * An error crosses with a positive code: any positive value, defined here or not, is carried unchanged.

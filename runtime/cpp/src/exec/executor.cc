@@ -128,7 +128,7 @@ void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::str
   bool busy = false;  // ran a task since it last slept: spin only then, so an idle pool burns no CPU
   for (;;) {
     // Helping the ring runs calls (not a spin): outside the spinner's gate, so that a task posted meanwhile
-    // wakes a sleeping worker rather than waiting for this one's call to return.
+    // does not wait for this one's call to return (the watchdog wakes a sleeping worker if it runs long).
     if (const detail::IdleHelper helper = detail::g_helped_pool.load(std::memory_order_acquire) == pool
                                               ? detail::g_idle_helper.load(std::memory_order_acquire)
                                               : nullptr;

@@ -53,7 +53,7 @@ func TestGeneratedCodeRefusesAnotherRuntimeVersion(t *testing.T) {
 	if err == nil {
 		t.Fatalf("generated code built against a runtime without %s", constant)
 	}
-	// e.g. "types_only/types_only.c2g.go:17:17: undefined: c2gimpl.SupportPackageIsVersion3"
+	// e.g. "types_only/types_only.c2g.go:17:17: undefined: c2gimpl.SupportPackageIsVersion4"
 	match := regexp.MustCompile(`types_only\.c2g\.go:(\d+):\d+: undefined: c2gimpl\.` + constant + `\b`).FindSubmatch(output)
 	if match == nil {
 		t.Fatalf("the build error does not name c2gimpl.%s:\n%s", constant, output)

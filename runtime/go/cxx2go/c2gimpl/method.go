@@ -18,7 +18,7 @@ const (
 	methodOnlyMask        = MethodInline | MethodRing | MethodDirect
 	codePending    Code   = -1 // cxx2go_reply.code: a completion follows
 	replyInlineCap        = 224
-	abiVersion            = 3
+	abiVersion            = 4
 )
 
 // Method identifies one method of a cpp service for the Go clients that call it. Generated code creates

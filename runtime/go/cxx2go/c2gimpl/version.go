@@ -22,11 +22,11 @@ var (
 	_ = [1]struct{}{}[versionPatch-int(C.CXX2GO_VERSION_PATCH)]
 )
 
-// SupportPackageIsVersion3 is referenced by generated Go code (`const _ = c2gimpl.SupportPackageIsVersion3`).
+// SupportPackageIsVersion4 is referenced by generated Go code (`const _ = c2gimpl.SupportPackageIsVersion4`).
 // The number is the runtime's ABI version (CXX2GO_ABI_VERSION in cxx2go/abi.h), which changes whenever
 // generated code and runtime stop fitting together: code generated for another version then fails to
 // compile, naming a constant this runtime does not define, instead of misbehaving at run time.
-const SupportPackageIsVersion3 = true
+const SupportPackageIsVersion4 = true
 
 // The name above must follow the ABI version.
-var _ = [1]struct{}{}[abiVersion-3]
+var _ = [1]struct{}{}[abiVersion-4]

@@ -135,14 +135,14 @@ func (e *Encoder) Strings(l []string) {
 	}
 	size := 4 * len(l)
 	for _, s := range l {
+		if uint64(len(s)) > maxWireLength { // before growing: fail as String would, without the copy
+			e.failLength(len(s))
+			return
+		}
 		size += len(s)
 	}
 	e.buf = slices.Grow(e.buf, size)
 	for _, s := range l {
-		if uint64(len(s)) > maxWireLength {
-			e.failLength(len(s))
-			return
-		}
 		e.buf = append(binary.LittleEndian.AppendUint32(e.buf, uint32(len(s))), s...)
 	}
 }

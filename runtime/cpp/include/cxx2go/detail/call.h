@@ -54,8 +54,6 @@ struct MethodInfo {
   uint32_t flags;    // CXX2GO_CALL_ONEWAY | kMethodInline | kMethodDirect
 };
 
-// The view arguments of one call (string, bytes, list<number>), in parameter order: pointers to the
-// caller's memory, never copies. Up to kInlineViews need no allocation.
 // The elements of a list<string> or list<bytes> as views into the list, for a @direct call from C++
 // (abi.h): Go reads them in place. Short lists need no allocation.
 class ElementViews {
@@ -87,6 +85,8 @@ class ElementViews {
   size_t size_;
 };
 
+// The view arguments of one call (string, bytes, list<number>), in parameter order: pointers to the
+// caller's memory, never copies. Up to kInlineViews need no allocation.
 class ViewList {
  public:
   static constexpr size_t kInlineViews = 16;
