@@ -55,7 +55,6 @@ DirectLayout direct_layout(const Method& method, ServiceSide side) {
   DirectLayout layout;
   const bool cpp_calls = side == ServiceSide::Go;
   DirectLeaf* last_view = nullptr;
-  DirectLeaf* element_args = nullptr;
   for (const Param& param : method.params) {
     DirectParam placed;
     placed.split = param.type->kind == TypeKind::Struct;
@@ -67,10 +66,9 @@ DirectLayout direct_layout(const Method& method, ServiceSide side) {
         leaf.passing = DirectPassing::Word;
         leaf.index = layout.words++;
       } else if (!is_word(type) && layout.views < kDirectViews &&
-                 (is_view_type(type) || (is_element_views(type) && (cpp_calls || element_args == nullptr)))) {
+                 (is_view_type(type) || (cpp_calls && is_element_views(type)))) {
         leaf.passing = is_view_type(type) ? DirectPassing::View : DirectPassing::ElementViews;
         leaf.index = layout.views++;
-        if (!cpp_calls && leaf.passing == DirectPassing::ElementViews) element_args = &leaf;
       } else {
         leaf.passing = DirectPassing::Encoded;
         layout.encoded = true;
@@ -79,7 +77,7 @@ DirectLayout direct_layout(const Method& method, ServiceSide side) {
     layout.params.push_back(std::move(placed));
   }
   // The encoding needs a view of its own: the last view leaf joins it when all views are taken.
-  if ((layout.encoded || element_args != nullptr) && layout.views == kDirectViews) {
+  if (layout.encoded && layout.views == kDirectViews) {
     for (DirectParam& param : layout.params) {
       for (DirectLeaf& leaf : param.leaves) {
         if (leaf.passing == DirectPassing::View || leaf.passing == DirectPassing::ElementViews) last_view = &leaf;
@@ -87,10 +85,7 @@ DirectLayout direct_layout(const Method& method, ServiceSide side) {
     }
     last_view->passing = DirectPassing::Encoded;
     --layout.views;
-    layout.encoded = true;
-    if (last_view == element_args) element_args = nullptr;
   }
-  layout.element_args = element_args != nullptr;
   if (method.result != nullptr) {
     auto leaves = flat_leaves(*method.result);
     layout.result_fits = leaves && leaves->size() <= kDirectResultWords;

@@ -6,11 +6,9 @@
 // - one word, if it is a scalar, bool or enum and words remain;
 // - one view, if it is a string, bytes or list<number> and views remain (the view points into the
 //   caller's value: the reference layout);
-// - one view of views, one per element, if it is a list<string> or list<bytes> and views remain. When C++
-//   calls, they point into its list. Go may not hand C memory of its own that holds Go pointers, so when
-//   Go calls, the first such list passes up to kDirectElementArgs elements as arguments of the cgo call,
-//   whose C wrapper builds their views on its stack; a longer list is encoded instead, at its place among
-//   the encoded leaves, and its view says so. Further such lists are encoded;
+// - one view of views, one per element, if it is a list<string> or list<bytes>, the caller is C++ and
+//   views remain. Go may not hand C memory of its own that holds Go pointers, so when Go calls, such a
+//   list is encoded;
 // - otherwise it is encoded (docs/wire-format.md), in leaf order, and the encoding is passed as one more
 //   view after the others (the last view leaf gives its view up to the encoding when all are taken).
 // The result is flat and takes one word per leaf, at most kDirectResultWords.
@@ -29,12 +27,11 @@ namespace cxx2go::compiler {
 inline constexpr size_t kDirectWords = CXX2GO_DIRECT_WORDS;
 inline constexpr size_t kDirectViews = CXX2GO_DIRECT_VIEWS;
 inline constexpr size_t kDirectResultWords = CXX2GO_DIRECT_RESULT_WORDS;
-inline constexpr size_t kDirectElementArgs = CXX2GO_DIRECT_ELEMENT_ARGS;
 
 enum class DirectPassing {
   Word,          // one word
   View,          // one view of the value's bytes or elements
-  ElementViews,  // one view of an array of views, one per element (from Go: see element_args)
+  ElementViews,  // one view of an array of views, one per element (only when C++ calls)
   Encoded,       // in the encoding
 };
 
@@ -61,14 +58,8 @@ struct DirectLayout {
   size_t words = 0;                 // words the arguments use
   size_t views = 0;                 // views of the leaves (the encoding, if any, is view `views`)
   bool encoded = false;             // some leaf is encoded
-  // When Go calls: an ElementViews leaf passes its elements as arguments of the cgo call, or is encoded
-  // when it has more than kDirectElementArgs.
-  bool element_args = false;
   std::vector<DirectLeaf> result;   // the result's leaves, as words (empty for none)
   bool result_fits = true;          // the result is flat and has at most kDirectResultWords leaves
-
-  // The encoding may be passed (as view `views`): some leaf is encoded, or a list may be.
-  bool encoding_view() const { return encoded || element_args; }
 };
 
 // `side` is the side of the method's service: C++ calls the methods of a go service, Go those of a cpp one.

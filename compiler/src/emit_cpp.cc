@@ -477,7 +477,7 @@ class CppWriter {
     w.open("static void " + cpp_direct_thunk(service.name, method.name) +
            "(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, "
            "cxx2go_direct_result* c2g_result) noexcept {");
-    const size_t view_count = layout.views + (layout.encoding_view() ? 1 : 0);
+    const size_t view_count = layout.views + (layout.encoded ? 1 : 0);
     if (layout.words == 0) w.line("(void)c2g_words;");
     if (view_count == 0) w.line("(void)c2g_views;");
     w.open("auto c2g_call = [&](" + name + "& c2g_impl, const ::cxx2go::Context& c2g_context, " +
@@ -486,7 +486,7 @@ class CppWriter {
     if (view_count != 0) {
       w.line("const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, " + std::to_string(view_count) + ");");
     }
-    if (layout.encoding_view()) {
+    if (layout.encoded) {
       w.line("auto c2g_args = c2g_in.view_decoder(" + std::to_string(layout.views) + ");");
     }
     std::string args;
@@ -504,10 +504,8 @@ class CppWriter {
           case DirectPassing::View:
             w.line("const auto " + param_name + " = " + view_reader(leaf) + ";");
             break;
-          case DirectPassing::ElementViews:
-            w.line(cpp_type(*leaf.type) + " " + param_name + "{};");
-            write_element_views_reader(w, leaf, param_name);
-            break;
+          case DirectPassing::ElementViews:  // only when C++ calls (direct_layout.h)
+            throw std::logic_error("a @direct cpp method's argument travels as element views");
           case DirectPassing::Encoded:
             w.line(cpp_type(*leaf.type) + " " + param_name + "{};");
             w.line(std::string(kCppDecode) + "(c2g_args, " + param_name + ");");
@@ -526,8 +524,7 @@ class CppWriter {
             w.line("::cxx2go::detail::assign_view(" + target + ", " + view_reader(leaf) + ");");
             break;
           case DirectPassing::ElementViews:
-            write_element_views_reader(w, leaf, target);
-            break;
+            throw std::logic_error("a @direct cpp method's argument travels as element views");
           case DirectPassing::Encoded:
             w.line(std::string(kCppDecode) + "(c2g_args, " + target + ");");
             break;
@@ -554,17 +551,6 @@ class CppWriter {
     const std::string run = "::cxx2go::detail::run_direct<" + name + ">(";
     w.line(run + cpp_direct_binding(service.name) + ", " + cpp_method_info(service.name, method.name) + ",");
     w.line(std::string(run.size(), ' ') + "c2g_deadline, c2g_result, c2g_call);");
-    w.close("}");
-  }
-
-  // Reads a list that Go passed as element views, or, when it was too long for them, encoded (abi.h).
-  static void write_element_views_reader(CodeWriter& w, const DirectLeaf& leaf, const std::string& target) {
-    const std::string index = std::to_string(leaf.index);
-    w.open("if (c2g_in.in_encoding(" + index + ")) {");
-    w.line(std::string(kCppDecode) + "(c2g_args, " + target + ");");
-    w.close("} else {");
-    w.indent();
-    w.line("c2g_in.view_elements(" + index + ", " + target + ");");
     w.close("}");
   }
 

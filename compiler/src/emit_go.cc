@@ -422,13 +422,9 @@ class GoWriter {
       w.line("c2gArgs := c2gimpl.GetEncoder()");
       w.line("defer c2gArgs.Release()");
       encoder = "c2gArgs";
-    } else if (layout.element_args) {  // only if the list turns out too long for the arguments
-      w.line("var c2gArgs *c2gimpl.Encoder");
-      encoder = "c2gArgs";
     }
     std::string words;
     std::vector<std::string> views;
-    std::string elements;  // the list whose elements are arguments: its view and its Elements
     for (size_t i = 0; i < method.params.size(); ++i) {
       std::string name = go_param_name(method.params[i].name);
       for (const DirectLeaf& leaf : layout.params[i].leaves) {
@@ -440,20 +436,8 @@ class GoWriter {
           case DirectPassing::View:
             views.push_back(go_view(*leaf.type, &BuiltinType::go_view_writer, value));
             break;
-          case DirectPassing::ElementViews: {  // layout.element_args (direct_layout.h)
-            const std::string var = "c2gElements" + std::to_string(leaf.index);
-            w.line(var + " := " + fill_pattern(builtin_type(*leaf.type->elem).go_elements_writer, {"", value}));
-            w.open("if !" + var + ".Fit() {");
-            if (!layout.encoded) {
-              w.line("c2gArgs = c2gimpl.GetEncoder()");
-              w.line("defer c2gArgs.Release()");
-            }
-            encode(w, *leaf.type, value, "c2gArgs", 0);
-            w.close("}");
-            views.push_back("c2gimpl.View{}");  // C fills it in
-            elements = std::to_string(leaf.index) + ", &" + var;
-            break;
-          }
+          case DirectPassing::ElementViews:  // only when C++ calls (direct_layout.h)
+            throw std::logic_error("a @direct go client passes element views");
           case DirectPassing::Encoded:
             encode(w, *leaf.type, value, "c2gArgs", 0);
             break;
@@ -466,10 +450,6 @@ class GoWriter {
     if (views.empty() && !layout.encoded && layout.words <= 4) {
       for (size_t i = layout.words; i < 4; ++i) words += (words.empty() ? "" : ", ") + std::string("0");
       w.line(out + ", err := c2gimpl.CallDirect4(ctx, " + method_var + ", " + words + ")");
-    } else if (!elements.empty()) {
-      std::string words_arg = words.empty() ? "nil" : "&c2gimpl.DirectWords{" + words + "}";
-      w.line(out + ", err := c2gimpl.CallDirectElements(ctx, " + method_var + ", " + words_arg + ", " + encoder +
-             ", " + views_arg + ", " + elements + ")");
     } else {
       std::string words_arg = words.empty() ? "nil" : "&c2gimpl.DirectWords{" + words + "}";
       w.line(out + ", err := c2gimpl.CallDirect(ctx, " + method_var + ", " + words_arg + ", " + encoder + ", " +

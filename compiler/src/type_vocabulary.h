@@ -59,14 +59,12 @@ namespace cxx2go::compiler {
     .cpp = "std::string", .go = "string", .go_codec = "String", .go_list_codec = "Strings",                 \
     .cpp_view = "std::string_view", .cpp_view_reader = "$1.view_string($2)",                                \
     .go_view_writer = "c2gimpl.StringView($1)", .go_view_reader = "$1.ViewString($2)",                      \
-    .go_owned_view_reader = "$1.ViewString($2)", .go_elements_reader = "$1.ViewStrings($2)",                \
-    .go_elements_writer = "c2gimpl.StringElements($1)")                                                     \
+    .go_owned_view_reader = "$1.ViewString($2)", .go_elements_reader = "$1.ViewStrings($2)")                \
   X(Bytes, .name = "bytes", .wire_size = 4, .view = true,                                                   \
     .cpp = "std::vector<uint8_t>", .go = "[]byte", .go_codec = "Bytes",                                     \
     .cpp_view = "std::span<const uint8_t>", .cpp_view_reader = "$1.view_bytes($2)",                         \
     .go_view_writer = "c2gimpl.BytesView($1)", .go_view_reader = "$1.ViewBytes($2)",                        \
-    .go_owned_view_reader = "$1.CopyViewBytes($2)", .go_elements_reader = "$1.ViewBytesList($2)",           \
-    .go_elements_writer = "c2gimpl.BytesElements($1)")                                                      \
+    .go_owned_view_reader = "$1.CopyViewBytes($2)", .go_elements_reader = "$1.ViewBytesList($2)")           \
   X(List, .name = "list", .aliases = "vector array", .arity = 1, .pattern = "list<T>",                      \
     .wire_size = 4, .view = true, .cpp = "std::vector<$0>", .go = "[]$0",                                   \
     .cpp_view = "std::span<const $0>", .cpp_view_reader = "$1.view_list<$0>($2)",                           \
@@ -115,8 +113,6 @@ struct BuiltinType {
   // Reads view $2 of incoming call $1 in Go, a view of views of a list's elements, as an owned list of
   // this type (a @direct call from C++ passes list<string> and list<bytes> so: direct_layout.h).
   std::string_view go_elements_reader = {};
-  // A list of this type, Go value $1, as the element arguments of a @direct call from Go (direct_layout.h).
-  std::string_view go_elements_writer = {};
   // Scalars, in the words of a @direct call (direct_layout.h): Go value $1 as a uint64, and word $1 as Go
   // type $0 (the row's type, or an enum).
   std::string_view go_word = {};

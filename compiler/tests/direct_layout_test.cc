@@ -71,38 +71,16 @@ TEST(DirectLayout, StructsWithViewsAreSplitIntoWordsAndViews) {
   EXPECT_FALSE(l.encoded);
 }
 
-TEST(DirectLayout, ListsOfStringsAreElementViewsFromCppAndTheFirstOneFromGo) {
-  // Go may hand C pointers to its strings only as arguments of the cgo call: the first list's elements go
-  // there (element_args), the next list is encoded, and the encoding's view is kept for a list too long.
+TEST(DirectLayout, ListsOfStringsAreElementViewsOnlyWhenCppCalls) {
+  // Go may not give C memory of its own holding Go pointers: when Go calls, the list is encoded.
   DirectLayout go_calls = layout_of(std::string(kTypes) + "cpp service S { @direct m(r: Req, l: list<bytes>); }", "m");
-  EXPECT_EQ(passings(go_calls), "W0 V0 L1 | E");
-  EXPECT_TRUE(go_calls.element_args);
+  EXPECT_EQ(passings(go_calls), "W0 V0 E | E");
   EXPECT_TRUE(go_calls.encoded);
-  EXPECT_EQ(go_calls.views, 2u);
-
-  DirectLayout only = layout_of("cpp service S { @direct m(l: list<string>); }", "m");
-  EXPECT_EQ(passings(only), "L0");
-  EXPECT_TRUE(only.element_args);
-  EXPECT_FALSE(only.encoded);
-  EXPECT_TRUE(only.encoding_view()) << "the list may be encoded";
+  EXPECT_EQ(go_calls.views, 1u);
 
   DirectLayout cpp_calls = layout_of(std::string(kTypes) + "go service S { @direct m(r: Req, l: list<bytes>); }", "m");
   EXPECT_EQ(passings(cpp_calls), "W0 V0 L1 | L2");
-  EXPECT_FALSE(cpp_calls.element_args);
-  EXPECT_FALSE(cpp_calls.encoding_view());
-}
-
-TEST(DirectLayout, ElementArgumentsKeepAViewForTheEncoding) {
-  // Four views taken and the list's elements may need the encoding: the last view leaf gives way.
-  DirectLayout l = layout_of("cpp service S { @direct m(a: string, t: list<string>, b: string, c: string); }", "m");
-  EXPECT_EQ(passings(l), "V0 | L1 | V2 | E");
-  EXPECT_TRUE(l.element_args);
-  EXPECT_EQ(l.views, 3u);
-  // When the list is the last view leaf, it is the one encoded.
-  DirectLayout last = layout_of("cpp service S { @direct m(a: string, b: string, c: string, t: list<string>); }", "m");
-  EXPECT_EQ(passings(last), "V0 | V1 | V2 | E");
-  EXPECT_FALSE(last.element_args);
-  EXPECT_TRUE(last.encoded);
+  EXPECT_FALSE(cpp_calls.encoded);
 }
 
 TEST(DirectLayout, WhatDoesNotFitIsEncodedLeafByLeaf) {

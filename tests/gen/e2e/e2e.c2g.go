@@ -1319,24 +1319,17 @@ func (*CppSideClient) DirectDigest(ctx context.Context, r DirectRecord, salt uin
 	var c2gResult uint64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gElements1 := c2gimpl.StringElements(r.Tags)
-	if !c2gElements1.Fit() {
-		c2gArgs.Strings(r.Tags)
-	}
+	c2gArgs.Strings(r.Tags)
 	c2gArgs.Len(len(r.Blobs))
 	for c2gI0 := range r.Blobs {
 		c2gArgs.Bytes(r.Blobs[c2gI0])
-	}
-	c2gArgs.Len(len(r.Numbers))
-	for c2gI0 := range r.Numbers {
-		c2gArgs.I32(r.Numbers[c2gI0])
 	}
 	c2gArgs.Present(r.Note != nil)
 	if r.Note != nil {
 		c2gArgs.String(*r.Note)
 	}
-	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(r.Name), c2gimpl.View{}, c2gimpl.BytesView(r.Blob)}
-	c2gOut, err := c2gimpl.CallDirectElements(ctx, c2gMethodCppSide_DirectDigest, &c2gimpl.DirectWords{uint64(r.ID), uint64(r.Color), math.Float64bits(r.Point.X), c2gimpl.BoolWord(r.Point.Ok), uint64(salt)}, c2gArgs, c2gViews[:], 1, &c2gElements1)
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(r.Name), c2gimpl.BytesView(r.Blob), c2gimpl.SliceView(r.Numbers)}
+	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSide_DirectDigest, &c2gimpl.DirectWords{uint64(r.ID), uint64(r.Color), math.Float64bits(r.Point.X), c2gimpl.BoolWord(r.Point.Ok), uint64(salt)}, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}

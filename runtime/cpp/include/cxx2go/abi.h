@@ -113,18 +113,14 @@ typedef struct cxx2go_reply {
  * the bound implementation itself: no registry lookup, no call record, no encoding of what fits in words.
  * Its arguments are split into leaves (struct arguments into their fields, recursively) and travel as up
  * to CXX2GO_DIRECT_WORDS words (a scalar, enum or bool leaf in one word), up to CXX2GO_DIRECT_VIEWS views
- * (a string, bytes or list<number> leaf as a view of its bytes; a list<string> or list<bytes> leaf as a
- * view of an array of cxx2go_view, one per element, len = count * sizeof(cxx2go_view): when Go calls, only
- * the first such list, built by the cgo wrapper from up to CXX2GO_DIRECT_ELEMENT_ARGS arguments, and a
- * longer list is encoded instead and its view's len is CXX2GO_DIRECT_IN_ENCODING),
+ * (a string, bytes or list<number> leaf as a view of its bytes; when C++ calls, a list<string> or
+ * list<bytes> leaf as a view of an array of cxx2go_view, one per element, len = count * sizeof(cxx2go_view)),
  * and, if some leaf fits neither, one more view: the encoding of the rest in leaf order
  * (docs/wire-format.md). The compiler's direct_layout.h decides. The result travels as up to
  * CXX2GO_DIRECT_RESULT_WORDS words. Everything is borrowed for the call only. */
 #define CXX2GO_DIRECT_WORDS 8
 #define CXX2GO_DIRECT_VIEWS 4
 #define CXX2GO_DIRECT_RESULT_WORDS 4
-#define CXX2GO_DIRECT_ELEMENT_ARGS 8 /* elements of a list Go passes as cgo arguments (above) */
-#define CXX2GO_DIRECT_IN_ENCODING SIZE_MAX /* a list's view len: the list is in the encoding instead */
 
 typedef struct cxx2go_direct_result {
   uint64_t words[CXX2GO_DIRECT_RESULT_WORDS]; /* the result's leaves (code == CXX2GO_OK) */

@@ -42,7 +42,6 @@ var (
 	_ = [1]struct{}{}[len(DirectWords{})-int(C.CXX2GO_DIRECT_WORDS)]
 	_ = [1]struct{}{}[directResultWords-int(C.CXX2GO_DIRECT_RESULT_WORDS)]
 	_ = [1]struct{}{}[directViews-int(C.CXX2GO_DIRECT_VIEWS)]
-	_ = [1]struct{}{}[directElementArgs-int(C.CXX2GO_DIRECT_ELEMENT_ARGS)]
 	_ = [1]struct{}{}[replyInlineCap-int(C.CXX2GO_REPLY_INLINE_CAP)]
 	_ = [1]struct{}{}[abiVersion-int(C.CXX2GO_ABI_VERSION)]
 )

@@ -43,28 +43,6 @@ static inline cxx2go_direct_result cxx2go_call_direct(uintptr_t fn, int64_t dead
   return cxx2go_return_direct(&result);
 }
 
-// cxx2go_call_direct with the elements of one list<string> or list<bytes> as arguments too (abi.h): their
-// views are built here, on the C stack, and become view `at`; count < 0 says the list is in the encoding.
-static inline cxx2go_direct_result cxx2go_call_direct_elements(uintptr_t fn, int64_t deadline,
-    uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3, uint64_t w4, uint64_t w5, uint64_t w6, uint64_t w7,
-    const uint8_t* d0, size_t n0, const uint8_t* d1, size_t n1,
-    const uint8_t* d2, size_t n2, const uint8_t* d3, size_t n3, size_t at, int64_t count,
-    const uint8_t* e0, size_t m0, const uint8_t* e1, size_t m1, const uint8_t* e2, size_t m2,
-    const uint8_t* e3, size_t m3, const uint8_t* e4, size_t m4, const uint8_t* e5, size_t m5,
-    const uint8_t* e6, size_t m6, const uint8_t* e7, size_t m7) {
-  const uint64_t words[CXX2GO_DIRECT_WORDS] = {w0, w1, w2, w3, w4, w5, w6, w7};
-  cxx2go_view views[CXX2GO_DIRECT_VIEWS] = {{d0, n0}, {d1, n1}, {d2, n2}, {d3, n3}};
-  const cxx2go_view elements[CXX2GO_DIRECT_ELEMENT_ARGS] = {
-      {e0, m0}, {e1, m1}, {e2, m2}, {e3, m3}, {e4, m4}, {e5, m5}, {e6, m6}, {e7, m7}};
-  if (at < CXX2GO_DIRECT_VIEWS) {
-    views[at].data = count < 0 ? NULL : elements;
-    views[at].len = count < 0 ? CXX2GO_DIRECT_IN_ENCODING : (size_t)count * sizeof(cxx2go_view);
-  }
-  cxx2go_direct_result result = {{0, 0, 0, 0}, CXX2GO_OK, NULL, 0};
-  ((cxx2go_direct_fn)fn)(words, views, deadline, &result);
-  return cxx2go_return_direct(&result);
-}
-
 // The common case: up to 4 words and no views. Fewer arguments are fewer words for cgo to copy.
 static inline cxx2go_direct_result cxx2go_call_direct4(uintptr_t fn, int64_t deadline,
     uint64_t w0, uint64_t w1, uint64_t w2, uint64_t w3) {
@@ -119,109 +97,32 @@ func CallDirect(ctx context.Context, m *Method, in *DirectWords, args *Encoder, 
 	if err != nil {
 		return DirectResult{}, err
 	}
-	w, v, err := directArguments(m, in, args, views)
-	if err != nil {
-		return DirectResult{}, err
+	var w DirectWords
+	if in != nil {
+		w = *in
+	}
+	var v [directViews]View
+	n := len(views)
+	if args != nil {
+		if args.err != nil {
+			return DirectResult{}, args.err
+		}
+		n++
+	}
+	if n > directViews { // generated code never passes more (direct_layout.h)
+		return DirectResult{}, &Error{Code: Protocol, Message: m.name + ": more views than a @direct call carries"}
+	}
+	for i := range views {
+		v[i] = views[i]
+	}
+	if args != nil && len(args.buf) != 0 {
+		v[len(views)] = View{unsafe.Pointer(unsafe.SliceData(args.buf)), len(args.buf)}
 	}
 	r := C.cxx2go_call_direct(C.uintptr_t(fn), C.int64_t(deadline),
 		C.uint64_t(w[0]), C.uint64_t(w[1]), C.uint64_t(w[2]), C.uint64_t(w[3]),
 		C.uint64_t(w[4]), C.uint64_t(w[5]), C.uint64_t(w[6]), C.uint64_t(w[7]),
 		(*C.uint8_t)(v[0].ptr), C.size_t(v[0].n), (*C.uint8_t)(v[1].ptr), C.size_t(v[1].n),
 		(*C.uint8_t)(v[2].ptr), C.size_t(v[2].n), (*C.uint8_t)(v[3].ptr), C.size_t(v[3].n))
-	return directResult(&r)
-}
-
-// directArguments lays out a @direct call's words and views: the view arguments, then the encoding of the
-// others, if any.
-func directArguments(m *Method, in *DirectWords, args *Encoder, views []View) (DirectWords, [directViews]View, error) {
-	var w DirectWords
-	var v [directViews]View
-	if in != nil {
-		w = *in
-	}
-	n := len(views)
-	if args != nil {
-		if args.err != nil {
-			return w, v, args.err
-		}
-		n++
-	}
-	if n > directViews { // generated code never passes more (direct_layout.h)
-		return w, v, &Error{Code: Protocol, Message: m.name + ": more views than a @direct call carries"}
-	}
-	for i := range views { // not copy(): that is a typed copy of pointers, with write-barrier checks
-		v[i] = views[i]
-	}
-	if args != nil && len(args.buf) != 0 {
-		v[len(views)] = View{unsafe.Pointer(unsafe.SliceData(args.buf)), len(args.buf)}
-	}
-	return w, v, nil
-}
-
-// directElementArgs is how many elements of a list Elements carries (abi.h).
-const directElementArgs = 8
-
-// Elements are the elements of a list<string> or list<bytes> argument of a @direct call from Go, passed as
-// arguments of the cgo call: Go may hand C pointers to its strings only so (the cgo pointer rules), and C
-// builds their views on its stack. A list with more elements does not Fit and is encoded instead.
-type Elements struct {
-	ptr [directElementArgs]unsafe.Pointer
-	len [directElementArgs]int
-	n   int // -1 when the list does not fit
-}
-
-// StringElements returns the elements of l.
-func StringElements(l []string) Elements {
-	e := Elements{n: len(l)}
-	if len(l) > directElementArgs {
-		e.n = -1
-		return e
-	}
-	for i, s := range l {
-		e.ptr[i], e.len[i] = unsafe.Pointer(unsafe.StringData(s)), len(s)
-	}
-	return e
-}
-
-// BytesElements returns the elements of l.
-func BytesElements(l [][]byte) Elements {
-	e := Elements{n: len(l)}
-	if len(l) > directElementArgs {
-		e.n = -1
-		return e
-	}
-	for i, b := range l {
-		e.ptr[i], e.len[i] = unsafe.Pointer(unsafe.SliceData(b)), len(b)
-	}
-	return e
-}
-
-// Fit reports whether the list's elements travel as arguments; if not, the caller encodes the list.
-func (e *Elements) Fit() bool { return e.n >= 0 }
-
-// CallDirectElements is CallDirect for a method with a list whose elements are arguments of the cgo call
-// (direct_layout.h): they become view `at` (views[at] is a placeholder), or, when e does not fit, that
-// view says the list is in the encoding.
-func CallDirectElements(ctx context.Context, m *Method, in *DirectWords, args *Encoder, views []View, at int,
-	e *Elements) (DirectResult, error) {
-	fn, deadline, err := prepareDirect(ctx, m)
-	if err != nil {
-		return DirectResult{}, err
-	}
-	w, v, err := directArguments(m, in, args, views)
-	if err != nil {
-		return DirectResult{}, err
-	}
-	r := C.cxx2go_call_direct_elements(C.uintptr_t(fn), C.int64_t(deadline),
-		C.uint64_t(w[0]), C.uint64_t(w[1]), C.uint64_t(w[2]), C.uint64_t(w[3]),
-		C.uint64_t(w[4]), C.uint64_t(w[5]), C.uint64_t(w[6]), C.uint64_t(w[7]),
-		(*C.uint8_t)(v[0].ptr), C.size_t(v[0].n), (*C.uint8_t)(v[1].ptr), C.size_t(v[1].n),
-		(*C.uint8_t)(v[2].ptr), C.size_t(v[2].n), (*C.uint8_t)(v[3].ptr), C.size_t(v[3].n),
-		C.size_t(at), C.int64_t(e.n),
-		(*C.uint8_t)(e.ptr[0]), C.size_t(e.len[0]), (*C.uint8_t)(e.ptr[1]), C.size_t(e.len[1]),
-		(*C.uint8_t)(e.ptr[2]), C.size_t(e.len[2]), (*C.uint8_t)(e.ptr[3]), C.size_t(e.len[3]),
-		(*C.uint8_t)(e.ptr[4]), C.size_t(e.len[4]), (*C.uint8_t)(e.ptr[5]), C.size_t(e.len[5]),
-		(*C.uint8_t)(e.ptr[6]), C.size_t(e.len[6]), (*C.uint8_t)(e.ptr[7]), C.size_t(e.len[7]))
 	return directResult(&r)
 }
 

@@ -1324,14 +1324,10 @@ static void c2g_direct_CppSide_direct_digest(const uint64_t* c2g_words, const cx
     DirectRecord r{};
     r.id = ::cxx2go::detail::from_direct_word<uint64_t>(c2g_words[0]);
     ::cxx2go::detail::assign_view(r.name, c2g_in.view_string(0));
-    if (c2g_in.in_encoding(1)) {
-      c2g_decode(c2g_args, r.tags);
-    } else {
-      c2g_in.view_elements(1, r.tags);
-    }
-    ::cxx2go::detail::assign_view(r.blob, c2g_in.view_bytes(2));
+    c2g_decode(c2g_args, r.tags);
+    ::cxx2go::detail::assign_view(r.blob, c2g_in.view_bytes(1));
     c2g_decode(c2g_args, r.blobs);
-    c2g_decode(c2g_args, r.numbers);
+    ::cxx2go::detail::assign_view(r.numbers, c2g_in.view_list<int32_t>(2));
     r.color = ::cxx2go::detail::from_direct_word<Color>(c2g_words[1]);
     r.point.x = ::cxx2go::detail::from_direct_word<double>(c2g_words[2]);
     r.point.ok = ::cxx2go::detail::from_direct_word<bool>(c2g_words[3]);

@@ -350,23 +350,6 @@ class ArgumentViews {
     if (v.len % sizeof(T) != 0 || reinterpret_cast<uintptr_t>(v.data) % alignof(T) != 0) return {};
     return {static_cast<const T*>(v.data), v.len / sizeof(T)};
   }
-  // Whether view i, of a list Go passed as element views, says the list is in the encoding instead (it
-  // had more elements than the cgo call's arguments carry: abi.h).
-  bool in_encoding(size_t i) const noexcept { return view(i).len == CXX2GO_DIRECT_IN_ENCODING; }
-  // View i, the views of a list<string>'s or list<bytes>'s elements, copied into `list` (empty when its
-  // size or alignment does not fit an array of views).
-  template <class T>
-  void view_elements(size_t i, std::vector<T>& list) const {
-    const cxx2go_view v = view(i);
-    list.clear();
-    if (v.len % sizeof(cxx2go_view) != 0 || reinterpret_cast<uintptr_t>(v.data) % alignof(cxx2go_view) != 0) return;
-    const std::span<const cxx2go_view> elements(static_cast<const cxx2go_view*>(v.data), v.len / sizeof(cxx2go_view));
-    list.reserve(elements.size());
-    for (const cxx2go_view& e : elements) {
-      const auto* p = static_cast<const typename T::value_type*>(e.data);
-      list.emplace_back(p, p + (e.data == nullptr ? 0 : e.len));
-    }
-  }
   // The bytes of view i (e.g. a @direct method's encoded arguments).
   Decoder view_decoder(size_t i) const noexcept {
     const cxx2go_view v = view(i);

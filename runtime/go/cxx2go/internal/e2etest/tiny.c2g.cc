@@ -503,16 +503,13 @@ static void c2g_invoke_CppSvc_direct_len(::cxx2go::Service& c2g_service, ::cxx2g
 static void c2g_direct_CppSvc_direct_len(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
   (void)c2g_words;
   auto c2g_call = [&](CppSvc& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
-    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 4);
-    auto c2g_args = c2g_in.view_decoder(3);
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 3);
+    auto c2g_args = c2g_in.view_decoder(2);
     const auto s = c2g_in.view_string(0);
     std::vector<std::string> tags{};
-    if (c2g_in.in_encoding(1)) {
-      c2g_decode(c2g_args, tags);
-    } else {
-      c2g_in.view_elements(1, tags);
-    }
-    const auto b = c2g_in.view_bytes(2);
+    c2g_decode(c2g_args, tags);
+    const auto b = c2g_in.view_bytes(1);
+    if (!c2g_args.finish()) return c2g_args.error();
     ::cxx2go::Result<uint64_t> c2g_r = c2g_impl.direct_len(s, tags, b, c2g_context);
     if (!c2g_r) return c2g_r.error();
     c2g_out[0] = ::cxx2go::detail::to_direct_word(*c2g_r);

@@ -473,15 +473,11 @@ func (*CppSvcClient) DirectMove(ctx context.Context, p Point, dx float64) (Point
 // len(s) + len(b) + the lengths of tags: views and an encoded argument.
 func (*CppSvcClient) DirectLen(ctx context.Context, s string, tags []string, b []byte) (uint64, error) {
 	var c2gResult uint64
-	var c2gArgs *c2gimpl.Encoder
-	c2gElements1 := c2gimpl.StringElements(tags)
-	if !c2gElements1.Fit() {
-		c2gArgs = c2gimpl.GetEncoder()
-		defer c2gArgs.Release()
-		c2gArgs.Strings(tags)
-	}
-	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(s), c2gimpl.View{}, c2gimpl.BytesView(b)}
-	c2gOut, err := c2gimpl.CallDirectElements(ctx, c2gMethodCppSvc_DirectLen, nil, c2gArgs, c2gViews[:], 1, &c2gElements1)
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.Strings(tags)
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(s), c2gimpl.BytesView(b)}
+	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppSvc_DirectLen, nil, c2gArgs, c2gViews[:])
 	if err != nil {
 		return c2gResult, err
 	}
