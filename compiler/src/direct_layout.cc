@@ -54,7 +54,6 @@ std::optional<std::vector<DirectLeaf>> flat_leaves(const Type& type) {
 DirectLayout direct_layout(const Method& method, ServiceSide side) {
   DirectLayout layout;
   const bool cpp_calls = side == ServiceSide::Go;
-  DirectLeaf* last_view = nullptr;
   for (const Param& param : method.params) {
     DirectParam placed;
     placed.split = param.type->kind == TypeKind::Struct;
@@ -78,6 +77,7 @@ DirectLayout direct_layout(const Method& method, ServiceSide side) {
   }
   // The encoding needs a view of its own: the last view leaf joins it when all views are taken.
   if (layout.encoded && layout.views == kDirectViews) {
+    DirectLeaf* last_view = nullptr;
     for (DirectParam& param : layout.params) {
       for (DirectLeaf& leaf : param.leaves) {
         if (leaf.passing == DirectPassing::View || leaf.passing == DirectPassing::ElementViews) last_view = &leaf;

@@ -495,39 +495,22 @@ class CppWriter {
       const DirectParam& placed = layout.params[i];
       std::string param_name = cpp_param_name(param.name);
       args += param_name + ", ";
-      if (!placed.split) {  // the argument is its one leaf
-        const DirectLeaf& leaf = placed.leaves.at(0);
-        switch (leaf.passing) {
-          case DirectPassing::Word:
-            w.line("const " + cpp_type(*leaf.type) + " " + param_name + " = " + from_word(leaf, leaf.index) + ";");
-            break;
-          case DirectPassing::View:
-            w.line("const auto " + param_name + " = " + view_reader(leaf) + ";");
-            break;
-          case DirectPassing::ElementViews:  // only when C++ calls (direct_layout.h)
-            throw std::logic_error("a @direct cpp method's argument travels as element views");
-          case DirectPassing::Encoded:
-            w.line(cpp_type(*leaf.type) + " " + param_name + "{};");
-            w.line(std::string(kCppDecode) + "(c2g_args, " + param_name + ");");
-            break;
-        }
+      if (!placed.split && placed.leaves.at(0).passing != DirectPassing::Encoded) {  // the argument is its leaf
+        const DirectLeaf& leaf = placed.leaves[0];
+        w.line(leaf.passing == DirectPassing::Word
+                   ? "const " + cpp_type(*leaf.type) + " " + param_name + " = " + from_word(leaf, leaf.index) + ";"
+                   : "const auto " + param_name + " = " + view_reader(leaf) + ";");  // borrowed, as the view type
         continue;
       }
       w.line(cpp_type(*param.type) + " " + param_name + "{};");
       for (const DirectLeaf& leaf : placed.leaves) {
         std::string target = leaf_expr(param_name, leaf);
-        switch (leaf.passing) {
-          case DirectPassing::Word:
-            w.line(target + " = " + from_word(leaf, leaf.index) + ";");
-            break;
-          case DirectPassing::View:  // a field owns its value: copied out of the view
-            w.line("::cxx2go::detail::assign_view(" + target + ", " + view_reader(leaf) + ");");
-            break;
-          case DirectPassing::ElementViews:
-            throw std::logic_error("a @direct cpp method's argument travels as element views");
-          case DirectPassing::Encoded:
-            w.line(std::string(kCppDecode) + "(c2g_args, " + target + ");");
-            break;
+        if (leaf.passing == DirectPassing::Word) {
+          w.line(target + " = " + from_word(leaf, leaf.index) + ";");
+        } else if (leaf.passing == DirectPassing::Encoded) {
+          w.line(std::string(kCppDecode) + "(c2g_args, " + target + ");");
+        } else {  // a field owns its value: copied out of the view
+          w.line("::cxx2go::detail::assign_view(" + target + ", " + view_reader(leaf) + ");");
         }
       }
     }
@@ -554,8 +537,9 @@ class CppWriter {
     w.close("}");
   }
 
-  // Reads the view of `leaf` (DirectPassing::View) in a cxx2go_direct_fn.
+  // Reads the view of `leaf` in a cxx2go_direct_fn. Only C++ passes element views (direct_layout.h).
   static std::string view_reader(const DirectLeaf& leaf) {
+    if (leaf.passing != DirectPassing::View) throw std::logic_error("a @direct cpp method reads element views");
     const Type& type = *leaf.type;
     std::string element = type.elem == nullptr ? "" : cpp_type(*type.elem);
     return fill_pattern(builtin_type(type).cpp_view_reader, {element, "c2g_in", std::to_string(leaf.index)});

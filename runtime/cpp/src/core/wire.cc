@@ -66,8 +66,8 @@ size_t Decoder::len(size_t min_elem_size) noexcept {
 }
 
 std::string Decoder::str() {
-  const std::string_view v = str_view();
-  return std::string(v);
+  std::span<const uint8_t> b = take_sized();
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
 }
 
 std::vector<uint8_t> Decoder::bytes() {

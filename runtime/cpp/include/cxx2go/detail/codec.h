@@ -145,8 +145,8 @@ inline void c2g_decode(Decoder& d, uint32_t& v) { v = d.u32(); }
 inline void c2g_decode(Decoder& d, uint64_t& v) { v = d.u64(); }
 inline void c2g_decode(Decoder& d, float& v) { v = d.f32(); }
 inline void c2g_decode(Decoder& d, double& v) { v = d.f64(); }
-// Constructed, then moved in: std::string's constructor is much shorter than its assign (_M_replace,
-// which must allow for overlap).
+// Inline, unlike Decoder::str(): this is the inner loop of decoding a list of strings. Constructed and
+// moved in, not assigned: std::string::assign goes through _M_replace, which must allow for overlap.
 inline void c2g_decode(Decoder& d, std::string& v) { v = std::string(d.str_view()); }
 inline void c2g_decode(Decoder& d, std::vector<uint8_t>& v) { v = d.bytes(); }
 template <class E>
