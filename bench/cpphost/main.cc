@@ -5,7 +5,7 @@
 //   cpphost [--reps N] [--rep-ms MS] [--async-ms MS] [--filter TEXT] [--calls N] [--async-only [--in-flight K]]
 //
 // --filter: only the sync rows whose "row mechanism" contains TEXT (or equals it, after a leading =), and the latency and async rows only if
-// "async" does. --calls N: each sync row runs exactly N calls, once, without warm-up or calibration, and no
+// "async" does; with --async-only, only the async rows whose "row mechanism" matches. --calls N: each sync row runs exactly N calls, once, without warm-up or calibration, and no
 // latency or async rows (instruction counts under callgrind: docs/design.md). --async-only: only the async
 // rows; --in-flight K: of those only K in flight (1, 64 or 1024: one row to profile).
 // BENCH_CONDITION (environment): appended to the mechanism of the async rows, e.g. "under load" while
@@ -40,6 +40,7 @@ int g_reps = 7;
 double g_rep_ns = 40e6;
 double g_async_ns = 500e6;
 std::string g_filter;
+bool g_async_only = false;
 long g_calls = 0;
 int g_in_flight = 0;  // 0: every async row
 // The mechanism label of the async rows: over the rings when the run has CXX2GO_TRANSPORT=ring (docs/ring.md),
@@ -106,11 +107,15 @@ void check(const R& ok, const char* what) {
   }
 }
 
+// Whether --filter selects the row "row mechanism".
+bool selected(const std::string& row, const std::string& mech) {
+  if (g_filter.empty()) return true;
+  const std::string name = row + " " + mech;
+  return g_filter[0] == '=' ? name == g_filter.substr(1) : name.find(g_filter) != std::string::npos;
+}
+
 void sync_row(const std::string& row, size_t payload, const std::string& mech, const std::function<void(long)>& fn) {
-  if (!g_filter.empty()) {
-    const std::string name = row + " " + mech;
-    if (g_filter[0] == '=' ? name != g_filter.substr(1) : name.find(g_filter) == std::string::npos) return;
-  }
+  if (!selected(row, mech)) return;
   if (g_calls > 0) {
     auto t = Clock::now();
     fn(g_calls);
@@ -166,6 +171,7 @@ std::string size_label(size_t n) {
 template <class Issue, class Wait>
 void window_row(int k, const std::string& row, size_t payload, const std::string& mech, Issue&& issue,
                 Wait&& wait) {
+  if (g_async_only && !selected(row, mech)) return;
   for (int i = 0; i < 100; ++i) {
     issue(0);
     wait(0);
@@ -306,11 +312,11 @@ void latency_row(const std::string& row, const std::string& mech, const std::fun
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool async_only = false;
+
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--async-only") {
-      async_only = true;
+      g_async_only = true;
       continue;
     }
     if (i + 1 >= argc) usage("missing value after " + flag);
@@ -335,7 +341,7 @@ int main(int argc, char** argv) {
   benchgen::GoBenchClient go;
   benchgen::GoBenchDirectClient direct;
   // --async-only: the ring runs of scripts/run-bench.sh (sync C++ → Go calls never use the rings).
-  if (async_only) {
+  if (g_async_only) {
     const Echo echo;
     for (int k : {1, 64, 1024}) {
       if (g_in_flight != 0 && g_in_flight != k) continue;

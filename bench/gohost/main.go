@@ -366,7 +366,7 @@ func main() {
 	})
 
 	// ---- async: goroutines keeping K calls in flight on the C++ executor ----
-	if *calls > 0 || *filter != "" && !strings.Contains("async", *filter) {
+	if *calls > 0 {
 		return
 	}
 	for _, k := range []int{1, 64, 1024} {
@@ -401,7 +401,12 @@ func processCPU() time.Duration {
 }
 
 // asyncRow keeps k calls in flight for asyncTime: k goroutines, each making calls with its own newCall().
+// A -filter that "async" contains (e.g. "async") selects every async row; any other selects the async rows
+// whose "row mechanism" it matches.
 func asyncRow(k int, row string, payload int, mech string, newCall func() func() error) {
+	if *filter != "" && !strings.Contains("async", *filter) && !filterMatches(row+" "+mech) {
+		return
+	}
 	if !strings.HasPrefix(mech, "raw") {
 		mech += ringLabel
 	}
