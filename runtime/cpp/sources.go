@@ -10,5 +10,5 @@ package cpp
 
 import "embed"
 
-//go:embed include src
+//go:embed include src symbolizer
 var sources embed.FS

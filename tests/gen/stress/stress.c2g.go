@@ -105,6 +105,10 @@ type CppWork interface {
 	// Blocks in a system call for about `micros`: kind 0 a condition variable, 1 nanosleep, 2 read() of a
 	// pipe another thread writes to; returns micros + kind. EINTR is retried and counted.
 	Block(ctx context.Context, kind int32, micros int64) (int64, error)
+	// Crashes on purpose, on the calling Go thread: kind 0 dereferences null, 1 calls abort(), 2 divides
+	// by zero (the crash-report tests, tests/stress/README.md). `work` takes the same kinds as modes 20-22,
+	// on the executor.
+	Crash(ctx context.Context, kind int32) error
 }
 
 // CppWorkClient calls the C++ implementation of stress.CppWork.
@@ -119,6 +123,7 @@ func NewCppWorkClient() *CppWorkClient { return &CppWorkClient{} }
 var c2gMethodCppWork_Work = c2gimpl.NewMethod(0xe243f7d2ab28f004, "stress.CppWork.work", 0)
 var c2gMethodCppWork_AsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.CppWork.async_work", 0)
 var c2gMethodCppWork_Block = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
+var c2gMethodCppWork_Crash = c2gimpl.NewMethod(0x82efef3640096bdb, "stress.CppWork.crash", c2gimpl.MethodInline)
 
 // Same modes as GoWork.work, on the executor.
 func (*CppWorkClient) Work(ctx context.Context, x int64, mode int32) (int64, error) {
@@ -180,6 +185,25 @@ func (*CppWorkClient) Block(ctx context.Context, kind int32, micros int64) (int6
 		return c2gResult, err
 	}
 	return c2gResult, nil
+}
+
+// Crashes on purpose, on the calling Go thread: kind 0 dereferences null, 1 calls abort(), 2 divides
+// by zero (the crash-report tests, tests/stress/README.md). `work` takes the same kinds as modes 20-22,
+// on the executor.
+func (*CppWorkClient) Crash(ctx context.Context, kind int32) error {
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gArgs.I32(kind)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_Crash, c2gArgs, nil)
+	if err != nil {
+		return err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	if err := c2gD.Finish(); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Every call runs on one dedicated thread.

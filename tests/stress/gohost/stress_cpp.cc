@@ -168,6 +168,34 @@ int64_t answer_after_deadline(int64_t x, const cxx2go::Context& context) {
   return x + 1;
 }
 
+// Crashes on purpose (the crash-report tests, crash_test.go), each in a function of its own that the report
+// must name, at the line of its marker comment, which the test looks up.
+[[gnu::noinline]] void crash_null_deref() {
+  volatile int* volatile p = nullptr;
+  *p = 42;  // CRASH_LINE null_deref
+}
+[[gnu::noinline]] void crash_abort() {
+  std::abort();  // CRASH_LINE abort
+}
+[[gnu::noinline]] int crash_divide_by_zero() {
+  volatile int dividend = 7;  // both volatile: GCC turns 1 / x into a comparison, which cannot trap
+  volatile int zero = 0;
+  return dividend / zero;  // CRASH_LINE divide_by_zero
+}
+int64_t crash_on_purpose(int32_t kind) {
+  switch (kind) {
+    case 0:
+      crash_null_deref();
+      break;
+    case 1:
+      crash_abort();
+      break;
+    case 2:
+      return crash_divide_by_zero();
+  }
+  return -1;
+}
+
 class CppWorkImpl final : public s::CppWork {
  public:
   cxx2go::Result<int64_t> work(int64_t x, int32_t mode, const cxx2go::Context& context) override {
@@ -203,8 +231,17 @@ class CppWorkImpl final : public s::CppWork {
       case 3:
         std::this_thread::sleep_for(std::chrono::microseconds(x));
         return x + 1;
+      case 20:
+      case 21:
+      case 22:
+        return crash_on_purpose(mode - 20);
     }
     return cxx2go::Error(Code::invalid_argument, "bad mode");
+  }
+
+  cxx2go::Result<void> crash(int32_t kind, const cxx2go::Context&) override {
+    crash_on_purpose(kind);
+    return cxx2go::Error(Code::invalid_argument, "bad kind");
   }
 
   cxx2go::Future<int64_t> async_work_async(int64_t x, int32_t mode, cxx2go::Context context) override {

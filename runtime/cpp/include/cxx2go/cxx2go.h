@@ -7,6 +7,7 @@
 
 #include "cxx2go/box.h"
 #include "cxx2go/context.h"
+#include "cxx2go/debug.h"
 #include "cxx2go/detail/link_check.h"
 #include "cxx2go/error.h"
 #include "cxx2go/executor.h"

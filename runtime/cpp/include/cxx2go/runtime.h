@@ -24,6 +24,10 @@ struct RuntimeOptions {
   // per executor at a time; zero: never), and Future::get() for the result. Waking a sleeping thread
   // costs tens of microseconds on a VM.
   std::chrono::nanoseconds spin_before_park = kDefaultSpinBeforePark;
+  // Whether a crash in C++ code cxx2go runs is reported on stderr before the process dies (cxx2go/debug.h).
+  // The handler is installed once per process and chains to the handlers installed before it; the
+  // environment variable CXX2GO_CRASH_REPORTS=0 turns it off too.
+  bool crash_reports = true;
 };
 
 // Starts the runtime: calls in both directions are accepted from now on. Fails with

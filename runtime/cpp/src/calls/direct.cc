@@ -186,6 +186,7 @@ Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, con
     return Error(Code::unimplemented, std::string("the Go peer does not take direct calls: ") + method.name);
   }
   *result = cxx2go_direct_result{};
+  InGo in_go;
   direct(method.id, const_cast<char*>(method.name), const_cast<uint64_t*>(words), all, static_cast<uint32_t>(nviews),
          deadline, result);
   if (result->code == CXX2GO_OK) [[likely]] return {};

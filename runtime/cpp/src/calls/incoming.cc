@@ -12,6 +12,7 @@
 
 #include "../core/core.h"
 #include "../transport/transport.h"
+#include "cxx2go/detail/activity.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/service.h"
 #include "direct_calls.h"
@@ -92,6 +93,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
 
   void invoke() noexcept {
     ++t_incoming_depth;
+    ServingMethod serving(entry_->info);
     entry_->invoke(service(), *this);
     --t_incoming_depth;
   }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../calls/direct_calls.h"
+#include "../debug/crash.h"
 #include "../exec/spin_wait.h"
 #include "../transport/transport.h"
 #include "core.h"
@@ -156,6 +157,7 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   c.timers = std::move(timers);
   c.inline_stop = std::stop_source();
   enable_asymmetric_direct_fence();
+  if (options.crash_reports) install_crash_reports();
   if (Result<void> started = start_transports(c); !started) {
     c.pool->stop();
     c.timers->stop();

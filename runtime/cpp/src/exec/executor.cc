@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 
+#include "../debug/crash.h"
 #include "cxx2go/detail/state.h"
 #include "spin_wait.h"
 #include "thread_name.h"
@@ -123,6 +124,7 @@ ThreadPool::~ThreadPool() {
 
 void ThreadPool::work(ThreadPool* pool, std::shared_ptr<Shared> shared, std::string name) noexcept {
   detail::set_thread_name(std::move(name));
+  detail::enter_runtime_thread();
   t_pool = shared.get();
   ScopedCurrentExecutor current(pool);  // `pool` may be destroyed before this returns: compared, never read
   bool busy = false;  // ran a task since it last slept: spin only then, so an idle pool burns no CPU
@@ -196,6 +198,7 @@ bool ThreadPool::post(Task task) noexcept {
 
 void ThreadPool::watch(std::shared_ptr<Shared> shared, std::string name) noexcept {
   detail::set_thread_name(std::move(name));
+  detail::enter_runtime_thread();
   // Periods in a row with an empty queue after which the watchdog sleeps until post() needs it again:
   // while calls keep coming, it keeps checking rather than being woken (a futex wake-up) for each.
   constexpr int kIdlePeriods = 10;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "../debug/crash.h"
 #include "cxx2go/error.h"
 #include "thread_name.h"
 
@@ -41,6 +42,7 @@ TimerQueue::~TimerQueue() {
 
 void TimerQueue::run(std::shared_ptr<Shared> shared) noexcept {
   set_thread_name("cxx2go-timer");
+  enter_runtime_thread();
   std::unique_lock lock(shared->mu);
   while (!shared->stopped) {
     if (shared->timers.empty()) {

@@ -19,6 +19,7 @@
 
 #include "../calls/receive.h"
 #include "../core/core.h"
+#include "../debug/crash.h"
 #include "../exec/spin_wait.h"
 #include "../exec/thread_name.h"
 #include "ring_transport.h"
@@ -366,6 +367,7 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
 // parks on the ring's futex word until a Go producer wakes it.
 void ring_thread_main(RingTransport& t) noexcept {
   set_thread_name("cxx2go-ring");
+  enter_runtime_thread();
   t_on_ring_thread = true;
   for (;;) {
     if (ring_try_consume(t)) {
@@ -465,7 +467,11 @@ Result<void> ring_start(Core& c) {
     throw;
   }
   // Go starts its dispatcher goroutine; the region is ready before Go sees it.
-  if (c.go.ring_attach(region) != CXX2GO_OK) {
+  const int32_t attached = [&] {
+    InGo in_go;
+    return c.go.ring_attach(region);
+  }();
+  if (attached != CXX2GO_OK) {
     t.stop_thread.store(true);
     ring_atomic(*t.to_cpp.sleeping_word()).store(0);
     ring_futex_wake(t.to_cpp.sleeping_word());

@@ -27,6 +27,7 @@
 #include "../exec/executors.h"
 #include "../exec/spin_wait.h"
 #include "cxx2go/abi.h"
+#include "cxx2go/detail/activity.h"
 #include "ring.h"
 #include "ring_transport.h"
 
@@ -49,18 +50,24 @@ inline Route route_call(uint32_t method_flags, const cxx2go_call& call) noexcept
 
 // Always inlined: on every synchronous call's path.
 [[gnu::always_inline]] inline void cgo_invoke(Core& c, cxx2go_call& call, cxx2go_reply& reply) noexcept {
+  InGo in_go;
   c.go.invoke(&call, &reply);
 }
 inline void cgo_send_call(Core& c, const cxx2go_call& call) noexcept {
   // Go may run the handler before submit returns; a stop() inside it must not wait for this call.
   ++t_outgoing_depth;
+  InGo in_go;
   c.go.submit(const_cast<cxx2go_call*>(&call));  // Go copies what it needs before returning (abi.h)
   --t_outgoing_depth;
 }
 inline void cgo_send_completion(Core& c, uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept {
+  InGo in_go;
   c.go.complete(call_id, code, const_cast<uint8_t*>(data), len);  // Go copies data before returning (abi.h)
 }
-inline void cgo_send_cancel(Core& c, uint64_t call_id) noexcept { c.go.cancel(call_id); }
+inline void cgo_send_cancel(Core& c, uint64_t call_id) noexcept {
+  InGo in_go;
+  c.go.cancel(call_id);
+}
 
 // ---- the seam ----
 

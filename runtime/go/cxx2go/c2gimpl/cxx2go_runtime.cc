@@ -13,6 +13,7 @@
 #include "../../../cpp/src/core/runtime.cc"
 #include "../../../cpp/src/core/state.cc"
 #include "../../../cpp/src/core/wire.cc"
+#include "../../../cpp/src/debug/crash.cc"
 #include "../../../cpp/src/exec/executor.cc"
 #include "../../../cpp/src/exec/timer.cc"
 #include "../../../cpp/src/transport/ring.cc"

@@ -67,6 +67,13 @@ class CppWork : public ::cxx2go::Service {
   virtual ::cxx2go::Result<int64_t> block(int32_t kind, int64_t micros, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<int64_t> block_async(int32_t kind, int64_t micros, ::cxx2go::Context context);
 
+  /// Crashes on purpose, on the calling Go thread: kind 0 dereferences null, 1 calls abort(), 2 divides
+  /// by zero (the crash-report tests, tests/stress/README.md). `work` takes the same kinds as modes 20-22,
+  /// on the executor.
+  ///
+  /// @inline: runs on the calling Go thread; keep it short and non-blocking.
+  virtual ::cxx2go::Result<void> crash(int32_t kind, const ::cxx2go::Context& context) = 0;
+
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 
   // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when

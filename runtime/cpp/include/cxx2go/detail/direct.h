@@ -19,6 +19,7 @@
 
 #include "cxx2go/abi.h"
 #include "cxx2go/context.h"
+#include "cxx2go/detail/activity.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/error.h"
 
@@ -138,6 +139,7 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
   if (!admission.admitted()) [[unlikely]] return refuse_direct(method, false, result);
   Service* impl = binding.impl.load(std::memory_order_seq_cst);
   if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
+  ServingMethod serving(method);
   try {
     DirectResultWords words = {};
     Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline), words);
