@@ -306,7 +306,7 @@ std::string describe(const Outcome& o) {
 }
 
 // Go → C++ (stress_go_start in goside/fault.go): methods and the wait.
-constexpr int32_t kWork = 0, kAsyncWork = 1, kAffine = 2;
+constexpr int32_t kWork = 0, kAsyncWork = 1, kAffine = 2, kCrash = 3;
 Outcome go_wait(int64_t handle) {
   Outcome o;
   char msg[256] = {0};
@@ -973,7 +973,31 @@ struct Control {
   const char* output;
   const char* not_output;  // must not appear
   bool race_only = false;  // only where the Go side has the race detector (stress_cpphost_race)
+  std::vector<std::string> also_output = {};  // must appear too
 };
+
+// Crash reports (docs/debugging.md): C++ code crashes on purpose, on an executor thread (CppWork.work,
+// modes 20-22) and on a Go thread (the @inline CppWork.crash, kinds 0-2); the report must name the
+// signal, the method, the function and the file:line of its CRASH_LINE marker in stress_cpp.cc.
+std::string crash_control(int32_t method, int32_t mode) {
+  CHECK(start_with(2));
+  const Outcome o = go_call(method, 0, mode);
+  return "survived a crash: " + describe(o);
+}
+// The line of stress_cpp.cc that carries `// CRASH_LINE marker`, as "stress_cpp.cc:N".
+std::string crash_line(const char* marker) {
+  std::ifstream source(std::string(CXX2GO_STRESS_ROOT) + "/gohost/stress_cpp.cc");
+  std::string line;
+  for (int n = 1; std::getline(source, line); ++n) {
+    if (line.ends_with(std::string("// CRASH_LINE ") + marker)) return "stress_cpp.cc:" + std::to_string(n);
+  }
+  return std::string("no CRASH_LINE ") + marker + " in stress_cpp.cc";
+}
+std::vector<std::string> crash_report(const char* method, const char* function, const char* marker) {
+  return {std::string("in the C++ implementation of ") + method + " (called from Go)",
+          "cxx2go: C++ stack, innermost first:", std::string("in ") + function + " at ", crash_line(marker),
+          "cxx2go: end of the crash report"};
+}
 
 const std::map<std::string, Control>& controls() {
   static const std::map<std::string, Control> all = {
@@ -989,6 +1013,21 @@ const std::map<std::string, Control>& controls() {
        {control_unrecovered_panic_cpp_thread, SIGABRT, -1, "panic: unrecovered panic in a Go entry point", "terminate called"}},
       {"unrecovered_panic_go_thread",
        {control_unrecovered_panic_go_thread, SIGABRT, -1, "panic: unrecovered panic in a Go entry point", "terminate called"}},
+      // On an executor thread Go forwards the signal to the handler before its own, none: the default
+      // action. On a Go thread Go prints its report and takes the c-archive's crash path (GOTRACEBACK=crash),
+      // which here ends by SIGQUIT: the same as with CXX2GO_CRASH_REPORTS=0, without the report.
+      {"crash_executor_null_deref",
+       {[] { return crash_control(kWork, 20); }, SIGSEGV, -1, "cxx2go: fatal signal SIGSEGV", "CPPHOST", false,
+        crash_report("stress.CppWork.work", "(anonymous namespace)::crash_null_deref()", "null_deref")}},
+      {"crash_executor_abort",
+       {[] { return crash_control(kWork, 21); }, SIGABRT, -1, "cxx2go: fatal signal SIGABRT", "CPPHOST", false,
+        crash_report("stress.CppWork.work", "(anonymous namespace)::crash_abort()", "abort")}},
+      {"crash_inline_null_deref",
+       {[] { return crash_control(kCrash, 0); }, SIGQUIT, -1, "cxx2go: fatal signal SIGSEGV", "CPPHOST", false,
+        crash_report("stress.CppWork.crash", "(anonymous namespace)::crash_null_deref()", "null_deref")}},
+      {"crash_inline_divide_by_zero",
+       {[] { return crash_control(kCrash, 2); }, SIGQUIT, -1, "cxx2go: fatal signal SIGFPE", "CPPHOST", false,
+        crash_report("stress.CppWork.crash", "(anonymous namespace)::crash_divide_by_zero()", "divide_by_zero")}},
   };
   return all;
 }
@@ -1098,6 +1137,10 @@ bool run_control_child(const char* self, const std::string& name, const Control&
     why = "want exit status " + std::to_string(c.exit_status);
   } else if (output.find(c.output) == std::string::npos) {
     why = std::string("no \"") + c.output + "\" in the output";
+  } else if (auto missing = std::find_if(c.also_output.begin(), c.also_output.end(),
+                                         [&](const std::string& s) { return output.find(s) == std::string::npos; });
+             missing != c.also_output.end()) {
+    why = "no \"" + *missing + "\" in the output";
   } else if (output.find(c.not_output) != std::string::npos) {
     why = std::string("\"") + c.not_output + "\" in the output";
   } else if (output.find("CPPHOST PASS") != std::string::npos || output.find("CPPHOST FAIL") != std::string::npos) {

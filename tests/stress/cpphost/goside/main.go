@@ -32,6 +32,7 @@ import (
 	"unsafe"
 
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	_ "github.com/cxx2go/cxx2go/runtime/go/cxx2go/symbolizer" // names and file:line in crash reports
 	stress "github.com/cxx2go/cxx2go/tests/gen/stress"
 )
 
