@@ -82,7 +82,9 @@ void emit(const char* function, const char* file, int line, SymbolizedFrameSink 
   sink(frame, context);
 }
 
-bool symbolize(uintptr_t pc, SymbolizedFrameSink sink, void* context) {
+}  // namespace
+
+bool symbolize_with_libbacktrace(uintptr_t pc, SymbolizedFrameSink sink, void* context) noexcept {
   backtrace_state* state = g_state.load(std::memory_order_acquire);
   if (state == nullptr) return false;
   Lookup lookup;
@@ -101,8 +103,6 @@ bool symbolize(uintptr_t pc, SymbolizedFrameSink sink, void* context) {
   return true;
 }
 
-}  // namespace
-
 bool install_libbacktrace_symbolizer() noexcept {
   if (g_state.load(std::memory_order_acquire) == nullptr) {
     // threaded: any thread may crash. The state is never freed (libbacktrace has no way to).
@@ -111,7 +111,7 @@ bool install_libbacktrace_symbolizer() noexcept {
     backtrace_state* expected = nullptr;
     g_state.compare_exchange_strong(expected, state, std::memory_order_acq_rel);
   }
-  set_crash_symbolizer(&symbolize);
+  set_crash_symbolizer(&symbolize_with_libbacktrace);
   return true;
 }
 

@@ -97,7 +97,9 @@ func c2gHandleGoWork_ThreadID(impl GoWork) c2gimpl.Handler {
 // CppWork is the C++ service stress.CppWork as Go calls it: CppWorkClient implements it, and a fake can stand
 // in for it in tests of the code that calls it.
 type CppWork interface {
-	// Same modes as GoWork.work, on the executor.
+	// Same modes as GoWork.work, on the executor, and modes 20-22 crash on purpose (the crash-report tests,
+	// tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero); 23 keeps the CPU
+	// busy for about x milliseconds in a function of its own (the profile test), then returns x + 1.
 	Work(ctx context.Context, x int64, mode int32) (int64, error)
 	// A coroutine: mode 0 returns x + 1; 2 waits for cancellation; 4 throws std::runtime_error; 5 throws
 	// an int.
@@ -105,10 +107,8 @@ type CppWork interface {
 	// Blocks in a system call for about `micros`: kind 0 a condition variable, 1 nanosleep, 2 read() of a
 	// pipe another thread writes to; returns micros + kind. EINTR is retried and counted.
 	Block(ctx context.Context, kind int32, micros int64) (int64, error)
-	// Crashes on purpose, on the calling Go thread: kind 0 dereferences null, 1 calls abort(), 2 divides
-	// by zero (the crash-report tests, tests/stress/README.md). `work` takes the same kinds as modes 20-22,
-	// on the executor.
-	Crash(ctx context.Context, kind int32) error
+	// `work` on the calling Go thread (@inline): the modes that do not wait for anything.
+	InlineWork(ctx context.Context, x int64, mode int32) (int64, error)
 }
 
 // CppWorkClient calls the C++ implementation of stress.CppWork.
@@ -123,9 +123,11 @@ func NewCppWorkClient() *CppWorkClient { return &CppWorkClient{} }
 var c2gMethodCppWork_Work = c2gimpl.NewMethod(0xe243f7d2ab28f004, "stress.CppWork.work", 0)
 var c2gMethodCppWork_AsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.CppWork.async_work", 0)
 var c2gMethodCppWork_Block = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
-var c2gMethodCppWork_Crash = c2gimpl.NewMethod(0x82efef3640096bdb, "stress.CppWork.crash", c2gimpl.MethodInline)
+var c2gMethodCppWork_InlineWork = c2gimpl.NewMethod(0xb8abd7c786df0108, "stress.CppWork.inline_work", c2gimpl.MethodInline)
 
-// Same modes as GoWork.work, on the executor.
+// Same modes as GoWork.work, on the executor, and modes 20-22 crash on purpose (the crash-report tests,
+// tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero); 23 keeps the CPU
+// busy for about x milliseconds in a function of its own (the profile test), then returns x + 1.
 func (*CppWorkClient) Work(ctx context.Context, x int64, mode int32) (int64, error) {
 	var c2gResult int64
 	c2gArgs := c2gimpl.GetEncoder()
@@ -187,23 +189,24 @@ func (*CppWorkClient) Block(ctx context.Context, kind int32, micros int64) (int6
 	return c2gResult, nil
 }
 
-// Crashes on purpose, on the calling Go thread: kind 0 dereferences null, 1 calls abort(), 2 divides
-// by zero (the crash-report tests, tests/stress/README.md). `work` takes the same kinds as modes 20-22,
-// on the executor.
-func (*CppWorkClient) Crash(ctx context.Context, kind int32) error {
+// `work` on the calling Go thread (@inline): the modes that do not wait for anything.
+func (*CppWorkClient) InlineWork(ctx context.Context, x int64, mode int32) (int64, error) {
+	var c2gResult int64
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
-	c2gArgs.I32(kind)
-	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_Crash, c2gArgs, nil)
+	c2gArgs.I64(x)
+	c2gArgs.I32(mode)
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_InlineWork, c2gArgs, nil)
 	if err != nil {
-		return err
+		return c2gResult, err
 	}
 	defer c2gReply.Release()
 	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.I64()
 	if err := c2gD.Finish(); err != nil {
-		return err
+		return c2gResult, err
 	}
-	return nil
+	return c2gResult, nil
 }
 
 // Every call runs on one dedicated thread.

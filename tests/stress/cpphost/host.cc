@@ -306,7 +306,7 @@ std::string describe(const Outcome& o) {
 }
 
 // Go → C++ (stress_go_start in goside/fault.go): methods and the wait.
-constexpr int32_t kWork = 0, kAsyncWork = 1, kAffine = 2, kCrash = 3;
+constexpr int32_t kWork = 0, kAsyncWork = 1, kAffine = 2, kInline = 3;
 Outcome go_wait(int64_t handle) {
   Outcome o;
   char msg[256] = {0};
@@ -977,7 +977,7 @@ struct Control {
 };
 
 // Crash reports (docs/debugging.md): C++ code crashes on purpose, on an executor thread (CppWork.work,
-// modes 20-22) and on a Go thread (the @inline CppWork.crash, kinds 0-2); the report must name the
+// modes 20-22) and on a Go thread (the @inline CppWork.inline_work, same modes); the report must name the
 // signal, the method, the function and the file:line of its CRASH_LINE marker in stress_cpp.cc.
 std::string crash_control(int32_t method, int32_t mode) {
   CHECK(start_with(2));
@@ -1023,11 +1023,11 @@ const std::map<std::string, Control>& controls() {
        {[] { return crash_control(kWork, 21); }, SIGABRT, -1, "cxx2go: fatal signal SIGABRT", "CPPHOST", false,
         crash_report("stress.CppWork.work", "(anonymous namespace)::crash_abort()", "abort")}},
       {"crash_inline_null_deref",
-       {[] { return crash_control(kCrash, 0); }, SIGQUIT, -1, "cxx2go: fatal signal SIGSEGV", "CPPHOST", false,
-        crash_report("stress.CppWork.crash", "(anonymous namespace)::crash_null_deref()", "null_deref")}},
+       {[] { return crash_control(kInline, 20); }, SIGQUIT, -1, "cxx2go: fatal signal SIGSEGV", "CPPHOST", false,
+        crash_report("stress.CppWork.inline_work", "(anonymous namespace)::crash_null_deref()", "null_deref")}},
       {"crash_inline_divide_by_zero",
-       {[] { return crash_control(kCrash, 2); }, SIGQUIT, -1, "cxx2go: fatal signal SIGFPE", "CPPHOST", false,
-        crash_report("stress.CppWork.crash", "(anonymous namespace)::crash_divide_by_zero()", "divide_by_zero")}},
+       {[] { return crash_control(kInline, 22); }, SIGQUIT, -1, "cxx2go: fatal signal SIGFPE", "CPPHOST", false,
+        crash_report("stress.CppWork.inline_work", "(anonymous namespace)::crash_divide_by_zero()", "divide_by_zero")}},
   };
   return all;
 }

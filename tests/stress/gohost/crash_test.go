@@ -1,7 +1,7 @@
 package gohost_test
 
 // Crash reports (docs/debugging.md): C++ code reached from Go crashes on purpose in a child process, on an
-// executor thread (CppWork.work, modes 20-22) and on the calling Go thread (the @inline CppWork.crash), and
+// executor thread (CppWork.work, modes 20-22) and on the calling Go thread (the @inline CppWork.inline_work), and
 // the parent asserts that the report names the signal, the method being served, the C++ function and its
 // file:line (the line of the function's CRASH_LINE marker in stress_cpp.cc), and that the process then
 // died as it would have without the report.
@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -48,7 +49,7 @@ func init() {
 			if err := start(2); err != nil {
 				return err
 			}
-			err := stress.NewCppWorkClient().Crash(context.Background(), c.kind)
+			_, err := stress.NewCppWorkClient().InlineWork(context.Background(), 0, 20+c.kind)
 			return fmt.Errorf("survived a crash on a Go thread: %v", err)
 		}
 	}
@@ -72,16 +73,31 @@ func crashLine(t *testing.T, marker string) int {
 	return 0
 }
 
-// buildWithDebugInfo builds this test binary again with its debug information: `go test` links the one
-// it runs with -s -w (no symbol table, no DWARF), as `go run` does, and `go build` does not.
+var debugBuild struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+}
+
+// buildWithDebugInfo builds this test binary again, once, with its debug information: `go test` links the
+// one it runs with -s -w (no symbol table, no DWARF), as `go run` does, and `go build` does not.
 func buildWithDebugInfo(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "crash.test")
-	cmd := exec.Command("go", "test", "-c", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go test -c: %v\n%s", err, out)
+	b := &debugBuild
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "cxx2go-stress-debug"); b.err != nil {
+			return
+		}
+		b.bin = filepath.Join(b.dir, "gohost_debug.test")
+		if out, err := exec.Command("go", "test", "-c", "-o", b.bin, ".").CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go test -c: %v\n%s", err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return bin
+	return b.bin
 }
 
 func TestCrashReports(t *testing.T) {
@@ -92,7 +108,7 @@ func TestCrashReports(t *testing.T) {
 	for _, c := range crashCases {
 		for _, where := range []struct{ name, method, thread string }{
 			{"executor", "stress.CppWork.work", `thread "cxx2go-`},
-			{"inline", "stress.CppWork.crash", `thread "`},
+			{"inline", "stress.CppWork.inline_work", `thread "`},
 		} {
 			name := fmt.Sprintf("crash_%s_%d", where.name, c.kind)
 			t.Run(name, func(t *testing.T) {

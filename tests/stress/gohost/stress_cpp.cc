@@ -182,6 +182,16 @@ int64_t answer_after_deadline(int64_t x, const cxx2go::Context& context) {
   volatile int zero = 0;
   return dividend / zero;  // CRASH_LINE divide_by_zero
 }
+// Keeps the CPU busy for about `millis` in a function of its own, which the CPU-profile test looks for.
+[[gnu::noinline]] int64_t burn_cpu(int64_t millis) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(millis);
+  uint64_t h = 1469598103934665603ull;
+  while (std::chrono::steady_clock::now() < end) {
+    for (int i = 0; i < 10000; ++i) h = (h ^ static_cast<uint64_t>(i)) * 1099511628211ull;
+  }
+  return h == 0 ? 0 : millis + 1;  // h is never 0: the loop is kept, the answer is millis + 1
+}
+
 int64_t crash_on_purpose(int32_t kind) {
   switch (kind) {
     case 0:
@@ -235,13 +245,14 @@ class CppWorkImpl final : public s::CppWork {
       case 21:
       case 22:
         return crash_on_purpose(mode - 20);
+      case 23:
+        return burn_cpu(x);
     }
     return cxx2go::Error(Code::invalid_argument, "bad mode");
   }
 
-  cxx2go::Result<void> crash(int32_t kind, const cxx2go::Context&) override {
-    crash_on_purpose(kind);
-    return cxx2go::Error(Code::invalid_argument, "bad kind");
+  cxx2go::Result<int64_t> inline_work(int64_t x, int32_t mode, const cxx2go::Context& context) override {
+    return work(x, mode, context);
   }
 
   cxx2go::Future<int64_t> async_work_async(int64_t x, int32_t mode, cxx2go::Context context) override {

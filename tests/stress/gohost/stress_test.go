@@ -34,7 +34,11 @@ func TestMain(m *testing.M) {
 	if name := os.Getenv(scenarioEnv); name != "" {
 		os.Exit(runScenario(name))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if debugBuild.dir != "" {
+		os.RemoveAll(debugBuild.dir)
+	}
+	os.Exit(code)
 }
 
 var scenarios = map[string]func() error{

@@ -77,8 +77,8 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppWork_async_work{0x8efd2f39340d9c85ull, "stress.CppWork.async_work", 0};
   // stress.CppWork.block(i32,i64)->i64
   const ::cxx2go::detail::MethodInfo c2g_method_CppWork_block{0xa2b06ca986920a7aull, "stress.CppWork.block", 0};
-  // stress.CppWork.crash(i32)
-  const ::cxx2go::detail::MethodInfo c2g_method_CppWork_crash{0x82efef3640096bdbull, "stress.CppWork.crash", CXX2GO_METHOD_INLINE};
+  // stress.CppWork.inline_work(i64,i32)->i64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppWork_inline_work{0xb8abd7c786df0108ull, "stress.CppWork.inline_work", CXX2GO_METHOD_INLINE};
 }  // namespace
 
 ::cxx2go::Result<int64_t> CppWork::work(int64_t, int32_t, const ::cxx2go::Context&) {
@@ -162,17 +162,19 @@ static void c2g_invoke_CppWork_block(::cxx2go::Service& c2g_service, ::cxx2go::d
   }
 }
 
-static void c2g_invoke_CppWork_crash(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+static void c2g_invoke_CppWork_inline_work(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppWork&>(c2g_service);
     auto c2g_args = c2g_call.args();
-    int32_t kind{};
-    c2g_decode(c2g_args, kind);
+    int64_t x{};
+    c2g_decode(c2g_args, x);
+    int32_t mode{};
+    c2g_decode(c2g_args, mode);
     if (!c2g_args.finish()) {
       c2g_call.fail(c2g_args.error());
       return;
     }
-    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.crash(kind, c2g_call.context()));
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.inline_work(x, mode, c2g_call.context()));
   } catch (...) {
     c2g_call.fail(::cxx2go::error_from_current_exception());
   }
@@ -183,7 +185,7 @@ namespace {
     {c2g_method_CppWork_work, &c2g_invoke_CppWork_work, nullptr},
     {c2g_method_CppWork_async_work, &c2g_invoke_CppWork_async_work, nullptr},
     {c2g_method_CppWork_block, &c2g_invoke_CppWork_block, nullptr},
-    {c2g_method_CppWork_crash, &c2g_invoke_CppWork_crash, nullptr},
+    {c2g_method_CppWork_inline_work, &c2g_invoke_CppWork_inline_work, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppWork_descriptor{
       "stress.CppWork", false, c2g_CppWork_methods, 4, nullptr};

@@ -53,7 +53,9 @@ class CppWork : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "stress.CppWork";
 
-  /// Same modes as GoWork.work, on the executor.
+  /// Same modes as GoWork.work, on the executor, and modes 20-22 crash on purpose (the crash-report tests,
+  /// tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero); 23 keeps the CPU
+  /// busy for about x milliseconds in a function of its own (the profile test), then returns x + 1.
   virtual ::cxx2go::Result<int64_t> work(int64_t x, int32_t mode, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<int64_t> work_async(int64_t x, int32_t mode, ::cxx2go::Context context);
 
@@ -67,12 +69,10 @@ class CppWork : public ::cxx2go::Service {
   virtual ::cxx2go::Result<int64_t> block(int32_t kind, int64_t micros, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<int64_t> block_async(int32_t kind, int64_t micros, ::cxx2go::Context context);
 
-  /// Crashes on purpose, on the calling Go thread: kind 0 dereferences null, 1 calls abort(), 2 divides
-  /// by zero (the crash-report tests, tests/stress/README.md). `work` takes the same kinds as modes 20-22,
-  /// on the executor.
+  /// `work` on the calling Go thread (@inline): the modes that do not wait for anything.
   ///
   /// @inline: runs on the calling Go thread; keep it short and non-blocking.
-  virtual ::cxx2go::Result<void> crash(int32_t kind, const ::cxx2go::Context& context) = 0;
+  virtual ::cxx2go::Result<int64_t> inline_work(int64_t x, int32_t mode, const ::cxx2go::Context& context) = 0;
 
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 

@@ -104,7 +104,7 @@ const (
 	methodWork      = 0 // CppWork.work(x, mode): the executor
 	methodAsyncWork = 1 // CppWork.async_work(x, mode): a coroutine
 	methodAffine    = 2 // AffineWork.thread_id(): answers x + 1 if the thread id is not 0
-	methodCrash     = 3 // CppWork.crash(mode): crashes on purpose on the calling Go thread (@inline)
+	methodInline    = 3 // CppWork.inline_work(x, mode): on the calling Go thread (@inline)
 )
 
 // stress_go_start starts a Go → C++ call on a new goroutine and returns its handle for stress_go_wait.
@@ -148,8 +148,8 @@ func stress_go_start(method C.int32_t, x C.int64_t, mode C.int32_t, timeoutUs C.
 			default:
 				c.v = int64(x) + 1
 			}
-		case methodCrash:
-			c.err = cpp.Crash(ctx, int32(mode))
+		case methodInline:
+			c.v, c.err = cpp.InlineWork(ctx, int64(x), int32(mode))
 		default:
 			c.err = cxx2go.Errorf(cxx2go.InvalidArgument, "bad method %d", method)
 		}

@@ -6,12 +6,19 @@
 #ifndef CXX2GO_SYMBOLIZER_H_
 #define CXX2GO_SYMBOLIZER_H_
 
+#include <cstdint>
+
+#include "cxx2go/debug.h"
+
 namespace cxx2go {
 
 // Makes crash reports symbolize their frames (cxx2go::set_crash_symbolizer). Returns false, changing
 // nothing, if libbacktrace cannot read this program. Debug information is read on the first crash, not
 // here. Safe to call more than once.
 bool install_libbacktrace_symbolizer() noexcept;
+
+// The symbolizer itself (a CrashSymbolizer): false before install_libbacktrace_symbolizer() succeeded.
+bool symbolize_with_libbacktrace(uintptr_t pc, SymbolizedFrameSink sink, void* context) noexcept;
 
 }  // namespace cxx2go
 
