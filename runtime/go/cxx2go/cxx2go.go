@@ -26,6 +26,16 @@ import "github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
 // CXX2GO_VERSION_STRING say the same.
 const Version = c2gimpl.Version
 
+// The pprof labels of the goroutine and the context of a Go handler serving a call from C++: CPU and
+// goroutine profiles can be sliced by them (go tool pprof -tagfocus=cxx2go.method=shop.Inventory.get).
+// A synchronous handler runs on its caller's goroutine and only its context carries them: pprof.Do(ctx,
+// pprof.Labels(), f) applies them to the goroutine (docs/debugging.md, "Labelled profiles").
+const (
+	LabelService = c2gimpl.LabelService // "package.Service"
+	LabelMethod  = c2gimpl.LabelMethod  // "package.Service.method"
+	LabelFrom    = c2gimpl.LabelFrom    // "c++": the call came from C++
+)
+
 // Options configures Start: the threads of the shared C++ executor and how long waiting threads poll
 // before they sleep (see the fields).
 type Options = c2gimpl.Options

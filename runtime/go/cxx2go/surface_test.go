@@ -15,7 +15,8 @@ import (
 func TestSurfaceHoldsOnlyWhatUsersCall(t *testing.T) {
 	want := []string{
 		"Aborted", "AlreadyExists", "Cancelled", "Code", "CodeOf", "DataLoss", "DeadlineExceeded", "Error",
-		"Errorf", "Exception", "FailedPrecondition", "Internal", "InvalidArgument", "Live", "LiveCounts",
+		"Errorf", "Exception", "FailedPrecondition", "Internal", "InvalidArgument", "LabelFrom", "LabelMethod",
+		"LabelService", "Live", "LiveCounts",
 		"NotFound", "NotStarted", "OK", "Options", "OutOfRange", "Panic", "PermissionDenied", "Protocol",
 		"ResourceExhausted", "RingStat", "RingStats", "Start", "Stop", "Stopped", "Unauthenticated",
 		"Unavailable", "Unimplemented", "Unknown", "UnknownMethod", "Version",

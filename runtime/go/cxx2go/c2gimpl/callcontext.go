@@ -20,7 +20,8 @@ import (
 // WithTimeout, context.AfterFunc) follow it without a goroutine each, as they would a context of the
 // standard library.
 type callContext struct {
-	deadline time.Time // zero: none
+	deadline time.Time       // zero: none
+	values   context.Context // what Value answers from (the method's labels, …); nil: nothing
 
 	mu     sync.Mutex
 	done   chan struct{} // made on the first Done or at the end; closed at the end
@@ -38,9 +39,10 @@ var closedDone = func() chan struct{} {
 	return c
 }()
 
-// newCallContext returns the context of a call with the given deadline (Unix nanoseconds, 0: none).
-func newCallContext(deadlineUnixNanos int64) *callContext {
-	c := &callContext{}
+// newCallContext returns the context of a call with the given deadline (Unix nanoseconds, 0: none), whose
+// values are those of `values` (nil: none).
+func newCallContext(deadlineUnixNanos int64, values context.Context) *callContext {
+	c := &callContext{values: values}
 	if deadlineUnixNanos != 0 {
 		c.deadline = time.Unix(0, deadlineUnixNanos)
 		d := time.Until(c.deadline)
@@ -73,7 +75,12 @@ func (c *callContext) Err() error {
 }
 
 // Value: a handler's context carries no values (it used to derive from context.Background()).
-func (c *callContext) Value(any) any { return nil }
+func (c *callContext) Value(key any) any {
+	if c.values == nil {
+		return nil
+	}
+	return c.values.Value(key)
+}
 
 func (c *callContext) String() string { return "cxx2go.callContext" }
 

@@ -19,7 +19,7 @@ func isClosed(ch <-chan struct{}) bool {
 }
 
 func TestCallContextEndsOnceWithTheFirstError(t *testing.T) {
-	c := newCallContext(0)
+	c := newCallContext(0, nil)
 	if _, ok := c.Deadline(); ok {
 		t.Fatal("a call without a deadline reports one")
 	}
@@ -42,7 +42,7 @@ func TestCallContextEndsOnceWithTheFirstError(t *testing.T) {
 		t.Fatal("a handler's context carries a value")
 	}
 	// Ended before anybody asked for Done: a closed channel all the same.
-	late := newCallContext(0)
+	late := newCallContext(0, nil)
 	late.end(context.Canceled)
 	if !isClosed(late.Done()) {
 		t.Fatal("Done of a context that ended first is not closed")
@@ -51,7 +51,7 @@ func TestCallContextEndsOnceWithTheFirstError(t *testing.T) {
 
 func TestCallContextDeadline(t *testing.T) {
 	want := time.Now().Add(20 * time.Millisecond)
-	c := newCallContext(want.UnixNano())
+	c := newCallContext(want.UnixNano(), nil)
 	if d, ok := c.Deadline(); !ok || !d.Equal(time.Unix(0, want.UnixNano())) {
 		t.Fatalf("Deadline = %v, %v; want %v", d, ok, want)
 	}
@@ -66,12 +66,12 @@ func TestCallContextDeadline(t *testing.T) {
 	if time.Now().Before(want) {
 		t.Fatal("the context ended before its deadline")
 	}
-	past := newCallContext(time.Now().Add(-time.Second).UnixNano())
+	past := newCallContext(time.Now().Add(-time.Second).UnixNano(), nil)
 	if !errors.Is(past.Err(), context.DeadlineExceeded) || !isClosed(past.Done()) {
 		t.Fatalf("a deadline in the past: Err = %v", past.Err())
 	}
 	// Ending first stops the timer: the error stays Canceled.
-	early := newCallContext(time.Now().Add(5 * time.Millisecond).UnixNano())
+	early := newCallContext(time.Now().Add(5*time.Millisecond).UnixNano(), nil)
 	early.end(context.Canceled)
 	time.Sleep(20 * time.Millisecond)
 	if !errors.Is(early.Err(), context.Canceled) {
@@ -82,7 +82,7 @@ func TestCallContextDeadline(t *testing.T) {
 // Contexts derived with the context package follow a call context, without a goroutine each (it is an
 // afterFuncer, like the standard library's contexts).
 func TestCallContextPropagatesToDerivedContexts(t *testing.T) {
-	c := newCallContext(0)
+	c := newCallContext(0, nil)
 	before := runtime.NumGoroutine()
 	const n = 200
 	var derived [n]context.Context
@@ -138,7 +138,7 @@ func TestCallContextPropagatesToDerivedContexts(t *testing.T) {
 func TestCallContextsCancelAndStop(t *testing.T) {
 	root, stop := context.WithCancel(context.Background())
 	tab := callContexts{root: root}
-	a, b, other := newCallContext(0), newCallContext(0), newCallContext(0)
+	a, b, other := newCallContext(0, nil), newCallContext(0, nil), newCallContext(0, nil)
 	tab.add(1, a)
 	tab.add(2, b)
 	tab.add(3, other)
@@ -158,7 +158,7 @@ func TestCallContextsCancelAndStop(t *testing.T) {
 	if other.Err() != nil {
 		t.Fatal("cancelAll reached a call no longer listed")
 	}
-	late := newCallContext(0)
+	late := newCallContext(0, nil)
 	tab.add(4, late)
 	if !errors.Is(late.Err(), context.Canceled) {
 		t.Fatal("a call listed after the stop did not start cancelled")
@@ -174,8 +174,8 @@ func TestCallContextsCancelAtTheDeadlineIsTheDeadline(t *testing.T) {
 	tab := callContexts{root: context.Background()}
 	// Built by hand: newCallContext would end a context whose deadline has passed at once.
 	expired := &callContext{deadline: time.Now().Add(-time.Millisecond)}
-	running := newCallContext(time.Now().Add(time.Hour).UnixNano())
-	plain := newCallContext(0)
+	running := newCallContext(time.Now().Add(time.Hour).UnixNano(), nil)
+	plain := newCallContext(0, nil)
 	tab.add(1, expired)
 	tab.add(2, running)
 	tab.add(3, plain)

@@ -219,10 +219,10 @@ func cxx2go_go_direct(id C.uint64_t, name *C.char, words *C.uint64_t, views *C.c
 		failDirect(result, UnknownMethod, msg)
 		return
 	}
-	ctx := rootSyncCtx
+	ctx := md.syncCtx
 	if deadline != 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithDeadline(rootSyncCtx, time.Unix(0, int64(deadline)))
+		ctx, cancel = context.WithDeadline(md.syncCtx, time.Unix(0, int64(deadline)))
 		defer cancel()
 	}
 	running = true

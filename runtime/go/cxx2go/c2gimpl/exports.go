@@ -82,11 +82,11 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 			uint64(call.method_id))))
 		return
 	}
-	ctx := rootSyncCtx
+	ctx := md.syncCtx
 	if id := uint64(call.call_id); id != 0 {
-		ctx, cancel = listSyncCall(id, int64(call.deadline_unix_nanos))
+		ctx, cancel = listSyncCall(md, id, int64(call.deadline_unix_nanos))
 	} else if dl := int64(call.deadline_unix_nanos); dl != 0 {
-		ctx, cancel = context.WithDeadline(rootSyncCtx, time.Unix(0, dl))
+		ctx, cancel = context.WithDeadline(md.syncCtx, time.Unix(0, dl))
 	}
 	s = invokeScratchPool.Get().(*invokeScratch)
 	s.in.borrow(call)
@@ -114,11 +114,11 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 // callContext listed under that id, like an asynchronous call's, and then tells C++, which only from then
 // on watches its token: a cancellation can never arrive before the id is listed. The returned cancel
 // unlists it.
-func listSyncCall(id uint64, deadlineUnixNanos int64) (context.Context, context.CancelFunc) {
-	c := newCallContext(deadlineUnixNanos)
+func listSyncCall(md *MethodDesc, id uint64, deadlineUnixNanos int64) (context.Context, context.CancelFunc) {
+	c := newCallContext(deadlineUnixNanos, md.syncCtx) // its values: syncFromCppKey and the labels
 	asyncCalls.add(id, c)
 	C.cxx2go_cpp_sync_listed(C.uint64_t(id))
-	return context.WithValue(c, syncFromCppKey{}, true), func() {
+	return c, func() {
 		asyncCalls.LoadAndDelete(id)
 		c.end(context.Canceled)
 	}

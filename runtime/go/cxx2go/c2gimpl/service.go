@@ -25,6 +25,12 @@ type MethodDesc struct {
 	// Direct serves the synchronous calls of a @direct method (C++'s call_go_direct); Handler serves its
 	// other calls.
 	Direct DirectHandler
+
+	// Set by RegisterService, once: the method's pprof labels (labels.go), alone and on the parent
+	// contexts of its calls, so that a call's context carries them without an allocation.
+	labels    context.Context // context.Background() with the labels: what a handler goroutine is labelled with
+	syncCtx   context.Context // rootSyncCtx with the labels: the parent of synchronous calls' contexts
+	onewayCtx context.Context // rootCtx with the labels: the parent of oneway calls' contexts
 }
 
 // DirectHandler runs a @direct method called synchronously from C++: in holds its views and encoded
@@ -110,6 +116,7 @@ func RegisterService(sd *ServiceDesc) error {
 		if prev, dup := next.methods[m.ID]; dup {
 			return Errorf(AlreadyExists, "method %s has the id %#x of the registered %s", m.Name, m.ID, prev.Name)
 		}
+		m.setLabels(sd.Name)
 		next.methods[m.ID] = m
 	}
 	next.byID = newMethodTable(next.methods)

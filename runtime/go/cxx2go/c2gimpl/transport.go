@@ -18,6 +18,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"time"
 )
 
@@ -149,13 +150,14 @@ func awaitCpp(ctx context.Context, tr transport, id uint64, p *pendingCall, r *R
 func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline int64, in *Incoming) {
 	if oneway {
 		// Nobody can cancel a oneway call: the runtime's stop or its deadline end its context.
-		var ctx context.Context = rootCtx
+		ctx := md.onewayCtx
 		cancel := context.CancelFunc(func() {})
 		if deadline != 0 {
-			ctx, cancel = context.WithDeadline(rootCtx, time.Unix(0, deadline))
+			ctx, cancel = context.WithDeadline(md.onewayCtx, time.Unix(0, deadline))
 		}
 		liveHandlers.Add(1)
 		go func() {
+			pprof.SetGoroutineLabels(md.labels)
 			defer liveHandlers.Add(-1)
 			defer cancel()
 			out := GetEncoder()
@@ -165,10 +167,11 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		}()
 		return
 	}
-	ctx := newCallContext(deadline)
+	ctx := newCallContext(deadline, md.labels)
 	asyncCalls.add(id, ctx)
 	liveHandlers.Add(1)
 	go func() {
+		pprof.SetGoroutineLabels(md.labels)
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
 		code, payload := runHandler(ctx, md, in, out)

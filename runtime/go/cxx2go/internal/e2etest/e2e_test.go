@@ -3,8 +3,10 @@ package e2etest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,6 +24,13 @@ type goSvc struct {
 }
 
 func (s *goSvc) Echo(ctx context.Context, str string) (string, error) {
+	if str == "labels" {
+		// The handler's pprof labels: its context's, and whether its goroutine carries them.
+		method, _ := pprof.Label(ctx, cxx2go.LabelMethod)
+		service, _ := pprof.Label(ctx, cxx2go.LabelService)
+		from, _ := pprof.Label(ctx, cxx2go.LabelFrom)
+		return fmt.Sprintf("%s %s %s goroutine=%v", service, method, from, goroutineLabelled(method)), nil
+	}
 	if rest, ok := strings.CutPrefix(str, "to-cpp/"); ok {
 		// Re-entrancy: a call to C++ while serving a call from C++.
 		inner, err := s.cpp.Echo(ctx, rest)
@@ -34,6 +43,23 @@ func (s *goSvc) Echo(ctx context.Context, str string) (string, error) {
 }
 
 func (s *goSvc) Add(_ context.Context, a, b int64) (int64, error) { return a + b, nil }
+
+// goroutineLabelled reports whether the goroutine profile shows the goroutine running goSvc.Echo labelled
+// with method.
+func goroutineLabelled(method string) bool {
+	var b strings.Builder
+	if err := pprof.Lookup("goroutine").WriteTo(&b, 1); err != nil {
+		return false
+	}
+	label := fmt.Sprintf("%q:%q", cxx2go.LabelMethod, method)
+	for _, record := range strings.Split(b.String(), "\n\n") {
+		if strings.Contains(record, "# labels: ") && strings.Contains(record, label) &&
+			strings.Contains(record, "(*goSvc).Echo") {
+			return true
+		}
+	}
+	return false
+}
 
 func (s *goSvc) Fail(_ context.Context, code int32) error {
 	if cxx2go.Code(code) == cxx2go.Panic {
@@ -334,6 +360,17 @@ func TestEndToEnd(t *testing.T) {
 			}
 			if o := CppCallsGoAdd(1<<40, 1, async); o.Code != cxx2go.OK || o.Value != 1<<40+1 {
 				t.Fatalf("async=%v: add: %+v", async, o)
+			}
+		}
+	})
+
+	t.Run("cpp_to_go_labels", func(t *testing.T) {
+		// An asynchronous call's goroutine is the runtime's, labelled; a synchronous one runs on the calling
+		// C++ thread's goroutine, and only its context carries the labels.
+		for _, async := range []bool{false, true} {
+			want := fmt.Sprintf("tiny.GoSvc tiny.GoSvc.echo c++ goroutine=%v", async)
+			if o := CppCallsGoEcho("labels", async); o.Code != cxx2go.OK || o.Text != want {
+				t.Errorf("async=%v: %+v, want %q", async, o, want)
 			}
 		}
 	})
