@@ -12,5 +12,6 @@
 #include "cxx2go/error.h"
 #include "cxx2go/executor.h"
 #include "cxx2go/future.h"
+#include "cxx2go/metrics.h"
 #include "cxx2go/runtime.h"
 #include "cxx2go/service.h"

@@ -28,6 +28,9 @@ struct RuntimeOptions {
   // The handler is installed once per process and chains to the handlers installed before it; the
   // environment variable CXX2GO_CRASH_REPORTS=0 turns it off too.
   bool crash_reports = true;
+  // Whether calls are counted per method (cxx2go/metrics.h); set_metrics_enabled() changes it at any time,
+  // and the environment variable CXX2GO_METRICS=1 turns it on too.
+  bool metrics = false;
 };
 
 // Starts the runtime: calls in both directions are accepted from now on. Fails with

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../core/core.h"
+#include "../debug/metrics.h"
 #include "../transport/transport.h"
 #include "cxx2go/detail/activity.h"
 #include "cxx2go/detail/call.h"
@@ -116,6 +117,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   bool promoted_ = false;    // shared() moved this inline call to a heap copy, which answers instead
   bool registered_ = false;  // listed (listing_) for cxx2go_cpp_cancel and stop()
   bool heap_ = false;        // a heap record (counted in LiveCounts::records)
+  int64_t metrics_started_ = kNotCounted;  // count_call_start's answer: counted until answered
   std::atomic<bool> answered_{false};
   cxx2go_reply* reply_ = nullptr;  // Sink::reply, Sink::waiter
   std::shared_ptr<Waiter> waiter_;  // Sink::waiter
@@ -227,6 +229,7 @@ void IncomingCall::fail(Error error) noexcept {
 void IncomingCallRecord::deliver(int32_t code, const uint8_t* data, size_t len) noexcept {
   if (answered_.exchange(true, std::memory_order_acq_rel)) return;  // the first answer wins
   Core& c = core();
+  maybe_count_call_end(entry_->info, Direction::go_to_cpp, code, len, std::exchange(metrics_started_, kNotCounted));
   if (std::exchange(registered_, false)) unregister_incoming(listing_);
   switch (sink_) {
     case Sink::reply:
@@ -311,6 +314,7 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
   core().record_count.fetch_add(1);
   copy->answered_.store(false, std::memory_order_relaxed);  // published below: the listing, or the return
   copy->counted_ = std::exchange(counted_, false);
+  copy->metrics_started_ = std::exchange(metrics_started_, kNotCounted);
   copy->registered_ = std::exchange(registered_, false);
   promoted_ = true;
   answered_.store(true, std::memory_order_release);
@@ -360,6 +364,7 @@ void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& r
   call.reply_ = &reply;
   call.may_pend_ = may_pend;
   call.counted_ = std::exchange(counted, false);
+  call.metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire);
   if (may_pend) {
     // Go can only cancel this call once it is pending (its goroutine is in this cgo call until then), and
     // by then shared() has moved it; its stop source exists from the start because the implementation may
@@ -432,6 +437,7 @@ void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wir
   call->heap_ = true;
   c.record_count.fetch_add(1);
   call->counted_ = std::exchange(counted, false);
+  call->metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire);
   try {
     call->own_arguments(wire);
     // Allocates its shared state: before PENDING, so that a failure is still answered synchronously.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../core/core.h"
+#include "../debug/metrics.h"
 #include "../transport/transport.h"
 #include "cxx2go/detail/call.h"
 #include "direct_calls.h"
@@ -110,6 +111,7 @@ Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, c
   SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, watch.id);
+  const int64_t counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
 
   Reply reply;
   t_sync_watch = &watch;
@@ -119,6 +121,7 @@ Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, c
   t_sync_watch = watch.outer;
   watch.on_stop.reset();  // Go has unlisted the id; waits for a callback running on another thread
   release_call(c.outgoing_count);
+  maybe_count_call_end(method, Direction::cpp_to_go, reply.raw_.code, reply.raw_.len, counted);
   if (std::optional<Error> error = reply_error(reply.raw_, method)) return std::move(*error);
   return reply;
 }
@@ -137,12 +140,14 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
+  const int64_t counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
 
   Reply reply;
   ++t_outgoing_depth;
   invoke(c, call, reply.raw_);
   --t_outgoing_depth;
   release_call(c.outgoing_count);
+  maybe_count_call_end(method, Direction::cpp_to_go, reply.raw_.code, reply.raw_.len, counted);
 
   const cxx2go_reply& raw = reply.raw_;
   if (raw.code == CXX2GO_OK && raw.where == CXX2GO_REPLY_INLINE && raw.len <= CXX2GO_REPLY_INLINE_CAP) {
@@ -166,8 +171,10 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
   // The deadline reaches the handler's ctx; nothing else can end a oneway call.
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
   call.flags |= CXX2GO_CALL_ONEWAY;
+  const int64_t counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
   send_call(c, route_call(method.flags, call), call, true);
   release_call(c.outgoing_count);
+  maybe_count_call_end(method, Direction::cpp_to_go, CXX2GO_OK, 0, counted);  // handed over: nothing comes back
   return {};
 }
 
@@ -292,6 +299,8 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
         call->watch_cancel(id);
         c.outgoing.insert_locked(shard, call);
         c.outgoing_count.fetch_add(1);
+        book(*call).method = &method;
+        book(*call).metrics_started = maybe_count_wire_call_start(method, Direction::cpp_to_go, wire);
         c.record_count.fetch_add(1);
         owned.release();  // the table owns it now
         // Kept until the stop callback is registered below: the completion may come first.
@@ -384,6 +393,9 @@ void receive_completion(uint64_t call_id, int32_t code, const uint8_t* data, siz
     // Go is done with the call's memory. Counted out before resolving the Future, whose continuations may
     // call stop(), which would otherwise wait for this very call.
     release_call(c.outgoing_count);
+    if (const MethodInfo* method = book(*call).method; method != nullptr) {
+      maybe_count_call_end(*method, Direction::cpp_to_go, code, len, book(*call).metrics_started);
+    }
     deliver_outgoing(*call, code, data, len);  // data is valid only now: decoded on the spot
     unref_outgoing(call);
   } catch (...) {

@@ -52,6 +52,8 @@ struct alignas(__STDCPP_DEFAULT_NEW_ALIGNMENT__) OutgoingBook {
   std::atomic<uint32_t> refs{1};      // the table of calls in flight holds one; stop/cancel briefly another
   std::atomic<bool> settled{false};   // the Future was resolved (by deliver or abort: whoever is first)
   OutgoingCall* table_next = nullptr;  // the next call in its chain of the table of calls in flight
+  const MethodInfo* method = nullptr;  // generated code's, static
+  int64_t metrics_started = -1;        // count_call_start's answer (detail/call_metrics.h): -1 not counted
 };
 
 // The bookkeeping of the record at `object` (the address operator new returned).

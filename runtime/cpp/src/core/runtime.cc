@@ -14,6 +14,7 @@
 
 #include "../calls/direct_calls.h"
 #include "../debug/crash.h"
+#include "../debug/metrics.h"
 #include "../exec/spin_wait.h"
 #include "../transport/transport.h"
 #include "core.h"
@@ -158,6 +159,7 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   c.inline_stop = std::stop_source();
   enable_asymmetric_direct_fence();
   if (options.crash_reports) install_crash_reports();
+  enable_metrics_at_start(options.metrics);
   if (Result<void> started = start_transports(c); !started) {
     c.pool->stop();
     c.timers->stop();

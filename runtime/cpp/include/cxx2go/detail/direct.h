@@ -20,6 +20,7 @@
 #include "cxx2go/abi.h"
 #include "cxx2go/context.h"
 #include "cxx2go/detail/activity.h"
+#include "cxx2go/detail/call_metrics.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/error.h"
 
@@ -140,14 +141,19 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
   Service* impl = binding.impl.load(std::memory_order_seq_cst);
   if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
   ServingMethod serving(method);
+  const int64_t counted = maybe_count_call_start(method, Direction::go_to_cpp, 0);
   try {
     DirectResultWords words = {};
     Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline), words);
-    if (!done) [[unlikely]] return fail_direct(std::move(done).error(), result);
-    store_direct_result(result, words);
+    if (!done) [[unlikely]] {
+      fail_direct(std::move(done).error(), result);
+    } else {
+      store_direct_result(result, words);
+    }
   } catch (...) {
     fail_direct(error_from_current_exception(), result);
   }
+  maybe_count_call_end(method, Direction::go_to_cpp, result->code, 0, counted);
 }
 
 // A synchronous C++ → Go call of a @direct go method: Go runs the handler on this thread, found by id

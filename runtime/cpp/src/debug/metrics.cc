@@ -1,0 +1,279 @@
+// Per-method metrics (cxx2go/metrics.h, docs/debugging.md).
+//
+// Every thread that counts a call gets a ThreadMetrics: for each (method, direction) slot a block of
+// counters that only this thread writes (a relaxed load and store, no read-modify-write and no cache line
+// shared with another thread), so that counting costs a call a few instructions and no contention. A
+// snapshot adds the blocks of every thread up under the registry's lock, which a thread takes only the
+// first time it counts a method and when it exits, folding its counts into `retired`.
+#include "metrics.h"
+
+#include <algorithm>
+#include <bit>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "../core/core.h"
+#include "cxx2go/detail/call.h"
+
+namespace cxx2go {
+namespace detail {
+
+constinit std::atomic<bool> metrics_on{false};
+
+namespace {
+
+// Codes by slot: 0–16 are themselves, 100–105 take 17–22, anything else 23.
+constexpr size_t kCodeSlots = 24;
+size_t code_slot(int32_t code) noexcept {
+  if (code >= 0 && code <= 16) return static_cast<size_t>(code);
+  if (code >= 100 && code <= 105) return static_cast<size_t>(code - 100 + 17);
+  return kCodeSlots - 1;
+}
+Code slot_code(size_t slot) noexcept {
+  return static_cast<Code>(slot <= 16 ? static_cast<int32_t>(slot) : static_cast<int32_t>(slot - 17 + 100));
+}
+
+struct MethodCounters {
+  std::atomic<uint64_t> started{0};
+  std::atomic<uint64_t> request_bytes{0};
+  std::atomic<uint64_t> response_bytes{0};
+  std::atomic<uint64_t> latency_samples{0};
+  std::atomic<uint64_t> latency_sum_ns{0};
+  std::atomic<uint64_t> finished[kCodeSlots]{};
+  std::atomic<uint64_t> latency[kLatencyBuckets]{};
+};
+
+// Only the owning thread writes its counters.
+void bump(std::atomic<uint64_t>& counter, uint64_t by = 1) noexcept {
+  counter.store(counter.load(std::memory_order_relaxed) + by, std::memory_order_relaxed);
+}
+
+// Method-direction pairs beyond this many are not counted.
+constexpr size_t kMaxSlots = 1024;
+
+struct ThreadMetrics {
+  std::atomic<MethodCounters*> blocks[kMaxSlots]{};
+  uint32_t calls_seen = 0;  // for sampling latency
+  struct CacheEntry {
+    uint64_t key = 0;
+    uint32_t slot_plus_one = 0;  // 0: empty
+  };
+  CacheEntry cache[64];
+
+  ~ThreadMetrics() {
+    for (auto& b : blocks) delete b.load(std::memory_order_relaxed);
+  }
+};
+
+struct SlotInfo {
+  std::string name;  // a copy: a MethodInfo's name need not outlive its service's registration
+  Direction direction;
+};
+
+struct MetricsRegistry {
+  std::mutex mu;
+  std::vector<SlotInfo> slots;
+  std::unordered_map<uint64_t, uint32_t> slot_by_key;
+  std::vector<ThreadMetrics*> threads;
+  ThreadMetrics retired;  // the counts of threads that exited (written under mu, by many threads: RMWs)
+};
+
+// Never destroyed: threads may count, and exit, while static destructors run.
+MetricsRegistry& registry() noexcept {
+  static MetricsRegistry* const r = new MetricsRegistry();
+  return *r;
+}
+
+uint64_t slot_key(const MethodInfo& method, Direction direction) noexcept {
+  return method.id * 2 + static_cast<uint64_t>(direction);
+}
+
+void retire(ThreadMetrics* t) noexcept {
+  MetricsRegistry& r = registry();
+  std::lock_guard lock(r.mu);
+  for (size_t s = 0; s < kMaxSlots; ++s) {
+    MethodCounters* from = t->blocks[s].load(std::memory_order_relaxed);
+    if (from == nullptr) continue;
+    MethodCounters* to = r.retired.blocks[s].load(std::memory_order_relaxed);
+    if (to == nullptr) {
+      to = new (std::nothrow) MethodCounters();
+      if (to == nullptr) continue;  // out of memory: this thread's counts of the method are lost
+      r.retired.blocks[s].store(to, std::memory_order_relaxed);
+    }
+    auto add = [](std::atomic<uint64_t>& into, const std::atomic<uint64_t>& c) {
+      into.fetch_add(c.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    };
+    add(to->started, from->started);
+    add(to->request_bytes, from->request_bytes);
+    add(to->response_bytes, from->response_bytes);
+    add(to->latency_samples, from->latency_samples);
+    add(to->latency_sum_ns, from->latency_sum_ns);
+    for (size_t i = 0; i < kCodeSlots; ++i) add(to->finished[i], from->finished[i]);
+    for (size_t i = 0; i < kLatencyBuckets; ++i) add(to->latency[i], from->latency[i]);
+  }
+  std::erase(r.threads, t);
+  delete t;
+}
+
+struct ThreadMetricsOwner {
+  ThreadMetrics* metrics = nullptr;
+  bool exited = false;
+  ~ThreadMetricsOwner() {
+    exited = true;
+    if (metrics != nullptr) retire(std::exchange(metrics, nullptr));
+  }
+};
+thread_local ThreadMetricsOwner t_metrics;
+
+ThreadMetrics* thread_metrics() noexcept {
+  if (t_metrics.metrics != nullptr) [[likely]] return t_metrics.metrics;
+  if (t_metrics.exited) return nullptr;  // counting from another thread_local's destructor: not counted
+  auto* t = new (std::nothrow) ThreadMetrics();
+  if (t == nullptr) return nullptr;
+  MetricsRegistry& r = registry();
+  try {
+    std::lock_guard lock(r.mu);
+    r.threads.push_back(t);
+  } catch (...) {
+    delete t;
+    return nullptr;
+  }
+  t_metrics.metrics = t;
+  return t;
+}
+
+// This thread's counters of (method, direction), or null (too many methods, or out of memory).
+MethodCounters* counters(ThreadMetrics& t, const MethodInfo& method, Direction direction) noexcept {
+  const uint64_t key = slot_key(method, direction);
+  ThreadMetrics::CacheEntry& cached = t.cache[method.id & 63];
+  uint32_t slot;
+  if (cached.slot_plus_one != 0 && cached.key == key) [[likely]] {
+    slot = cached.slot_plus_one - 1;
+  } else {
+    MetricsRegistry& r = registry();
+    try {
+      std::lock_guard lock(r.mu);
+      auto [it, added] = r.slot_by_key.try_emplace(key, static_cast<uint32_t>(r.slots.size()));
+      if (added) {
+        if (r.slots.size() == kMaxSlots) {
+          r.slot_by_key.erase(it);
+          return nullptr;
+        }
+        r.slots.push_back({method.name, direction});
+      }
+      slot = it->second;
+    } catch (...) {
+      return nullptr;
+    }
+    cached = {key, slot + 1};
+  }
+  MethodCounters* block = t.blocks[slot].load(std::memory_order_relaxed);
+  if (block == nullptr) [[unlikely]] {
+    block = new (std::nothrow) MethodCounters();
+    if (block == nullptr) return nullptr;
+    t.blocks[slot].store(block, std::memory_order_release);  // the snapshot reads it under the registry lock
+  }
+  return block;
+}
+
+int64_t now_ns() noexcept {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+int64_t count_call_start(const MethodInfo& method, Direction direction, size_t request_bytes) noexcept {
+  ThreadMetrics* t = thread_metrics();
+  if (t == nullptr) return kNotCounted;
+  MethodCounters* m = counters(*t, method, direction);
+  if (m == nullptr) return kNotCounted;
+  bump(m->started);
+  bump(m->request_bytes, request_bytes);
+  if (t->calls_seen++ % kLatencySampleEvery != 0) return 0;
+  return std::max<int64_t>(now_ns(), 1);
+}
+
+void count_call_end(const MethodInfo& method, Direction direction, int32_t code, size_t response_bytes,
+                    int64_t started_ns) noexcept {
+  ThreadMetrics* t = thread_metrics();
+  if (t == nullptr) return;
+  MethodCounters* m = counters(*t, method, direction);
+  if (m == nullptr) return;
+  bump(m->finished[code_slot(code)]);
+  bump(m->response_bytes, response_bytes);
+  if (started_ns > 0) {
+    const auto took = static_cast<uint64_t>(std::max<int64_t>(now_ns() - started_ns, 0));
+    const size_t bucket = std::min<size_t>(took < 64 ? 0 : static_cast<size_t>(std::bit_width(took)) - 6,
+                                           kLatencyBuckets - 1);
+    bump(m->latency[bucket]);
+    bump(m->latency_samples);
+    bump(m->latency_sum_ns, took);
+  }
+}
+
+void enable_metrics_at_start(bool requested) noexcept {
+  const char* env = std::getenv("CXX2GO_METRICS");
+  if (requested || (env != nullptr && std::string_view(env) == "1")) metrics_on.store(true);
+}
+
+}  // namespace detail
+
+void set_metrics_enabled(bool enabled) noexcept { detail::metrics_on.store(enabled); }
+bool metrics_enabled() noexcept { return detail::metrics_on.load(); }
+
+MetricsSnapshot metrics_snapshot() {
+  using namespace detail;
+  MetricsSnapshot out;
+  out.enabled = metrics_on.load();
+  {
+    MetricsRegistry& r = registry();
+    std::lock_guard lock(r.mu);
+    out.methods.reserve(r.slots.size());
+    for (size_t s = 0; s < r.slots.size(); ++s) {
+      MethodMetrics m;
+      m.method = r.slots[s].name;
+      m.direction = r.slots[s].direction;
+      uint64_t finished[kCodeSlots] = {};
+      auto add_block = [&](const MethodCounters* b) {
+        if (b == nullptr) return;
+        auto get = [](const std::atomic<uint64_t>& c) { return c.load(std::memory_order_relaxed); };
+        m.calls += get(b->started);
+        m.request_bytes += get(b->request_bytes);
+        m.response_bytes += get(b->response_bytes);
+        m.latency_samples += get(b->latency_samples);
+        m.latency_sum_ns += get(b->latency_sum_ns);
+        for (size_t i = 0; i < kCodeSlots; ++i) finished[i] += get(b->finished[i]);
+        for (size_t i = 0; i < kLatencyBuckets; ++i) m.latency_buckets[i] += get(b->latency[i]);
+      };
+      add_block(r.retired.blocks[s].load(std::memory_order_relaxed));
+      for (ThreadMetrics* t : r.threads) add_block(t->blocks[s].load(std::memory_order_acquire));
+      uint64_t done = 0;
+      for (size_t i = 0; i < kCodeSlots; ++i) {
+        if (finished[i] == 0) continue;
+        m.finished.emplace_back(slot_code(i), finished[i]);
+        done += finished[i];
+      }
+      // Another thread's counts may be read a moment apart from this one's: never report below zero.
+      m.in_flight = m.calls > done ? m.calls - done : 0;
+      out.methods.push_back(std::move(m));
+    }
+  }
+  std::sort(out.methods.begin(), out.methods.end(), [](const MethodMetrics& a, const MethodMetrics& b) {
+    return a.method != b.method ? a.method < b.method : a.direction < b.direction;
+  });
+  Core& c = core();
+  if (std::unique_lock lock(c.lifecycle_mu, std::try_to_lock); lock.owns_lock() && c.pool != nullptr) {
+    out.executor_queued = c.pool->queued();  // while stop() holds the lock, the pool is going away: 0
+  }
+  return out;
+}
+
+}  // namespace cxx2go
