@@ -20,7 +20,11 @@
 // codes. See docs/design.md.
 package cxx2go
 
-import "github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
+import (
+	"time"
+
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
+)
 
 // Version is the cxx2go release this runtime belongs to; `cxx2go --version` and the C++ runtime's
 // CXX2GO_VERSION_STRING say the same.
@@ -114,3 +118,31 @@ type RingStat = c2gimpl.RingStat
 // RingStats returns the ring transport's counters: live while it runs, final after Stop, zero if it was
 // never attached. Tests use it to prove that calls really went over the ring.
 func RingStats() RingStat { return c2gimpl.RingStats() }
+
+// Direction is which way a call goes: CppToGo (a go service's method) or GoToCpp (a cpp service's).
+type Direction = c2gimpl.Direction
+
+const (
+	CppToGo = c2gimpl.CppToGo
+	GoToCpp = c2gimpl.GoToCpp
+)
+
+// MethodMetrics are the counts of one method in one direction: calls, in flight, finished by code, bytes
+// and a latency histogram (docs/debugging.md, "Metrics").
+type MethodMetrics = c2gimpl.MethodMetrics
+
+// MetricsSnapshot is every method's metrics, and the C++ executor's queue.
+type MetricsSnapshot = c2gimpl.MetricsSnapshot
+
+// LatencyBucketBound is the exclusive upper bound of bucket i of MethodMetrics.LatencyBuckets (0 for the
+// last, unbounded, bucket).
+func LatencyBucketBound(i int) time.Duration { return c2gimpl.LatencyBucketBound(i) }
+
+// Metrics returns the per-method counts of the process's calls in both directions, which the C++ runtime
+// keeps (off by default: Options.Metrics, SetMetricsEnabled, or CXX2GO_METRICS=1). The packages
+// runtime/go/cxx2go/prommetrics and runtime/go/cxx2go/expvarmetrics export them.
+func Metrics() (MetricsSnapshot, error) { return c2gimpl.Metrics() }
+
+// SetMetricsEnabled turns the per-method metrics on or off, from the next call on; counts are kept while
+// off. Counting costs a call a few nanoseconds: each thread counts in counters of its own.
+func SetMetricsEnabled(enabled bool) { c2gimpl.SetMetricsEnabled(enabled) }

@@ -191,6 +191,11 @@ int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos);
 int32_t cxx2go_cpp_stop(void);
 /* 0 = not started, 1 = running, 2 = stopping, 3 = stopped */
 int32_t cxx2go_cpp_state(void);
+/* Metrics (cxx2go/metrics.h), for the Go runtime's cxx2go.Metrics: turns counting on (1) or off (0); and
+ * the snapshot in the wire format (src/debug/metrics.cc), in *data (malloc()ed, freed by the caller) and
+ * *len; *data is NULL when out of memory. */
+void cxx2go_cpp_set_metrics(int32_t enabled);
+void cxx2go_cpp_metrics_snapshot(uint8_t** data, size_t* len);
 
 /* ---- implemented by the Go runtime (exported with //export) ---- */
 

@@ -11,6 +11,7 @@
 #include <bit>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -21,6 +22,7 @@
 
 #include "../core/core.h"
 #include "cxx2go/detail/call.h"
+#include "cxx2go/detail/wire.h"
 
 namespace cxx2go {
 namespace detail {
@@ -277,3 +279,42 @@ MetricsSnapshot metrics_snapshot() {
 }
 
 }  // namespace cxx2go
+
+extern "C" void cxx2go_cpp_set_metrics(int32_t enabled) { cxx2go::set_metrics_enabled(enabled != 0); }
+
+// The snapshot for Go (runtime/go/cxx2go/c2gimpl/metrics.go reads it): enabled u8, executor_queued u64,
+// the number of methods u32, and per method: name str, direction u8, calls, in_flight, request_bytes,
+// response_bytes, latency_samples, latency_sum_ns (u64 each), kLatencyBuckets u64 counts, the number of
+// codes u32 and per code: code i32, count u64.
+extern "C" void cxx2go_cpp_metrics_snapshot(uint8_t** data, size_t* len) {
+  *data = nullptr;
+  *len = 0;
+  try {
+    const cxx2go::MetricsSnapshot s = cxx2go::metrics_snapshot();
+    cxx2go::detail::Encoder e;
+    e.u8(s.enabled ? 1 : 0);
+    e.u64(s.executor_queued);
+    e.u32(static_cast<uint32_t>(s.methods.size()));
+    for (const cxx2go::MethodMetrics& m : s.methods) {
+      e.str(m.method);
+      e.u8(static_cast<uint8_t>(m.direction));
+      for (uint64_t v : {m.calls, m.in_flight, m.request_bytes, m.response_bytes, m.latency_samples, m.latency_sum_ns}) {
+        e.u64(v);
+      }
+      for (uint64_t n : m.latency_buckets) e.u64(n);
+      e.u32(static_cast<uint32_t>(m.finished.size()));
+      for (auto [code, n] : m.finished) {
+        e.i32(static_cast<int32_t>(code));
+        e.u64(n);
+      }
+    }
+    if (!e.ok()) return;
+    auto* copy = static_cast<uint8_t*>(std::malloc(std::max<size_t>(e.size(), 1)));
+    if (copy == nullptr) return;
+    std::memcpy(copy, e.data(), e.size());
+    *data = copy;
+    *len = e.size();
+  } catch (...) {
+    // out of memory: no snapshot
+  }
+}

@@ -22,6 +22,9 @@ type Options struct {
 	// default, which is to never spin (the C++ kDefaultSpinBeforePark says why), negative never spin.
 	// Try e.g. 50µs on a machine with idle cores.
 	SpinBeforePark time.Duration
+	// Metrics turns on the per-method metrics (Metrics; docs/debugging.md), as SetMetricsEnabled(true)
+	// does at any time. The environment variable CXX2GO_METRICS=1 turns them on too.
+	Metrics bool
 }
 
 // Start starts the runtime of the process (there is one, held by the C++ side) in a Go host. Calls in
@@ -41,6 +44,9 @@ func Start(opts Options) error {
 		spin, goSpin = int64(opts.SpinBeforePark), int64(opts.SpinBeforePark)
 	case opts.SpinBeforePark < 0:
 		spin, goSpin = 0, 0
+	}
+	if opts.Metrics {
+		SetMetricsEnabled(true)
 	}
 	if code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin))); code != OK {
 		return &Error{Code: code, Message: "cannot start the runtime: " + lifecycleReason(code)}

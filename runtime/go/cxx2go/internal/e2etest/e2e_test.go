@@ -3,6 +3,7 @@ package e2etest
 import (
 	"context"
 	"errors"
+	"expvar"
 	"fmt"
 	"math"
 	"runtime"
@@ -13,8 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
+	_ "github.com/cxx2go/cxx2go/runtime/go/cxx2go/expvarmetrics"
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/prommetrics"
 )
 
 // goSvc is the Go implementation of tiny.GoSvc, as a user writes it.
@@ -372,6 +377,81 @@ func TestEndToEnd(t *testing.T) {
 			if o := CppCallsGoEcho("labels", async); o.Code != cxx2go.OK || o.Text != want {
 				t.Errorf("async=%v: %+v, want %q", async, o, want)
 			}
+		}
+	})
+
+	t.Run("metrics", func(t *testing.T) {
+		cxx2go.SetMetricsEnabled(true)
+		defer cxx2go.SetMetricsEnabled(false)
+		find := func(s cxx2go.MetricsSnapshot, method string, d cxx2go.Direction) cxx2go.MethodMetrics {
+			for _, m := range s.Methods {
+				if m.Method == method && m.Direction == d {
+					return m
+				}
+			}
+			return cxx2go.MethodMetrics{}
+		}
+		before, err := cxx2go.Metrics()
+		if err != nil || !before.Enabled {
+			t.Fatalf("metrics: %+v, %v", before, err)
+		}
+		for range 5 {
+			if _, err := cpp.Add(ctx, 1, 2); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cpp.InlineAdd(ctx, 1, 2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		wantCode(t, cpp.Fail(ctx, int32(cxx2go.NotFound)), cxx2go.NotFound)
+		if o := CppCallsGoEcho("counted", true); o.Code != cxx2go.OK {
+			t.Fatalf("echo: %+v", o)
+		}
+		after, err := cxx2go.Metrics()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			method string
+			d      cxx2go.Direction
+			calls  uint64
+			code   cxx2go.Code
+		}{
+			{"tiny.CppSvc.add", cxx2go.GoToCpp, 5, cxx2go.OK},
+			{"tiny.CppSvc.inline_add", cxx2go.GoToCpp, 5, cxx2go.OK},
+			{"tiny.CppSvc.fail", cxx2go.GoToCpp, 1, cxx2go.NotFound},
+			{"tiny.GoSvc.echo", cxx2go.CppToGo, 1, cxx2go.OK},
+		} {
+			a, b := find(after, c.method, c.d), find(before, c.method, c.d)
+			if a.Calls-b.Calls != c.calls || a.Finished[c.code]-b.Finished[c.code] != c.calls || a.InFlight != 0 {
+				t.Errorf("%s %v: %+v, before %+v; want %d more calls finished %v", c.method, c.d, a, b, c.calls, c.code)
+			}
+		}
+		if m := find(after, "tiny.GoSvc.echo", cxx2go.CppToGo); m.RequestBytes == 0 || m.ResponseBytes == 0 {
+			t.Errorf("echo's bytes were not counted: %+v", m)
+		}
+		// The exporters see the same numbers.
+		if v := expvar.Get("cxx2go"); v == nil || !strings.Contains(v.String(), `"method":"tiny.CppSvc.add"`) {
+			t.Errorf("expvar cxx2go: %v", v)
+		}
+		reg := prometheus.NewPedanticRegistry()
+		reg.MustRegister(prommetrics.NewCollector())
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var started float64
+		for _, f := range families {
+			for _, m := range f.GetMetric() {
+				for _, l := range m.GetLabel() {
+					if f.GetName() == "cxx2go_calls_started_total" && l.GetName() == "method" && l.GetValue() == "tiny.CppSvc.add" {
+						started = m.GetCounter().GetValue()
+					}
+				}
+			}
+		}
+		if want := float64(find(after, "tiny.CppSvc.add", cxx2go.GoToCpp).Calls); started < want {
+			t.Errorf("prometheus: cxx2go_calls_started_total{method=tiny.CppSvc.add} = %v, want >= %v", started, want)
 		}
 	})
 
