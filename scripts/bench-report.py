@@ -260,6 +260,19 @@ def check_echo(rows):
                                 async_row(1024, async_mech),
                                 find(rows, d, "small struct, 1024 in flight", async_mech, "async"), "cpu_ns_per_call",
                                 fmt_ns, at_most=1.2))
+    # What per-method metrics cost (issue 13 part 3): at most 3 % on the sync empty row; the async echo row
+    # for information.
+    for d, mech in (("cpp->go", "cxx2go"), ("cpp->go", "cxx2go @direct"), ("go->cpp", "cxx2go @inline"),
+                    ("go->cpp", "cxx2go @direct")):
+        res.append(ratio_target(f"metrics cost, sync empty {ECHO[d][0]} {mech}, metrics on vs off",
+                                find(rows, d, "empty", mech + ", metrics on"), find(rows, d, "empty", mech),
+                                "ns_per_call", fmt_ns, at_most=1.03))
+    for d, (name, _, async_mech) in ECHO.items():
+        on = find(rows, d, "echo, 64 in flight", async_mech + ", metrics on", "async")
+        off = find(rows, d, "echo, 64 in flight", async_mech, "async")
+        if on and off:
+            res.append(("INFO", f"metrics cost, async echo {name}, 64 in flight: {calls(on['calls_per_s'])} with "
+                        f"metrics vs {calls(off['calls_per_s'])} without = {on['calls_per_s'] / off['calls_per_s']:.2f}×"))
     # Zero C++ heap allocations per sync call for arguments that are views.
     for d, mech in (("cpp->go", "cxx2go"), ("go->cpp", "cxx2go @inline"), ("cpp->go", "cxx2go @direct"),
                     ("go->cpp", "cxx2go @direct")):

@@ -361,6 +361,15 @@ int main(int argc, char** argv) {
   sync_row("empty", 0, "cxx2go @direct", [&](long n) {
     for (long i = 0; i < n; ++i) check(direct.ping(), "ping");
   });
+  // What per-method metrics cost (docs/debugging.md): the cheapest calls, right after their rows.
+  cxx2go::set_metrics_enabled(true);
+  sync_row("empty", 0, "cxx2go, metrics on", [&](long n) {
+    for (long i = 0; i < n; ++i) check(go.ping(), "ping");
+  });
+  sync_row("empty", 0, "cxx2go @direct, metrics on", [&](long n) {
+    for (long i = 0; i < n; ++i) check(direct.ping(), "ping");
+  });
+  cxx2go::set_metrics_enabled(false);
 
   sync_row("small struct", 20, "raw cgo", [](long n) {
     bench_small in{1, 2, 3}, out{};
@@ -454,6 +463,14 @@ int main(int argc, char** argv) {
   for (int k : {1, 64, 1024}) {
     async_row(k, go);
     echo_async_rows(k, go, echo, true);
+    if (k == 64) {
+      cxx2go::set_metrics_enabled(true);
+      std::vector<cxx2go::Future<benchgen::Resp>> futures(k);
+      window_row(
+          k, "echo", echo.payload, async_mechanism() + ", metrics on",
+          [&](int s) { futures[s] = go.echo_async(echo.req); }, [&](int s) { echo.check_answer(futures[s].get()); });
+      cxx2go::set_metrics_enabled(false);
+    }
   }
 
   check(cxx2go::stop(), "cxx2go::stop");

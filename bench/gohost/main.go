@@ -195,6 +195,19 @@ func main() {
 			must(dir.Ping(ctx))
 		}
 	})
+	// What per-method metrics cost (docs/debugging.md): the cheapest calls, right after their rows.
+	withMetrics(func() {
+		syncRow("empty", 0, "cxx2go @inline, metrics on", func(n int) {
+			for range n {
+				must(inl.Ping(ctx))
+			}
+		})
+		syncRow("empty", 0, "cxx2go @direct, metrics on", func(n int) {
+			for range n {
+				must(dir.Ping(ctx))
+			}
+		})
+	})
 	syncRow("empty", 0, "cxx2go executor", func(n int) {
 		for range n {
 			must(exe.Ping(ctx))
@@ -379,6 +392,13 @@ func main() {
 		asyncRow(k, "echo", echoBytes, "cxx2go executor", func() func() error {
 			return func() error { resp, err := exe.Echo(ctx, req); checkEcho(resp.ID, resp.N, err); return nil }
 		})
+		if k == 64 && ringLabel == "" {
+			withMetrics(func() {
+				asyncRow(k, "echo", echoBytes, "cxx2go executor, metrics on", func() func() error {
+					return func() error { resp, err := exe.Echo(ctx, req); checkEcho(resp.ID, resp.N, err); return nil }
+				})
+			})
+		}
 		if ringLabel == "" { // the raw baseline does not change with the transport
 			asyncRow(k, "echo", echoBytes, "raw async cgo", func() func() error {
 				var packer cppbench.EchoPacker
@@ -391,6 +411,13 @@ func main() {
 			})
 		}
 	}
+}
+
+// withMetrics runs rows with the runtime's per-method metrics on.
+func withMetrics(rows func()) {
+	cxx2go.SetMetricsEnabled(true)
+	defer cxx2go.SetMetricsEnabled(false)
+	rows()
 }
 
 // processCPU is the CPU time of the whole process (every thread, user and system).

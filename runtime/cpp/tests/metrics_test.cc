@@ -108,8 +108,8 @@ TEST_F(MetricsTest, CountsOfThreadsThatExitedAreKept) {
   const MethodMetrics m = find(metrics_snapshot(), kFromThreads.name, Direction::cpp_to_go);
   EXPECT_EQ(m.calls, 160u);
   EXPECT_EQ(finished(m, Code::ok), 160u);
-  // One call in kLatencySampleEvery per thread is timed, its first included.
-  EXPECT_EQ(m.latency_samples, 4 * ((40 + kLatencySampleEvery - 1) / kLatencySampleEvery));
+  // Every kLatencySampleEvery-th call of a thread is timed.
+  EXPECT_EQ(m.latency_samples, 4 * (40 / kLatencySampleEvery));
 }
 
 TEST_F(MetricsTest, GoToCppCallsAreCountedOnTheirSide) {

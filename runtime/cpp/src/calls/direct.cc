@@ -186,13 +186,13 @@ Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, con
     return Error(Code::unimplemented, std::string("the Go peer does not take direct calls: ") + method.name);
   }
   *result = cxx2go_direct_result{};
-  const int64_t counted = maybe_count_call_start(method, Direction::cpp_to_go, 0);
+  const CountedCall counted = maybe_count_call_start(method, Direction::cpp_to_go, 0);
   {
     InGo in_go;
     direct(method.id, const_cast<char*>(method.name), const_cast<uint64_t*>(words), all,
            static_cast<uint32_t>(nviews), deadline, result);
   }
-  maybe_count_call_end(method, Direction::cpp_to_go, result->code, 0, counted);
+  maybe_count_call_end_here(counted, result->code, 0);
   if (result->code == CXX2GO_OK) [[likely]] return {};
   std::string message(result->message != nullptr ? result->message : "", result->message_len);
   std::free(result->message);

@@ -364,7 +364,7 @@ void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& r
   call.reply_ = &reply;
   call.may_pend_ = may_pend;
   call.counted_ = std::exchange(counted, false);
-  call.metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire);
+  call.metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire).started_ns;
   if (may_pend) {
     // Go can only cancel this call once it is pending (its goroutine is in this cgo call until then), and
     // by then shared() has moved it; its stop source exists from the start because the implementation may
@@ -437,7 +437,7 @@ void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wir
   call->heap_ = true;
   c.record_count.fetch_add(1);
   call->counted_ = std::exchange(counted, false);
-  call->metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire);
+  call->metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire).started_ns;
   try {
     call->own_arguments(wire);
     // Allocates its shared state: before PENDING, so that a failure is still answered synchronously.

@@ -111,7 +111,7 @@ Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, c
   SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, watch.id);
-  const int64_t counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
+  const CountedCall counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
 
   Reply reply;
   t_sync_watch = &watch;
@@ -121,7 +121,7 @@ Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, c
   t_sync_watch = watch.outer;
   watch.on_stop.reset();  // Go has unlisted the id; waits for a callback running on another thread
   release_call(c.outgoing_count);
-  maybe_count_call_end(method, Direction::cpp_to_go, reply.raw_.code, reply.raw_.len, counted);
+  maybe_count_call_end_here(counted, reply.raw_.code, reply.raw_.len);
   if (std::optional<Error> error = reply_error(reply.raw_, method)) return std::move(*error);
   return reply;
 }
@@ -140,14 +140,14 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
-  const int64_t counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
+  const CountedCall counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
 
   Reply reply;
   ++t_outgoing_depth;
   invoke(c, call, reply.raw_);
   --t_outgoing_depth;
   release_call(c.outgoing_count);
-  maybe_count_call_end(method, Direction::cpp_to_go, reply.raw_.code, reply.raw_.len, counted);
+  maybe_count_call_end_here(counted, reply.raw_.code, reply.raw_.len);
 
   const cxx2go_reply& raw = reply.raw_;
   if (raw.code == CXX2GO_OK && raw.where == CXX2GO_REPLY_INLINE && raw.len <= CXX2GO_REPLY_INLINE_CAP) {
@@ -171,10 +171,10 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
   // The deadline reaches the handler's ctx; nothing else can end a oneway call.
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
   call.flags |= CXX2GO_CALL_ONEWAY;
-  const int64_t counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
+  const CountedCall counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
   send_call(c, route_call(method.flags, call), call, true);
   release_call(c.outgoing_count);
-  maybe_count_call_end(method, Direction::cpp_to_go, CXX2GO_OK, 0, counted);  // handed over: nothing comes back
+  maybe_count_call_end_here(counted, CXX2GO_OK, 0);  // handed over: nothing comes back
   return {};
 }
 
@@ -300,7 +300,7 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
         c.outgoing.insert_locked(shard, call);
         c.outgoing_count.fetch_add(1);
         book(*call).method = &method;
-        book(*call).metrics_started = maybe_count_wire_call_start(method, Direction::cpp_to_go, wire);
+        book(*call).metrics_started = maybe_count_wire_call_start(method, Direction::cpp_to_go, wire).started_ns;
         c.record_count.fetch_add(1);
         owned.release();  // the table owns it now
         // Kept until the stop callback is registered below: the completion may come first.

@@ -59,16 +59,22 @@ void bump(std::atomic<uint64_t>& counter, uint64_t by = 1) noexcept {
 
 // Method-direction pairs beyond this many are not counted.
 constexpr size_t kMaxSlots = 1024;
+// The key of an empty cache entry: no (method, direction) has it, as no fingerprint is 2^63 - 1.
+constexpr uint64_t kNoKey = ~uint64_t{0};
 
 struct ThreadMetrics {
   std::atomic<MethodCounters*> blocks[kMaxSlots]{};
   uint32_t calls_seen = 0;  // for sampling latency
+  // The counters of the methods this thread counted last, direct-mapped by method id.
   struct CacheEntry {
     uint64_t key = 0;
-    uint32_t slot_plus_one = 0;  // 0: empty
+    MethodCounters* counters = nullptr;  // null: empty
   };
   CacheEntry cache[64];
 
+  ThreadMetrics() noexcept {
+    for (CacheEntry& e : cache) e.key = kNoKey;  // matches no method: a hit always has counters
+  }
   ~ThreadMetrics() {
     for (auto& b : blocks) delete b.load(std::memory_order_relaxed);
   }
@@ -124,19 +130,20 @@ void retire(ThreadMetrics* t) noexcept {
   delete t;
 }
 
+// The thread's metrics: a trivially destructible thread_local, so that reading it is one load; the owner,
+// whose destructor retires them when the thread exits, is touched once per thread.
+constinit thread_local ThreadMetrics* t_metrics = nullptr;
+constinit thread_local bool t_metrics_retired = false;
 struct ThreadMetricsOwner {
-  ThreadMetrics* metrics = nullptr;
-  bool exited = false;
   ~ThreadMetricsOwner() {
-    exited = true;
-    if (metrics != nullptr) retire(std::exchange(metrics, nullptr));
+    t_metrics_retired = true;
+    if (t_metrics != nullptr) retire(std::exchange(t_metrics, nullptr));
   }
 };
-thread_local ThreadMetricsOwner t_metrics;
+thread_local ThreadMetricsOwner t_metrics_owner;
 
-ThreadMetrics* thread_metrics() noexcept {
-  if (t_metrics.metrics != nullptr) [[likely]] return t_metrics.metrics;
-  if (t_metrics.exited) return nullptr;  // counting from another thread_local's destructor: not counted
+[[gnu::noinline]] ThreadMetrics* new_thread_metrics() noexcept {
+  if (t_metrics_retired) return nullptr;  // counting from another thread_local's destructor: not counted
   auto* t = new (std::nothrow) ThreadMetrics();
   if (t == nullptr) return nullptr;
   MetricsRegistry& r = registry();
@@ -147,42 +154,46 @@ ThreadMetrics* thread_metrics() noexcept {
     delete t;
     return nullptr;
   }
-  t_metrics.metrics = t;
+  (void)&t_metrics_owner;  // constructs it: its destructor will retire t
+  t_metrics = t;
   return t;
 }
 
-// This thread's counters of (method, direction), or null (too many methods, or out of memory).
-MethodCounters* counters(ThreadMetrics& t, const MethodInfo& method, Direction direction) noexcept {
-  const uint64_t key = slot_key(method, direction);
-  ThreadMetrics::CacheEntry& cached = t.cache[method.id & 63];
+// The slow half of counters(): the method's slot, and this thread's block for it.
+[[gnu::noinline]] MethodCounters* find_counters(ThreadMetrics& t, const MethodInfo& method, Direction direction,
+                                                uint64_t key) noexcept {
   uint32_t slot;
-  if (cached.slot_plus_one != 0 && cached.key == key) [[likely]] {
-    slot = cached.slot_plus_one - 1;
-  } else {
-    MetricsRegistry& r = registry();
-    try {
-      std::lock_guard lock(r.mu);
-      auto [it, added] = r.slot_by_key.try_emplace(key, static_cast<uint32_t>(r.slots.size()));
-      if (added) {
-        if (r.slots.size() == kMaxSlots) {
-          r.slot_by_key.erase(it);
-          return nullptr;
-        }
-        r.slots.push_back({method.name, direction});
+  MetricsRegistry& r = registry();
+  try {
+    std::lock_guard lock(r.mu);
+    auto [it, added] = r.slot_by_key.try_emplace(key, static_cast<uint32_t>(r.slots.size()));
+    if (added) {
+      if (r.slots.size() == kMaxSlots) {
+        r.slot_by_key.erase(it);
+        return nullptr;
       }
-      slot = it->second;
-    } catch (...) {
-      return nullptr;
+      r.slots.push_back({method.name, direction});
     }
-    cached = {key, slot + 1};
+    slot = it->second;
+  } catch (...) {
+    return nullptr;
   }
   MethodCounters* block = t.blocks[slot].load(std::memory_order_relaxed);
-  if (block == nullptr) [[unlikely]] {
+  if (block == nullptr) {
     block = new (std::nothrow) MethodCounters();
     if (block == nullptr) return nullptr;
     t.blocks[slot].store(block, std::memory_order_release);  // the snapshot reads it under the registry lock
   }
+  t.cache[method.id & 63] = {key, block};
   return block;
+}
+
+// This thread's counters of (method, direction), or null (too many methods, or out of memory).
+inline MethodCounters* counters(ThreadMetrics& t, const MethodInfo& method, Direction direction) noexcept {
+  const uint64_t key = slot_key(method, direction);
+  const ThreadMetrics::CacheEntry& cached = t.cache[method.id & 63];
+  if (cached.key == key) [[likely]] return cached.counters;
+  return find_counters(t, method, direction, key);
 }
 
 int64_t now_ns() noexcept {
@@ -190,35 +201,71 @@ int64_t now_ns() noexcept {
       .count();
 }
 
+inline ThreadMetrics* thread_metrics() noexcept {
+  if (ThreadMetrics* t = t_metrics; t != nullptr) [[likely]] return t;
+  return new_thread_metrics();
+}
+
+[[gnu::noinline]] void time_call(MethodCounters& m, int64_t started_ns) noexcept {
+  const auto took = static_cast<uint64_t>(std::max<int64_t>(now_ns() - started_ns, 0));
+  const size_t bucket =
+      std::min<size_t>(took < 64 ? 0 : static_cast<size_t>(std::bit_width(took)) - 6, kLatencyBuckets - 1);
+  bump(m.latency[bucket]);
+  bump(m.latency_samples);
+  bump(m.latency_sum_ns, took);
+}
+
+inline void end_call(MethodCounters& m, int32_t code, size_t response_bytes, int64_t started_ns) noexcept {
+  bump(m.finished[code_slot(code)]);
+  bump(m.response_bytes, response_bytes);
+  if (started_ns > 0) [[unlikely]] time_call(m, started_ns);
+}
+
 }  // namespace
 
-int64_t count_call_start(const MethodInfo& method, Direction direction, size_t request_bytes) noexcept {
+// The rest of count_call_start: a thread's first call, a method it has not counted lately, or a timed call.
+[[gnu::noinline]] CountedCall count_call_start_slow(const MethodInfo& method, Direction direction,
+                                                    size_t request_bytes, MethodCounters* m) noexcept {
   ThreadMetrics* t = thread_metrics();
-  if (t == nullptr) return kNotCounted;
-  MethodCounters* m = counters(*t, method, direction);
-  if (m == nullptr) return kNotCounted;
-  bump(m->started);
-  bump(m->request_bytes, request_bytes);
-  if (t->calls_seen++ % kLatencySampleEvery != 0) return 0;
-  return std::max<int64_t>(now_ns(), 1);
+  if (t == nullptr) return {};
+  if (m == nullptr) {
+    m = counters(*t, method, direction);
+    if (m == nullptr) return {};
+    bump(m->started);
+    bump(m->request_bytes, request_bytes);
+    if (++t->calls_seen % kLatencySampleEvery != 0) return {m, 0};
+  }
+  return {m, std::max<int64_t>(now_ns(), 1)};
+}
+
+// The common case stays in registers, with the rest a tail call: counting costs a call a few dozen
+// instructions (docs/debugging.md, "What metrics cost").
+CountedCall count_call_start(const MethodInfo& method, Direction direction, size_t request_bytes) noexcept {
+  ThreadMetrics* t = t_metrics;
+  if (t != nullptr) [[likely]] {
+    const ThreadMetrics::CacheEntry& e = t->cache[method.id & 63];
+    if (e.key == slot_key(method, direction)) [[likely]] {
+      MethodCounters* m = e.counters;
+      bump(m->started);
+      bump(m->request_bytes, request_bytes);
+      if (++t->calls_seen % kLatencySampleEvery != 0) [[likely]] return {m, 0};
+      return count_call_start_slow(method, direction, request_bytes, m);  // timed
+    }
+  }
+  return count_call_start_slow(method, direction, request_bytes, nullptr);
+}
+
+void count_call_end_here(const CountedCall& call, int32_t code, size_t response_bytes) noexcept {
+  end_call(*static_cast<MethodCounters*>(call.counters), code, response_bytes, call.started_ns);
 }
 
 void count_call_end(const MethodInfo& method, Direction direction, int32_t code, size_t response_bytes,
                     int64_t started_ns) noexcept {
   ThreadMetrics* t = thread_metrics();
-  if (t == nullptr) return;
+  if (t == nullptr) [[unlikely]] return;
   MethodCounters* m = counters(*t, method, direction);
-  if (m == nullptr) return;
-  bump(m->finished[code_slot(code)]);
-  bump(m->response_bytes, response_bytes);
-  if (started_ns > 0) {
-    const auto took = static_cast<uint64_t>(std::max<int64_t>(now_ns() - started_ns, 0));
-    const size_t bucket = std::min<size_t>(took < 64 ? 0 : static_cast<size_t>(std::bit_width(took)) - 6,
-                                           kLatencyBuckets - 1);
-    bump(m->latency[bucket]);
-    bump(m->latency_samples);
-    bump(m->latency_sum_ns, took);
-  }
+  if (m == nullptr) [[unlikely]] return;
+  end_call(*m, code, response_bytes, started_ns);
 }
 
 void enable_metrics_at_start(bool requested) noexcept {

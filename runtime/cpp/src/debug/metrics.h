@@ -16,9 +16,9 @@ inline size_t wire_request_bytes(const cxx2go_call& call) noexcept {
 }
 
 // count_call_start for a call that travels as `call`, measuring it only when metrics are on.
-inline int64_t maybe_count_wire_call_start(const MethodInfo& method, Direction direction,
-                                           const cxx2go_call& call) noexcept {
-  if (!metrics_on.load(std::memory_order_relaxed)) [[likely]] return kNotCounted;
+inline CountedCall maybe_count_wire_call_start(const MethodInfo& method, Direction direction,
+                                               const cxx2go_call& call) noexcept {
+  if (!metrics_on.load(std::memory_order_relaxed)) [[likely]] return {};
   return count_call_start(method, direction, wire_request_bytes(call));
 }
 

@@ -141,7 +141,7 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
   Service* impl = binding.impl.load(std::memory_order_seq_cst);
   if (impl == nullptr) [[unlikely]] return refuse_direct(method, true, result);
   ServingMethod serving(method);
-  const int64_t counted = maybe_count_call_start(method, Direction::go_to_cpp, 0);
+  const CountedCall counted = maybe_count_call_start(method, Direction::go_to_cpp, 0);
   try {
     DirectResultWords words = {};
     Result<void> done = std::forward<Call>(call)(static_cast<Impl&>(*impl), direct_context(deadline), words);
@@ -153,7 +153,7 @@ void run_direct(const DirectBinding& binding, const MethodInfo& method, int64_t 
   } catch (...) {
     fail_direct(error_from_current_exception(), result);
   }
-  maybe_count_call_end(method, Direction::go_to_cpp, result->code, 0, counted);
+  maybe_count_call_end_here(counted, result->code, 0);
 }
 
 // A synchronous C++ → Go call of a @direct go method: Go runs the handler on this thread, found by id
