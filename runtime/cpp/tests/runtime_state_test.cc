@@ -76,9 +76,9 @@ TEST_F(StateTest, StartTwiceFailsAndStoppedIsFinal) {
 TEST_F(StateTest, TheCAbiDrivesTheSameStateMachine) {
   detail::install_go_peer(FakeGo::get().entry_points());
   EXPECT_EQ(cxx2go_cpp_state(), 0);
-  EXPECT_EQ(cxx2go_cpp_start(3, -1), CXX2GO_OK);
+  EXPECT_EQ(cxx2go_cpp_start(3, -1, 0), CXX2GO_OK);
   EXPECT_EQ(cxx2go_cpp_state(), 1);
-  EXPECT_EQ(cxx2go_cpp_start(3, -1), CXX2GO_FAILED_PRECONDITION);
+  EXPECT_EQ(cxx2go_cpp_start(3, -1, 0), CXX2GO_FAILED_PRECONDITION);
   EXPECT_EQ(cxx2go_cpp_stop(), CXX2GO_OK);
   EXPECT_EQ(cxx2go_cpp_state(), 3);
   EXPECT_EQ(cxx2go_cpp_stop(), CXX2GO_STOPPED);

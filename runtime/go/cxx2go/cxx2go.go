@@ -143,6 +143,15 @@ func LatencyBucketBound(i int) time.Duration { return c2gimpl.LatencyBucketBound
 // runtime/go/cxx2go/prommetrics and runtime/go/cxx2go/expvarmetrics export them.
 func Metrics() (MetricsSnapshot, error) { return c2gimpl.Metrics() }
 
+// LiveCall is a call in flight: method, direction, age, transport, and where it is ("in Go", "queued", or
+// "running on thread cxx2go-1 (tid 1234)"); docs/debugging.md, "Live calls".
+type LiveCall = c2gimpl.LiveCall
+
+// LiveCalls returns the calls in flight that the runtime keeps a record of, oldest first: asynchronous
+// C++ → Go calls until Go completes them, and Go → C++ calls Go can cancel until they are answered. The
+// package runtime/go/cxx2go/debughttp serves them, with the metrics, as a page.
+func LiveCalls() ([]LiveCall, error) { return c2gimpl.LiveCalls() }
+
 // SetMetricsEnabled turns the per-method metrics on or off, from the next call on; counts are kept while
 // off. Counting costs a call a few nanoseconds: each thread counts in counters of its own.
 func SetMetricsEnabled(enabled bool) { c2gimpl.SetMetricsEnabled(enabled) }

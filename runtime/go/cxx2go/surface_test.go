@@ -16,7 +16,8 @@ func TestSurfaceHoldsOnlyWhatUsersCall(t *testing.T) {
 	want := []string{
 		"Aborted", "AlreadyExists", "Cancelled", "Code", "CodeOf", "CppToGo", "DataLoss", "DeadlineExceeded",
 		"Direction", "Error", "Errorf", "Exception", "FailedPrecondition", "GoToCpp", "Internal",
-		"InvalidArgument", "LabelFrom", "LabelMethod", "LabelService", "LatencyBucketBound", "Live", "LiveCounts",
+		"InvalidArgument", "LabelFrom", "LabelMethod", "LabelService", "LatencyBucketBound", "Live", "LiveCall",
+		"LiveCalls", "LiveCounts",
 		"MethodMetrics", "Metrics", "MetricsSnapshot", "NotFound", "NotStarted", "OK", "Options", "OutOfRange",
 		"Panic", "PermissionDenied", "Protocol", "ResourceExhausted", "RingStat", "RingStats",
 		"SetMetricsEnabled", "Start", "Stop", "Stopped", "Unauthenticated", "Unavailable", "Unimplemented",

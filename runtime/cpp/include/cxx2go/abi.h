@@ -186,8 +186,9 @@ void cxx2go_cpp_complete(uint64_t call_id, int32_t code, uint8_t* data, size_t l
  * runtime runs and that the method's service is still registered. */
 cxx2go_direct_fn cxx2go_cpp_direct_entry(uint64_t method_id, int32_t* code, char** message);
 /* Runtime lifecycle, for Go hosts. Return a status code. spin_nanos: how long an executor thread polls for
- * work before it sleeps (RuntimeOptions::spin_before_park); negative means the default, 0 never spin. */
-int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos);
+ * work before it sleeps (RuntimeOptions::spin_before_park); negative means the default, 0 never spin.
+ * stuck_call_nanos: RuntimeOptions::stuck_call_threshold (0: no watchdog). */
+int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos, int64_t stuck_call_nanos);
 int32_t cxx2go_cpp_stop(void);
 /* 0 = not started, 1 = running, 2 = stopping, 3 = stopped */
 int32_t cxx2go_cpp_state(void);
@@ -196,6 +197,9 @@ int32_t cxx2go_cpp_state(void);
  * *len; *data is NULL when out of memory. */
 void cxx2go_cpp_set_metrics(int32_t enabled);
 void cxx2go_cpp_metrics_snapshot(uint8_t** data, size_t* len);
+/* The calls in flight (cxx2go::live_calls), for the Go runtime's cxx2go.LiveCalls, in the wire format
+ * (src/debug/live.cc): *data malloc()ed, freed by the caller; NULL when out of memory. */
+void cxx2go_cpp_live_calls(uint8_t** data, size_t* len);
 
 /* ---- implemented by the Go runtime (exported with //export) ---- */
 

@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 
+#include "cxx2go/debug.h"
 #include "cxx2go/error.h"
 #include "cxx2go/executor.h"
 
@@ -31,6 +33,12 @@ struct RuntimeOptions {
   // Whether calls are counted per method (cxx2go/metrics.h); set_metrics_enabled() changes it at any time,
   // and the environment variable CXX2GO_METRICS=1 turns it on too.
   bool metrics = false;
+  // The stuck-call watchdog (docs/debugging.md, "Live calls"): when above zero, a thread ("cxx2go-stuck")
+  // reports each call in flight (live_calls()) older than this, once, to on_stuck_call or, without it,
+  // to stderr. A call running on an executor thread that long is a wedged executor thread. The
+  // environment variable CXX2GO_STUCK_CALL_MS sets it too.
+  std::chrono::milliseconds stuck_call_threshold{0};
+  std::function<void(const LiveCall&)> on_stuck_call;
 };
 
 // Starts the runtime: calls in both directions are accepted from now on. Fails with

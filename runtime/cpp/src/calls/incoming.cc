@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "../core/core.h"
+#include "../debug/live.h"
 #include "../debug/metrics.h"
 #include "../transport/transport.h"
 #include "cxx2go/detail/activity.h"
@@ -93,6 +94,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   }
 
   void invoke() noexcept {
+    if (registered_) listing_.running_tid.store(current_tid(), std::memory_order_relaxed);
     ++t_incoming_depth;
     ServingMethod serving(entry_->info);
     entry_->invoke(service(), *this);
@@ -144,12 +146,14 @@ void unregister_incoming(IncomingListing& listing) noexcept {
 // cxx2go_cpp_cancel and stop(), with its stop source and, for a heap record, the record. Fails once the
 // runtime is stopping: the state is checked under the shard's mutex, and stop() stores it before it walks
 // the shards, so a call is either listed or refused.
-Result<void> register_incoming(IncomingListing& listing, uint64_t call_id, std::stop_source& stop,
-                               std::weak_ptr<IncomingCall> call) noexcept {
+Result<void> register_incoming(IncomingListing& listing, const MethodInfo& method, uint64_t call_id,
+                               std::stop_source& stop, std::weak_ptr<IncomingCall> call) noexcept {
   Core& c = core();
   listing.id = call_id;
   listing.stop = &stop;
   listing.call = std::move(call);
+  listing.method = &method;
+  listing.listed_ns = steady_now_ns();
   bool cancelled = false;
   {
     IncomingTable::Shard& shard = c.incoming.shard(call_id);
@@ -326,6 +330,9 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
     copy->listing_.id = call_id_;
     copy->listing_.stop = &copy->stop_;
     copy->listing_.call = copy;
+    copy->listing_.method = listing_.method;
+    copy->listing_.listed_ns = listing_.listed_ns;
+    copy->listing_.running_tid.store(listing_.running_tid.load());
     std::lock_guard lock(shard.mu);
     table.erase_node_locked(shard, &listing_);
     table.insert_locked(shard, &copy->listing_);  // cannot throw: the shard has its buckets
@@ -370,7 +377,8 @@ void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& r
     // by then shared() has moved it; its stop source exists from the start because the implementation may
     // copy the Context before that.
     call.stop_ = std::stop_source();
-    if (Result<void> listed = register_incoming(call.listing_, wire.call_id, call.stop_, {}); !listed) {
+    if (Result<void> listed = register_incoming(call.listing_, slot.entry->info, wire.call_id, call.stop_, {});
+        !listed) {
       call.fail(listed.error());
       return;
     }
@@ -459,7 +467,8 @@ void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wir
     call->context_ = Context(call->stop_.get_token(), call_deadline(wire));
     // Every field is final before the call is listed: stop() may answer it from another thread.
     call->registered_ = true;
-    if (Result<void> listed = register_incoming(call->listing_, wire.call_id, call->stop_, call); !listed) {
+    if (Result<void> listed = register_incoming(call->listing_, slot.entry->info, wire.call_id, call->stop_, call);
+        !listed) {
       call->registered_ = false;
       call->fail(listed.error());
       return;

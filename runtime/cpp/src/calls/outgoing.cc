@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../core/core.h"
+#include "../debug/live.h"
 #include "../debug/metrics.h"
 #include "../transport/transport.h"
 #include "cxx2go/detail/call.h"
@@ -300,6 +301,7 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
         c.outgoing.insert_locked(shard, call);
         c.outgoing_count.fetch_add(1);
         book(*call).method = &method;
+        book(*call).submitted_ns = steady_now_ns();
         book(*call).metrics_started = maybe_count_wire_call_start(method, Direction::cpp_to_go, wire).started_ns;
         c.record_count.fetch_add(1);
         owned.release();  // the table owns it now

@@ -54,6 +54,7 @@ struct alignas(__STDCPP_DEFAULT_NEW_ALIGNMENT__) OutgoingBook {
   OutgoingCall* table_next = nullptr;  // the next call in its chain of the table of calls in flight
   const MethodInfo* method = nullptr;  // generated code's, static
   int64_t metrics_started = -1;        // count_call_start's answer (detail/call_metrics.h): -1 not counted
+  int64_t submitted_ns = 0;            // steady clock at submission, for the live view (src/debug/live.cc)
 };
 
 // The bookkeeping of the record at `object` (the address operator new returned).
@@ -81,6 +82,10 @@ struct IncomingListing {
   IncomingListing* table_next = nullptr;
   std::stop_source* stop = nullptr;   // the call's own cancellation (the record's)
   std::weak_ptr<IncomingCall> call;   // a heap record; empty while the call runs inline on Go's thread
+  // For the live view (cxx2go::live_calls, src/debug/live.cc):
+  const MethodInfo* method = nullptr;
+  int64_t listed_ns = 0;              // steady clock when listed
+  std::atomic<int32_t> running_tid{0};  // the Linux thread running the implementation; 0: not started
 };
 struct IncomingLinks {
   static uint64_t id(const IncomingListing* listing) noexcept { return listing->id; }

@@ -14,6 +14,7 @@
 
 #include "../calls/direct_calls.h"
 #include "../debug/crash.h"
+#include "../debug/live.h"
 #include "../debug/metrics.h"
 #include "../exec/spin_wait.h"
 #include "../transport/transport.h"
@@ -167,6 +168,11 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   }
   c.state.store(State::running);  // publishes everything above to the calls that read `running`
   direct_calls_open.store(true);
+  try {
+    start_stuck_call_watchdog(options);
+  } catch (...) {
+    std::fprintf(stderr, "cxx2go: start: the stuck-call watchdog could not start; the runtime runs without it\n");
+  }
   return {};
 }
 
@@ -287,6 +293,7 @@ Result<void> stop() {
   }
   // From here on, only this thread changes the state, and nothing it uses is torn down under it.
   const auto deadline = steady_clock::now() + c.options.stop_timeout;
+  detail::stop_stuck_call_watchdog();
 
   // Cancel everything in flight. C++ → Go futures first: resolved now with `stopped`, as runtime.h
   // promises — a Go handler that returns as soon as its context ends would otherwise complete its call
@@ -329,11 +336,16 @@ LiveCounts live_counts() noexcept {
 
 // ---- the C ABI of the life cycle, for Go hosts (abi.h) ----
 
-extern "C" int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos) {
+extern "C" int32_t cxx2go_cpp_start(int32_t executor_threads, int64_t spin_nanos, int64_t stuck_call_nanos) {
   try {
     cxx2go::RuntimeOptions options;
     options.executor_threads = executor_threads;
     if (spin_nanos >= 0) options.spin_before_park = std::chrono::nanoseconds(spin_nanos);
+    if (stuck_call_nanos > 0) {
+      options.stuck_call_threshold =
+          std::max(std::chrono::milliseconds(1), std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                     std::chrono::nanoseconds(stuck_call_nanos)));
+    }
     const cxx2go::State before = cxx2go::state();
     cxx2go::Result<void> r = cxx2go::start(options);
     // Only a status code crosses: the reason of a real failure (e.g. an ABI mismatch) goes to stderr. Starting

@@ -7,6 +7,8 @@
 // first time it counts a method and when it exits, folding its counts into `retired`.
 #include "metrics.h"
 
+#include "live.h"
+
 #include <algorithm>
 #include <bit>
 #include <chrono>
@@ -23,6 +25,7 @@
 #include "../core/core.h"
 #include "cxx2go/detail/call.h"
 #include "cxx2go/detail/wire.h"
+#include "export.h"
 
 namespace cxx2go {
 namespace detail {
@@ -196,18 +199,13 @@ inline MethodCounters* counters(ThreadMetrics& t, const MethodInfo& method, Dire
   return find_counters(t, method, direction, key);
 }
 
-int64_t now_ns() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 inline ThreadMetrics* thread_metrics() noexcept {
   if (ThreadMetrics* t = t_metrics; t != nullptr) [[likely]] return t;
   return new_thread_metrics();
 }
 
 [[gnu::noinline]] void time_call(MethodCounters& m, int64_t started_ns) noexcept {
-  const auto took = static_cast<uint64_t>(std::max<int64_t>(now_ns() - started_ns, 0));
+  const auto took = static_cast<uint64_t>(std::max<int64_t>(steady_now_ns() - started_ns, 0));
   const size_t bucket =
       std::min<size_t>(took < 64 ? 0 : static_cast<size_t>(std::bit_width(took)) - 6, kLatencyBuckets - 1);
   bump(m.latency[bucket]);
@@ -235,7 +233,7 @@ inline void end_call(MethodCounters& m, int32_t code, size_t response_bytes, int
     bump(m->request_bytes, request_bytes);
     if (++t->calls_seen % kLatencySampleEvery != 0) return {m, 0};
   }
-  return {m, std::max<int64_t>(now_ns(), 1)};
+  return {m, std::max<int64_t>(steady_now_ns(), 1)};
 }
 
 // The common case stays in registers, with the rest a tail call: counting costs a call a few dozen
@@ -355,12 +353,7 @@ extern "C" void cxx2go_cpp_metrics_snapshot(uint8_t** data, size_t* len) {
         e.u64(n);
       }
     }
-    if (!e.ok()) return;
-    auto* copy = static_cast<uint8_t*>(std::malloc(std::max<size_t>(e.size(), 1)));
-    if (copy == nullptr) return;
-    std::memcpy(copy, e.data(), e.size());
-    *data = copy;
-    *len = e.size();
+    cxx2go::detail::export_encoded(e, data, len);
   } catch (...) {
     // out of memory: no snapshot
   }

@@ -14,6 +14,7 @@
 #include "../../../cpp/src/core/state.cc"
 #include "../../../cpp/src/core/wire.cc"
 #include "../../../cpp/src/debug/crash.cc"
+#include "../../../cpp/src/debug/live.cc"
 #include "../../../cpp/src/debug/metrics.cc"
 #include "../../../cpp/src/exec/executor.cc"
 #include "../../../cpp/src/exec/timer.cc"

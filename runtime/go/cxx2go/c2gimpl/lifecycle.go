@@ -25,6 +25,10 @@ type Options struct {
 	// Metrics turns on the per-method metrics (Metrics; docs/debugging.md), as SetMetricsEnabled(true)
 	// does at any time. The environment variable CXX2GO_METRICS=1 turns them on too.
 	Metrics bool
+	// StuckCallThreshold turns on the stuck-call watchdog (docs/debugging.md, "Live calls"): each call in
+	// flight older than this is reported once on stderr, with its method and the thread running it.
+	// 0: off (unless the environment variable CXX2GO_STUCK_CALL_MS sets it). LiveCalls lists them at any time.
+	StuckCallThreshold time.Duration
 }
 
 // Start starts the runtime of the process (there is one, held by the C++ side) in a Go host. Calls in
@@ -48,7 +52,8 @@ func Start(opts Options) error {
 	if opts.Metrics {
 		SetMetricsEnabled(true)
 	}
-	if code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin))); code != OK {
+	stuck := max(opts.StuckCallThreshold, 0)
+	if code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin), C.int64_t(stuck))); code != OK {
 		return &Error{Code: code, Message: "cannot start the runtime: " + lifecycleReason(code)}
 	}
 	spinWait.Store(goSpin)

@@ -6,6 +6,7 @@ import (
 	"expvar"
 	"fmt"
 	"math"
+	"net/http/httptest"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/c2gimpl"
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/debughttp"
 	_ "github.com/cxx2go/cxx2go/runtime/go/cxx2go/expvarmetrics"
 	"github.com/cxx2go/cxx2go/runtime/go/cxx2go/prommetrics"
 )
@@ -452,6 +454,38 @@ func TestEndToEnd(t *testing.T) {
 		}
 		if want := float64(find(after, "tiny.CppSvc.add", cxx2go.GoToCpp).Calls); started < want {
 			t.Errorf("prometheus: cxx2go_calls_started_total{method=tiny.CppSvc.add} = %v, want >= %v", started, want)
+		}
+	})
+
+	t.Run("live_calls", func(t *testing.T) {
+		// A call wedged on the executor (CppSvc.slow) shows in the live view until its context ends.
+		slowCtx, cancelSlow := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- cpp.Slow(slowCtx, 60_000) }()
+		var live []cxx2go.LiveCall
+		for range 1000 {
+			var err error
+			if live, err = cxx2go.LiveCalls(); err != nil {
+				t.Fatal(err)
+			}
+			if len(live) == 1 && strings.HasPrefix(live[0].Where, "running on thread cxx2go-") {
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+		if len(live) != 1 || live[0].Method != "tiny.CppSvc.slow" || live[0].Direction != cxx2go.GoToCpp ||
+			live[0].Transport != "cgo" || !strings.HasPrefix(live[0].Where, "running on thread cxx2go-") {
+			t.Errorf("live calls: %+v", live)
+		}
+		rec := httptest.NewRecorder()
+		debughttp.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/debug/cxx2go", nil))
+		if body := rec.Body.String(); !strings.Contains(body, "calls in flight: 1") ||
+			!strings.Contains(body, "tiny.CppSvc.slow") {
+			t.Errorf("debug page:\n%s", body)
+		}
+		cancelSlow()
+		if err := <-done; cxx2go.CodeOf(err) != cxx2go.Cancelled {
+			t.Errorf("slow: %v", err)
 		}
 	})
 
