@@ -74,6 +74,9 @@ typedef struct cxx2go_view {
 #define CXX2GO_CALL_ONEWAY 1u     /* no result and no completion: the callee copies what it needs before
                                      returning; a reply (invoke) only says whether the call was accepted */
 #define CXX2GO_CALL_SYNC_ONLY 2u  /* the callee must complete before returning (never CXX2GO_PENDING) */
+#define CXX2GO_CALL_TRACE 4u      /* the last view is not an argument but the caller's trace context: W3C
+                                     traceparent and tracestate, and pprof labels, encoded (wire-format.md,
+                                     "Trace context"); the callee strips it before the arguments are read */
 
 /* Method flags of generated code (cxx2go::detail::MethodInfo::flags, cxx2go.NewMethod): the CXX2GO_CALL_*
  * bits plus this one. Never sent in cxx2go_call.flags; both runtimes mask it out. */

@@ -6,9 +6,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stop_token>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "cxx2go/error.h"
 
@@ -21,6 +24,15 @@ class IncomingCall;
 Context direct_context(int64_t deadline_unix_nanos) noexcept;
 }
 
+// The caller's distributed trace, in W3C Trace Context form, and from a Go caller the pprof labels of its
+// context (docs/debugging.md, "Trace context"). It crosses the boundary with a call: Context::trace() in
+// a C++ implementation, CallOptions::trace for a C++ caller.
+struct TraceContext {
+  std::string traceparent;  // "00-<32 hex trace id>-<16 hex parent id>-<2 hex flags>", or empty
+  std::string tracestate;   // vendor state, or empty
+  std::vector<std::pair<std::string, std::string>> labels;  // a Go caller's pprof labels (Options.PropagateLabels)
+};
+
 // Handed to a C++ service implementation: its stop token fires when the caller cancels the call (or its
 // deadline passes); the deadline is the caller's, if it set one. cause() tells the two apart, as a Go
 // context's Err() does.
@@ -30,15 +42,18 @@ class Context {
 
   Context() = default;
   Context(std::stop_token stop_token, Deadline deadline) noexcept
-      : stop_token_(std::move(stop_token)), deadline_(deadline) {}
+      : stop_token_(std::move(stop_token)), deadline_(deadline.value_or(kNoDeadline)) {}
   // Copies (and moves) always own their token: they may outlive the call whose source the original borrows.
-  Context(const Context& other) noexcept : stop_token_(other.stop_token()), deadline_(other.deadline_) {}
-  Context(Context&& other) noexcept : stop_token_(other.take_token()), deadline_(other.deadline_) {}
+  Context(const Context& other) noexcept
+      : stop_token_(other.stop_token()), deadline_(other.deadline_), trace_(other.trace_) {}
+  Context(Context&& other) noexcept
+      : stop_token_(other.take_token()), deadline_(other.deadline_), trace_(std::move(other.trace_)) {}
   Context& operator=(const Context& other) noexcept {
     if (this != &other) {
       stop_token_ = other.stop_token();
       borrowed_ = nullptr;
       deadline_ = other.deadline_;
+      trace_ = other.trace_;
     }
     return *this;
   }
@@ -47,6 +62,7 @@ class Context {
       stop_token_ = other.take_token();
       borrowed_ = nullptr;
       deadline_ = other.deadline_;
+      trace_ = std::move(other.trace_);
     }
     return *this;
   }
@@ -56,7 +72,7 @@ class Context {
   bool cancelled() const noexcept {
     return borrowed_ != nullptr ? borrowed_->stop_requested() : stop_token_.stop_requested();
   }
-  Deadline deadline() const noexcept { return deadline_; }
+  Deadline deadline() const noexcept { return deadline_ == kNoDeadline ? Deadline() : Deadline(deadline_); }
 
   // Why the call ended, like Go's ctx.Err(): Code::ok while the stop token has not fired;
   // Code::deadline_exceeded once it fired and the deadline has passed; Code::cancelled once it fired
@@ -71,8 +87,13 @@ class Context {
   }
   // True once the deadline has passed (by the wall clock), whether or not the stop token fired yet.
   bool deadline_exceeded() const noexcept {
-    return deadline_.has_value() && std::chrono::system_clock::now() >= *deadline_;
+    return deadline_ != kNoDeadline && std::chrono::system_clock::now() >= deadline_;
   }
+
+  // The caller's trace context, or null if it sent none. shared_trace() continues it in a call to Go:
+  // CallOptions{.trace = context.shared_trace()}.
+  const TraceContext* trace() const noexcept { return trace_.get(); }
+  const std::shared_ptr<const TraceContext>& shared_trace() const noexcept { return trace_; }
 
  private:
   // The runtime's call records lend an inline call's Context a stop source (IncomingCall::borrow_context).
@@ -87,7 +108,11 @@ class Context {
   // runtime's own). Reading it needs no token, whose copy costs two atomic reference-count updates on a
   // cache line that every thread calling in shares.
   const std::stop_source* borrowed_ = nullptr;
-  Deadline deadline_;
+  // A time point, not a Deadline: GCC 12 warns that an empty optional's value "may be used uninitialized"
+  // (-Wmaybe-uninitialized) where a Context holding one is copied and inlined, in users' builds too.
+  static constexpr std::chrono::system_clock::time_point kNoDeadline = std::chrono::system_clock::time_point::max();
+  std::chrono::system_clock::time_point deadline_ = kNoDeadline;
+  std::shared_ptr<const TraceContext> trace_;
 };
 
 // Options of a C++ → Go call. The deadline is wall-clock time because it travels to Go as Unix nanoseconds.
@@ -100,6 +125,9 @@ class Context {
 struct CallOptions {
   std::optional<std::chrono::system_clock::time_point> deadline;
   std::stop_token stop_token{};
+  // Sent with the call: the Go handler's ctx carries it (through cxx2go.SetTracePropagator). Not sent by
+  // @direct calls.
+  std::shared_ptr<const TraceContext> trace{};
 
   static CallOptions with_timeout(std::chrono::nanoseconds timeout) {
     return with_deadline(std::chrono::system_clock::now() +

@@ -132,6 +132,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   std::stop_source stop_{std::nostopstate};  // this call's own cancellation, when it has one
   IncomingListing listing_;  // in the table of calls in flight while registered_
   using IncomingCall::borrow_context;
+  using IncomingCall::set_trace;
   using IncomingCall::context_;
 };
 
@@ -261,28 +262,29 @@ void IncomingCallRecord::own_arguments(const cxx2go_call& call) {
   // In 8-byte words: the views array, the args, then each view's bytes, each part 8-byte aligned so that
   // view_list<T> can read any number type in place.
   auto round8 = [](size_t n) { return (n + 7) & ~size_t{7}; };
-  size_t bytes = round8(std::max<size_t>(call.nviews, 1) * sizeof(cxx2go_view)) + round8(call.args_len);
-  for (uint32_t i = 0; i < call.nviews; ++i) bytes += round8(call.views[i].len);
+  const uint32_t nviews = argument_view_count(call);  // the trace context is decoded into the Context
+  size_t bytes = round8(std::max<size_t>(nviews, 1) * sizeof(cxx2go_view)) + round8(call.args_len);
+  for (uint32_t i = 0; i < nviews; ++i) bytes += round8(call.views[i].len);
   uint64_t* words = inline_args_;
   if (bytes > sizeof inline_args_) {
     storage_.reset(new uint64_t[bytes / 8]);
     words = storage_.get();
   }
   auto* p = reinterpret_cast<unsigned char*>(words);
-  auto* views = new (p) cxx2go_view[call.nviews == 0 ? 1 : call.nviews];
-  p += round8(call.nviews * sizeof(cxx2go_view));
+  auto* views = new (p) cxx2go_view[nviews == 0 ? 1 : nviews];
+  p += round8(std::max<size_t>(nviews, 1) * sizeof(cxx2go_view));
   if (call.args_len != 0) std::memcpy(p, call.args, call.args_len);
   args_ = p;
   args_len_ = call.args_len;
   p += round8(call.args_len);
-  for (uint32_t i = 0; i < call.nviews; ++i) {
+  for (uint32_t i = 0; i < nviews; ++i) {
     const size_t len = call.views[i].len;
     if (len != 0) std::memcpy(p, call.views[i].data, len);
     views[i] = cxx2go_view{len == 0 ? nullptr : p, len};
     p += round8(len);
   }
   views_ = views;
-  nviews_ = call.nviews;
+  nviews_ = nviews;
 }
 
 std::shared_ptr<IncomingCall> IncomingCall::shared() { return IncomingCallRecord::of(*this).share(); }
@@ -388,6 +390,7 @@ void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& r
     // inline_stop lives until the runtime is reset, which waits for every call (borrow's requirement).
     call.borrow_context(c.inline_stop, call_deadline(wire));
   }
+  if ((wire.flags & CXX2GO_CALL_TRACE) != 0) [[unlikely]] call.set_trace(trace_of(wire));
   call.invoke();
   if (call.promoted_) {
     if (may_pend) {
@@ -465,6 +468,9 @@ void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wir
     call->context_ = Context(c.inline_stop.get_token(), call_deadline(wire));
   } else {
     call->context_ = Context(call->stop_.get_token(), call_deadline(wire));
+  }
+  if ((wire.flags & CXX2GO_CALL_TRACE) != 0) [[unlikely]] call->set_trace(trace_of(wire));
+  if (!oneway) {
     // Every field is final before the call is listed: stop() may answer it from another thread.
     call->registered_ = true;
     if (Result<void> listed = register_incoming(call->listing_, slot.entry->info, wire.call_id, call->stop_, call);

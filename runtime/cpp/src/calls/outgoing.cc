@@ -105,13 +105,15 @@ struct SyncStopWatch {
 thread_local SyncStopWatch* t_sync_watch = nullptr;
 
 Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
-                                const std::stop_token& token, int64_t deadline) {
+                                const std::stop_token& token, int64_t deadline, const TraceContext* trace) {
   if (token.stop_requested()) return cancelled_before_start_error();
   Core& c = core();
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
   SyncStopWatch watch{c.last_outgoing_id.fetch_add(1, std::memory_order_relaxed) + 1, token, t_sync_watch, {}};
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, watch.id);
+  std::optional<TracedViews> traced;
+  if (trace != nullptr) traced.emplace().attach(call, *trace);
   const CountedCall counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
 
   Reply reply;
@@ -137,10 +139,14 @@ Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewL
   }
   Core& c = core();
   // An empty token (the default) costs one pointer test here, nothing more.
-  if (options.stop_token.stop_possible()) return call_go_stoppable(method, args, views, options.stop_token, deadline);
+  if (options.stop_token.stop_possible()) {
+    return call_go_stoppable(method, args, views, options.stop_token, deadline, options.trace.get());
+  }
   if (Result<void> admitted = admit_call(c.outgoing_count); !admitted) return admitted.error();
 
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
+  std::optional<TracedViews> traced;
+  if (options.trace != nullptr) [[unlikely]] traced.emplace().attach(call, *options.trace);
   const CountedCall counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
 
   Reply reply;
@@ -172,6 +178,15 @@ Result<void> submit_go_oneway(const MethodInfo& method, const Encoder& args, con
   // The deadline reaches the handler's ctx; nothing else can end a oneway call.
   cxx2go_call call = borrowed_call(method, args, views, deadline, 0);
   call.flags |= CXX2GO_CALL_ONEWAY;
+  std::optional<TracedViews> traced;
+  if (options.trace != nullptr) {
+    try {
+      traced.emplace().attach(call, *options.trace);
+    } catch (...) {
+      release_call(c.outgoing_count);
+      return error_from_current_exception();
+    }
+  }
   const CountedCall counted = maybe_count_wire_call_start(method, Direction::cpp_to_go, call);
   send_call(c, route_call(method.flags, call), call, true);
   release_call(c.outgoing_count);
@@ -282,6 +297,15 @@ void submit_go_async(const MethodInfo& method, const CallOptions& options,
   wire.args = call->args.data();
   wire.args_len = call->args.size();
   wire.views = call->views.data();
+  if (options.trace != nullptr) {
+    try {
+      book(*call).traced = std::make_unique<TracedViews>();
+      book(*call).traced->attach(wire, *options.trace);
+    } catch (...) {
+      abort_outgoing_record(*call, error_from_current_exception());
+      return;  // Go never saw the record: `owned` frees it
+    }
+  }
   // Whether the stop token needs a callback; empty tokens (most calls) pay nothing more.
   const bool stoppable = options.stop_token.stop_possible();
   std::optional<Error> refused;

@@ -41,6 +41,23 @@ struct StopCallById {
   void operator()() const noexcept;
 };
 
+// The views of a C++ → Go call whose CallOptions carry a trace context: the arguments' views and, last, the
+// encoded trace context (CXX2GO_CALL_TRACE). Made only for such calls.
+struct TracedViews {
+  Encoder bytes;
+  std::vector<cxx2go_view> views;
+
+  // Makes `call` carry `trace` in a last view that this keeps, with the flag that says so.
+  void attach(cxx2go_call& call, const TraceContext& trace) {
+    encode_trace(trace, bytes);
+    views.assign(call.views, call.views + call.nviews);
+    views.push_back(cxx2go_view{bytes.data(), bytes.size()});
+    call.views = views.data();
+    call.nviews = static_cast<uint32_t>(views.size());
+    call.flags |= CXX2GO_CALL_TRACE;
+  }
+};
+
 // The runtime's bookkeeping of an asynchronous C++ → Go call. It sits right in front of the call's record
 // (the OutgoingCall generated code builds), in the same allocation: OutgoingCall::operator new places it
 // there (outgoing.cc), and book() finds it from the record.
@@ -55,6 +72,7 @@ struct alignas(__STDCPP_DEFAULT_NEW_ALIGNMENT__) OutgoingBook {
   const MethodInfo* method = nullptr;  // generated code's, static
   int64_t metrics_started = -1;        // count_call_start's answer (detail/call_metrics.h): -1 not counted
   int64_t submitted_ns = 0;            // steady clock at submission, for the live view (src/debug/live.cc)
+  std::unique_ptr<TracedViews> traced;  // CallOptions::trace, carried with the call (Go reads it until it completes)
 };
 
 // The bookkeeping of the record at `object` (the address operator new returned).

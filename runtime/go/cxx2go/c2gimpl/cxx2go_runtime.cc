@@ -9,6 +9,7 @@
 #include "../../../cpp/src/calls/direct.cc"
 #include "../../../cpp/src/calls/incoming.cc"
 #include "../../../cpp/src/calls/outgoing.cc"
+#include "../../../cpp/src/calls/trace.cc"
 #include "../../../cpp/src/core/error.cc"
 #include "../../../cpp/src/core/runtime.cc"
 #include "../../../cpp/src/core/state.cc"

@@ -172,7 +172,8 @@ class Reply {
   friend Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                                const CallOptions& options);
   friend Result<Reply> call_go_stoppable(const MethodInfo& method, const Encoder& args, const ViewList& views,
-                                         const std::stop_token& token, int64_t deadline);
+                                         const std::stop_token& token, int64_t deadline,
+                                         const TraceContext* trace);
   void reset() noexcept {
     raw_.code = CXX2GO_OK;
     raw_.where = CXX2GO_REPLY_INLINE;
@@ -328,6 +329,16 @@ Result<void> call_go_oneway(const MethodInfo& method, const CallOptions& options
 
 class IncomingCall;
 
+// The views of `call` that are arguments: all but its trace context (CXX2GO_CALL_TRACE), if it has one.
+inline uint32_t argument_view_count(const cxx2go_call& call) noexcept {
+  return call.nviews - ((call.flags & CXX2GO_CALL_TRACE) != 0 && call.nviews > 0 ? 1 : 0);
+}
+// The trace context `call` carries (CXX2GO_CALL_TRACE), decoded into memory of its own; null without one
+// or when it does not decode (a malformed trace context is dropped, never an error of the call).
+std::shared_ptr<const TraceContext> trace_of(const cxx2go_call& call) noexcept;
+// Appends the encoding of `trace` to `out` (the view that carries it).
+void encode_trace(const TraceContext& trace, Encoder& out);
+
 // The view arguments of one Go → C++ call (string, bytes, list<number>), in parameter order. Bindings of
 // one schema agree on them (the method id fingerprints the parameter list), so an index out of range, or
 // a size/alignment that does not fit T, reads as empty.
@@ -429,15 +440,18 @@ class IncomingCall {
 
  protected:
   IncomingCall(const MethodEntry* entry, const cxx2go_call& call) noexcept
-      : entry_(entry), args_(call.args), args_len_(call.args_len), views_(call.views), nviews_(call.nviews) {}
+      : entry_(entry), args_(call.args), args_len_(call.args_len), views_(call.views),
+        nviews_(argument_view_count(call)) {}
   // Not virtual: a record is always destroyed as the runtime's type.
   ~IncomingCall() = default;
 
+  // The caller's trace context (Context::trace()).
+  void set_trace(std::shared_ptr<const TraceContext> trace) noexcept { context_.trace_ = std::move(trace); }
   // Makes context() read `source`, which must outlive every use of it (copies own their token).
   void borrow_context(const std::stop_source& source, Context::Deadline deadline) noexcept {
     context_.stop_token_ = std::stop_token();
     context_.borrowed_ = &source;
-    context_.deadline_ = deadline;
+    context_.deadline_ = deadline.value_or(Context::kNoDeadline);
   }
 
   const MethodEntry* entry_;
