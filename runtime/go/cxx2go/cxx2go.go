@@ -152,6 +152,19 @@ type LiveCall = c2gimpl.LiveCall
 // package runtime/go/cxx2go/debughttp serves them, with the metrics, as a page.
 func LiveCalls() ([]LiveCall, error) { return c2gimpl.LiveCalls() }
 
+// TracePropagator moves a distributed trace across the boundary in W3C Trace Context form
+// (docs/debugging.md, "Trace context"); runtime/go/cxx2go/oteltrace implements it with OpenTelemetry.
+type TracePropagator = c2gimpl.TracePropagator
+
+// SetTracePropagator installs p: Go → C++ calls then carry the trace of their ctx (a C++ implementation
+// reads it from Context::trace()), and Go handlers of C++ calls get a ctx continuing the C++ caller's
+// trace (CallOptions::trace). nil removes it. Oneway and @direct calls carry none.
+func SetTracePropagator(p TracePropagator) { c2gimpl.SetTracePropagator(p) }
+
+// SetPropagateLabels makes Go → C++ calls carry the pprof labels of their ctx to the C++ implementation
+// (Context::trace()->labels). Off by default: reading a ctx's labels costs every call.
+func SetPropagateLabels(on bool) { c2gimpl.SetPropagateLabels(on) }
+
 // SetMetricsEnabled turns the per-method metrics on or off, from the next call on; counts are kept while
 // off. Counting costs a call a few nanoseconds: each thread counts in counters of its own.
 func SetMetricsEnabled(enabled bool) { c2gimpl.SetMetricsEnabled(enabled) }

@@ -20,8 +20,8 @@ func TestSurfaceHoldsOnlyWhatUsersCall(t *testing.T) {
 		"LiveCalls", "LiveCounts",
 		"MethodMetrics", "Metrics", "MetricsSnapshot", "NotFound", "NotStarted", "OK", "Options", "OutOfRange",
 		"Panic", "PermissionDenied", "Protocol", "ResourceExhausted", "RingStat", "RingStats",
-		"SetMetricsEnabled", "Start", "Stop", "Stopped", "Unauthenticated", "Unavailable", "Unimplemented",
-		"Unknown", "UnknownMethod", "Version",
+		"SetMetricsEnabled", "SetPropagateLabels", "SetTracePropagator", "Start", "Stop", "Stopped",
+		"TracePropagator", "Unauthenticated", "Unavailable", "Unimplemented", "Unknown", "UnknownMethod", "Version",
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

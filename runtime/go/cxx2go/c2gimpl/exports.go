@@ -91,6 +91,7 @@ func cxx2go_go_invoke(call *C.cxx2go_call, reply *C.cxx2go_reply) {
 	s = invokeScratchPool.Get().(*invokeScratch)
 	s.in.borrow(call)
 	liveHandlers.Add(1)
+	ctx = withTrace(ctx, &s.in)
 	running = true
 	err := md.Handler(ctx, &s.in, &s.out)
 	running = false

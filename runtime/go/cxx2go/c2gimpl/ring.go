@@ -338,6 +338,7 @@ func ringIncoming(s *C.cxx2go_ring_slot, payload []byte) (*Incoming, bool) {
 		off += (l + 7) &^ 7
 	}
 	in.nview = nv
+	in.takeTrace(uint32(s.flags))
 	return in, true
 }
 

@@ -168,6 +168,7 @@ type Incoming struct {
 	views unsafe.Pointer // *C.cxx2go_view array, C memory of the call (nil when owned is used)
 	nview int
 	owned [][]byte // copies of the views, for oneway calls whose C memory is gone once submit returns
+	trace []byte   // the caller's trace context (CallTrace), copied: not one of the views
 }
 
 var incomingPool = sync.Pool{New: func() any { return new(Incoming) }}
@@ -184,6 +185,7 @@ func (in *Incoming) borrow(call *C.cxx2go_call) {
 	in.args.Reset(cBytes(unsafe.Pointer(call.args), int(call.args_len)))
 	in.views = unsafe.Pointer(call.views)
 	in.nview = int(call.nviews)
+	in.takeTrace(uint32(call.flags))
 }
 
 // copyIncoming returns an Incoming holding Go copies of call's arguments: for oneway calls, whose memory
@@ -197,6 +199,7 @@ func copyIncoming(call *C.cxx2go_call) *Incoming {
 		in.owned[i] = alignedCopy(cBytes(v.data, int(v.len)))
 	}
 	in.nview = len(cviews)
+	in.takeTrace(uint32(call.flags))
 	return in
 }
 

@@ -161,7 +161,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 			defer liveHandlers.Add(-1)
 			defer cancel()
 			out := GetEncoder()
-			runHandler(ctx, md, in, out) // no one to report to; runHandler already logged a panic
+			runHandler(withTrace(ctx, in), md, in, out) // no one to report to; runHandler already logged a panic
 			in.release()
 			out.Release()
 		}()
@@ -174,7 +174,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		pprof.SetGoroutineLabels(md.labels)
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
-		code, payload := runHandler(ctx, md, in, out)
+		code, payload := runHandler(withTrace(ctx, in), md, in, out)
 		asyncCalls.LoadAndDelete(id)
 		ctx.end(context.Canceled)
 		in.release()                   // before the completion, after which C++ may free borrowed memory

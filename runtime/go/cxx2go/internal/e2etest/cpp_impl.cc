@@ -33,6 +33,22 @@ int64_t thread_identity() { return static_cast<int64_t>(reinterpret_cast<uintptr
 class CppSvcImpl final : public tiny::CppSvc {
  public:
   Result<std::string> echo(std::string_view s, const Context& context) override {
+    if (s == "trace") {
+      // The trace context the Go caller sent: "cpp:<traceparent>|k=v,…" or "cpp:none".
+      const cxx2go::TraceContext* trace = context.trace();
+      if (trace == nullptr) return std::string("cpp:none");
+      std::string out = "cpp:" + trace->traceparent + "|";
+      for (const auto& [k, v] : trace->labels) out += k + "=" + v + ",";
+      return out;
+    }
+    if (s.starts_with("to-go-traced/")) {
+      // Continues the Go caller's trace in a call back to Go.
+      cxx2go::CallOptions options{context.deadline()};
+      options.trace = context.shared_trace();
+      Result<std::string> inner = tiny::GoSvcClient().echo(s.substr(13), options);
+      if (!inner) return inner.error();
+      return "cpp(" + *inner + ")";
+    }
     if (s.starts_with("to-go/")) {
       // Re-entrancy: a call to Go while serving a call from Go. The caller's deadline travels on.
       Result<std::string> inner = tiny::GoSvcClient().echo(s.substr(6), cxx2go::CallOptions{context.deadline()});

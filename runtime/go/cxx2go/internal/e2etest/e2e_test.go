@@ -31,6 +31,10 @@ type goSvc struct {
 }
 
 func (s *goSvc) Echo(ctx context.Context, str string) (string, error) {
+	if str == "trace" {
+		tp, _ := ctx.Value(traceKey{}).(string)
+		return "go:trace=" + tp, nil
+	}
 	if str == "labels" {
 		// The handler's pprof labels: its context's, and whether its goroutine carries them.
 		method, _ := pprof.Label(ctx, cxx2go.LabelMethod)
@@ -50,6 +54,20 @@ func (s *goSvc) Echo(ctx context.Context, str string) (string, error) {
 }
 
 func (s *goSvc) Add(_ context.Context, a, b int64) (int64, error) { return a + b, nil }
+
+// testPropagator carries a traceparent in a context value (traceKey), the way an OpenTelemetry propagator
+// carries a span (runtime/go/cxx2go/oteltrace tests that one).
+type testPropagator struct{}
+type traceKey struct{}
+
+func (testPropagator) Inject(ctx context.Context) (string, string) {
+	tp, _ := ctx.Value(traceKey{}).(string)
+	return tp, ""
+}
+
+func (testPropagator) Extract(ctx context.Context, traceparent, _ string) context.Context {
+	return context.WithValue(ctx, traceKey{}, traceparent)
+}
 
 // goroutineLabelled reports whether the goroutine profile shows the goroutine running goSvc.Echo labelled
 // with method.
@@ -368,6 +386,37 @@ func TestEndToEnd(t *testing.T) {
 			if o := CppCallsGoAdd(1<<40, 1, async); o.Code != cxx2go.OK || o.Value != 1<<40+1 {
 				t.Fatalf("async=%v: add: %+v", async, o)
 			}
+		}
+	})
+
+	t.Run("trace_context", func(t *testing.T) {
+		const tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+		traced := context.WithValue(ctx, traceKey{}, tp)
+		if s, err := cpp.Echo(traced, "trace"); err != nil || s != "cpp:none" {
+			t.Fatalf("without a propagator: %q, %v", s, err)
+		}
+		cxx2go.SetTracePropagator(testPropagator{})
+		defer cxx2go.SetTracePropagator(nil)
+		// Go → C++, and from there back to Go with the trace continued (CallOptions::trace).
+		if s, err := cpp.Echo(traced, "trace"); err != nil || s != "cpp:"+tp+"|" {
+			t.Errorf("Go → C++: %q, %v", s, err)
+		}
+		if s, err := cpp.Echo(traced, "to-go-traced/trace"); err != nil || s != "cpp(go:trace="+tp+")" {
+			t.Errorf("Go → C++ → Go: %q, %v", s, err)
+		}
+		if s, err := cpp.Echo(ctx, "to-go-traced/trace"); err != nil || s != "cpp(go:trace=)" {
+			t.Errorf("without a trace: %q, %v", s, err)
+		}
+		// The pprof labels of the caller's ctx, once asked for.
+		cxx2go.SetPropagateLabels(true)
+		defer cxx2go.SetPropagateLabels(false)
+		labelled := pprof.WithLabels(traced, pprof.Labels("tenant", "acme"))
+		if s, err := cpp.Echo(labelled, "trace"); err != nil || s != "cpp:"+tp+"|tenant=acme," {
+			t.Errorf("labels: %q, %v", s, err)
+		}
+		// The views of the arguments are still right when a trace context follows them.
+		if n, err := cpp.InlineLen(labelled, "four"); err != nil || n != 4 {
+			t.Errorf("inline_len with a trace context: %v, %v", n, err)
 		}
 	})
 
