@@ -41,6 +41,9 @@ import (
 )
 
 // Limits of the checks (README: what must be observed). Each limit matches what its figure resolves.
+// executorThreads is the size of the C++ runtime's shared executor in the soak.
+const executorThreads = 4
+
 const (
 	// The heaps are exact counters, read after a collection: the least-squares slope over the samples
 	// after warm-up (the lowest sample of each of 8 windows) must stay under these, per 1,000,000 calls.
@@ -161,7 +164,7 @@ func soak(cfg config) error {
 	if code := cxx2go.Code(C.soak_register_cpp()); code != cxx2go.OK {
 		return fmt.Errorf("registering the C++ services: %v", code)
 	}
-	if err := cxx2go.Start(cxx2go.Options{ExecutorThreads: 4}); err != nil {
+	if err := cxx2go.Start(cxx2go.Options{ExecutorThreads: executorThreads}); err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
 
@@ -497,7 +500,12 @@ func (k leakKind) leakOne() {
 //     (running ones, and stopped ones until it cleans them out) and never shrinks. The soak starts and
 //     stops thousands of timers a second (deadlines, and the 60 s and 1 min deadlines of calls that end
 //     long before); a new peak doubles a slice, kilobytes that would read as Go heap growth.
-//     cfg.timers timers per P run at once and are stopped.
+//     cfg.timers timers per P run at once and are stopped;
+//   - goroutines of C++ threads: a C++ thread that calls into Go keeps a goroutine (counted by
+//     runtime.NumGoroutine) for as long as it lives. An executor thread does so when it first answers a
+//     call, and the executor wakes its threads only as the queue needs them, so one may answer its first
+//     call long after warm-up. Sleeping calls, many more than the threads, are queued at once, so that
+//     every executor thread runs (and answers) some.
 func prewarm(cfg config) error {
 	var wg sync.WaitGroup
 	reached := make([]int32, cfg.goInC)
@@ -521,6 +529,16 @@ func prewarm(cfg config) error {
 		}()
 	}
 	close(release)
+	wg.Wait()
+
+	cpp := e2e.NewCppSideClient()
+	for range 16 * executorThreads {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, _ = cpp.Sleep(context.Background(), 2) // errors show in the soak itself
+		}()
+	}
 	wg.Wait()
 
 	// One goroutine per P, all spinning at once, so that each runs on its own P while it starts its
