@@ -67,9 +67,14 @@ void on_syminfo(void* data, uintptr_t, const char* symbol, uintptr_t, uintptr_t)
   static_cast<Lookup*>(data)->symbol = symbol;
 }
 
+// Longer names are printed mangled: the demangler keeps arrays on the stack, about 72 bytes per character
+// of the name, and this runs on a signal stack (Go's are 32 KiB).
+constexpr size_t kMaxDemangledInput = 200;
+
 void emit(const char* function, const char* file, int line, SymbolizedFrameSink sink, void* context) {
   Demangled demangled;
   if (function != nullptr && function[0] == '_' && function[1] == 'Z' &&
+      strnlen(function, kMaxDemangledInput + 1) <= kMaxDemangledInput &&
       cplus_demangle_v3_callback(function, DMGL_PARAMS | DMGL_ANSI, &append_demangled, &demangled) != 0 &&
       !demangled.truncated) {
     demangled.text[demangled.len] = '\0';
@@ -110,6 +115,11 @@ bool install_libbacktrace_symbolizer() noexcept {
     if (state == nullptr) return false;
     backtrace_state* expected = nullptr;
     g_state.compare_exchange_strong(expected, state, std::memory_order_acq_rel);
+    // Read the program's debug information now, not in the first crashing thread's signal handler:
+    // libbacktrace takes the loader's lock and maps the DWARF on first use.
+    Lookup warm;
+    backtrace_pcinfo(g_state.load(), reinterpret_cast<uintptr_t>(&install_libbacktrace_symbolizer), &on_pcinfo,
+                     &ignore_error, &warm);
   }
   set_crash_symbolizer(&symbolize_with_libbacktrace);
   return true;

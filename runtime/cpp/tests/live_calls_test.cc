@@ -46,6 +46,16 @@ class LiveCallsTest : public RuntimeTest {
 
 TEST_F(LiveCallsTest, AWedgedCallShowsUpAndIsReportedOnce) {
   std::latch release(1);
+  // Released on every way out, a failed ASSERT included: the executor thread must not wait on a latch
+  // that is gone.
+  struct Release {
+    std::latch& latch;
+    bool done = false;
+    void now() {
+      if (!std::exchange(done, true)) latch.count_down();
+    }
+    ~Release() { now(); }
+  } releaser{release};
   auto svc = std::make_shared<ScriptedService>("test.LiveSvc");
   svc->add(0x11FE10, "wedged", [&](detail::IncomingCall& call) {
     release.wait();
@@ -101,7 +111,7 @@ TEST_F(LiveCallsTest, AWedgedCallShowsUpAndIsReportedOnce) {
   for (const LiveCall& c : reported) EXPECT_GE(c.age, 50ms);
   EXPECT_NE(find(reported, "test.Live.go_slow"), nullptr);
 
-  release.count_down();
+  releaser.now();
   ASSERT_TRUE(go().await_cpp(wedged.call_id));
   ASSERT_TRUE(go().await_cpp(queued.call_id));
   go().complete(go().pending_ids().at(0), GoAnswer::ok());

@@ -98,6 +98,7 @@ TEST_F(MetricsTest, AnAsyncCallIsInFlightUntilGoCompletesIt) {
 
 TEST_F(MetricsTest, CountsOfThreadsThatExitedAreKept) {
   go().handle(kFromThreads.id, [](const GoCall&) { return GoAnswer::ok(); });
+  const size_t live_threads = detail::metrics_threads_for_testing();
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([] {
@@ -105,6 +106,7 @@ TEST_F(MetricsTest, CountsOfThreadsThatExitedAreKept) {
     });
   }
   for (std::thread& t : threads) t.join();
+  EXPECT_EQ(detail::metrics_threads_for_testing(), live_threads) << "the exited threads' counters were not folded";
   const MethodMetrics m = find(metrics_snapshot(), kFromThreads.name, Direction::cpp_to_go);
   EXPECT_EQ(m.calls, 160u);
   EXPECT_EQ(finished(m, Code::ok), 160u);

@@ -96,8 +96,15 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   void invoke() noexcept {
     if (registered_) listing_.running_tid.store(current_tid(), std::memory_order_relaxed);
     ++t_incoming_depth;
-    ServingMethod serving(entry_->info);
-    entry_->invoke(service(), *this);
+    {
+      ServingMethod serving(entry_->info);
+      entry_->invoke(service(), *this);
+    }
+    // An asynchronous implementation (a coroutine, shared()) answers later, on whatever thread: until then
+    // the live view says it waits, not that this thread runs it.
+    if (registered_ && !answered_.load(std::memory_order_relaxed)) {
+      listing_.running_tid.store(kSuspendedTid, std::memory_order_relaxed);
+    }
     --t_incoming_depth;
   }
   void deliver(int32_t code, const uint8_t* data, size_t len) noexcept;

@@ -103,8 +103,10 @@ struct IncomingListing {
   // For the live view (cxx2go::live_calls, src/debug/live.cc):
   const MethodInfo* method = nullptr;
   int64_t listed_ns = 0;              // steady clock when listed
-  std::atomic<int32_t> running_tid{0};  // the Linux thread running the implementation; 0: not started
+  std::atomic<int32_t> running_tid{0};  // the Linux thread running the implementation; 0: not started;
+                                        // kSuspendedTid: it returned without answering (it answers later)
 };
+inline constexpr int32_t kSuspendedTid = -1;
 struct IncomingLinks {
   static uint64_t id(const IncomingListing* listing) noexcept { return listing->id; }
   static IncomingListing*& next(IncomingListing* listing) noexcept { return listing->table_next; }

@@ -236,13 +236,17 @@ void chain(int index, int sig, siginfo_t* info, void* ucontext) noexcept {
     previous.sa_handler(sig);
     return;
   }
-  // The default action, which a fault cannot be ignored past either: restore it, and let the signal come
-  // again (a fault: its instruction runs again on return) or raise it (blocked until we return).
+  // Ignored before: a signal sent by a process (kill) stays ignored. A fault cannot be ignored (the kernel
+  // forces its default action), so it gets the default action below.
+  const bool sent = info == nullptr || info->si_code <= 0;
+  if (previous.sa_handler == SIG_IGN && sent) return;
+  // The default action: restore it, and let the signal come again (a fault: its instruction runs again on
+  // return) or raise it (blocked until we return).
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
   sigaction(sig, &dfl, nullptr);
-  if (info == nullptr || info->si_code <= 0 || sig == SIGABRT) raise(sig);
+  if (sent || sig == SIGABRT) raise(sig);
 }
 
 void on_fatal_signal(int sig, siginfo_t* info, void* ucontext) {
@@ -276,7 +280,8 @@ void enter_runtime_thread() noexcept {
   t_runtime_thread = true;
   stack_t current{};
   if (sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0) return;  // has one
-  const size_t size = 64 * 1024;
+  // Symbolizing runs on this stack (libbacktrace, and the demangler's arrays): room to spare.
+  const size_t size = 256 * 1024;
   void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (base == MAP_FAILED) return;
   stack_t stack{};

@@ -83,8 +83,10 @@ struct StuckCallWatchdog {
   }
 };
 
+// A plain pointer, never destroyed at exit: a process that ends without stop() must not destroy a
+// joinable std::thread (std::terminate).
 std::mutex g_watchdog_mu;
-std::unique_ptr<StuckCallWatchdog> g_watchdog;
+StuckCallWatchdog* g_watchdog = nullptr;
 
 void log_stuck_call(const LiveCall& call) {
   std::fprintf(stderr, "cxx2go: stuck call: %s (%s, call %llu over %s) has been %s for %s\n", call.method.c_str(),
@@ -105,14 +107,14 @@ void start_stuck_call_watchdog(const RuntimeOptions& options) {
   StuckCallWatchdog* w = watchdog.get();
   watchdog->thread = std::thread([w] { w->run(); });
   std::lock_guard lock(g_watchdog_mu);
-  g_watchdog = std::move(watchdog);
+  g_watchdog = watchdog.release();
 }
 
 void stop_stuck_call_watchdog() noexcept {
   std::unique_ptr<StuckCallWatchdog> watchdog;
   {
     std::lock_guard lock(g_watchdog_mu);
-    watchdog = std::move(g_watchdog);
+    watchdog.reset(std::exchange(g_watchdog, nullptr));
   }
   if (!watchdog) return;
   {
@@ -157,12 +159,12 @@ std::vector<LiveCall> live_calls() {
     live.age = std::chrono::nanoseconds(now - listing->listed_ns);
     live.transport = route_of(listing->id) == Route::ring ? "ring" : "cgo";
     const int32_t tid = listing->running_tid.load(std::memory_order_relaxed);
-    live.where = tid == 0 ? "queued" : "running";
+    live.where = tid == 0 ? "queued" : tid == kSuspendedTid ? "waiting for its implementation's answer" : "running";
     out.push_back(std::move(live));
     tids.push_back(tid);
   });
   for (size_t i = 0; i < out.size(); ++i) {
-    if (tids[i] != 0) out[i].where = "running on thread " + name_of_thread(tids[i]) + " (tid " + std::to_string(tids[i]) + ")";
+    if (tids[i] > 0) out[i].where = "running on thread " + name_of_thread(tids[i]) + " (tid " + std::to_string(tids[i]) + ")";
   }
   std::stable_sort(out.begin(), out.end(), [](const LiveCall& a, const LiveCall& b) { return a.age > b.age; });
   return out;

@@ -24,6 +24,7 @@
 
 #include "../core/core.h"
 #include "cxx2go/detail/call.h"
+#include "cxx2go/detail/testing.h"
 #include "cxx2go/detail/wire.h"
 #include "export.h"
 
@@ -34,7 +35,8 @@ constinit std::atomic<bool> metrics_on{false};
 
 namespace {
 
-// Codes by slot: 0–16 are themselves, 100–105 take 17–22, anything else 23.
+// Codes by slot: 0–16 are themselves, 100–105 take 17–22, anything else 23, which snapshots report as
+// Code::unknown (an application's own code number outside the runtime's code space).
 constexpr size_t kCodeSlots = 24;
 size_t code_slot(int32_t code) noexcept {
   if (code >= 0 && code <= 16) return static_cast<size_t>(code);
@@ -74,6 +76,8 @@ struct ThreadMetrics {
     MethodCounters* counters = nullptr;  // null: empty
   };
   CacheEntry cache[64];
+  // Every method this thread counted, for when two share a cache entry: no lock, only this thread uses it.
+  std::unordered_map<uint64_t, MethodCounters*> by_key;
 
   ThreadMetrics() noexcept {
     for (CacheEntry& e : cache) e.key = kNoKey;  // matches no method: a hit always has counters
@@ -165,6 +169,10 @@ thread_local ThreadMetricsOwner t_metrics_owner;
 // The slow half of counters(): the method's slot, and this thread's block for it.
 [[gnu::noinline]] MethodCounters* find_counters(ThreadMetrics& t, const MethodInfo& method, Direction direction,
                                                 uint64_t key) noexcept {
+  if (auto it = t.by_key.find(key); it != t.by_key.end()) {  // counted before; its cache entry was taken
+    t.cache[method.id & 63] = {key, it->second};
+    return it->second;
+  }
   uint32_t slot;
   MetricsRegistry& r = registry();
   try {
@@ -186,6 +194,11 @@ thread_local ThreadMetricsOwner t_metrics_owner;
     block = new (std::nothrow) MethodCounters();
     if (block == nullptr) return nullptr;
     t.blocks[slot].store(block, std::memory_order_release);  // the snapshot reads it under the registry lock
+  }
+  try {
+    t.by_key.emplace(key, block);
+  } catch (...) {
+    // out of memory: the next miss takes the registry's lock again, nothing worse
   }
   t.cache[method.id & 63] = {key, block};
   return block;
@@ -266,6 +279,12 @@ void count_call_end(const MethodInfo& method, Direction direction, int32_t code,
   end_call(*m, code, response_bytes, started_ns);
 }
 
+size_t metrics_threads_for_testing() {
+  MetricsRegistry& r = registry();
+  std::lock_guard lock(r.mu);
+  return r.threads.size();
+}
+
 void enable_metrics_at_start(bool requested) noexcept {
   const char* env = std::getenv("CXX2GO_METRICS");
   if (requested || (env != nullptr && std::string_view(env) == "1")) metrics_on.store(true);
@@ -302,11 +321,13 @@ MetricsSnapshot metrics_snapshot() {
       };
       add_block(r.retired.blocks[s].load(std::memory_order_relaxed));
       for (ThreadMetrics* t : r.threads) add_block(t->blocks[s].load(std::memory_order_acquire));
+      uint64_t by_code[kCodeSlots - 1] = {};  // the "other" slot counts as Code::unknown
+      for (size_t i = 0; i < kCodeSlots; ++i) by_code[i == kCodeSlots - 1 ? code_slot(CXX2GO_UNKNOWN) : i] += finished[i];
       uint64_t done = 0;
-      for (size_t i = 0; i < kCodeSlots; ++i) {
-        if (finished[i] == 0) continue;
-        m.finished.emplace_back(slot_code(i), finished[i]);
-        done += finished[i];
+      for (size_t i = 0; i + 1 < kCodeSlots; ++i) {
+        if (by_code[i] == 0) continue;
+        m.finished.emplace_back(slot_code(i), by_code[i]);
+        done += by_code[i];
       }
       // Another thread's counts may be read a moment apart from this one's: never report below zero.
       m.in_flight = m.calls > done ? m.calls - done : 0;

@@ -6,6 +6,7 @@
 #include <unwind.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -59,8 +60,10 @@ struct Frames {
     char file[256];
     int line;
   };
-  Frame frames[16];
+  uintptr_t pc = 0;
   int count = 0;
+  int next = 0;  // the frame the next call returns
+  Frame frames[16];
 };
 
 void copy_string(char (&to)[256], const char* from) {
@@ -82,7 +85,23 @@ void keep_frame(const cxx2go::SymbolizedFrame& frame, void* context) {
   f.line = frame.line;
 }
 
-thread_local Frames t_frames;
+// The state of one symbolization in progress, passed back by Go through CgoSymbolizerArg::data: Go calls
+// the symbolizer once per frame of a pc, possibly from different threads (its profiler's calls are separate
+// cgo calls, and the goroutine may move), reuses one argument for several pcs without clearing data, and
+// calls it with pc 0 when done. A fixed pool, not malloc: it may run while the program crashes.
+constexpr int kStates = 32;
+Frames g_states[kStates];
+std::atomic<bool> g_state_used[kStates];
+
+Frames* take_state() {
+  for (int i = 0; i < kStates; ++i) {
+    bool expected = false;
+    if (g_state_used[i].compare_exchange_strong(expected, true, std::memory_order_acquire)) return &g_states[i];
+  }
+  return nullptr;  // all in use: the pc is symbolized without its inlined frames
+}
+
+void give_back(Frames* f) { g_state_used[f - g_states].store(false, std::memory_order_release); }
 
 }  // namespace
 
@@ -97,26 +116,39 @@ extern "C" void cxx2go_cgo_traceback(void* p) {
   if (walk.n < arg->max) arg->buf[walk.n] = 0;
 }
 
-// The symbolizer function: called once per frame at arg->pc, innermost first; arg->data counts them.
+// The symbolizer function: called once per frame at arg->pc, innermost first (arg->more says there are
+// more), then once with pc 0 to release arg->data.
 extern "C" void cxx2go_cgo_symbolizer(void* p) {
   auto* arg = static_cast<CgoSymbolizerArg*>(p);
-  Frames& frames = t_frames;
-  if (arg->data == 0) {
+  auto* state = reinterpret_cast<Frames*>(arg->data);
+  if (arg->pc == 0) {
+    if (state != nullptr) give_back(state);
+    arg->data = 0;
+    return;
+  }
+  if (state == nullptr) {
+    state = take_state();
+    arg->data = reinterpret_cast<uintptr_t>(state);
+  }
+  Frames single;  // when the pool is exhausted
+  Frames& frames = state != nullptr ? *state : single;
+  // A new pc, or the same one again after all its frames (recursion): symbolize it afresh.
+  if (state == nullptr || frames.pc != arg->pc || frames.next >= frames.count) {
+    frames.pc = arg->pc;
     frames.count = 0;
+    frames.next = 0;
     cxx2go::symbolize_with_libbacktrace(arg->pc, &keep_frame, &frames);
   }
-  const auto i = static_cast<int>(arg->data);
   arg->file = nullptr;
   arg->func = nullptr;
   arg->lineno = 0;
   arg->entry = 0;
   arg->more = 0;
-  if (i < frames.count) {
-    const Frames::Frame& f = frames.frames[i];
+  if (frames.next < frames.count) {
+    const Frames::Frame& f = frames.frames[frames.next++];
     arg->func = f.function[0] != '\0' ? f.function : nullptr;
     arg->file = f.file[0] != '\0' ? f.file : nullptr;
     arg->lineno = static_cast<uintptr_t>(f.line > 0 ? f.line : 0);
-    arg->more = i + 1 < frames.count ? 1 : 0;
+    arg->more = state != nullptr && frames.next < frames.count ? 1 : 0;
   }
-  arg->data = static_cast<uintptr_t>(i + 1);
 }

@@ -27,6 +27,9 @@ struct RingCounters {
   uint64_t cpp_wakeups = 0;  // times a Go producer woke the parked C++ ring thread
 };
 RingCounters ring_counters() noexcept;
+
+// The threads whose metrics counters are live (not yet folded into the total when they exited).
+size_t metrics_threads_for_testing();
 }  // namespace detail
 
 }  // namespace cxx2go
