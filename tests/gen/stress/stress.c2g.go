@@ -97,9 +97,11 @@ func c2gHandleGoWork_ThreadID(impl GoWork) c2gimpl.Handler {
 // CppWork is the C++ service stress.CppWork as Go calls it: CppWorkClient implements it, and a fake can stand
 // in for it in tests of the code that calls it.
 type CppWork interface {
-	// Same modes as GoWork.work, on the executor, and modes 20-22 crash on purpose (the crash-report tests,
-	// tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero); 23 keeps the CPU
-	// busy for about x milliseconds in a function of its own (the profile test), then returns x + 1.
+	// Same modes as GoWork.work, on the executor, and modes 20-22 and 24-26 crash on purpose (the
+	// crash-report tests, tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero,
+	// 24 runs an illegal instruction, 25 reads past a file mapping, 26 throws out of a noexcept function);
+	// 23 keeps the CPU busy for about x milliseconds in a function of its own (the profile test), then
+	// returns x + 1.
 	Work(ctx context.Context, x int64, mode int32) (int64, error)
 	// A coroutine: mode 0 returns x + 1; 2 waits for cancellation; 4 throws std::runtime_error; 5 throws
 	// an int.
@@ -125,9 +127,11 @@ var c2gMethodCppWork_AsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.C
 var c2gMethodCppWork_Block = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
 var c2gMethodCppWork_InlineWork = c2gimpl.NewMethod(0xb8abd7c786df0108, "stress.CppWork.inline_work", c2gimpl.MethodInline)
 
-// Same modes as GoWork.work, on the executor, and modes 20-22 crash on purpose (the crash-report tests,
-// tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero); 23 keeps the CPU
-// busy for about x milliseconds in a function of its own (the profile test), then returns x + 1.
+// Same modes as GoWork.work, on the executor, and modes 20-22 and 24-26 crash on purpose (the
+// crash-report tests, tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero,
+// 24 runs an illegal instruction, 25 reads past a file mapping, 26 throws out of a noexcept function);
+// 23 keeps the CPU busy for about x milliseconds in a function of its own (the profile test), then
+// returns x + 1.
 func (*CppWorkClient) Work(ctx context.Context, x int64, mode int32) (int64, error) {
 	var c2gResult int64
 	c2gArgs := c2gimpl.GetEncoder()

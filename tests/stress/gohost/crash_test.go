@@ -34,6 +34,9 @@ var crashCases = []crashCase{
 	{0, "SIGSEGV", "(anonymous namespace)::crash_null_deref()", "null_deref"},
 	{1, "SIGABRT", "(anonymous namespace)::crash_abort()", "abort"},
 	{2, "SIGFPE", "(anonymous namespace)::crash_divide_by_zero()", "divide_by_zero"},
+	{4, "SIGILL", "(anonymous namespace)::crash_illegal_instruction()", "illegal_instruction"},
+	{5, "SIGBUS", "(anonymous namespace)::crash_bus_error()", "bus_error"},
+	{6, "SIGABRT", "(anonymous namespace)::crash_terminate()", "terminate"},
 }
 
 func init() {

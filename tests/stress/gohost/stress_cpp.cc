@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -182,6 +183,25 @@ int64_t answer_after_deadline(int64_t x, const cxx2go::Context& context) {
   volatile int zero = 0;
   return dividend / zero;  // CRASH_LINE divide_by_zero
 }
+[[gnu::noinline]] void crash_illegal_instruction() {
+  __builtin_trap();  // CRASH_LINE illegal_instruction
+}
+// A read past the end of a file mapping: SIGBUS.
+[[gnu::noinline]] int crash_bus_error() {
+  const int fd = static_cast<int>(::syscall(SYS_memfd_create, "cxx2go-crash", 0));
+  if (fd < 0) return -1;
+  auto* page = static_cast<volatile char*>(::mmap(nullptr, 4096, PROT_READ, MAP_SHARED, fd, 0));  // an empty file
+  ::close(fd);
+  if (page == MAP_FAILED) return -1;
+  return page[0];  // CRASH_LINE bus_error
+}
+// An exception escaping a noexcept function: std::terminate, then abort(). (GCC knows: -Wterminate.)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wterminate"
+[[gnu::noinline]] void crash_terminate() noexcept {
+  throw std::runtime_error("escaped a noexcept function");  // CRASH_LINE terminate
+}
+#pragma GCC diagnostic pop
 // Keeps the CPU busy for about `millis` in a function of its own, which the CPU-profile test looks for.
 [[gnu::noinline]] int64_t burn_cpu(int64_t millis) {
   const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(millis);
@@ -202,6 +222,14 @@ int64_t crash_on_purpose(int32_t kind) {
       break;
     case 2:
       return crash_divide_by_zero();
+    case 4:
+      crash_illegal_instruction();
+      break;
+    case 5:
+      return crash_bus_error();
+    case 6:
+      crash_terminate();
+      break;
   }
   return -1;
 }
@@ -244,6 +272,9 @@ class CppWorkImpl final : public s::CppWork {
       case 20:
       case 21:
       case 22:
+      case 24:
+      case 25:
+      case 26:
         return crash_on_purpose(mode - 20);
       case 23:
         return burn_cpu(x);

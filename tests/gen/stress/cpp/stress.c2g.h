@@ -53,9 +53,11 @@ class CppWork : public ::cxx2go::Service {
  public:
   static constexpr std::string_view service_name = "stress.CppWork";
 
-  /// Same modes as GoWork.work, on the executor, and modes 20-22 crash on purpose (the crash-report tests,
-  /// tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero); 23 keeps the CPU
-  /// busy for about x milliseconds in a function of its own (the profile test), then returns x + 1.
+  /// Same modes as GoWork.work, on the executor, and modes 20-22 and 24-26 crash on purpose (the
+  /// crash-report tests, tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero,
+  /// 24 runs an illegal instruction, 25 reads past a file mapping, 26 throws out of a noexcept function);
+  /// 23 keeps the CPU busy for about x milliseconds in a function of its own (the profile test), then
+  /// returns x + 1.
   virtual ::cxx2go::Result<int64_t> work(int64_t x, int32_t mode, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<int64_t> work_async(int64_t x, int32_t mode, ::cxx2go::Context context);
 
