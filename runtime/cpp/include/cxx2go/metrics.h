@@ -54,6 +54,11 @@ struct MetricsSnapshot {
   bool enabled = false;
   std::vector<MethodMetrics> methods;  // every method called since metrics were enabled, by name, direction
   uint64_t executor_queued = 0;        // tasks waiting for a thread of the shared executor (0 when stopped)
+  // The ring transport's occupancy (docs/ring.md): messages in each ring not yet read, of ring_capacity
+  // slots each (0 when the rings do not run).
+  uint64_t ring_to_go_queued = 0;
+  uint64_t ring_to_cpp_queued = 0;
+  uint64_t ring_capacity = 0;
 };
 
 // Turns counting on or off, for every thread, from the next call on. Counts are kept while off.

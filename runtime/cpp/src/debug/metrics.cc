@@ -341,6 +341,10 @@ MetricsSnapshot metrics_snapshot() {
   if (std::unique_lock lock(c.lifecycle_mu, std::try_to_lock); lock.owns_lock() && c.pool != nullptr) {
     out.executor_queued = c.pool->queued();  // while stop() holds the lock, the pool is going away: 0
   }
+  const RingCounters ring = ring_counters();
+  out.ring_to_go_queued = ring.to_go_queued;
+  out.ring_to_cpp_queued = ring.to_cpp_queued;
+  out.ring_capacity = ring.capacity;
   return out;
 }
 
@@ -348,7 +352,8 @@ MetricsSnapshot metrics_snapshot() {
 
 extern "C" void cxx2go_cpp_set_metrics(int32_t enabled) { cxx2go::set_metrics_enabled(enabled != 0); }
 
-// The snapshot for Go (runtime/go/cxx2go/c2gimpl/metrics.go reads it): enabled u8, executor_queued u64,
+// The snapshot for Go (runtime/go/cxx2go/c2gimpl/metrics.go reads it): enabled u8, executor_queued,
+// ring_to_go_queued, ring_to_cpp_queued, ring_capacity (u64 each),
 // the number of methods u32, and per method: name str, direction u8, calls, in_flight, request_bytes,
 // response_bytes, latency_samples, latency_sum_ns (u64 each), kLatencyBuckets u64 counts, the number of
 // codes u32 and per code: code i32, count u64.
@@ -360,6 +365,9 @@ extern "C" void cxx2go_cpp_metrics_snapshot(uint8_t** data, size_t* len) {
     cxx2go::detail::Encoder e;
     e.u8(s.enabled ? 1 : 0);
     e.u64(s.executor_queued);
+    e.u64(s.ring_to_go_queued);
+    e.u64(s.ring_to_cpp_queued);
+    e.u64(s.ring_capacity);
     e.u32(static_cast<uint32_t>(s.methods.size()));
     for (const cxx2go::MethodMetrics& m : s.methods) {
       e.str(m.method);

@@ -100,6 +100,13 @@ RingCounters ring_counters_of(RingTransport& t) noexcept {
   out.to_cpp = ring_atomic(t.region->to_cpp.tail).load();
   out.go_wakeups = t.to_go.wakeups();
   out.cpp_wakeups = t.to_cpp.wakeups();
+  // Head after tail: a reader between the two loads can only make the difference smaller, never wrap.
+  const uint64_t go_tail = out.to_go, cpp_tail = out.to_cpp;
+  const uint64_t go_head = ring_atomic(t.region->to_go.head).load();
+  const uint64_t cpp_head = ring_atomic(t.region->to_cpp.head).load();
+  out.to_go_queued = go_tail > go_head ? go_tail - go_head : 0;
+  out.to_cpp_queued = cpp_tail > cpp_head ? cpp_tail - cpp_head : 0;
+  out.capacity = t.region->to_go.capacity;
   return out;
 }
 

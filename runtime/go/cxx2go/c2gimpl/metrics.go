@@ -57,6 +57,9 @@ type MetricsSnapshot struct {
 	Enabled        bool
 	Methods        []MethodMetrics
 	ExecutorQueued uint64 // Go → C++ calls waiting for a thread of the shared C++ executor
+	// The ring transport's occupancy: messages in each ring not yet read, of RingCapacity slots each (all
+	// 0 when the rings do not run).
+	RingToGoQueued, RingToCppQueued, RingCapacity uint64
 }
 
 // SetMetricsEnabled turns counting on or off, from the next call on; counts are kept while off.
@@ -86,6 +89,7 @@ func decodeMetrics(b []byte) (MetricsSnapshot, error) {
 	var s MetricsSnapshot
 	s.Enabled = d.U8() != 0
 	s.ExecutorQueued = d.U64()
+	s.RingToGoQueued, s.RingToCppQueued, s.RingCapacity = d.U64(), d.U64(), d.U64()
 	count := d.U32()
 	for i := uint32(0); i < count && d.Err() == nil; i++ {
 		m := MethodMetrics{Method: d.String(), Direction: Direction(d.U8()), Finished: map[Code]uint64{}}

@@ -14,6 +14,9 @@ func encodeMetrics(s MetricsSnapshot) []byte {
 		e.U8(0)
 	}
 	e.U64(s.ExecutorQueued)
+	e.U64(s.RingToGoQueued)
+	e.U64(s.RingToCppQueued)
+	e.U64(s.RingCapacity)
 	e.U32(uint32(len(s.Methods)))
 	for _, m := range s.Methods {
 		e.String(m.Method)
@@ -37,14 +40,16 @@ func TestMetricsSnapshotsDecodeAndTruncationsFail(t *testing.T) {
 	m := MethodMetrics{Method: "a.B.c", Direction: GoToCpp, Calls: 3, InFlight: 1, RequestBytes: 9, ResponseBytes: 4,
 		LatencySamples: 1, LatencySum: 300 * time.Nanosecond, Finished: map[Code]uint64{OK: 1, NotFound: 1}}
 	m.LatencyBuckets[2] = 1
-	want := MetricsSnapshot{Enabled: true, ExecutorQueued: 2, Methods: []MethodMetrics{m}}
+	want := MetricsSnapshot{Enabled: true, ExecutorQueued: 2, RingToGoQueued: 3, RingToCppQueued: 1, RingCapacity: 1024,
+		Methods: []MethodMetrics{m}}
 	b := encodeMetrics(want)
 	got, err := decodeMetrics(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := got.Methods[0]
-	if !got.Enabled || got.ExecutorQueued != 2 || len(got.Methods) != 1 || g.Method != "a.B.c" || g.Direction != GoToCpp ||
+	if !got.Enabled || got.ExecutorQueued != 2 || got.RingToGoQueued != 3 || got.RingToCppQueued != 1 ||
+		got.RingCapacity != 1024 || len(got.Methods) != 1 || g.Method != "a.B.c" || g.Direction != GoToCpp ||
 		g.Calls != 3 || g.InFlight != 1 || g.RequestBytes != 9 || g.ResponseBytes != 4 || g.LatencySamples != 1 ||
 		g.LatencySum != 300*time.Nanosecond || g.LatencyBuckets != m.LatencyBuckets || len(g.Finished) != 2 ||
 		g.Finished[NotFound] != 1 {

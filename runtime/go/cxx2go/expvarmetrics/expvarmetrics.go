@@ -4,7 +4,8 @@
 //
 //	import _ "github.com/cxx2go/cxx2go/runtime/go/cxx2go/expvarmetrics"
 //
-// The value is a JSON object: {"enabled": …, "executor_queued": …, "methods": [{"method", "direction",
+// The value is a JSON object: {"enabled": …, "executor_queued": …, "ring_to_go_queued": …,
+// "ring_to_cpp_queued": …, "ring_capacity": …, "methods": [{"method", "direction",
 // "calls", "in_flight", "finished": {"ok": …, …}, "request_bytes", "response_bytes", "latency_samples",
 // "latency_sum_ns", "latency_buckets": [{"le_ns": 64, "count": …}, …, {"le_ns": 0, "count": …}]}]}, where
 // le_ns 0 is the unbounded last bucket, and counts are per bucket, not cumulative.
@@ -37,10 +38,13 @@ type method struct {
 }
 
 type snapshot struct {
-	Enabled        bool     `json:"enabled"`
-	ExecutorQueued uint64   `json:"executor_queued"`
-	Methods        []method `json:"methods"`
-	Error          string   `json:"error,omitempty"`
+	Enabled         bool     `json:"enabled"`
+	ExecutorQueued  uint64   `json:"executor_queued"`
+	RingToGoQueued  uint64   `json:"ring_to_go_queued"`
+	RingToCppQueued uint64   `json:"ring_to_cpp_queued"`
+	RingCapacity    uint64   `json:"ring_capacity"`
+	Methods         []method `json:"methods"`
+	Error           string   `json:"error,omitempty"`
 }
 
 func value() snapshot {
@@ -48,7 +52,8 @@ func value() snapshot {
 	if err != nil {
 		return snapshot{Error: err.Error()}
 	}
-	out := snapshot{Enabled: s.Enabled, ExecutorQueued: s.ExecutorQueued, Methods: []method{}}
+	out := snapshot{Enabled: s.Enabled, ExecutorQueued: s.ExecutorQueued, RingToGoQueued: s.RingToGoQueued,
+		RingToCppQueued: s.RingToCppQueued, RingCapacity: s.RingCapacity, Methods: []method{}}
 	for _, m := range s.Methods {
 		v := method{
 			Method: m.Method, Direction: m.Direction.String(), Calls: m.Calls, InFlight: m.InFlight,

@@ -15,7 +15,8 @@
 //	cxx2go_call_latency_seconds          histogram of the timed calls (one in 16 per thread)
 //
 // and, without labels, cxx2go_executor_queued_tasks (gauge) and the ring transport's
-// cxx2go_ring_messages_total (labelled direction) and cxx2go_ring_wakeups_total (labelled side).
+// cxx2go_ring_messages_total and cxx2go_ring_queued_messages (labelled direction),
+// cxx2go_ring_wakeups_total (labelled side) and cxx2go_ring_capacity_messages.
 package prommetrics
 
 import (
@@ -36,6 +37,8 @@ var (
 	queued    = prometheus.NewDesc("cxx2go_executor_queued_tasks", "Go → C++ calls waiting for a thread of the shared C++ executor.", nil, nil)
 	ringMsgs  = prometheus.NewDesc("cxx2go_ring_messages_total", "Messages the ring transport carried.", []string{"direction"}, nil)
 	ringWakes = prometheus.NewDesc("cxx2go_ring_wakeups_total", "Times a ring producer woke the parked consumer.", []string{"side"}, nil)
+	ringQueue = prometheus.NewDesc("cxx2go_ring_queued_messages", "Messages in a ring not yet read.", []string{"direction"}, nil)
+	ringCap   = prometheus.NewDesc("cxx2go_ring_capacity_messages", "Slots of each ring.", nil, nil)
 )
 
 // Collector is a prometheus.Collector of cxx2go's metrics.
@@ -46,7 +49,8 @@ func NewCollector() *Collector { return &Collector{} }
 
 // Describe implements prometheus.Collector.
 func (*Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{started, finished, inFlight, reqBytes, respBytes, latency, queued, ringMsgs, ringWakes} {
+	for _, d := range []*prometheus.Desc{started, finished, inFlight, reqBytes, respBytes, latency, queued, ringMsgs,
+		ringWakes, ringQueue, ringCap} {
 		ch <- d
 	}
 }
@@ -89,4 +93,7 @@ func collectSnapshot(s cxx2go.MetricsSnapshot, ring cxx2go.RingStat, ch chan<- p
 	ch <- prometheus.MustNewConstMetric(ringMsgs, prometheus.CounterValue, float64(ring.ToCpp), cxx2go.GoToCpp.String())
 	ch <- prometheus.MustNewConstMetric(ringWakes, prometheus.CounterValue, float64(ring.GoWakeups), "go")
 	ch <- prometheus.MustNewConstMetric(ringWakes, prometheus.CounterValue, float64(ring.CppWakeups), "c++")
+	ch <- prometheus.MustNewConstMetric(ringQueue, prometheus.GaugeValue, float64(s.RingToGoQueued), cxx2go.CppToGo.String())
+	ch <- prometheus.MustNewConstMetric(ringQueue, prometheus.GaugeValue, float64(s.RingToCppQueued), cxx2go.GoToCpp.String())
+	ch <- prometheus.MustNewConstMetric(ringCap, prometheus.GaugeValue, float64(s.RingCapacity))
 }

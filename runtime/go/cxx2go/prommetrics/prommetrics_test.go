@@ -28,7 +28,7 @@ func TestASnapshotBecomesPrometheusMetrics(t *testing.T) {
 	m.LatencyBuckets[2] = 2                 // [128 ns, 256 ns)
 	reg := prometheus.NewPedanticRegistry() // also checks that Describe announces what Collect sends
 	reg.MustRegister(snapshotCollector{Collector: NewCollector(), s: cxx2go.MetricsSnapshot{Enabled: true, Methods: []cxx2go.MethodMetrics{m},
-		ExecutorQueued: 4}, ring: cxx2go.RingStat{ToGo: 5, ToCpp: 6}})
+		ExecutorQueued: 4, RingToGoQueued: 7, RingCapacity: 1024}, ring: cxx2go.RingStat{ToGo: 5, ToCpp: 6}})
 	families, err := reg.Gather()
 	if err != nil {
 		t.Fatal(err)
@@ -73,6 +73,8 @@ func TestASnapshotBecomesPrometheusMetrics(t *testing.T) {
 		"cxx2go_executor_queued_tasks":                        4,
 		"cxx2go_ring_messages_total,direction=c++->go":        5,
 		"cxx2go_ring_messages_total,direction=go->c++":        6,
+		"cxx2go_ring_queued_messages,direction=c++->go":       7,
+		"cxx2go_ring_capacity_messages":                       1024,
 	} {
 		if v, ok := got[key]; !ok || v != want {
 			t.Errorf("%s = %v (present %v), want %v", key, v, ok, want)

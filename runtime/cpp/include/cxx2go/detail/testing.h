@@ -25,6 +25,9 @@ struct RingCounters {
   uint64_t to_cpp = 0;    // messages Go → C++
   uint64_t go_wakeups = 0;   // times a C++ producer woke the parked Go dispatcher
   uint64_t cpp_wakeups = 0;  // times a Go producer woke the parked C++ ring thread
+  uint64_t to_go_queued = 0;   // messages in the C++ → Go ring now, not yet read (claimed slots included)
+  uint64_t to_cpp_queued = 0;  // the same, Go → C++
+  uint64_t capacity = 0;       // slots of each ring
 };
 RingCounters ring_counters() noexcept;
 

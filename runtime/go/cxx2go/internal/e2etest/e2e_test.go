@@ -481,6 +481,9 @@ func TestEndToEnd(t *testing.T) {
 		if m := find(after, "tiny.GoSvc.echo", cxx2go.CppToGo); m.RequestBytes == 0 || m.ResponseBytes == 0 {
 			t.Errorf("echo's bytes were not counted: %+v", m)
 		}
+		if ring := cxx2go.RingStats(); ring.Attached && after.RingCapacity == 0 {
+			t.Errorf("the rings run but the snapshot has no ring capacity: %+v", after)
+		}
 		// The exporters see the same numbers.
 		if v := expvar.Get("cxx2go"); v == nil || !strings.Contains(v.String(), `"method":"tiny.CppSvc.add"`) {
 			t.Errorf("expvar cxx2go: %v", v)
