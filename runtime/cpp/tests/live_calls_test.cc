@@ -122,3 +122,71 @@ TEST_F(LiveCallsTest, AWedgedCallShowsUpAndIsReportedOnce) {
 
 }  // namespace
 }  // namespace cxx2go::testing
+
+namespace cxx2go::testing {
+namespace {
+
+class RelativeStuckTest : public LiveCallsTest {
+ protected:
+  RuntimeOptions options() const override {
+    RuntimeOptions o = LiveCallsTest::options();
+    o.executor_threads = 2;
+    o.metrics = true;
+    o.stuck_call_latency_factor = 40;
+    return o;
+  }
+  void TearDown() override {
+    set_metrics_enabled(false);
+    LiveCallsTest::TearDown();
+  }
+};
+
+// A method that usually takes ~5 ms is not stuck at 200 ms with a factor of 40 (its p99 bucket, up to
+// 8.4 ms, times 40), while a method with no latency samples is, at the 50 ms threshold.
+TEST_F(RelativeStuckTest, SlowMethodsAreJudgedByTheirUsualLatency) {
+  std::atomic<bool> wedge{false};
+  std::latch release(1);
+  struct Release {
+    std::latch& latch;
+    bool done = false;
+    void now() {
+      if (!std::exchange(done, true)) latch.count_down();
+    }
+    ~Release() { now(); }
+  } releaser{release};
+  auto svc = std::make_shared<ScriptedService>("test.RelativeSvc");
+  svc->add(0x11FE20, "usually_slow", [&](detail::IncomingCall& call) {
+    if (wedge.load()) {
+      release.wait();
+    } else {
+      std::this_thread::sleep_for(5ms);
+    }
+    call.reply_empty();
+  });
+  svc->add(0x11FE21, "unknown_latency", [&](detail::IncomingCall& call) {
+    release.wait();
+    call.reply_empty();
+  });
+  ASSERT_TRUE(register_service(svc));
+  for (uint32_t i = 0; i < 2 * kLatencySampleEvery; ++i) {  // timed calls, one in 16
+    CppCall c(0x11FE20, "test.RelativeSvc.usually_slow", go().next_call_id());
+    ASSERT_TRUE(go().invoke_cpp(c).pending);
+    ASSERT_TRUE(go().await_cpp(c.call_id));
+  }
+  wedge = true;
+  CppCall slow(0x11FE20, "test.RelativeSvc.usually_slow", go().next_call_id());
+  CppCall unknown(0x11FE21, "test.RelativeSvc.unknown_latency", go().next_call_id());
+  ASSERT_TRUE(go().invoke_cpp(slow).pending);
+  ASSERT_TRUE(go().invoke_cpp(unknown).pending);
+  std::this_thread::sleep_for(200ms);
+  const std::vector<LiveCall> reported = stuck();
+  EXPECT_NE(find(reported, "test.RelativeSvc.unknown_latency"), nullptr);
+  EXPECT_EQ(find(reported, "test.RelativeSvc.usually_slow"), nullptr);
+  releaser.now();
+  ASSERT_TRUE(go().await_cpp(slow.call_id));
+  ASSERT_TRUE(go().await_cpp(unknown.call_id));
+  ASSERT_TRUE(unregister_service("test.RelativeSvc"));
+}
+
+}  // namespace
+}  // namespace cxx2go::testing

@@ -38,6 +38,10 @@ struct RuntimeOptions {
   // to stderr. A call running on an executor thread that long is a wedged executor thread. The
   // environment variable CXX2GO_STUCK_CALL_MS sets it too.
   std::chrono::milliseconds stuck_call_threshold{0};
+  // With metrics on (RuntimeOptions::metrics), a call is also stuck only once it is this many times slower
+  // than its method's usual latency (the upper bound of the bucket of its 99th percentile), when that is
+  // more than stuck_call_threshold: slow methods are not reported for being slow. 0: the threshold alone.
+  double stuck_call_latency_factor = 0;
   std::function<void(const LiveCall&)> on_stuck_call;
 };
 

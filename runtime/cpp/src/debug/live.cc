@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -47,8 +48,24 @@ std::string duration_text(std::chrono::nanoseconds d) {
 
 // ---- the watchdog ----
 
+// The upper bound of the latency bucket that holds method m's 99th percentile, or 0 without samples.
+std::chrono::nanoseconds p99_bound(const MethodMetrics& m) noexcept {
+  if (m.latency_samples == 0) return std::chrono::nanoseconds(0);
+  const uint64_t rank = (m.latency_samples * 99 + 99) / 100;
+  uint64_t seen = 0;
+  for (size_t i = 0; i < kLatencyBuckets; ++i) {
+    seen += m.latency_buckets[i];
+    if (seen >= rank) {
+      const uint64_t bound = latency_bucket_bound_ns(i);
+      return std::chrono::nanoseconds(bound != 0 ? bound : latency_bucket_bound_ns(kLatencyBuckets - 2) * 2);
+    }
+  }
+  return std::chrono::nanoseconds(0);
+}
+
 struct StuckCallWatchdog {
   std::chrono::nanoseconds threshold;
+  double latency_factor = 0;
   std::function<void(const LiveCall&)> report;
   std::mutex mu;
   std::condition_variable wake;
@@ -68,8 +85,17 @@ struct StuckCallWatchdog {
       lock.unlock();
       try {
         std::set<std::pair<uint64_t, Direction>> still;
+        // Each method's own threshold: `latency_factor` times its usual latency, if that is longer.
+        std::map<std::pair<std::string, Direction>, std::chrono::nanoseconds> usual;
+        if (latency_factor > 0 && metrics_enabled()) {
+          for (const MethodMetrics& m : metrics_snapshot().methods) {
+            usual[{m.method, m.direction}] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                p99_bound(m) * latency_factor);
+          }
+        }
         for (const LiveCall& call : live_calls()) {
-          if (call.age < threshold) continue;
+          auto it = usual.find({call.method, call.direction});
+          if (call.age < std::max(threshold, it != usual.end() ? it->second : std::chrono::nanoseconds(0))) continue;
           auto key = std::make_pair(call.call_id, call.direction);
           still.insert(key);
           if (!reported.contains(key)) report(call);
@@ -103,6 +129,7 @@ void start_stuck_call_watchdog(const RuntimeOptions& options) {
   if (threshold.count() <= 0) return;
   auto watchdog = std::make_unique<StuckCallWatchdog>();
   watchdog->threshold = threshold;
+  watchdog->latency_factor = options.stuck_call_latency_factor;
   watchdog->report = options.on_stuck_call ? options.on_stuck_call : std::function<void(const LiveCall&)>(&log_stuck_call);
   StuckCallWatchdog* w = watchdog.get();
   watchdog->thread = std::thread([w] { w->run(); });
