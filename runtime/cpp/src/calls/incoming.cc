@@ -93,8 +93,10 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
     return static_cast<const IncomingCallRecord&>(call);
   }
 
+  // Marks the listing whether or not the call is listed: `registered_` belongs to whoever answers (a
+  // cancellation may answer on another thread meanwhile), and an unlisted listing is read by nobody.
   void invoke() noexcept {
-    if (registered_) listing_.running_tid.store(current_tid(), std::memory_order_relaxed);
+    listing_.running_tid.store(current_tid(), std::memory_order_relaxed);
     ++t_incoming_depth;
     {
       ServingMethod serving(entry_->info);
@@ -102,7 +104,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
     }
     // An asynchronous implementation (a coroutine, shared()) answers later, on whatever thread: until then
     // the live view says it waits, not that this thread runs it.
-    if (registered_ && !answered_.load(std::memory_order_relaxed)) {
+    if (!answered_.load(std::memory_order_acquire)) {
       listing_.running_tid.store(kSuspendedTid, std::memory_order_relaxed);
     }
     --t_incoming_depth;
@@ -341,7 +343,8 @@ std::shared_ptr<IncomingCall> IncomingCallRecord::share() {
     copy->listing_.call = copy;
     copy->listing_.method = listing_.method;
     copy->listing_.listed_ns = listing_.listed_ns;
-    copy->listing_.running_tid.store(listing_.running_tid.load());
+    // The implementation took the call to answer it later: it returns soon, and then waits.
+    copy->listing_.running_tid.store(kSuspendedTid);
     std::lock_guard lock(shard.mu);
     table.erase_node_locked(shard, &listing_);
     table.insert_locked(shard, &copy->listing_);  // cannot throw: the shard has its buckets
