@@ -338,7 +338,9 @@ func ringIncoming(s *C.cxx2go_ring_slot, payload []byte) (*Incoming, bool) {
 		off += (l + 7) &^ 7
 	}
 	in.nview = nv
-	in.takeTrace(uint32(s.flags))
+	if uint32(s.flags)&CallTrace != 0 {
+		in.takeTrace()
+	}
 	return in, true
 }
 

@@ -185,7 +185,9 @@ func (in *Incoming) borrow(call *C.cxx2go_call) {
 	in.args.Reset(cBytes(unsafe.Pointer(call.args), int(call.args_len)))
 	in.views = unsafe.Pointer(call.views)
 	in.nview = int(call.nviews)
-	in.takeTrace(uint32(call.flags))
+	if uint32(call.flags)&CallTrace != 0 {
+		in.takeTrace()
+	}
 }
 
 // copyIncoming returns an Incoming holding Go copies of call's arguments: for oneway calls, whose memory
@@ -199,7 +201,9 @@ func copyIncoming(call *C.cxx2go_call) *Incoming {
 		in.owned[i] = alignedCopy(cBytes(v.data, int(v.len)))
 	}
 	in.nview = len(cviews)
-	in.takeTrace(uint32(call.flags))
+	if uint32(call.flags)&CallTrace != 0 {
+		in.takeTrace()
+	}
 	return in
 }
 

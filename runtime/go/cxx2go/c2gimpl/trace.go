@@ -75,9 +75,9 @@ func outgoingTrace(ctx context.Context, views []View) ([]View, uint32) {
 	return out, CallTrace
 }
 
-// takeTrace removes the trace context (CallTrace in flags) from in's views, keeping a copy of it.
-func (in *Incoming) takeTrace(flags uint32) {
-	if flags&CallTrace == 0 || in.nview == 0 {
+// takeTrace removes the trace context (a call with CallTrace) from in's views, keeping a copy of it.
+func (in *Incoming) takeTrace() {
+	if in.nview == 0 {
 		return
 	}
 	in.trace = append(in.trace[:0], in.viewBytes(in.nview-1)...)

@@ -167,7 +167,7 @@ class Reply {
 
  private:
   // The producers of Replies: Go writes its answer into raw_ (docs/design.md, "Per-call cost"). The second
-  // is call_go's path for a stop token that can fire (src/calls/outgoing.cc), out of line so that the
+  // is call_go's path for a stop token that can fire or a trace context (src/calls/outgoing.cc), out of line so that the
   // common path keeps a small frame.
   friend Result<Reply> call_go(const MethodInfo& method, const Encoder& args, const ViewList& views,
                                const CallOptions& options);
