@@ -93,10 +93,10 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
     return static_cast<const IncomingCallRecord&>(call);
   }
 
-  // Marks the listing whether or not the call is listed: `registered_` belongs to whoever answers (a
-  // cancellation may answer on another thread meanwhile), and an unlisted listing is read by nobody.
+  // Marks the listing of a call that may be listed (`listable_`, set before anything else can see the
+  // record; `registered_` belongs to whoever answers, and a cancellation may answer on another thread).
   void invoke() noexcept {
-    listing_.running_tid.store(current_tid(), std::memory_order_relaxed);
+    if (listable_) listing_.running_tid.store(current_tid(), std::memory_order_relaxed);
     ++t_incoming_depth;
     {
       ServingMethod serving(entry_->info);
@@ -104,7 +104,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
     }
     // An asynchronous implementation (a coroutine, shared()) answers later, on whatever thread: until then
     // the live view says it waits, not that this thread runs it.
-    if (!answered_.load(std::memory_order_acquire)) {
+    if (listable_ && !answered_.load(std::memory_order_acquire)) {
       listing_.running_tid.store(kSuspendedTid, std::memory_order_relaxed);
     }
     --t_incoming_depth;
@@ -128,6 +128,7 @@ class IncomingCallRecord final : public IncomingCall, public std::enable_shared_
   bool promoted_ = false;    // shared() moved this inline call to a heap copy, which answers instead
   bool registered_ = false;  // listed (listing_) for cxx2go_cpp_cancel and stop()
   bool heap_ = false;        // a heap record (counted in LiveCounts::records)
+  bool listable_ = false;    // may be listed for the live view (set before the record is shared)
   int64_t metrics_started_ = kNotCounted;  // count_call_start's answer: counted until answered
   std::atomic<bool> answered_{false};
   cxx2go_reply* reply_ = nullptr;  // Sink::reply, Sink::waiter
@@ -384,6 +385,7 @@ void run_inline(const MethodSlot& slot, const cxx2go_call& wire, cxx2go_reply& r
   call.may_pend_ = may_pend;
   call.counted_ = std::exchange(counted, false);
   call.metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire).started_ns;
+  call.listable_ = may_pend;
   if (may_pend) {
     // Go can only cancel this call once it is pending (its goroutine is in this cgo call until then), and
     // by then shared() has moved it; its stop source exists from the start because the implementation may
@@ -456,6 +458,7 @@ void run_on(ThreadPool& executor, const MethodSlot& slot, const cxx2go_call& wir
   auto call = std::make_shared<IncomingCallRecord>(slot.service->impl, slot.entry, wire, IncomingCallRecord::Sink::reply);
   call->reply_ = &reply;
   call->heap_ = true;
+  call->listable_ = true;
   c.record_count.fetch_add(1);
   call->counted_ = std::exchange(counted, false);
   call->metrics_started_ = maybe_count_wire_call_start(slot.entry->info, Direction::go_to_cpp, wire).started_ns;

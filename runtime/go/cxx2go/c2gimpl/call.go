@@ -196,7 +196,10 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 	if d, ok := ctx.Deadline(); ok {
 		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
 	}
-	views, traced := outgoingTrace(ctx, views)
+	var traced uint32
+	if tracing() { // tested here: the common case pays two loads, no call
+		views, traced = outgoingTrace(ctx, views)
+	}
 	r := replyFor(args)
 	id, p, tr := sendCpp(transportFor(ctx, m, buf, views), m, deadline, m.flags&^methodOnlyMask|traced, buf, views, r)
 	var code Code
@@ -233,7 +236,10 @@ func callCppInline(ctx context.Context, m *Method, args *Encoder, views []View) 
 	if d, ok := ctx.Deadline(); ok {
 		deadline = max(d.UnixNano(), 1) // 0 means "no deadline" on the wire
 	}
-	views, traced := outgoingTrace(ctx, views)
+	var traced uint32
+	if tracing() { // tested here: the common case pays two loads, no call
+		views, traced = outgoingTrace(ctx, views)
+	}
 	r := replyFor(args)
 	if len(views) == 0 { // the wrapper directly: invoke's set-up for views costs more than this call
 		C.cxx2go_invoke0(C.uint64_t(m.id), m.cname, 0, C.int64_t(deadline), C.uint32_t(m.flags&^methodOnlyMask),

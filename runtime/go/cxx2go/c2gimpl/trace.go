@@ -40,6 +40,9 @@ func SetPropagateLabels(on bool) { propagateLabels.Store(on) }
 // maxTraceLabels bounds the labels a trace context carries, as the C++ runtime does (src/calls/trace.cc).
 const maxTraceLabels = 256
 
+// tracing reports whether Go → C++ calls may carry a trace context: a propagator, or labels to send.
+func tracing() bool { return tracePropagator.Load() != nil || propagateLabels.Load() }
+
 // outgoingTrace returns views with the trace context of a Go → C++ call made with ctx appended, and the
 // flag that says so; views unchanged and 0 when there is nothing to send (no propagator, no labels), which
 // costs a call two atomic loads.
