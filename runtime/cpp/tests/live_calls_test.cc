@@ -17,6 +17,17 @@ namespace {
 
 constexpr detail::MethodInfo kGoSlow{0x11FE01, "test.Live.go_slow", 0};
 
+// Counts a latch down once, now() or on every way out (a failed ASSERT included): an executor thread
+// waiting on it must not outlive it.
+struct ReleaseOnExit {
+  std::latch& latch;
+  bool done = false;
+  void now() {
+    if (!std::exchange(done, true)) latch.count_down();
+  }
+  ~ReleaseOnExit() { now(); }
+};
+
 class LiveCallsTest : public RuntimeTest {
  protected:
   RuntimeOptions options() const override {
@@ -46,16 +57,7 @@ class LiveCallsTest : public RuntimeTest {
 
 TEST_F(LiveCallsTest, AWedgedCallShowsUpAndIsReportedOnce) {
   std::latch release(1);
-  // Released on every way out, a failed ASSERT included: the executor thread must not wait on a latch
-  // that is gone.
-  struct Release {
-    std::latch& latch;
-    bool done = false;
-    void now() {
-      if (!std::exchange(done, true)) latch.count_down();
-    }
-    ~Release() { now(); }
-  } releaser{release};
+  ReleaseOnExit releaser{release};
   auto svc = std::make_shared<ScriptedService>("test.LiveSvc");
   svc->add(0x11FE10, "wedged", [&](detail::IncomingCall& call) {
     release.wait();
@@ -146,14 +148,7 @@ class RelativeStuckTest : public LiveCallsTest {
 TEST_F(RelativeStuckTest, SlowMethodsAreJudgedByTheirUsualLatency) {
   std::atomic<bool> wedge{false};
   std::latch release(1);
-  struct Release {
-    std::latch& latch;
-    bool done = false;
-    void now() {
-      if (!std::exchange(done, true)) latch.count_down();
-    }
-    ~Release() { now(); }
-  } releaser{release};
+  ReleaseOnExit releaser{release};
   auto svc = std::make_shared<ScriptedService>("test.RelativeSvc");
   svc->add(0x11FE20, "usually_slow", [&](detail::IncomingCall& call) {
     if (wedge.load()) {
