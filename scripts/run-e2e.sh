@@ -77,11 +77,19 @@ step go-race-ring 1500 env CXX2GO_TRANSPORT=ring "$go" test -race -count=1 -v -t
 step go-race-ring-tiny 1500 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/...
 
 echo "e2e: C++ host (tests/e2e/cpphost)"
-targets=(e2e_cpphost e2e_cpphost_cgocheck2 e2e_cpphost_race)
+targets=(e2e_cpphost e2e_cpphost_cgocheck2 e2e_cpphost_race isolation_worker)
 if [[ ! -f "$build/build.ninja" ]]; then
   step configure 300 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
 step build-cpphost 1800 ninja -C "$build" -j "$jobs" "${targets[@]}"
+
+# Isolated services (docs/isolation.md): the Go host calls stress.CppWork in a worker process, which it
+# crashes, kills, hangs and wrecks (tests/isolation), with the race detector and with cgocheck2.
+echo "e2e: isolated services (go test ./tests/isolation)"
+worker="$(cd "$build" && pwd)/tests/isolation/isolation_worker"
+step isolation-race 600 env CXX2GO_ISOLATION_WORKER="$worker" "$go" test -race -count=1 -v -timeout 300s ./tests/isolation/
+step isolation-cgocheck2 600 env GOEXPERIMENT=cgocheck2 CXX2GO_ISOLATION_WORKER="$worker" \
+  "$go" test -count=1 -v -timeout 300s ./tests/isolation/
 if [[ -x "$build/tests/e2e/cpphost/e2e_cpphost" ]]; then
   step cpphost 900 "$build/tests/e2e/cpphost/e2e_cpphost"
   step cpphost-cgocheck2 900 "$build/tests/e2e/cpphost/e2e_cpphost_cgocheck2"

@@ -44,6 +44,10 @@ const (
 // before they sleep (see the fields).
 type Options = c2gimpl.Options
 
+// Worker says how to run an isolated cpp service's C++ implementation in a worker process of its own
+// (Options.Isolate; docs/isolation.md).
+type Worker = c2gimpl.Worker
+
 // Start starts the runtime of the process in a Go host. Calls in either direction fail with NotStarted
 // before Start and with Stopped after Stop. Starting twice fails.
 //

@@ -22,6 +22,7 @@ func TestSurfaceHoldsOnlyWhatUsersCall(t *testing.T) {
 		"Panic", "PermissionDenied", "Protocol", "ResourceExhausted", "RingStat", "RingStats",
 		"SetMetricsEnabled", "SetPropagateLabels", "SetTracePropagator", "Start", "Stop", "Stopped",
 		"TracePropagator", "Unauthenticated", "Unavailable", "Unimplemented", "Unknown", "UnknownMethod", "Version",
+		"Worker",
 	}
 	files, err := filepath.Glob("*.go")
 	if err != nil {

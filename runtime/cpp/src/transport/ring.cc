@@ -4,6 +4,7 @@
 
 #include <linux/futex.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <ctime>
 #include <string_view>
 #include <thread>
+#include <utility>
 
 #include "../calls/receive.h"
 #include "../core/core.h"
@@ -27,7 +29,7 @@
 
 namespace cxx2go::detail {
 
-void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns) noexcept {
+void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns, bool shared) noexcept {
   timespec ts{};
   timespec* tsp = nullptr;
   if (timeout_ns > 0) {
@@ -36,10 +38,12 @@ void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns) noex
     tsp = &ts;
   }
   // EINTR, EAGAIN (the word changed) and ETIMEDOUT all return: every caller re-checks in a loop.
-  syscall(SYS_futex, word, FUTEX_WAIT_PRIVATE, expected, tsp, nullptr, 0);
+  syscall(SYS_futex, word, shared ? FUTEX_WAIT : FUTEX_WAIT_PRIVATE, expected, tsp, nullptr, 0);
 }
 
-void ring_futex_wake(uint32_t* word) noexcept { syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, INT32_MAX, nullptr, nullptr, 0); }
+void ring_futex_wake(uint32_t* word, bool shared) noexcept {
+  syscall(SYS_futex, word, shared ? FUTEX_WAKE : FUTEX_WAKE_PRIVATE, INT32_MAX, nullptr, nullptr, 0);
+}
 
 // The process's transport state. Never destroyed (like Core): producers on any thread may read it while
 // the runtime stops. The region itself is freed at stop, once neither side can touch it.
@@ -55,6 +59,10 @@ struct RingTransport {
   Ring to_go;
   Ring to_cpp;
   int eventfd = -1;
+  // The region is a host's shared mapping (an isolated worker, ring_use_external_region): futexes are
+  // shared, stop() unmaps it instead of freeing it, and nobody acknowledges a detach.
+  bool external = false;
+  size_t external_size = 0;
   int64_t spin_ns = 0;        // the most any side spins before parking (CXX2GO_RING_SPIN_US)
   AdaptiveSpin consumer_spin;  // of the ring thread, when to_cpp runs dry
   AdaptiveSpin helper_spin;    // of threads waiting for a future (ring_help_wait)
@@ -151,7 +159,7 @@ void ring_end_consume(RingTransport& t) noexcept { t.consuming.store(false, std:
 
 // Wakes the ring thread if it is parked (a helper leaving a message it does not handle).
 void ring_wake_cpp_consumer(RingTransport& t) noexcept {
-  if (t.to_cpp.take_sleeper()) ring_futex_wake(t.to_cpp.sleeping_word());
+  if (t.to_cpp.take_sleeper()) ring_futex_wake(t.to_cpp.sleeping_word(), t.external);
 }
 
 // What a helper takes out of to_cpp: completions (a thread waiting for a future) or calls (an idle thread of
@@ -350,6 +358,7 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
     if ((slot->kind != CXX2GO_RING_CALL && !oneway) || !ring_read_call(slot, call, views)) {
       write_incoming_error(reply, Error(Code::protocol, "malformed message in the Go → C++ ring"));
     } else {
+      if (ring_transport().external) call.method_name = nullptr;  // an address in the host's memory
       // Copies what it keeps before returning (an executor call owns its arguments), so the slot is
       // released right after; the answer comes later through send_completion.
       receive_call(call, reply);
@@ -400,7 +409,7 @@ void ring_thread_main(RingTransport& t) noexcept {
     }
     if (t.to_cpp.prepare_park()) {
       const auto parked = std::chrono::steady_clock::now();
-      if (!t.stop_thread.load()) ring_futex_wait(t.to_cpp.sleeping_word(), 1, 0);
+      if (!t.stop_thread.load()) ring_futex_wait(t.to_cpp.sleeping_word(), 1, 0, t.external);
       t.to_cpp.unpark();
       if (t.to_cpp.front() != nullptr) t.consumer_spin.parked_for(std::chrono::steady_clock::now() - parked);
     }
@@ -415,9 +424,33 @@ int64_t ring_env_int(const char* name, int64_t fallback) noexcept {
   return (end != nullptr && *end == 0 && n >= 0) ? n : fallback;
 }
 
-Result<void> ring_start(Core& c) {
-  RingTransport& t = ring_transport();
-  if (c.go.ring_attach == nullptr) return {};  // a Go peer without the ring (C++ tests' fakes): cgo only
+// The region of an isolated worker, mapped from its host (ring_use_external_region), until ring_start
+// takes it.
+struct ExternalRegion {
+  cxx2go_ring_region* region = nullptr;
+  size_t size = 0;
+  int doorbell = -1;
+};
+ExternalRegion g_external_region;
+
+void ring_use_external_region(void* region, size_t size, int doorbell_fd) noexcept {
+  g_external_region = ExternalRegion{static_cast<cxx2go_ring_region*>(region), size, doorbell_fd};
+}
+
+// Frees what ring_start set up for the region: unmaps a host's region, frees our own.
+void ring_release_region(RingTransport& t) noexcept {
+  if (t.eventfd >= 0) close(t.eventfd);
+  t.eventfd = -1;
+  if (t.external) {
+    munmap(t.region, t.external_size);
+  } else {
+    std::free(t.region);
+  }
+  t.region = nullptr;
+}
+
+// Allocates and lays out the region of an in-process Go peer, with Go's doorbell (an eventfd).
+Result<cxx2go_ring_region*> ring_allocate_region() {
   uint32_t mode = CXX2GO_TRANSPORT_PER_METHOD;
   if (const char* env = std::getenv("CXX2GO_TRANSPORT"); env != nullptr && *env != 0) {
     const std::string_view v(env);
@@ -453,28 +486,43 @@ Result<void> ring_start(Core& c) {
   region->spin_ns = static_cast<uint32_t>(std::min<int64_t>(spin_us * 1000, UINT32_MAX));
   Ring::init(region, &region->to_go, sizeof(cxx2go_ring_region), slots);
   Ring::init(region, &region->to_cpp, sizeof(cxx2go_ring_region) + ring_bytes, slots);
+  return region;
+}
 
+Result<void> ring_start(Core& c) {
+  RingTransport& t = ring_transport();
+  const ExternalRegion external = std::exchange(g_external_region, ExternalRegion{});
+  cxx2go_ring_region* region = external.region;
+  if (region == nullptr) {
+    if (c.go.ring_attach == nullptr) return {};  // a Go peer without the ring (C++ tests' fakes): cgo only
+    Result<cxx2go_ring_region*> allocated = ring_allocate_region();
+    if (!allocated) return allocated.error();
+    region = *allocated;
+  }
   t.region = region;
+  t.external = region == external.region;
+  t.external_size = external.size;
   t.to_go = Ring(region, &region->to_go);
   t.to_cpp = Ring(region, &region->to_cpp);
-  t.eventfd = efd;
+  // An isolated worker wakes its host through the host's doorbell, which the host handed it.
+  t.eventfd = t.external ? external.doorbell : region->go_eventfd;
   t.spin_ns = region->spin_ns;
   for (AdaptiveSpin* site : {&t.consumer_spin, &t.helper_spin, &t.executor_spin}) {
     site->reset(std::chrono::nanoseconds(t.spin_ns));
   }
-  t.transport.store(mode);
+  // A worker sends every call over the ring: its peer is in another process.
+  t.transport.store(t.external ? CXX2GO_TRANSPORT_RING : region->transport);
   t.users.store(0);
   t.stop_thread.store(false);
   try {
     t.thread = std::thread([&t] { ring_thread_main(t); });
   } catch (...) {
-    close(efd);
-    std::free(memory);
-    t.region = nullptr;
+    ring_release_region(t);
     throw;
   }
-  // Go starts its dispatcher goroutine; the region is ready before Go sees it.
-  const int32_t attached = [&] {
+  // Go starts its dispatcher goroutine; the region is ready before Go sees it. A worker's host attached
+  // before starting the worker.
+  const int32_t attached = t.external ? CXX2GO_OK : [&] {
     InGo in_go;
     return c.go.ring_attach(region);
   }();
@@ -483,9 +531,7 @@ Result<void> ring_start(Core& c) {
     ring_atomic(*t.to_cpp.sleeping_word()).store(0);
     ring_futex_wake(t.to_cpp.sleeping_word());
     t.thread.join();
-    close(efd);
-    std::free(memory);
-    t.region = nullptr;
+    ring_release_region(t);
     return Error(Code::failed_precondition, "the Go runtime refused the ring transport's region");
   }
   t.closed.store(false);
@@ -500,10 +546,11 @@ void ring_stop(Core&, std::chrono::steady_clock::time_point deadline) noexcept {
   t.active.store(false);
   // Go first: it stops producing, delivers what the ring still holds, fails its callers still waiting for
   // a ring completion with Code::stopped, and acknowledges. The ring thread keeps draining meanwhile, so
-  // that Go producers waiting for room can finish.
+  // that Go producers waiting for room can finish. A worker's host learns of the stop from the worker's
+  // exit (which follows), and is not waited for: it does not acknowledge.
   ring_atomic(t.region->closing).store(1, std::memory_order_seq_cst);
   ring_wake_go(t);
-  for (;;) {
+  while (!t.external) {
     if (ring_go_detached(t)) break;
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::steady_clock::duration::zero()) {
@@ -519,13 +566,10 @@ void ring_stop(Core&, std::chrono::steady_clock::time_point deadline) noexcept {
   while (t.users.load() != 0) std::this_thread::yield();  // producers finishing a message Go will not read
   t.stop_thread.store(true);
   ring_atomic(*t.to_cpp.sleeping_word()).store(0);
-  ring_futex_wake(t.to_cpp.sleeping_word());
+  ring_futex_wake(t.to_cpp.sleeping_word(), t.external);
   if (t.thread.joinable()) t.thread.join();
   t.final_counters = ring_counters_of(t);
-  close(t.eventfd);
-  t.eventfd = -1;
-  std::free(t.region);
-  t.region = nullptr;
+  ring_release_region(t);
 }
 
 }  // namespace cxx2go::detail

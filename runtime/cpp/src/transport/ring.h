@@ -29,11 +29,13 @@ static_assert(offsetof(cxx2go_ring_region, to_go) == 64 && sizeof(cxx2go_ring_re
 inline std::atomic_ref<uint64_t> ring_atomic(uint64_t& v) noexcept { return std::atomic_ref<uint64_t>(v); }
 inline std::atomic_ref<uint32_t> ring_atomic(uint32_t& v) noexcept { return std::atomic_ref<uint32_t>(v); }
 
-// Blocks while *word == expected (FUTEX_WAIT, process-private), at most timeout_ns if nonzero. Returns on a
-// wake-up, a changed word, a timeout or a signal (EINTR): callers re-check their condition in a loop.
-void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns) noexcept;
+// Blocks while *word == expected (FUTEX_WAIT), at most timeout_ns if nonzero. Returns on a wake-up, a
+// changed word, a timeout or a signal (EINTR): callers re-check their condition in a loop. `shared`: the
+// word is in memory shared with another process (an isolated worker's region), whose wake-ups must find
+// it; otherwise the cheaper process-private futex.
+void ring_futex_wait(uint32_t* word, uint32_t expected, int64_t timeout_ns, bool shared = false) noexcept;
 // Wakes every thread blocked in ring_futex_wait on word.
-void ring_futex_wake(uint32_t* word) noexcept;
+void ring_futex_wake(uint32_t* word, bool shared = false) noexcept;
 
 // ThreadSanitizer and the Go side of the rings. When the C++ code is built with TSan (the tsan-e2e steps
 // of scripts/run-sanitizers.sh), the Go code in the same process is not instrumented: a message C++ hands

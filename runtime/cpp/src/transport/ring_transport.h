@@ -28,6 +28,11 @@ inline constexpr uint64_t kRingCallBit = uint64_t{1} << 63;
 // Creates the region, starts the ring thread and attaches Go, if the Go peer supports it. Called by
 // start() after attaching Go, before the state becomes running.
 Result<void> ring_start(Core& c);
+// Makes the next ring_start use `region` (`size` bytes, mapped from a host's memfd, laid out by the host)
+// instead of allocating one, for an isolated worker (src/transport/worker.cc): every call goes over it,
+// futexes are shared between the processes, and the host's doorbell is `doorbell_fd`, an eventfd this
+// process owns from then on.
+void ring_use_external_region(void* region, size_t size, int doorbell_fd) noexcept;
 // Detaches Go (bounded by deadline), joins the ring thread and frees the region. Called by stop() once
 // calls have drained and the executors are joined.
 void ring_stop(Core& c, std::chrono::steady_clock::time_point deadline) noexcept;

@@ -182,7 +182,7 @@ var (
 // Cancelled or DeadlineExceeded (errors.Is(err, context.Canceled) etc. hold); the late completion is
 // dropped. Errors of the C++ side are returned as *Error.
 func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Reply, error) {
-	if m.flags&MethodInline != 0 {
+	if m.flags&MethodInline != 0 && m.isolated.Load() == nil {
 		return callCppInline(ctx, m, args, views)
 	}
 	buf, err := argBytes(args)
@@ -200,8 +200,12 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 	if tracing() { // tested here: the common case pays two loads, no call
 		views, traced = outgoingTrace(ctx, views)
 	}
+	tr, err := transportFor(ctx, m, buf, views)
+	if err != nil {
+		return nil, err
+	}
 	r := replyFor(args)
-	id, p, tr := sendCpp(transportFor(ctx, m, buf, views), m, deadline, m.flags&^methodOnlyMask|traced, buf, views, r)
+	id, p, tr := sendCpp(tr, m, deadline, m.flags&^methodOnlyMask|traced, buf, views, r)
 	var code Code
 	if p == nil {
 		r.takeRaw()
@@ -267,11 +271,18 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	if err != nil {
 		return err
 	}
+	tr, err := transportFor(context.Background(), m, buf, views)
+	if err != nil {
+		return err
+	}
 	r := replyFor(args)
-	tr := transportFor(context.Background(), m, buf, views)
 	flags := (m.flags &^ methodOnlyMask) | CallOneway
 	if answered, ok := callOver(tr, m, 0, 0, flags, buf, views, r); ok && !answered {
 		r.Release()
+		if t, remote := tr.(*ringTransport); remote && t.remote != nil && t.closing() {
+			code, reason := t.endError()
+			return &Error{Code: code, Message: reason} // refused: the worker exited
+		}
 		return nil // accepted by the ring: the C++ ring thread reports a call it cannot run on stderr
 	} else if !ok {
 		cgoTransport{}.call(m, 0, 0, flags, buf, views, r)

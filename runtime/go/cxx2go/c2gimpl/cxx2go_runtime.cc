@@ -20,3 +20,4 @@
 #include "../../../cpp/src/exec/executor.cc"
 #include "../../../cpp/src/exec/timer.cc"
 #include "../../../cpp/src/transport/ring.cc"
+#include "../../../cpp/src/transport/worker.cc"

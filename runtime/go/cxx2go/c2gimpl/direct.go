@@ -166,6 +166,10 @@ func directResult(r *C.cxx2go_direct_result) (DirectResult, error) {
 // resolveDirect finds m's C++ function, or the error that says why there is none now (the runtime is not
 // running, no registered service has the method). Only a found function is kept.
 func resolveDirect(m *Method) (uintptr, error) {
+	if s := m.isolated.Load(); s != nil {
+		return 0, &Error{Code: Unimplemented, Message: m.name + ": a @direct method of an isolated service " +
+			"cannot be called yet (docs/isolation.md); its service runs in the worker process of " + s.name}
+	}
 	var code C.int32_t
 	var message *C.char
 	fn := uintptr(unsafe.Pointer(C.cxx2go_cpp_direct_entry(C.uint64_t(m.id), &code, &message)))

@@ -29,6 +29,10 @@ type Options struct {
 	// flight older than this is reported once on stderr, with its method and the thread running it.
 	// 0: off (unless the environment variable CXX2GO_STUCK_CALL_MS sets it). LiveCalls lists them at any time.
 	StuckCallThreshold time.Duration
+	// Isolate runs the C++ implementations of these cpp services, by full name ("package.Service"), in
+	// worker processes of their own (docs/isolation.md); their clients do not change. The environment
+	// variable CXX2GO_ISOLATE=package.Service=/path/to/worker,… adds to it.
+	Isolate map[string]Worker
 }
 
 // Start starts the runtime of the process (there is one, held by the C++ side) in a Go host. Calls in
@@ -53,7 +57,19 @@ func Start(opts Options) error {
 		SetMetricsEnabled(true)
 	}
 	stuck := max(opts.StuckCallThreshold, 0)
+	// Checked before the workers start: the C++ runtime's start would refuse too, but only after them.
+	if state := C.cxx2go_cpp_state(); state != 0 {
+		code := Stopped
+		if state == 1 {
+			code = FailedPrecondition
+		}
+		return &Error{Code: code, Message: "cannot start the runtime: " + lifecycleReason(code)}
+	}
+	if err := startIsolation(opts.Isolate); err != nil {
+		return err
+	}
 	if code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin), C.int64_t(stuck))); code != OK {
+		stopIsolation()
 		return &Error{Code: code, Message: "cannot start the runtime: " + lifecycleReason(code)}
 	}
 	spinWait.Store(goSpin)
@@ -64,6 +80,9 @@ func Start(opts Options) error {
 // queued ones fail with Stopped, and Stop waits (bounded) for running ones to complete. A stopped
 // runtime cannot be started again.
 func Stop() error {
+	if C.cxx2go_cpp_state() == 1 {
+		stopIsolation()
+	}
 	if code := Code(C.cxx2go_cpp_stop()); code != OK {
 		return &Error{Code: code, Message: "cannot stop the runtime: " + lifecycleReason(code)}
 	}

@@ -5,7 +5,11 @@ package c2gimpl
 */
 import "C"
 
-import "sync/atomic"
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+)
 
 // Method flags of generated code, abi.h's CXX2GO_CALL_* and CXX2GO_METHOD_INLINE.
 const (
@@ -31,14 +35,29 @@ type Method struct {
 	// A @direct method's cxx2go_direct_fn, found on its first call (CallDirect). C++ code lives as long as
 	// the process, so it never goes stale: the function itself checks the runtime and the registration.
 	direct atomic.Uintptr
+	// The isolated service (isolation.go) whose worker process serves m, bound at Start; nil in-process.
+	isolated atomic.Pointer[isolatedService]
+}
+
+// allMethods lists every Method of the program's bindings, for Start to bind the isolated ones.
+var allMethods struct {
+	sync.Mutex
+	list []*Method
 }
 
 // NewMethod returns the Method with the given fingerprint id (docs/design.md), full name
 // ("package.Service.method") and flags (CallOneway, MethodInline).
 func NewMethod(id uint64, name string, flags uint32) *Method {
 	// Allocated once per method for the life of the process, like the string constants it mirrors.
-	return &Method{id: id, name: name, cname: C.CString(name), flags: flags}
+	m := &Method{id: id, name: name, cname: C.CString(name), flags: flags}
+	allMethods.Lock()
+	allMethods.list = append(allMethods.list, m)
+	allMethods.Unlock()
+	return m
 }
+
+// serviceName is the service part of a method's full name ("package.Service").
+func (m *Method) serviceName() string { return m.name[:max(strings.LastIndexByte(m.name, '.'), 0)] }
 
 // ID returns the method's fingerprint.
 func (m *Method) ID() uint64 { return m.id }

@@ -31,9 +31,16 @@ const (
 	ringComplete   = C.CXX2GO_RING_COMPLETE
 	ringCancel     = C.CXX2GO_RING_CANCEL
 	ringCallBit    = uint64(1) << 63 // ids of Go → C++ calls sent over the ring (src/transport/ring_transport.h)
-	ringMaxViews   = 64              // as many as the C++ ring thread accepts
+	ringTagShift   = 48              // ringTransport.tag's place in those ids
+	ringTagMask    = 1<<15 - 1
+	ringMaxViews   = 64 // as many as the C++ ring thread accepts
 
 	futexWakePrivate = 1 | 128 // FUTEX_WAKE | FUTEX_PRIVATE_FLAG
+	futexWakeShared  = 1       // FUTEX_WAKE, for a region shared with a worker process
+
+	// A claim gives up (reports the ring full) after this many lost races, rather than spin forever on a
+	// tail and sequence numbers that a broken worker process keeps changing.
+	ringClaimRetries = 1 << 16
 )
 
 // Layout types of ring_abi.h, named for this package's tests (test files cannot use cgo).
@@ -43,10 +50,14 @@ type (
 )
 
 // goRing is one direction of the region; the same algorithm as cxx2go::detail::Ring (runtime/cpp/src/transport/ring.h).
+// Its geometry and, on the consuming side, its head are kept here, never read back from the region: a
+// worker process shares the region and may have overwritten them (docs/isolation.md, "Trust"). Every slot
+// address is computed from them, so nothing the other side writes can move an access out of the ring.
 type goRing struct {
 	r     *C.cxx2go_ring
 	slots unsafe.Pointer
 	mask  uint64
+	head  uint64 // the consumer's (the dispatcher's) next position; mirrored into r.head for statistics
 }
 
 func u64(p *C.uint64_t) *uint64 { return (*uint64)(unsafe.Pointer(p)) }
@@ -60,7 +71,7 @@ func (g *goRing) slot(pos uint64) *C.cxx2go_ring_slot {
 func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
 	tail := u64(&g.r.tail)
 	p := atomic.LoadUint64(tail)
-	for {
+	for range ringClaimRetries {
 		s := g.slot(p)
 		seq := atomic.LoadUint64(u64(&s.seq))
 		switch diff := int64(seq - p); {
@@ -74,6 +85,7 @@ func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
 			p = atomic.LoadUint64(tail)
 		}
 	}
+	return nil, 0
 }
 
 // publish hands a claimed slot to the consumer; true if the consumer is parked and must be woken. Go's
@@ -94,7 +106,7 @@ func (g *goRing) publish(s *C.cxx2go_ring_slot, pos uint64) bool {
 }
 
 func (g *goRing) front() *C.cxx2go_ring_slot {
-	pos := uint64(g.r.head)
+	pos := g.head
 	s := g.slot(pos)
 	if atomic.LoadUint64(u64(&s.seq)) != pos+1 {
 		return nil
@@ -103,9 +115,10 @@ func (g *goRing) front() *C.cxx2go_ring_slot {
 }
 
 func (g *goRing) release(s *C.cxx2go_ring_slot) {
-	pos := uint64(g.r.head)
-	atomic.StoreUint64(u64(&s.seq), pos+uint64(g.r.capacity))
-	g.r.head = C.uint64_t(pos + 1)
+	pos := g.head
+	atomic.StoreUint64(u64(&s.seq), pos+g.mask+1)
+	g.head = pos + 1
+	atomic.StoreUint64(u64(&g.r.head), pos+1)
 }
 
 func (g *goRing) preparePark() bool {
@@ -138,6 +151,20 @@ type ringTransport struct {
 	efd                      *os.File // Go's doorbell, parked on by the netpoller (no M is blocked)
 	users                    atomic.Int64
 	closed                   atomic.Bool
+	// The contexts of the C++ → Go calls this region carried, by the ids its C++ side gave them.
+	calls *callContexts
+	// A worker process's region (isolation.go), nil for the in-process C++ runtime's. A worker is not
+	// trusted (docs/isolation.md): nothing it writes is followed as a pointer or an id of another
+	// transport, and nothing it cannot carry falls back to cgo, which would reach the wrong runtime.
+	remote *workerProcess
+	// The bits 48–62 of the ids of the Go → C++ calls it carries: 0 in-process, a worker's own otherwise,
+	// so that a worker's exit fails its calls alone and it cannot complete anyone else's.
+	tag uint64
+	// What ends a remote transport: its worker's exit (set before the dispatcher is woken to detach).
+	ended     atomic.Bool
+	endCode   Code
+	endReason string
+	endCancel context.CancelFunc // ends calls' root context when a remote transport detaches
 }
 
 var ringT atomic.Pointer[ringTransport]
@@ -193,6 +220,7 @@ func attachRing(p unsafe.Pointer) Code {
 		mode:   uint32(region.transport),
 		spinNs: time.Duration(region.spin_ns),
 		efd:    os.NewFile(uintptr(fd), "cxx2go-ring"),
+		calls:  &asyncCalls,
 	}
 	t.dispatchSpin.reset(t.spinNs)
 	t.callerSpin.reset(t.spinNs)
@@ -201,11 +229,22 @@ func attachRing(p unsafe.Pointer) Code {
 	return OK
 }
 
-func (t *ringTransport) closing() bool { return atomic.LoadUint32(u32(&t.region.closing)) != 0 }
+// closing reports that the transport is going away: the in-process C++ runtime stops, or a worker
+// process exited (a worker's own `closing` flag is not trusted: its exit follows it).
+func (t *ringTransport) closing() bool {
+	if t.remote != nil {
+		return t.ended.Load()
+	}
+	return atomic.LoadUint32(u32(&t.region.closing)) != 0
+}
 
 // wakeCpp wakes the C++ ring thread parked on the Go → C++ ring's futex word: a raw syscall, no cgo.
 func (t *ringTransport) wakeCpp() {
-	syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&t.toCpp.r.sleeping)), futexWakePrivate,
+	op := uintptr(futexWakePrivate)
+	if t.remote != nil {
+		op = futexWakeShared
+	}
+	syscall.RawSyscall6(syscall.SYS_FUTEX, uintptr(unsafe.Pointer(&t.toCpp.r.sleeping)), op,
 		uintptr(^uint32(0)>>1), 0, 0, 0)
 }
 
@@ -283,26 +322,52 @@ func (t *ringTransport) dispatch() {
 // to C++, which may find the other ring full) runs on a goroutine, so that C++ producers always make
 // progress and the two consumers can never wait for each other.
 func (t *ringTransport) handle(s *C.cxx2go_ring_slot) {
+	// Each field is read once: a worker process may be rewriting the slot while it is read.
 	id := uint64(s.call_id)
-	n := min(int(s.len), ringPayloadCap)
+	kind := uint32(s.kind)
+	n := min(max(int(int32(s.len)), 0), ringPayloadCap)
 	payload := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)[:n]
-	switch s.kind {
+	switch kind {
 	case ringComplete:
-		completePending(id, Code(s.code), payload) // copies the payload
+		code := Code(s.code)
+		if t.remote != nil {
+			if !t.owns(id) {
+				t.remote.violation(fmt.Sprintf("completion of call %#x, which it was never sent", id))
+				return
+			}
+			t.remote.answered(id)
+			if code < 0 {
+				code, payload = Protocol, []byte(fmt.Sprintf("the worker answered with code %d", code))
+			}
+		}
+		completePending(id, code, payload) // copies the payload
 	case ringCancel:
-		asyncCalls.cancel(id)
+		t.calls.cancel(id)
 	case ringCall, ringOneway:
-		t.startCall(s, id, s.kind == ringOneway, payload)
+		t.startCall(s, id, kind == ringOneway, payload)
 	default:
-		reportInternalPanic("ring dispatcher", fmt.Sprintf("unknown message kind %d", s.kind))
+		if t.remote != nil {
+			t.remote.violation(fmt.Sprintf("a message of unknown kind %d", kind))
+			return
+		}
+		reportInternalPanic("ring dispatcher", fmt.Sprintf("unknown message kind %d", kind))
 	}
+}
+
+// owns reports whether Go → C++ call id was sent over t.
+func (t *ringTransport) owns(id uint64) bool {
+	return id&ringCallBit != 0 && (id>>ringTagShift)&ringTagMask == t.tag
 }
 
 // startCall copies a C++ → Go call out of its slot (the slot is released right after) and runs it.
 func (t *ringTransport) startCall(s *C.cxx2go_ring_slot, id uint64, oneway bool, payload []byte) {
 	md := lookupMethod(uint64(s.method_id))
 	if md == nil {
-		rejectCall(t, id, oneway, UnknownMethod, unknownMethodMessage(ringMethodName(s), uint64(s.method_id)))
+		name := "<a method of the worker's bindings>"
+		if t.remote == nil {
+			name = ringMethodName(s)
+		}
+		rejectCall(t, id, oneway, UnknownMethod, unknownMethodMessage(name, uint64(s.method_id)))
 		return
 	}
 	in, ok := ringIncoming(s, payload)
@@ -365,7 +430,7 @@ func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 	if len(payload) <= ringPayloadCap && t.enter() {
 		var s *C.cxx2go_ring_slot
 		var pos uint64
-		if !t.toCpp.consumerAsleep() {
+		if t.remote != nil || !t.toCpp.consumerAsleep() {
 			s, pos = t.claimToCpp()
 		}
 		if s != nil {
@@ -382,7 +447,38 @@ func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 		}
 		t.leave()
 	}
+	if t.remote != nil {
+		t.completeRemote(id, code, payload)
+		return
+	}
 	cgoT.complete(id, code, payload)
+}
+
+// completeRemote sends a completion to a worker process, which has no cgo path: a payload too big for a
+// slot becomes an error the worker's caller sees, and a worker that exited gets nothing (its caller is
+// gone with it).
+func (t *ringTransport) completeRemote(id uint64, code Code, payload []byte) {
+	if len(payload) > ringPayloadCap {
+		code = ResourceExhausted
+		payload = []byte(fmt.Sprintf("the result (%d bytes) does not fit a ring slot of the isolated transport "+
+			"(%d bytes)", len(payload), ringPayloadCap))
+	}
+	if !t.enter() {
+		return
+	}
+	defer t.leave()
+	s, pos := t.claimToCpp()
+	if s == nil {
+		return
+	}
+	s.kind = ringComplete
+	s.call_id = C.uint64_t(id)
+	s.code = C.int32_t(code)
+	s.len = C.uint32_t(len(payload))
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), len(payload)), payload)
+	if t.toCpp.publish(s, pos) {
+		t.wakeCpp()
+	}
 }
 
 // fits reports whether a Go → C++ call with these arguments fits in one slot.
@@ -397,8 +493,13 @@ func (t *ringTransport) fits(args []byte, views []View) bool {
 	return n <= ringPayloadCap
 }
 
-// newID gives calls over the ring ids of their own, so that detach can fail the ones still waiting.
-func (t *ringTransport) newID() uint64 { return lastCallID.Add(1) | ringCallBit }
+func (t *ringTransport) contexts() *callContexts { return t.calls }
+
+// newID gives calls over the ring ids of their own (ringCallBit, and t's tag), so that detach can fail the
+// ones still waiting.
+func (t *ringTransport) newID() uint64 {
+	return lastCallID.Add(1)&(1<<ringTagShift-1) | t.tag<<ringTagShift | ringCallBit
+}
 
 // spinFor: the ring's consumers poll after each message, and so does the sole caller waiting for a ring
 // completion (Options.SpinBeforePark or not): otherwise, once a round trip has taken longer than the
@@ -414,12 +515,12 @@ func (t *ringTransport) spinFor(p *pendingCall) bool {
 func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View,
 	_ *Reply) (answered, ok bool) {
 	if !t.enter() {
-		return false, false
+		return t.refuse(id)
 	}
 	defer t.leave()
 	s, pos := t.claimToCpp()
 	if s == nil {
-		return false, false
+		return t.refuse(id)
 	}
 	kind := C.uint32_t(ringCall)
 	if id == 0 {
@@ -429,7 +530,10 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 	s.call_id = C.uint64_t(id)
 	s.method_id = C.uint64_t(m.id)
 	s.deadline_unix_nanos = C.int64_t(deadline)
-	*(**C.char)(unsafe.Pointer(&s.name)) = m.cname // C memory: the ring never holds a Go pointer
+	s.name = 0
+	if t.remote == nil {
+		*(**C.char)(unsafe.Pointer(&s.name)) = m.cname // C memory: the ring never holds a Go pointer
+	}
 	s.code = 0
 	s.flags = C.uint32_t(flags)
 	s.nviews = C.uint32_t(len(views))
@@ -454,10 +558,40 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 	return false, true
 }
 
+// refuse is call's answer when t cannot take the call. In-process: not ok, the caller takes cgo. A worker
+// process has no other way in: the call (registered as pending under id) fails with t's end, or, if t
+// has not ended (the ring stayed full until a claim gave up), with Unavailable.
+func (t *ringTransport) refuse(id uint64) (answered, ok bool) {
+	if t.remote == nil {
+		return false, false
+	}
+	if id != 0 {
+		code, reason := t.endError()
+		completePending(id, code, []byte(reason))
+	}
+	return false, true
+}
+
+// endError is the error of the calls a remote transport could not carry.
+func (t *ringTransport) endError() (Code, string) {
+	if t.ended.Load() {
+		return t.endCode, t.endReason
+	}
+	return Unavailable, "the worker process of " + t.remote.service.name + " does not take calls (its ring stays full)"
+}
+
 // cancel asks C++ to cancel Go → C++ call id over the ring that carried it, so that the C++ ring thread
-// sees the call before its cancellation; through cgo if the ring is closing.
+// sees the call before its cancellation; through cgo if the ring is closing (a worker process's calls
+// end with it).
 func (t *ringTransport) cancel(id uint64) {
-	if !t.sendCancel(id) {
+	sent := t.sendCancel(id)
+	if t.remote != nil {
+		if sent {
+			t.remote.watchCancel(id)
+		}
+		return
+	}
+	if !sent {
 		cgoT.cancel(id) // after leave: C++'s stop may be waiting for the detach
 	}
 }
@@ -492,15 +626,24 @@ func (t *ringTransport) detach() {
 		t.handle(s)
 		t.toGo.release(s)
 	}
+	code, reason := Stopped, "the cxx2go runtime stopped"
+	if t.remote != nil {
+		code, reason = t.endError()
+		t.calls.cancelAll() // the worker's calls into Go: nobody waits for their answers any more
+	}
 	pendingCalls.Range(func(id uint64, _ *pendingCall) {
-		if id&ringCallBit != 0 {
-			completePending(id, Stopped, []byte("the cxx2go runtime stopped"))
+		if t.owns(id) {
+			completePending(id, code, []byte(reason))
 		}
 	})
+	t.efd.Close()
+	if t.remote != nil {
+		t.remote.detached(t)
+		return
+	}
 	st := t.stat()
 	lastRingStat.Store(&st)
 	ringT.CompareAndSwap(t, nil)
-	t.efd.Close()
 	// Last access: C++ (polling for it) may free the region at once.
 	atomic.StoreUint32(u32(&t.region.go_detached), 1)
 }

@@ -40,6 +40,8 @@ type transport interface {
 	// spinFor polls p.ready before its caller parks, as long as this transport's waiters poll; true if the
 	// completion arrived meanwhile.
 	spinFor(p *pendingCall) bool
+	// contexts holds the contexts of the C++ → Go calls received over this transport, by their ids.
+	contexts() *callContexts
 }
 
 // cgoTransport is the transport of direct cgo calls into the C++ runtime: always available.
@@ -62,6 +64,8 @@ func (cgoTransport) cancel(id uint64) { C.cxx2go_cpp_cancel(C.uint64_t(id)) }
 
 func (cgoTransport) spinFor(p *pendingCall) bool { return p.spinForCompletion() }
 
+func (cgoTransport) contexts() *callContexts { return &asyncCalls }
+
 // callOver is tr.call, dispatched on tr's concrete type. Through the interface, escape analysis would
 // make every argument escape: the views, which generated code builds in an array on its stack, would be
 // moved to the heap, one allocation per call with a string, bytes or list argument.
@@ -78,12 +82,16 @@ func callOver(tr transport, m *Method, id uint64, deadline int64, flags uint32, 
 
 // transportFor picks the transport of an asynchronous Go → C++ call of m: the ring when m's service
 // uses it and the call fits in a slot, else cgo. A call made from a handler that C++ called
-// synchronously takes cgo, which runs the implementation inline when it must (calledSyncFromCpp).
-func transportFor(ctx context.Context, m *Method, args []byte, views []View) transport {
-	if t := ringFor(m.flags); t != nil && t.fits(args, views) && !calledSyncFromCpp(ctx) {
-		return t
+// synchronously takes cgo, which runs the implementation inline when it must (calledSyncFromCpp). The
+// calls of an isolated service go to its worker process (isolation.go), waiting while it restarts.
+func transportFor(ctx context.Context, m *Method, args []byte, views []View) (transport, error) {
+	if s := m.isolated.Load(); s != nil {
+		return s.transportFor(ctx, args, views)
 	}
-	return cgoT
+	if t := ringFor(m.flags); t != nil && t.fits(args, views) && !calledSyncFromCpp(ctx) {
+		return t, nil
+	}
+	return cgoT, nil
 }
 
 // sendCpp sends an asynchronous Go → C++ call over tr, falling back to cgo when tr does not take it. It
@@ -168,14 +176,15 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		return
 	}
 	ctx := newCallContext(deadline, md.labels)
-	asyncCalls.add(id, ctx)
+	calls := tr.contexts()
+	calls.add(id, ctx)
 	liveHandlers.Add(1)
 	go func() {
 		pprof.SetGoroutineLabels(md.labels)
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
 		code, payload := runHandler(withTrace(ctx, in), md, in, out)
-		asyncCalls.LoadAndDelete(id)
+		calls.LoadAndDelete(id)
 		ctx.end(context.Canceled)
 		in.release()                   // before the completion, after which C++ may free borrowed memory
 		tr.complete(id, code, payload) // exactly once per received call, cancelled ones included

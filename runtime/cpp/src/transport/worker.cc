@@ -1,0 +1,183 @@
+// The worker side of an isolated service (cxx2go/worker.h; docs/isolation.md): the runtime of a process
+// whose Go peer is its host, in another process. The host lays out the ring region in a memfd and starts
+// this process with three descriptors (CXX2GO_WORKER_FDS=region,doorbell,control):
+//   region    the memfd, mapped here; every call in both directions travels over its rings;
+//   doorbell  the host's eventfd: written to wake the host's dispatcher (as the in-process ring does);
+//   control   one end of a socket pair: the worker writes 'R' once it serves calls, and stops when the host
+//             writes 'S' or closes its end (the host's death closes it too).
+// The host supervises; the worker trusts it. The Go peer installed here has nothing behind it but the
+// rings: what they cannot carry is answered with an error, never dropped.
+#include "cxx2go/worker.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "../calls/receive.h"
+#include "cxx2go/detail/testing.h"
+#include "ring.h"
+#include "ring_transport.h"
+
+namespace cxx2go::detail {
+
+// An error message in a reply, as the call layer's write_incoming_error writes one.
+void worker_reply_error(cxx2go_reply* reply, Code code, std::string_view message) noexcept {
+  write_incoming_error(*reply, Error(code, std::string(message)));
+}
+
+constexpr std::string_view kWorkerSyncCall =
+    "a synchronous call into Go from an isolated worker is not supported (docs/isolation.md): call its "
+    "_async form";
+
+// The Go peer of a worker. Calls and completions that fit a slot never reach it (the seam sends them over
+// the ring); these are the rest.
+void worker_invoke(cxx2go_call*, cxx2go_reply* reply) {
+  worker_reply_error(reply, Code::unimplemented, kWorkerSyncCall);
+}
+
+void worker_submit(cxx2go_call* call) {
+  const std::string message = std::string("cannot send ") + (call->method_name ? call->method_name : "a call") +
+                              " to the host: its arguments do not fit a ring slot (" +
+                              std::to_string(CXX2GO_RING_PAYLOAD_CAP) + " bytes), or the host is detached";
+  if ((call->flags & CXX2GO_CALL_ONEWAY) != 0) {
+    std::fprintf(stderr, "cxx2go worker: dropped oneway call: %s\n", message.c_str());
+    return;
+  }
+  receive_completion(call->call_id, CXX2GO_RESOURCE_EXHAUSTED, reinterpret_cast<const uint8_t*>(message.data()),
+                     message.size());
+}
+
+void worker_cancel(uint64_t) {}  // the ring carries every cancellation it can; the rest has no one to reach
+
+void worker_complete(uint64_t call_id, int32_t code, uint8_t*, size_t len) {
+  // Too big for a slot (or the ring is closed, and then this is dropped too): the host still gets an answer.
+  const std::string message = "the result (" + std::to_string(len) + " bytes, code " + std::to_string(code) +
+                              ") does not fit a ring slot of an isolated worker (" +
+                              std::to_string(CXX2GO_RING_PAYLOAD_CAP) + " bytes)";
+  ring_send_completion(call_id, CXX2GO_RESOURCE_EXHAUSTED, reinterpret_cast<const uint8_t*>(message.data()),
+                       message.size());
+}
+
+void worker_direct(uint64_t, char*, uint64_t*, cxx2go_view*, uint32_t, int64_t, cxx2go_direct_result* result) {
+  result->code = CXX2GO_UNIMPLEMENTED;
+  result->message = strndup(kWorkerSyncCall.data(), kWorkerSyncCall.size());
+  result->message_len = result->message != nullptr ? kWorkerSyncCall.size() : 0;
+}
+
+struct WorkerFds {
+  int region = -1, doorbell = -1, control = -1;
+};
+
+bool parse_worker_fds(const char* text, WorkerFds& fds) {
+  return text != nullptr && std::sscanf(text, "%d,%d,%d", &fds.region, &fds.doorbell, &fds.control) == 3 &&
+         fds.region >= 0 && fds.doorbell >= 0 && fds.control >= 0;
+}
+
+// Maps the host's region and checks that its layout stays inside it.
+void* map_worker_region(int fd, size_t& size, std::string& why) {
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(cxx2go_ring_region))) {
+    why = "the region descriptor is not a ring region";
+    return nullptr;
+  }
+  size = static_cast<size_t>(st.st_size);
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (p == MAP_FAILED) {
+    why = std::string("cannot map the region: ") + std::strerror(errno);
+    return nullptr;
+  }
+  const auto* region = static_cast<const cxx2go_ring_region*>(p);
+  auto ring_fits = [&](const cxx2go_ring& r) {
+    return r.capacity >= 2 && (r.capacity & (r.capacity - 1)) == 0 && r.capacity <= (uint64_t{1} << 20) &&
+           r.slots >= sizeof(cxx2go_ring_region) && r.slots % 64 == 0 && r.slots <= size &&
+           r.capacity * CXX2GO_RING_SLOT_SIZE <= size - r.slots;
+  };
+  if (region->magic != CXX2GO_RING_MAGIC || region->version != CXX2GO_RING_VERSION || region->size != size ||
+      !ring_fits(region->to_go) || !ring_fits(region->to_cpp)) {
+    munmap(p, size);
+    why = "the region's layout is not this runtime's (a host of another cxx2go version?)";
+    return nullptr;
+  }
+  return p;
+}
+
+// Waits for the host's stop request ('S') or for its end of the control socket to close.
+void wait_for_host(int control) {
+  for (;;) {
+    pollfd pfd{control, POLLIN, 0};
+    const int n = poll(&pfd, 1, -1);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return;
+    }
+    char byte = 0;
+    const ssize_t got = read(control, &byte, 1);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0 || byte == 'S') return;
+  }
+}
+
+}  // namespace cxx2go::detail
+
+namespace cxx2go {
+
+int run_worker(RuntimeOptions options) {
+  using namespace detail;
+  detail::WorkerFds fds;
+  if (!parse_worker_fds(std::getenv("CXX2GO_WORKER_FDS"), fds)) {
+    std::fprintf(stderr,
+                 "cxx2go: run_worker: this program is the worker process of an isolated service, which its Go host "
+                 "starts (docs/isolation.md); CXX2GO_WORKER_FDS is not set\n");
+    return 2;
+  }
+  // Die with the host, even if it is killed before it can close the control socket.
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (const char* parent = std::getenv("CXX2GO_WORKER_PARENT"); parent != nullptr && std::atol(parent) != getppid()) {
+    std::fprintf(stderr, "cxx2go: run_worker: the host (pid %s) exited before the worker started\n", parent);
+    return 1;
+  }
+  size_t size = 0;
+  std::string why;
+  void* region = map_worker_region(fds.region, size, why);
+  close(fds.region);
+  if (region == nullptr) {
+    std::fprintf(stderr, "cxx2go: run_worker: %s\n", why.c_str());
+    return 1;
+  }
+  cxx2go_go_entry_points peer{};
+  peer.abi_version = CXX2GO_ABI_VERSION;
+  peer.invoke = &worker_invoke;
+  peer.submit = &worker_submit;
+  peer.cancel = &worker_cancel;
+  peer.complete = &worker_complete;
+  peer.direct = &worker_direct;
+  install_go_peer(peer);
+  ring_use_external_region(region, size, fds.doorbell);
+  if (Result<void> started = start(std::move(options)); !started) {
+    std::fprintf(stderr, "cxx2go: run_worker: cannot start the runtime: %s\n", started.error().message.c_str());
+    return 1;
+  }
+  const char ready = 'R';
+  while (write(fds.control, &ready, 1) < 0 && errno == EINTR) {
+  }
+  wait_for_host(fds.control);
+  const Result<void> stopped = stop();
+  close(fds.control);
+  if (!stopped) {
+    std::fprintf(stderr, "cxx2go: run_worker: stop: %s\n", stopped.error().message.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace cxx2go

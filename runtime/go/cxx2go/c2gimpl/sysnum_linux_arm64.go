@@ -1,0 +1,3 @@
+package c2gimpl
+
+const sysMemfdCreate = 279 // syscall.SYS_MEMFD_CREATE

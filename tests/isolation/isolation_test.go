@@ -1,0 +1,383 @@
+// Package isolation tests isolated services (docs/isolation.md): the generated client of stress.CppWork,
+// unchanged, calling its C++ implementation in a worker process (worker/worker.cc, built by CMake as
+// isolation_worker; CXX2GO_ISOLATION_WORKER names it). scripts/run-e2e.sh runs it with the race detector
+// and with GOEXPERIMENT=cgocheck2.
+package isolation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/cxx2go/cxx2go/runtime/go/cxx2go"
+	"github.com/cxx2go/cxx2go/tests/gen/stress"
+)
+
+const service = "stress.CppWork"
+
+// The modes of worker/worker.cc.
+const (
+	modeReturn       = 0
+	modeWaitCancel   = 2
+	modeSleepMicros  = 3
+	modeNullDeref    = 20
+	modeAbort        = 21
+	modeExit         = 27
+	modeHang         = 28
+	modePid          = 29
+	modeGarbage      = 30
+	modeGarbageSlots = 31
+)
+
+// hostChildEnv makes the test binary a host that starts a worker, prints its pid and waits to be killed
+// (TestHostDeathEndsWorker).
+const hostChildEnv = "CXX2GO_ISOLATION_HOST_CHILD"
+
+func workerPath(tb testing.TB) string {
+	path := os.Getenv("CXX2GO_ISOLATION_WORKER")
+	if path == "" {
+		tb.Fatal("CXX2GO_ISOLATION_WORKER must name the isolation_worker executable (scripts/run-e2e.sh builds it)")
+	}
+	return path
+}
+
+func TestMain(m *testing.M) {
+	if os.Getenv(hostChildEnv) != "" {
+		runHostChild()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+func runHostChild() {
+	err := cxx2go.Start(cxx2go.Options{Isolate: map[string]cxx2go.Worker{service: {Path: os.Getenv("CXX2GO_ISOLATION_WORKER")}}})
+	if err != nil {
+		fmt.Println("start:", err)
+		os.Exit(1)
+	}
+	pid, err := stress.NewCppWorkClient().Work(context.Background(), 0, modePid)
+	if err != nil {
+		fmt.Println("call:", err)
+		os.Exit(1)
+	}
+	fmt.Println("worker", pid)
+	time.Sleep(time.Hour) // killed by the test
+}
+
+func code(err error) cxx2go.Code { return cxx2go.CodeOf(err) }
+
+// workerPid asks the current worker for its pid, waiting for a restart if one is under way.
+func workerPid(t *testing.T) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pid, err := stress.NewCppWorkClient().Work(ctx, 0, modePid)
+	if err != nil {
+		t.Fatalf("pid of the worker: %v", err)
+	}
+	return int(pid)
+}
+
+// waitForNewWorker calls until a worker other than `old` answers (a restart).
+func waitForNewWorker(t *testing.T, old int) int {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		pid, err := stress.NewCppWorkClient().Work(ctx, 0, modePid)
+		cancel()
+		if err == nil && int(pid) != old {
+			return int(pid)
+		}
+	}
+	t.Fatalf("no new worker replaced pid %d within 30s", old)
+	return 0
+}
+
+func openFds(t *testing.T) int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(entries)
+}
+
+func osThreads(t *testing.T) int {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "Threads:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(v))
+			return n
+		}
+	}
+	t.Fatal("no Threads: line in /proc/self/status")
+	return 0
+}
+
+func processExists(pid int) bool { return syscall.Kill(pid, 0) == nil }
+
+// One Start and one Stop per process: the subtests run in order against the same isolated service.
+func TestIsolatedService(t *testing.T) {
+	path := workerPath(t)
+	err := cxx2go.Start(cxx2go.Options{Isolate: map[string]cxx2go.Worker{service: {
+		Path:              path,
+		CancelGrace:       500 * time.Millisecond,
+		RestartBackoff:    time.Millisecond,
+		MaxRestartBackoff: 20 * time.Millisecond,
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := stress.NewCppWorkClient()
+	ctx := context.Background()
+
+	t.Run("calls_cross_the_process_boundary", func(t *testing.T) {
+		if got, err := client.Work(ctx, 41, modeReturn); err != nil || got != 42 {
+			t.Fatalf("Work(41) = %d, %v; want 42", got, err)
+		}
+		if got, err := client.AsyncWork(ctx, 1, modeReturn); err != nil || got != 2 {
+			t.Fatalf("AsyncWork(1) = %d, %v; want 2", got, err)
+		}
+		if got, err := client.InlineWork(ctx, 7, modeReturn); err != nil || got != 8 {
+			t.Fatalf("InlineWork(7) = %d, %v; want 8 (an @inline method runs in the worker too)", got, err)
+		}
+		if pid := workerPid(t); pid == os.Getpid() || !processExists(pid) {
+			t.Fatalf("the call ran in pid %d; the host is %d", pid, os.Getpid())
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, 64)
+		for g := 0; g < 64; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int64(0); i < 200; i++ {
+					if got, err := client.Work(ctx, i, modeReturn); err != nil || got != i+1 {
+						errs <- fmt.Errorf("Work(%d) = %d, %v", i, got, err)
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("cancellation_reaches_the_worker", func(t *testing.T) {
+		c, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+		defer cancel()
+		pid := workerPid(t)
+		_, err := client.Work(c, 0, modeWaitCancel)
+		if code(err) != cxx2go.DeadlineExceeded || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("a call past its deadline: %v; want DeadlineExceeded", err)
+		}
+		// The worker honoured the cancellation: it was not killed for ignoring it.
+		time.Sleep(time.Second)
+		if after := workerPid(t); after != pid {
+			t.Fatalf("the worker was replaced (%d → %d) although it answered the cancellation", pid, after)
+		}
+	})
+
+	t.Run("crash_fails_calls_in_flight_with_its_report", func(t *testing.T) {
+		pid := workerPid(t)
+		var wg sync.WaitGroup
+		waiting := make([]error, 4)
+		for i := range waiting {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, waiting[i] = client.Work(ctx, 0, modeWaitCancel)
+			}()
+		}
+		time.Sleep(100 * time.Millisecond) // they are in the worker
+		_, err := client.Work(ctx, 0, modeNullDeref)
+		wg.Wait()
+		if code(err) != cxx2go.Unavailable {
+			t.Fatalf("the crashing call: %v; want Unavailable", err)
+		}
+		msg := err.Error()
+		for _, want := range []string{fmt.Sprintf("pid %d", pid), "SIGSEGV", "cxx2go: fatal signal SIGSEGV",
+			"null_dereference", "worker.cc:"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("the crash's error lacks %q:\n%s", want, msg)
+			}
+		}
+		for i, err := range waiting {
+			if code(err) != cxx2go.Unavailable || !strings.Contains(err.Error(), "SIGSEGV") {
+				t.Errorf("call %d in flight during the crash: %v; want Unavailable naming SIGSEGV", i, err)
+			}
+		}
+		if next := waitForNewWorker(t, pid); next == pid {
+			t.Fatal("not restarted")
+		}
+	})
+
+	t.Run("abort_and_exit", func(t *testing.T) {
+		pid := workerPid(t)
+		_, err := client.Work(ctx, 0, modeAbort)
+		if code(err) != cxx2go.Unavailable || !strings.Contains(err.Error(), "SIGABRT") {
+			t.Fatalf("abort(): %v; want Unavailable naming SIGABRT", err)
+		}
+		pid = waitForNewWorker(t, pid)
+		_, err = client.Work(ctx, 3, modeExit)
+		if code(err) != cxx2go.Unavailable || !strings.Contains(err.Error(), "exited with status 3") {
+			t.Fatalf("_exit(3): %v; want Unavailable saying it exited with status 3", err)
+		}
+		waitForNewWorker(t, pid)
+	})
+
+	t.Run("hung_worker_is_killed_after_the_grace_period", func(t *testing.T) {
+		pid := workerPid(t)
+		c, cancel := context.WithTimeout(ctx, 100*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := client.Work(c, 0, modeHang)
+		if code(err) != cxx2go.DeadlineExceeded {
+			t.Fatalf("a call to a hung worker: %v; want DeadlineExceeded at its deadline", err)
+		}
+		if took := time.Since(start); took > 2*time.Second {
+			t.Fatalf("the call returned after %v, not at its deadline", took)
+		}
+		waitForNewWorker(t, pid)
+	})
+
+	for _, mode := range []int32{modeGarbage, modeGarbageSlots} {
+		t.Run(fmt.Sprintf("worker_writes_garbage_mode_%d", mode), func(t *testing.T) {
+			pid := workerPid(t)
+			c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			defer cancel()
+			// Any outcome but a crash or a hang of the host: the worker broke its own calls.
+			_, err := client.Work(c, int64(pid), mode)
+			t.Logf("the call that wrecked the region: %v", err)
+			// A wrecked worker cannot answer: its calls time out, and it is killed once it ignores their
+			// cancellation past the grace period, then replaced.
+			waitForNewWorker(t, pid)
+		})
+	}
+
+	t.Run("kill_loop_leaves_nothing_behind", func(t *testing.T) {
+		cycles := 40
+		if n, err := strconv.Atoi(os.Getenv("CXX2GO_ISOLATION_KILL_CYCLES")); err == nil {
+			cycles = n
+		}
+		workerPid(t)
+		runtime.GC()
+		fds, threads, goroutines := openFds(t), osThreads(t), runtime.NumGoroutine()
+		outcomes := map[string]int{}
+		var mu sync.Mutex
+		for cycle := 0; cycle < cycles; cycle++ {
+			pid := workerPid(t)
+			var wg sync.WaitGroup
+			for g := 0; g < 8; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c, cancel := context.WithTimeout(ctx, 20*time.Second)
+					defer cancel()
+					got, err := client.Work(c, 200, modeSleepMicros)
+					mu.Lock()
+					defer mu.Unlock()
+					switch {
+					case err == nil && got == 201:
+						outcomes["ok"]++
+					case code(err) == cxx2go.Unavailable && strings.Contains(err.Error(), "SIGKILL"):
+						outcomes["unavailable"]++
+					default:
+						outcomes[fmt.Sprintf("unexpected: %d, %v", got, err)]++
+					}
+				}()
+			}
+			time.Sleep(time.Duration(cycle%5) * 100 * time.Microsecond)
+			syscall.Kill(pid, syscall.SIGKILL)
+			wg.Wait()
+		}
+		total := 0
+		for outcome, n := range outcomes {
+			total += n
+			if strings.HasPrefix(outcome, "unexpected") {
+				t.Errorf("%d calls: %s", n, outcome)
+			}
+		}
+		if total != 8*cycles || outcomes["unavailable"] == 0 {
+			t.Errorf("outcomes %v: want exactly one per call (%d), some of them Unavailable", outcomes, 8*cycles)
+		}
+		workerPid(t)
+		// Settled: every dead worker's goroutines, descriptors and threads are gone.
+		var nowFds, nowThreads, nowGoroutines int
+		for i := 0; i < 50; i++ {
+			runtime.GC()
+			nowFds, nowThreads, nowGoroutines = openFds(t), osThreads(t), runtime.NumGoroutine()
+			if nowFds <= fds && nowGoroutines <= goroutines+2 && nowThreads <= threads+4 {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Logf("%d cycles: outcomes %v; fds %d → %d, threads %d → %d, goroutines %d → %d", cycles, outcomes,
+			fds, nowFds, threads, nowThreads, goroutines, nowGoroutines)
+		if nowFds > fds || nowGoroutines > goroutines+2 || nowThreads > threads+4 {
+			t.Errorf("leaked: fds %d → %d, threads %d → %d, goroutines %d → %d", fds, nowFds, threads, nowThreads,
+				goroutines, nowGoroutines)
+		}
+	})
+
+	t.Run("stop_stops_the_worker", func(t *testing.T) {
+		pid := workerPid(t)
+		if err := cxx2go.Stop(); err != nil {
+			t.Fatal(err)
+		}
+		if processExists(pid) {
+			t.Errorf("worker %d still runs after Stop", pid)
+		}
+		if _, err := client.Work(ctx, 0, modeReturn); code(err) != cxx2go.Stopped {
+			t.Errorf("a call after Stop: %v; want Stopped", err)
+		}
+	})
+}
+
+// A host that dies (SIGKILL: it cannot clean up) takes its workers with it.
+func TestHostDeathEndsWorker(t *testing.T) {
+	path := workerPath(t)
+	host := exec.Command(os.Args[0], "-test.run=^$")
+	host.Env = append(os.Environ(), hostChildEnv+"=1", "CXX2GO_ISOLATION_WORKER="+path)
+	out, err := host.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	host.Stderr = os.Stderr
+	if err := host.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	if _, err := fmt.Fscanf(out, "worker %d\n", &pid); err != nil {
+		host.Process.Kill()
+		host.Wait()
+		t.Fatalf("the host did not report its worker: %v", err)
+	}
+	if !processExists(pid) {
+		t.Fatalf("worker %d is not running", pid)
+	}
+	host.Process.Kill()
+	host.Wait()
+	deadline := time.Now().Add(10 * time.Second)
+	for processExists(pid) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	// The worker is not our child: once it has exited, it is reaped by init and gone.
+	if processExists(pid) {
+		t.Fatalf("worker %d outlived its host by 10s", pid)
+	}
+}
