@@ -177,6 +177,38 @@ func TestIsolatedService(t *testing.T) {
 		}
 	})
 
+	t.Run("payloads_of_any_size_that_fits_the_rings", func(t *testing.T) {
+		var wg sync.WaitGroup
+		for g, size := range []int{0, 1, 447, 448, 449, 1000, 4096, 65536, 200000} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				data := make([]byte, size)
+				for i := range data {
+					data[i] = byte(i*31 + g)
+				}
+				for round := 0; round < 20; round++ {
+					got, err := client.Reverse(ctx, data)
+					if err != nil || len(got) != size {
+						t.Errorf("Reverse(%d bytes) = %d bytes, %v", size, len(got), err)
+						return
+					}
+					for i := range got {
+						if got[i] != data[size-1-i] {
+							t.Errorf("Reverse(%d bytes): byte %d differs", size, i)
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		_, err := client.Reverse(ctx, make([]byte, 4<<20))
+		if code(err) != cxx2go.ResourceExhausted || !strings.Contains(err.Error(), "CXX2GO_RING_SLOTS") {
+			t.Fatalf("a call larger than the rings: %v; want ResourceExhausted saying how to make them larger", err)
+		}
+	})
+
 	t.Run("cancellation_reaches_the_worker", func(t *testing.T) {
 		c, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 		defer cancel()

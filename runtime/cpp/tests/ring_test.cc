@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -340,6 +341,53 @@ TEST(Ring, CallMessagesRoundTrip) {
   got->len = CXX2GO_RING_PAYLOAD_CAP + 1;
   EXPECT_FALSE(ring_read_call(got, out, out_views));
   r.ring.release(got);
+}
+
+// A call larger than a slot continues in the slots after it, and reads back whole once gathered, after
+// messages of one slot that wrapped the ring around.
+TEST(Ring, CallsOfSeveralSlotsReadBackWhole) {
+  TestRegion r(8);
+  for (uint64_t i = 0; i < 5; ++i) ASSERT_TRUE(push_value(r.ring, i));
+  for (uint64_t i = 0; i < 5; ++i) ASSERT_EQ(pop_value(r.ring), std::optional<uint64_t>(i));
+  std::string big(1500, 0);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 + 1);
+  const uint8_t args[3] = {1, 2, 3};
+  cxx2go_view view{big.data(), big.size()};
+  cxx2go_call call{};
+  call.method_id = 9;
+  call.call_id = 11;
+  call.args = args;
+  call.args_len = sizeof args;
+  call.views = &view;
+  call.nviews = 1;
+  const size_t size = ring_call_size(call);
+  const uint64_t n = ring_message_slots(size);
+  ASSERT_EQ(n, 4u);  // 448 + 3 × 504 bytes hold 8 + 8 + 1,500
+  ASSERT_LE(size, ring_max_payload(r.ring.capacity()));
+  uint64_t pos = 0;
+  cxx2go_ring_slot* slot = r.ring.try_claim(pos, n);
+  ASSERT_NE(slot, nullptr);
+  ring_write_call(r.ring, pos, CXX2GO_RING_CALL, call);
+  uint64_t pos2 = 0;
+  EXPECT_EQ(r.ring.try_claim(pos2, 5), nullptr);  // 4 of 8 slots are left
+  r.ring.publish(slot, pos, n);
+
+  cxx2go_ring_slot* got = r.ring.front();
+  ASSERT_EQ(got, slot);
+  ASSERT_EQ(got->len, size);
+  std::vector<unsigned char> payload(got->len);
+  ring_get(r.ring, r.ring.head(), 0, payload.data(), payload.size());
+  cxx2go_view out_views[2];
+  cxx2go_call out{};
+  ASSERT_TRUE(ring_read_call(got, payload.data(), payload.size(), out, out_views));
+  EXPECT_EQ(out.call_id, 11u);
+  ASSERT_EQ(out.args_len, sizeof args);
+  EXPECT_EQ(std::memcmp(out.args, args, sizeof args), 0);
+  ASSERT_EQ(out.nviews, 1u);
+  EXPECT_EQ(std::string(static_cast<const char*>(out_views[0].data), out_views[0].len), big);
+  r.ring.release(got, n);
+  EXPECT_EQ(r.ring.front(), nullptr);
+  for (uint64_t i = 0; i < 8; ++i) ASSERT_TRUE(push_value(r.ring, i));  // every slot is free again
 }
 
 TEST(Ring, OversizeCallsAreMeasuredNotWritten) {

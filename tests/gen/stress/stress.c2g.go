@@ -111,6 +111,8 @@ type CppWork interface {
 	Block(ctx context.Context, kind int32, micros int64) (int64, error)
 	// `work` on the calling Go thread (@inline): the modes that do not wait for anything.
 	InlineWork(ctx context.Context, x int64, mode int32) (int64, error)
+	// Returns `data` reversed (payloads of any size, e.g. across the rings of an isolated worker).
+	Reverse(ctx context.Context, data []byte) ([]byte, error)
 }
 
 // CppWorkClient calls the C++ implementation of stress.CppWork.
@@ -126,6 +128,7 @@ var c2gMethodCppWork_Work = c2gimpl.NewMethod(0xe243f7d2ab28f004, "stress.CppWor
 var c2gMethodCppWork_AsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.CppWork.async_work", 0)
 var c2gMethodCppWork_Block = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
 var c2gMethodCppWork_InlineWork = c2gimpl.NewMethod(0xb8abd7c786df0108, "stress.CppWork.inline_work", c2gimpl.MethodInline)
+var c2gMethodCppWork_Reverse = c2gimpl.NewMethod(0x10b451fd2a809437, "stress.CppWork.reverse", 0)
 
 // Same modes as GoWork.work, on the executor, and modes 20-22 and 24-26 crash on purpose (the
 // crash-report tests, tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero,
@@ -207,6 +210,25 @@ func (*CppWorkClient) InlineWork(ctx context.Context, x int64, mode int32) (int6
 	defer c2gReply.Release()
 	c2gD := c2gReply.Decoder()
 	c2gResult = c2gD.I64()
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
+// Returns `data` reversed (payloads of any size, e.g. across the rings of an isolated worker).
+func (*CppWorkClient) Reverse(ctx context.Context, data []byte) ([]byte, error) {
+	var c2gResult []byte
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gViews := [...]c2gimpl.View{c2gimpl.BytesView(data)}
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppWork_Reverse, c2gArgs, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.Bytes()
 	if err := c2gD.Finish(); err != nil {
 		return c2gResult, err
 	}

@@ -21,6 +21,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cxx2go/cxx2go.h"
 #include "cxx2go/symbolizer.h"
@@ -118,6 +119,9 @@ class Work final : public cxx2go_stress::CppWork {
   Result<int64_t> block(int32_t kind, int64_t micros, const Context&) override {
     std::this_thread::sleep_for(std::chrono::microseconds(micros));
     return micros + kind;
+  }
+  Result<std::vector<uint8_t>> reverse(std::span<const uint8_t> data, const Context&) override {
+    return std::vector<uint8_t>(data.rbegin(), data.rend());
   }
   Result<int64_t> inline_work(int64_t x, int32_t mode, const Context& context) override {
     if (mode == 2 || mode == 28) return Error(Code::invalid_argument, "inline_work does not wait");

@@ -282,6 +282,9 @@ class CppWorkImpl final : public s::CppWork {
     return cxx2go::Error(Code::invalid_argument, "bad mode");
   }
 
+  cxx2go::Result<std::vector<uint8_t>> reverse(std::span<const uint8_t> data, const cxx2go::Context&) override {
+    return std::vector<uint8_t>(data.rbegin(), data.rend());
+  }
   cxx2go::Result<int64_t> inline_work(int64_t x, int32_t mode, const cxx2go::Context& context) override {
     return work(x, mode, context);
   }

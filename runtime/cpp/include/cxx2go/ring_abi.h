@@ -19,8 +19,11 @@
  *   seq == pos + 1        published: owned by the consumer, which reads (copies) the message;
  *   seq == pos + capacity released by the consumer: free for position pos + capacity.
  * A message's payload lives in its slot (the slot is the arena: fixed size, addressed by offset), so its
- * bytes belong to whoever owns the slot. A message that does not fit is not sent over the ring: that call
- * takes the cgo path instead (docs/ring.md), so nothing in a ring ever points to other memory.
+ * bytes belong to whoever owns the slot. A message whose payload does not fit its slot continues in the
+ * slots after it (claimed, published and released together; docs/ring.md, "Messages of several slots"):
+ * after the first slot's CXX2GO_RING_PAYLOAD_CAP bytes, each following slot carries
+ * CXX2GO_RING_SLOT_SIZE - 8 more, after its seq. A message larger than the ring is not sent over it: that
+ * call takes the cgo path instead, so nothing in a ring ever points to other memory.
  */
 #ifndef CXX2GO_RING_ABI_H_
 #define CXX2GO_RING_ABI_H_
@@ -32,7 +35,7 @@ extern "C" {
 #endif
 
 #define CXX2GO_RING_MAGIC 0x31676e6972326763ull /* "cg2ring1" */
-#define CXX2GO_RING_VERSION 2
+#define CXX2GO_RING_VERSION 3
 #define CXX2GO_RING_SLOT_SIZE 512
 #define CXX2GO_RING_HEADER_SIZE 64
 #define CXX2GO_RING_PAYLOAD_CAP (CXX2GO_RING_SLOT_SIZE - CXX2GO_RING_HEADER_SIZE)
@@ -51,7 +54,7 @@ extern "C" {
 #define CXX2GO_TRANSPORT_RING 1       /* every call that can (CXX2GO_TRANSPORT=ring) */
 #define CXX2GO_TRANSPORT_CGO 2        /* none (CXX2GO_TRANSPORT=cgo) */
 
-/* One message. Payload of a CALL/ONEWAY: nviews uint32 view lengths, then args_len bytes of encoded
+/* One message (its first slot). Payload of a CALL/ONEWAY: nviews uint32 view lengths, then args_len bytes of encoded
  * arguments at the next 8-byte boundary, then each view's bytes, each at an 8-byte boundary (so that a
  * list<number> view can be read in place). Payload of a COMPLETE: len bytes. */
 typedef struct cxx2go_ring_slot {
@@ -65,7 +68,7 @@ typedef struct cxx2go_ring_slot {
   uint32_t flags;               /* CALL, ONEWAY: cxx2go_call.flags */
   uint32_t nviews;              /* CALL, ONEWAY */
   uint32_t args_len;            /* CALL, ONEWAY */
-  uint32_t len;                 /* bytes of payload used */
+  uint32_t len;                 /* bytes of payload, in this slot and the continuation slots after it */
   uint8_t payload[CXX2GO_RING_PAYLOAD_CAP];
 } cxx2go_ring_slot;
 

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "../calls/receive.h"
 #include "../core/core.h"
@@ -58,6 +59,7 @@ struct RingTransport {
   cxx2go_ring_region* region = nullptr;
   Ring to_go;
   Ring to_cpp;
+  std::atomic<size_t> max_payload{0};  // of a message: ring_max_payload of the rings' capacity
   int eventfd = -1;
   // The region is a host's shared mapping (an isolated worker, ring_use_external_region): futexes are
   // shared, stop() unmaps it instead of freeing it, and nobody acknowledges a detach.
@@ -132,11 +134,11 @@ bool ring_go_detached(RingTransport& t) noexcept {
 
 // Claims a slot of the C++ → Go ring, waiting while it is full (backpressure: the caller waits, nothing
 // is queued elsewhere). nullptr once Go detached: it will never read the ring again.
-cxx2go_ring_slot* ring_claim_to_go(RingTransport& t, uint64_t& pos) noexcept {
+cxx2go_ring_slot* ring_claim_to_go(RingTransport& t, uint64_t& pos, uint64_t n = 1) noexcept {
   int spins = 0;
   std::chrono::microseconds nap{20};
   for (;;) {
-    if (cxx2go_ring_slot* slot = t.to_go.try_claim(pos)) return slot;
+    if (cxx2go_ring_slot* slot = t.to_go.try_claim(pos, n)) return slot;
     if (ring_go_detached(t)) return nullptr;
     if (++spins < 64) {
       std::this_thread::yield();
@@ -179,7 +181,7 @@ bool ring_take_front(RingTransport& t, RingTake take, cxx2go_ring_slot& out) noe
   cxx2go_ring_slot* slot = t.to_cpp.front();
   // A call is noted as in hand while this thread still holds the consumer's role, so that its CANCEL, which
   // the ring thread may handle before this thread lists the call, is not lost.
-  const bool mine = slot != nullptr && ring_takes(take, slot->kind) &&
+  const bool mine = slot != nullptr && slot->len <= CXX2GO_RING_PAYLOAD_CAP && ring_takes(take, slot->kind) &&
                     (slot->kind != CXX2GO_RING_CALL || note_call_in_hand(slot->call_id));
   if (mine) {
     const uint32_t len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
@@ -207,7 +209,7 @@ void ring_end_help(RingTransport& t) noexcept {
   t.leave();
 }
 
-void ring_handle(cxx2go_ring_slot* slot) noexcept;
+void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t len) noexcept;
 
 // Polls ready(arg) and to_cpp for up to the ring's spin time, taking out and handling the messages of
 // kind `take` (the budget starts again after each). Returns ready(arg)'s last value.
@@ -256,7 +258,7 @@ bool ring_help(bool (*ready)(const void*), const void* arg, RingTake take) noexc
     // Handled as the ring thread would, but outside the transport and uncounted: completions run
     // continuations and calls run implementations (user code), which may wait for other calls (the ring
     // thread must be woken for them) or stop the runtime (which waits for the transport's users).
-    ring_handle(&message);
+    ring_handle(&message, message.payload, message.len);
     if (message.kind == CXX2GO_RING_CALL) forget_call_in_hand(message.call_id);  // if never listed
     budget = site.next_budget();
     if (budget <= std::chrono::nanoseconds::zero()) return ready(arg);
@@ -282,19 +284,22 @@ bool ring_wanted(uint32_t method_flags) noexcept {
   return mode == CXX2GO_TRANSPORT_RING || (mode == CXX2GO_TRANSPORT_PER_METHOD && (method_flags & kMethodRing) != 0);
 }
 
+size_t ring_max_call_payload() noexcept { return ring_transport().max_payload.load(std::memory_order_relaxed); }
+
 bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept {
-  if (ring_call_size(call) > CXX2GO_RING_PAYLOAD_CAP) return false;  // too big for a slot: cgo
   RingTransport& t = ring_transport();
-  if (!t.enter()) return false;
+  const size_t size = ring_call_size(call);
+  if (size > t.max_payload.load(std::memory_order_relaxed) || !t.enter()) return false;  // too big: cgo
+  const uint64_t n = ring_message_slots(size);
   uint64_t pos = 0;
-  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos);
+  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos, n);
   if (slot == nullptr) {
     t.leave();
     return false;
   }
   ring_note_carried(t);
-  ring_write_call(slot, oneway ? CXX2GO_RING_ONEWAY : CXX2GO_RING_CALL, call);
-  if (t.to_go.publish(slot, pos)) ring_wake_go(t);
+  ring_write_call(t.to_go, pos, oneway ? CXX2GO_RING_ONEWAY : CXX2GO_RING_CALL, call);
+  if (t.to_go.publish(slot, pos, n)) ring_wake_go(t);
   t.leave();
   return true;
 }
@@ -302,9 +307,11 @@ bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept {
 bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept {
   if ((call_id & kRingCallBit) == 0) return false;  // not a ring call: entry_points.complete
   RingTransport& t = ring_transport();
-  if (len > CXX2GO_RING_PAYLOAD_CAP || !t.enter()) return false;  // cgo: Go's complete handles ring ids too
+  // Too big: cgo, whose complete handles ring ids too.
+  if (len > t.max_payload.load(std::memory_order_relaxed) || !t.enter()) return false;
+  const uint64_t n = ring_message_slots(len);
   uint64_t pos = 0;
-  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos);
+  cxx2go_ring_slot* slot = ring_claim_to_go(t, pos, n);
   if (slot == nullptr) {
     // Go detached: it answered the call with Code::stopped already, and nobody reads this any more.
     t.leave();
@@ -314,8 +321,8 @@ bool ring_send_completion(uint64_t call_id, int32_t code, const uint8_t* data, s
   slot->call_id = call_id;
   slot->code = code;
   slot->len = static_cast<uint32_t>(len);
-  if (len != 0) std::memcpy(slot->payload, data, len);
-  if (t.to_go.publish(slot, pos)) ring_wake_go(t);
+  ring_put(t.to_go, pos, 0, data, len);
+  if (t.to_go.publish(slot, pos, n)) ring_wake_go(t);
   t.leave();
   return true;
 }
@@ -338,16 +345,16 @@ bool ring_send_cancel(uint64_t call_id) noexcept {
   return true;
 }
 
-// One Go → C++ message, on the ring thread.
-void ring_handle(cxx2go_ring_slot* slot) noexcept {
+// One Go → C++ message, on the ring thread: its first slot, and its payload (in place, or gathered from
+// its slots by ring_front_payload).
+void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t len) noexcept {
   try {
     if (slot->kind == CXX2GO_RING_CANCEL) {
       receive_cancel(slot->call_id);
       return;
     }
     if (slot->kind == CXX2GO_RING_COMPLETE) {
-      if (slot->len > CXX2GO_RING_PAYLOAD_CAP) slot->len = 0;  // never read past the slot
-      receive_completion(slot->call_id, slot->code, slot->payload, slot->len);
+      receive_completion(slot->call_id, slot->code, payload, len);
       return;
     }
     const bool oneway = slot->kind == CXX2GO_RING_ONEWAY;
@@ -355,7 +362,7 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
     cxx2go_reply reply{};
     std::array<cxx2go_view, 64> views;
     cxx2go_call call{};
-    if ((slot->kind != CXX2GO_RING_CALL && !oneway) || !ring_read_call(slot, call, views)) {
+    if ((slot->kind != CXX2GO_RING_CALL && !oneway) || !ring_read_call(slot, payload, len, call, views)) {
       write_incoming_error(reply, Error(Code::protocol, "malformed message in the Go → C++ ring"));
     } else {
       if (ring_transport().external) call.method_name = nullptr;  // an address in the host's memory
@@ -379,9 +386,28 @@ void ring_handle(cxx2go_ring_slot* slot) noexcept {
   }
 }
 
+// The payload of the front message of to_cpp, whose first slot is `slot`: in place if it has one slot,
+// else gathered into `buffer`. Sets n to its slots and len to its payload's length (0 if the message
+// claims more slots than the ring has).
+const unsigned char* ring_front_payload(RingTransport& t, cxx2go_ring_slot* slot, std::vector<uint64_t>& buffer,
+                                        uint64_t& n, size_t& len) {
+  len = slot->len;
+  n = ring_message_slots(len);
+  if (n == 1) return slot->payload;
+  if (n > t.to_cpp.capacity()) {
+    n = 1;
+    len = 0;
+    return slot->payload;
+  }
+  buffer.resize((len + 7) / 8);
+  ring_get(t.to_cpp, t.to_cpp.head(), 0, buffer.data(), len);
+  return reinterpret_cast<const unsigned char*>(buffer.data());
+}
+
 // The consumer of the Go → C++ ring: drains it in batches, polls for spin_ns when it runs dry, then
 // parks on the ring's futex word until a Go producer wakes it.
 void ring_thread_main(RingTransport& t) noexcept {
+  std::vector<uint64_t> buffer;  // the payload of a message of several slots
   set_thread_name("cxx2go-ring");
   enter_runtime_thread();
   t_on_ring_thread = true;
@@ -389,8 +415,17 @@ void ring_thread_main(RingTransport& t) noexcept {
     if (ring_try_consume(t)) {
       while (cxx2go_ring_slot* slot = t.to_cpp.front()) {
         ring_note_carried(t);
-        ring_handle(slot);
-        t.to_cpp.release(slot);
+        uint64_t n = 1;
+        size_t len = 0;
+        const unsigned char* payload = nullptr;
+        try {
+          payload = ring_front_payload(t, slot, buffer, n, len);
+        } catch (...) {  // no memory for the gathered payload: the message is answered as malformed
+          len = 0;
+          payload = slot->payload;
+        }
+        ring_handle(slot, payload, len);
+        t.to_cpp.release(slot, n);
       }
       ring_end_consume(t);
     } else {
@@ -504,6 +539,7 @@ Result<void> ring_start(Core& c) {
   t.external_size = external.size;
   t.to_go = Ring(region, &region->to_go);
   t.to_cpp = Ring(region, &region->to_cpp);
+  t.max_payload.store(ring_max_payload(std::min(t.to_go.capacity(), t.to_cpp.capacity())));
   // An isolated worker wakes its host through the host's doorbell, which the host handed it.
   t.eventfd = t.external ? external.doorbell : region->go_eventfd;
   t.spin_ns = region->spin_ns;

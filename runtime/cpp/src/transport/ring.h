@@ -7,11 +7,13 @@
 // tail and its own slot), and the consumer never reads the tail. A full ring is reported, never grown.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <type_traits>
 
 #include "cxx2go/abi.h"
 #include "cxx2go/ring_abi.h"
@@ -85,17 +87,20 @@ class Ring {
 
   // ---- producers (any thread) ----
 
-  // Claims the next free slot, or returns nullptr when the ring is full. The caller writes the slot, then
-  // publish()es it; until then the consumer waits at this slot, so claim-write-publish never blocks.
-  cxx2go_ring_slot* try_claim(uint64_t& pos) noexcept {
+  // Claims the next `n` free slots (a message of n slots, ring_message_slots; n <= capacity), or returns
+  // nullptr when the ring has not that much room. The caller writes them, then publish()es; until then the
+  // consumer waits at the first, so claim-write-publish never blocks. The consumer frees slots in order,
+  // so the last of the n being free means all of them are.
+  cxx2go_ring_slot* try_claim(uint64_t& pos, uint64_t n = 1) noexcept {
     std::atomic_ref<uint64_t> tail(ring_->tail);
     uint64_t p = tail.load(std::memory_order_relaxed);
     for (;;) {
       cxx2go_ring_slot* slot = &slots_[p & (ring_->capacity - 1)];
-      const uint64_t seq = ring_atomic(slot->seq).load(std::memory_order_acquire);
-      const auto diff = static_cast<int64_t>(seq - p);
+      const uint64_t last = p + n - 1;
+      const uint64_t seq = ring_atomic(slots_[last & (ring_->capacity - 1)].seq).load(std::memory_order_acquire);
+      const auto diff = static_cast<int64_t>(seq - last);
       if (diff == 0) {
-        if (tail.compare_exchange_weak(p, p + 1, std::memory_order_relaxed)) {
+        if (tail.compare_exchange_weak(p, p + n, std::memory_order_relaxed)) {
           pos = p;
           ring_tsan_acquire();  // the slot may have been released by Go
           return slot;
@@ -118,8 +123,12 @@ class Ring {
   // While a waiting caller helps (`helpers` != 0) nobody is woken: the helper polls the ring, and wakes
   // the consumer for whatever it leaves there (end_help). The same Dekker argument covers it: the producer
   // stores seq then loads `helpers`, the helper decrements `helpers` then loads seq.
-  bool publish(cxx2go_ring_slot* slot, uint64_t pos) noexcept {
+  //
+  // A message of n slots publishes its continuation slots first, so that a consumer that sees the first
+  // published finds the rest published too.
+  bool publish(cxx2go_ring_slot* slot, uint64_t pos, uint64_t n = 1) noexcept {
     ring_tsan_release();
+    for (uint64_t i = 1; i < n; ++i) ring_atomic(at(pos + i)->seq).store(pos + i + 1, std::memory_order_release);
     ring_atomic(slot->seq).store(pos + 1, std::memory_order_seq_cst);
     if (ring_atomic(ring_->helpers).load(std::memory_order_seq_cst) != 0) return false;
     return take_sleeper();
@@ -156,13 +165,21 @@ class Ring {
     return slot;
   }
 
-  // Gives the front slot back to producers (its payload must not be read afterwards).
-  void release(cxx2go_ring_slot* slot) noexcept {
+  // Gives the front message's n slots back to producers (its payload must not be read afterwards).
+  void release(cxx2go_ring_slot* slot, uint64_t n = 1) noexcept {
     ring_tsan_release();
     const uint64_t pos = ring_atomic(ring_->head).load(std::memory_order_relaxed);
+    for (uint64_t i = 1; i < n; ++i) {
+      ring_atomic(at(pos + i)->seq).store(pos + i + ring_->capacity, std::memory_order_release);
+    }
     ring_atomic(slot->seq).store(pos + ring_->capacity, std::memory_order_release);
-    ring_atomic(ring_->head).store(pos + 1, std::memory_order_seq_cst);
+    ring_atomic(ring_->head).store(pos + n, std::memory_order_seq_cst);
   }
+
+  // The slot of position pos (a message's continuation slots are at the positions after its first).
+  cxx2go_ring_slot* at(uint64_t pos) const noexcept { return &slots_[pos & (ring_->capacity - 1)]; }
+  // Where the front message is: its first slot's position.
+  uint64_t head() const noexcept { return ring_atomic(ring_->head).load(std::memory_order_relaxed); }
 
   // Parking, step 1: announces that the consumer is about to sleep. Returns false (and takes the
   // announcement back) if a message arrived meanwhile; true means: sleep on `sleeping` == 1.
@@ -189,11 +206,90 @@ class Ring {
 
 inline size_t ring_round8(size_t n) noexcept { return (n + 7) & ~size_t{7}; }
 
+// A message's payload that does not fit its first slot continues in the slots after it (docs/ring.md,
+// "Messages of several slots"): payload byte i < CXX2GO_RING_PAYLOAD_CAP is in the first slot's payload,
+// the rest fill each following slot after its sequence number, kRingContinuationBytes per slot.
+inline constexpr size_t kRingContinuationBytes = CXX2GO_RING_SLOT_SIZE - sizeof(uint64_t);
+
+// The slots a message with `len` bytes of payload takes.
+inline uint64_t ring_message_slots(size_t len) noexcept {
+  if (len <= CXX2GO_RING_PAYLOAD_CAP) return 1;
+  return 1 + (len - CXX2GO_RING_PAYLOAD_CAP + kRingContinuationBytes - 1) / kRingContinuationBytes;
+}
+
+// The most payload a message can have in a ring of `capacity` slots.
+inline size_t ring_max_payload(uint64_t capacity) noexcept {
+  return CXX2GO_RING_PAYLOAD_CAP + (capacity - 1) * kRingContinuationBytes;
+}
+
+// Copies `len` bytes between `data` and payload offset `off` of the message at `pos` (claimed by the
+// caller, or the consumer's front), across its slots.
+template <bool kIn>
+inline void ring_copy(const Ring& ring, uint64_t pos, size_t off, std::conditional_t<kIn, const void*, void*> data,
+                      size_t len) noexcept {
+  auto* bytes = static_cast<std::conditional_t<kIn, const unsigned char*, unsigned char*>>(data);
+  while (len != 0) {
+    unsigned char* dst;
+    size_t room;
+    if (off < CXX2GO_RING_PAYLOAD_CAP) {
+      dst = ring.at(pos)->payload + off;
+      room = CXX2GO_RING_PAYLOAD_CAP - off;
+    } else {
+      const size_t k = off - CXX2GO_RING_PAYLOAD_CAP;
+      dst = reinterpret_cast<unsigned char*>(ring.at(pos + 1 + k / kRingContinuationBytes)) + sizeof(uint64_t) +
+            k % kRingContinuationBytes;
+      room = kRingContinuationBytes - k % kRingContinuationBytes;
+    }
+    const size_t n = std::min(room, len);
+    if constexpr (kIn) {
+      std::memcpy(dst, bytes, n);
+    } else {
+      std::memcpy(bytes, dst, n);
+    }
+    bytes += n;
+    off += n;
+    len -= n;
+  }
+}
+inline void ring_put(const Ring& ring, uint64_t pos, size_t off, const void* data, size_t len) noexcept {
+  ring_copy<true>(ring, pos, off, data, len);
+}
+inline void ring_get(const Ring& ring, uint64_t pos, size_t off, void* out, size_t len) noexcept {
+  ring_copy<false>(ring, pos, off, out, len);
+}
+
 // Payload bytes a call needs in a slot (SIZE_MAX if it cannot be described at all).
 inline size_t ring_call_size(const cxx2go_call& call) noexcept {
   size_t n = ring_round8(size_t{call.nviews} * 4) + ring_round8(call.args_len);
   for (uint32_t i = 0; i < call.nviews; ++i) n += ring_round8(call.views[i].len);
   return n;
+}
+
+// Writes `call` into the ring_message_slots(ring_call_size(call)) slots claimed at `pos`.
+inline void ring_write_call(const Ring& ring, uint64_t pos, uint32_t kind, const cxx2go_call& call) noexcept {
+  cxx2go_ring_slot* slot = ring.at(pos);
+  slot->kind = kind;
+  slot->call_id = call.call_id;
+  slot->method_id = call.method_id;
+  slot->deadline_unix_nanos = call.deadline_unix_nanos;
+  slot->name = reinterpret_cast<uintptr_t>(call.method_name);
+  slot->code = 0;
+  slot->flags = call.flags;
+  slot->nviews = call.nviews;
+  slot->args_len = static_cast<uint32_t>(call.args_len);
+  size_t off = 0;
+  for (uint32_t i = 0; i < call.nviews; ++i) {
+    const auto len = static_cast<uint32_t>(call.views[i].len);
+    ring_put(ring, pos, off + 4 * i, &len, 4);
+  }
+  off += ring_round8(size_t{call.nviews} * 4);
+  ring_put(ring, pos, off, call.args, call.args_len);
+  off += ring_round8(call.args_len);
+  for (uint32_t i = 0; i < call.nviews; ++i) {
+    ring_put(ring, pos, off, call.views[i].data, call.views[i].len);
+    off += ring_round8(call.views[i].len);
+  }
+  slot->len = static_cast<uint32_t>(off);
 }
 
 // Writes `call` into a claimed slot; the caller checked ring_call_size() <= CXX2GO_RING_PAYLOAD_CAP.
@@ -225,12 +321,13 @@ inline void ring_write_call(cxx2go_ring_slot* slot, uint32_t kind, const cxx2go_
 // Reads a CALL/ONEWAY message into `call`, with views (into `views`, n_views entries) pointing into the
 // slot. Returns false for a message that does not describe itself consistently (bounds are checked
 // against the slot, never trusted).
-inline bool ring_read_call(cxx2go_ring_slot* slot, cxx2go_call& call, std::span<cxx2go_view> views) noexcept {
-  if (slot->len > CXX2GO_RING_PAYLOAD_CAP || slot->nviews > views.size()) return false;
-  const size_t cap = slot->len;
+inline bool ring_read_call(const cxx2go_ring_slot* slot, const unsigned char* payload, size_t len,
+                           cxx2go_call& call, std::span<cxx2go_view> views) noexcept {
+  if (slot->nviews > views.size()) return false;
+  const size_t cap = len;
   size_t off = ring_round8(size_t{slot->nviews} * 4);
   if (off > cap || slot->args_len > cap - off) return false;
-  const unsigned char* base = slot->payload;
+  const unsigned char* base = payload;
   call.method_id = slot->method_id;
   call.method_name = reinterpret_cast<const char*>(static_cast<uintptr_t>(slot->name));
   call.call_id = slot->call_id;
@@ -249,6 +346,12 @@ inline bool ring_read_call(cxx2go_ring_slot* slot, cxx2go_call& call, std::span<
   call.nviews = slot->nviews;
   call.views = views.data();
   return true;
+}
+
+// The same for a message of one slot, read in place.
+inline bool ring_read_call(cxx2go_ring_slot* slot, cxx2go_call& call, std::span<cxx2go_view> views) noexcept {
+  if (slot->len > CXX2GO_RING_PAYLOAD_CAP) return false;
+  return ring_read_call(slot, slot->payload, slot->len, call, views);
 }
 
 }  // namespace cxx2go::detail

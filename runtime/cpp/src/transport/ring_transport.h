@@ -53,6 +53,8 @@ bool ring_help_executor(bool (*ready)(const void*), const void* arg) noexcept;
 
 // Whether a C++ → Go call of a method with these MethodInfo::flags should use the ring.
 bool ring_wanted(uint32_t method_flags) noexcept;
+// The most payload (ring_call_size) a message over the ring can have: it may take several slots.
+size_t ring_max_call_payload() noexcept;
 // Sends a C++ → Go call over the ring, waiting while it is full. False if it cannot (too big for a slot,
 // no ring, Go detached): the seam (transport.h) falls back to cgo. The call's memory is copied.
 bool ring_send_call(const cxx2go_call& call, bool oneway) noexcept;

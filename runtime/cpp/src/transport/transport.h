@@ -41,9 +41,9 @@ inline Route route_of(uint64_t call_id) noexcept { return (call_id & kRingCallBi
 inline uint64_t route_bits(Route route) noexcept { return route == Route::ring ? kRingCallBit : 0; }
 
 // The transport for a new asynchronous or oneway C++ → Go call of a method with these MethodInfo::flags:
-// the ring when it runs, the method wants it (CXX2GO_TRANSPORT, @transport(ring)) and the call fits a slot.
+// the ring when it runs, the method wants it (CXX2GO_TRANSPORT, @transport(ring)) and the call fits the ring.
 inline Route route_call(uint32_t method_flags, const cxx2go_call& call) noexcept {
-  return ring_wanted(method_flags) && ring_call_size(call) <= CXX2GO_RING_PAYLOAD_CAP ? Route::ring : Route::cgo;
+  return ring_wanted(method_flags) && ring_call_size(call) <= ring_max_call_payload() ? Route::ring : Route::cgo;
 }
 
 // ---- cgo: the Go peer's entry points (abi.h) ----

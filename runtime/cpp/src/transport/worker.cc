@@ -47,8 +47,8 @@ void worker_invoke(cxx2go_call*, cxx2go_reply* reply) {
 
 void worker_submit(cxx2go_call* call) {
   const std::string message = std::string("cannot send ") + (call->method_name ? call->method_name : "a call") +
-                              " to the host: its arguments do not fit a ring slot (" +
-                              std::to_string(CXX2GO_RING_PAYLOAD_CAP) + " bytes), or the host is detached";
+                              " to the host: its arguments do not fit the ring (" +
+                              std::to_string(ring_max_call_payload()) + " bytes), or the host is detached";
   if ((call->flags & CXX2GO_CALL_ONEWAY) != 0) {
     std::fprintf(stderr, "cxx2go worker: dropped oneway call: %s\n", message.c_str());
     return;
@@ -60,10 +60,10 @@ void worker_submit(cxx2go_call* call) {
 void worker_cancel(uint64_t) {}  // the ring carries every cancellation it can; the rest has no one to reach
 
 void worker_complete(uint64_t call_id, int32_t code, uint8_t*, size_t len) {
-  // Too big for a slot (or the ring is closed, and then this is dropped too): the host still gets an answer.
+  // Too big for the ring (or the ring is closed, and then this is dropped too): the host still gets an answer.
   const std::string message = "the result (" + std::to_string(len) + " bytes, code " + std::to_string(code) +
-                              ") does not fit a ring slot of an isolated worker (" +
-                              std::to_string(CXX2GO_RING_PAYLOAD_CAP) + " bytes)";
+                              ") does not fit the ring of an isolated worker (" +
+                              std::to_string(ring_max_call_payload()) + " bytes; CXX2GO_RING_SLOTS makes it larger)";
   ring_send_completion(call_id, CXX2GO_RESOURCE_EXHAUSTED, reinterpret_cast<const uint8_t*>(message.data()),
                        message.size());
 }

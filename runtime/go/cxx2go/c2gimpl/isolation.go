@@ -165,8 +165,9 @@ func (s *isolatedService) transportFor(ctx context.Context, args []byte, views [
 		if t := s.current.Load(); t != nil {
 			if !t.fits(args, views) {
 				return nil, &Error{Code: ResourceExhausted, Message: fmt.Sprintf(
-					"the arguments of a call to %s do not fit a ring slot of the isolated transport (%d bytes)",
-					s.name, ringPayloadCap)}
+					"the arguments of a call to %s (%d bytes) do not fit the rings of the isolated transport "+
+						"(%d bytes; CXX2GO_RING_SLOTS makes them larger)", s.name, callPayloadSize(args, views),
+					t.toCpp.maxPayload())}
 			}
 			return t, nil
 		}

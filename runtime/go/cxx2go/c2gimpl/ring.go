@@ -14,6 +14,7 @@ import "C"
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"runtime"
@@ -67,17 +68,57 @@ func (g *goRing) slot(pos uint64) *C.cxx2go_ring_slot {
 	return (*C.cxx2go_ring_slot)(unsafe.Add(g.slots, (pos&g.mask)*ringSlotSize))
 }
 
-// tryClaim claims the next free slot, or returns nil when the ring is full.
-func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
+// Messages of several slots (ring.h, ring_message_slots): the payload continues after the first slot's,
+// ringContinuation bytes in each following slot, after its sequence number.
+const ringContinuation = ringSlotSize - 8
+
+// ringMessageSlots is the number of slots a message with n bytes of payload takes.
+func ringMessageSlots(n int) uint64 {
+	if n <= ringPayloadCap {
+		return 1
+	}
+	return 1 + uint64((n-ringPayloadCap+ringContinuation-1)/ringContinuation)
+}
+
+// maxPayload is the most payload a message can have in this ring.
+func (g *goRing) maxPayload() int { return ringPayloadCap + int(g.mask)*ringContinuation }
+
+// copyPayload copies between b and payload offset off of the message whose first slot is at pos, across
+// its slots: into the ring if in, out of it otherwise.
+func (g *goRing) copyPayload(pos uint64, off int, b []byte, in bool) {
+	for len(b) != 0 {
+		var dst []byte
+		if off < ringPayloadCap {
+			dst = unsafe.Slice((*byte)(unsafe.Pointer(&g.slot(pos).payload[0])), ringPayloadCap)[off:]
+		} else {
+			k := off - ringPayloadCap
+			s := unsafe.Pointer(g.slot(pos + 1 + uint64(k/ringContinuation)))
+			dst = unsafe.Slice((*byte)(unsafe.Add(s, 8)), ringContinuation)[k%ringContinuation:]
+		}
+		var n int
+		if in {
+			n = copy(dst, b)
+		} else {
+			n = copy(b, dst)
+		}
+		b = b[n:]
+		off += n
+	}
+}
+
+// tryClaim claims the next n free slots (a message of n slots, n <= capacity), or returns nil when the
+// ring has not that much room. The consumer frees slots in order, so the last of them being free means
+// all of them are.
+func (g *goRing) tryClaim(n uint64) (*C.cxx2go_ring_slot, uint64) {
 	tail := u64(&g.r.tail)
 	p := atomic.LoadUint64(tail)
 	for range ringClaimRetries {
-		s := g.slot(p)
-		seq := atomic.LoadUint64(u64(&s.seq))
-		switch diff := int64(seq - p); {
+		last := p + n - 1
+		seq := atomic.LoadUint64(u64(&g.slot(last).seq))
+		switch diff := int64(seq - last); {
 		case diff == 0:
-			if atomic.CompareAndSwapUint64(tail, p, p+1) {
-				return s, p
+			if atomic.CompareAndSwapUint64(tail, p, p+n) {
+				return g.slot(p), p
 			}
 		case diff < 0:
 			return nil, 0
@@ -92,7 +133,13 @@ func (g *goRing) tryClaim() (*C.cxx2go_ring_slot, uint64) {
 // atomics are sequentially consistent, which is the fence the sleep/wake handshake needs. While a C++
 // thread waiting for a future helps (helpers != 0), it takes the completions and wakes the consumer for
 // anything else (src/transport/ring.h, Ring::publish).
-func (g *goRing) publish(s *C.cxx2go_ring_slot, pos uint64) bool {
+//
+// A message of n slots publishes its continuation slots first: a consumer that sees the first published
+// finds the rest published too.
+func (g *goRing) publish(s *C.cxx2go_ring_slot, pos, n uint64) bool {
+	for i := uint64(1); i < n; i++ {
+		atomic.StoreUint64(u64(&g.slot(pos+i).seq), pos+i+1)
+	}
 	atomic.StoreUint64(u64(&s.seq), pos+1)
 	if atomic.LoadUint32(u32(&g.r.helpers)) != 0 {
 		return false
@@ -114,11 +161,15 @@ func (g *goRing) front() *C.cxx2go_ring_slot {
 	return s
 }
 
-func (g *goRing) release(s *C.cxx2go_ring_slot) {
+// release gives the front message's n slots back to the producers.
+func (g *goRing) release(s *C.cxx2go_ring_slot, n uint64) {
 	pos := g.head
+	for i := uint64(1); i < n; i++ {
+		atomic.StoreUint64(u64(&g.slot(pos+i).seq), pos+i+g.mask+1)
+	}
 	atomic.StoreUint64(u64(&s.seq), pos+g.mask+1)
-	g.head = pos + 1
-	atomic.StoreUint64(u64(&g.r.head), pos+1)
+	g.head = pos + n
+	atomic.StoreUint64(u64(&g.r.head), pos+n)
 }
 
 func (g *goRing) preparePark() bool {
@@ -165,6 +216,9 @@ type ringTransport struct {
 	endCode   Code
 	endReason string
 	endCancel context.CancelFunc // ends calls' root context when a remote transport detaches
+	// The payload of a message of several slots, gathered by the dispatcher (its only user): whoever
+	// keeps a payload copies it (completePending, ringIncoming).
+	gathered []byte
 }
 
 var ringT atomic.Pointer[ringTransport]
@@ -250,10 +304,10 @@ func (t *ringTransport) wakeCpp() {
 
 // claimToCpp claims a slot of the Go → C++ ring, waiting while it is full (backpressure). It gives up
 // (nil) when the transport closes: the caller then takes the cgo path.
-func (t *ringTransport) claimToCpp() (*C.cxx2go_ring_slot, uint64) {
+func (t *ringTransport) claimToCpp(n uint64) (*C.cxx2go_ring_slot, uint64) {
 	nap := 20 * time.Microsecond
 	for spins := 0; ; spins++ {
-		if s, pos := t.toCpp.tryClaim(); s != nil {
+		if s, pos := t.toCpp.tryClaim(n); s != nil {
 			return s, pos
 		}
 		if t.closing() {
@@ -290,8 +344,7 @@ func (t *ringTransport) dispatch() {
 			if s == nil {
 				break
 			}
-			t.handle(s)
-			t.toGo.release(s)
+			t.toGo.release(s, t.handle(s))
 			if n%dispatchYieldEvery == 0 {
 				runtime.Gosched()
 			}
@@ -318,15 +371,38 @@ func (t *ringTransport) dispatch() {
 	}
 }
 
-// handle takes one message out of the C++ → Go ring. It never blocks: whatever may wait (a completion
-// to C++, which may find the other ring full) runs on a goroutine, so that C++ producers always make
-// progress and the two consumers can never wait for each other.
-func (t *ringTransport) handle(s *C.cxx2go_ring_slot) {
+// handle takes one message out of the C++ → Go ring and returns the number of slots it takes. It never
+// blocks: whatever may wait (a completion to C++, which may find the other ring full) runs on a goroutine,
+// so that C++ producers always make progress and the two consumers can never wait for each other.
+func (t *ringTransport) handle(s *C.cxx2go_ring_slot) uint64 {
 	// Each field is read once: a worker process may be rewriting the slot while it is read.
 	id := uint64(s.call_id)
 	kind := uint32(s.kind)
-	n := min(max(int(int32(s.len)), 0), ringPayloadCap)
-	payload := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)[:n]
+	n := int(uint32(s.len))
+	slots := ringMessageSlots(n)
+	var payload []byte
+	switch {
+	case slots == 1:
+		payload = unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)[:n]
+	case slots > t.toGo.mask+1:
+		if t.remote != nil {
+			t.remote.violation(fmt.Sprintf("a message of %d bytes, more than its ring holds", n))
+		} else {
+			reportInternalPanic("ring dispatcher", fmt.Sprintf("a message of %d bytes, more than the ring holds", n))
+		}
+		return 1
+	default:
+		if cap(t.gathered) < n {
+			t.gathered = make([]byte, n, max(n, 2*cap(t.gathered)))
+		}
+		payload = t.gathered[:n]
+		t.toGo.copyPayload(t.toGo.head, 0, payload, false)
+	}
+	t.handlePayload(s, id, kind, payload)
+	return slots
+}
+
+func (t *ringTransport) handlePayload(s *C.cxx2go_ring_slot, id uint64, kind uint32, payload []byte) {
 	switch kind {
 	case ringComplete:
 		code := Code(s.code)
@@ -427,25 +503,12 @@ func ringMethodName(s *C.cxx2go_ring_slot) string {
 func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 	// enter first: after Stop's detach the region may be freed (a handler can outlive a Stop that gave up
 	// waiting for it), and consumerAsleep reads it.
-	if len(payload) <= ringPayloadCap && t.enter() {
-		var s *C.cxx2go_ring_slot
-		var pos uint64
-		if t.remote != nil || !t.toCpp.consumerAsleep() {
-			s, pos = t.claimToCpp()
-		}
-		if s != nil {
-			s.kind = ringComplete
-			s.call_id = C.uint64_t(id)
-			s.code = C.int32_t(code)
-			s.len = C.uint32_t(len(payload))
-			copy(unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), len(payload)), payload)
-			if t.toCpp.publish(s, pos) {
-				t.wakeCpp()
-			}
-			t.leave()
+	if len(payload) <= t.toCpp.maxPayload() && t.enter() {
+		sent := (t.remote != nil || !t.toCpp.consumerAsleep()) && t.sendComplete(id, code, payload)
+		t.leave()
+		if sent {
 			return
 		}
-		t.leave()
 	}
 	if t.remote != nil {
 		t.completeRemote(id, code, payload)
@@ -458,39 +521,48 @@ func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 // slot becomes an error the worker's caller sees, and a worker that exited gets nothing (its caller is
 // gone with it).
 func (t *ringTransport) completeRemote(id uint64, code Code, payload []byte) {
-	if len(payload) > ringPayloadCap {
+	if len(payload) > t.toCpp.maxPayload() {
 		code = ResourceExhausted
-		payload = []byte(fmt.Sprintf("the result (%d bytes) does not fit a ring slot of the isolated transport "+
-			"(%d bytes)", len(payload), ringPayloadCap))
+		payload = []byte(fmt.Sprintf("the result (%d bytes) does not fit the rings of the isolated transport "+
+			"(%d bytes; CXX2GO_RING_SLOTS makes them larger)", len(payload), t.toCpp.maxPayload()))
 	}
-	if !t.enter() {
-		return
+	if t.enter() {
+		t.sendComplete(id, code, payload)
+		t.leave()
 	}
-	defer t.leave()
-	s, pos := t.claimToCpp()
+}
+
+// sendComplete writes a completion into the Go → C++ ring, inside the transport (enter); false if the
+// ring closed meanwhile.
+func (t *ringTransport) sendComplete(id uint64, code Code, payload []byte) bool {
+	n := ringMessageSlots(len(payload))
+	s, pos := t.claimToCpp(n)
 	if s == nil {
-		return
+		return false
 	}
 	s.kind = ringComplete
 	s.call_id = C.uint64_t(id)
 	s.code = C.int32_t(code)
 	s.len = C.uint32_t(len(payload))
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), len(payload)), payload)
-	if t.toCpp.publish(s, pos) {
+	t.toCpp.copyPayload(pos, 0, payload, true)
+	if t.toCpp.publish(s, pos, n) {
 		t.wakeCpp()
 	}
+	return true
 }
 
-// fits reports whether a Go → C++ call with these arguments fits in one slot.
+// fits reports whether a Go → C++ call with these arguments fits in the ring.
 func (t *ringTransport) fits(args []byte, views []View) bool {
-	if len(views) > ringMaxViews {
-		return false
-	}
+	return len(views) <= ringMaxViews && callPayloadSize(args, views) <= t.toCpp.maxPayload()
+}
+
+// callPayloadSize is the payload of a call message (ring.h, ring_call_size).
+func callPayloadSize(args []byte, views []View) int {
 	n := (4*len(views)+7)&^7 + (len(args)+7)&^7
 	for _, v := range views {
 		n += (v.n + 7) &^ 7
 	}
-	return n <= ringPayloadCap
+	return n
 }
 
 func (t *ringTransport) contexts() *callContexts { return t.calls }
@@ -518,7 +590,8 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 		return t.refuse(id)
 	}
 	defer t.leave()
-	s, pos := t.claimToCpp()
+	n := ringMessageSlots(callPayloadSize(args, views))
+	s, pos := t.claimToCpp(n)
 	if s == nil {
 		return t.refuse(id)
 	}
@@ -538,21 +611,39 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 	s.flags = C.uint32_t(flags)
 	s.nviews = C.uint32_t(len(views))
 	s.args_len = C.uint32_t(len(args))
-	dst := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)
-	for i, v := range views {
-		n := uint32(v.n)
-		dst[4*i], dst[4*i+1], dst[4*i+2], dst[4*i+3] = byte(n), byte(n>>8), byte(n>>16), byte(n>>24)
-	}
-	off := (4*len(views) + 7) &^ 7
-	off += (copy(dst[off:], args) + 7) &^ 7
-	for _, v := range views {
-		if v.n != 0 {
-			copy(dst[off:], unsafe.Slice((*byte)(v.ptr), v.n))
+	if n == 1 { // in place: the common case
+		dst := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)
+		for i, v := range views {
+			l := uint32(v.n)
+			dst[4*i], dst[4*i+1], dst[4*i+2], dst[4*i+3] = byte(l), byte(l>>8), byte(l>>16), byte(l>>24)
 		}
-		off += (v.n + 7) &^ 7
+		off := (4*len(views) + 7) &^ 7
+		off += (copy(dst[off:], args) + 7) &^ 7
+		for _, v := range views {
+			if v.n != 0 {
+				copy(dst[off:], unsafe.Slice((*byte)(v.ptr), v.n))
+			}
+			off += (v.n + 7) &^ 7
+		}
+		s.len = C.uint32_t(off)
+	} else {
+		var l [4]byte
+		for i, v := range views {
+			binary.LittleEndian.PutUint32(l[:], uint32(v.n))
+			t.toCpp.copyPayload(pos, 4*i, l[:], true)
+		}
+		off := (4*len(views) + 7) &^ 7
+		t.toCpp.copyPayload(pos, off, args, true)
+		off += (len(args) + 7) &^ 7
+		for _, v := range views {
+			if v.n != 0 {
+				t.toCpp.copyPayload(pos, off, unsafe.Slice((*byte)(v.ptr), v.n), true)
+			}
+			off += (v.n + 7) &^ 7
+		}
+		s.len = C.uint32_t(off)
 	}
-	s.len = C.uint32_t(off)
-	if t.toCpp.publish(s, pos) {
+	if t.toCpp.publish(s, pos, n) {
 		t.wakeCpp()
 	}
 	return false, true
@@ -601,14 +692,14 @@ func (t *ringTransport) sendCancel(id uint64) bool {
 		return false
 	}
 	defer t.leave()
-	s, pos := t.claimToCpp()
+	s, pos := t.claimToCpp(1)
 	if s == nil {
 		return false
 	}
 	s.kind = ringCancel
 	s.call_id = C.uint64_t(id)
 	s.len = 0
-	if t.toCpp.publish(s, pos) {
+	if t.toCpp.publish(s, pos, 1) {
 		t.wakeCpp()
 	}
 	return true
@@ -623,8 +714,7 @@ func (t *ringTransport) detach() {
 		runtime.Gosched()
 	}
 	for s := t.toGo.front(); s != nil; s = t.toGo.front() {
-		t.handle(s)
-		t.toGo.release(s)
+		t.toGo.release(s, t.handle(s))
 	}
 	code, reason := Stopped, "the cxx2go runtime stopped"
 	if t.remote != nil {

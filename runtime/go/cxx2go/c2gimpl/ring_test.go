@@ -42,12 +42,12 @@ func setSlotCall(s *ringSlot, nviews, argsLen, n uint32) {
 }
 
 func pushValue(g *goRing, v uint64) bool {
-	s, pos := g.tryClaim()
+	s, pos := g.tryClaim(1)
 	if s == nil {
 		return false
 	}
 	setSlotValue(s, v)
-	g.publish(s, pos)
+	g.publish(s, pos, 1)
 	return true
 }
 
@@ -57,7 +57,7 @@ func popValue(g *goRing) (uint64, bool) {
 		return 0, false
 	}
 	v := slotValue(s)
-	g.release(s)
+	g.release(s, 1)
 	return v, true
 }
 
@@ -118,14 +118,14 @@ func TestRingParkHandshake(t *testing.T) {
 	if !g.preparePark() {
 		t.Fatal("refused to park on an empty ring")
 	}
-	s, pos := g.tryClaim()
+	s, pos := g.tryClaim(1)
 	setSlotValue(s, 2)
-	if !g.publish(s, pos) {
+	if !g.publish(s, pos, 1) {
 		t.Fatal("the first producer after parking was not told to wake the consumer")
 	}
-	s, pos = g.tryClaim()
+	s, pos = g.tryClaim(1)
 	setSlotValue(s, 3)
-	if g.publish(s, pos) {
+	if g.publish(s, pos, 1) {
 		t.Fatal("a second producer was told to wake the consumer too")
 	}
 }
@@ -166,7 +166,7 @@ func TestRingConcurrentProducers(t *testing.T) {
 
 func TestRingIncomingRejectsCorruptLengths(t *testing.T) {
 	g := newTestRing(t, 2)
-	s, _ := g.tryClaim()
+	s, _ := g.tryClaim(1)
 	payload := unsafe.Slice((*byte)(unsafe.Pointer(&s.payload[0])), ringPayloadCap)
 	// one view of 3 bytes, 2 bytes of args
 	payload[0] = 3
@@ -189,4 +189,62 @@ func TestRingIncomingRejectsCorruptLengths(t *testing.T) {
 	if _, ok := ringIncoming(s, payload[:24]); ok {
 		t.Fatal("more views than allowed were accepted")
 	}
+}
+
+// Messages of several slots, of every size up to the most the ring holds, from concurrent producers,
+// interleaved with messages of one slot: each arrives whole, in each producer's order.
+func TestRingCarriesMessagesOfSeveralSlots(t *testing.T) {
+	g := newTestRing(t, 8)
+	const producers, perProducer = 3, 400
+	pattern := func(producer, i, n int) []byte {
+		b := make([]byte, n)
+		for j := range b {
+			b[j] = byte(producer*131 + i*7 + j)
+		}
+		return b
+	}
+	size := func(i int) int { return (i * 977) % (g.maxPayload() + 1) }
+	var wg sync.WaitGroup
+	for p := 0; p < producers; p++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < perProducer; i++ {
+				b := pattern(p, i, size(i))
+				n := ringMessageSlots(len(b))
+				s, pos := g.tryClaim(n)
+				for s == nil {
+					runtime.Gosched()
+					s, pos = g.tryClaim(n)
+				}
+				*u64(&s.call_id) = uint64(p)<<32 | uint64(i)
+				*u32(&s.len) = uint32(len(b))
+				g.copyPayload(pos, 0, b, true)
+				g.publish(s, pos, n)
+			}
+		}()
+	}
+	next := make([]int, producers)
+	for received := 0; received < producers*perProducer; {
+		s := g.front()
+		if s == nil {
+			runtime.Gosched()
+			continue
+		}
+		id := *u64(&s.call_id)
+		p, i := int(id>>32), int(uint32(id))
+		if i != next[p] {
+			t.Fatalf("producer %d: message %d arrived, %d expected", p, i, next[p])
+		}
+		n := int(*u32(&s.len))
+		got := make([]byte, n)
+		g.copyPayload(g.head, 0, got, false)
+		if want := pattern(p, i, size(i)); string(got) != string(want) {
+			t.Fatalf("producer %d, message %d (%d bytes, %d slots): payload differs", p, i, n, ringMessageSlots(n))
+		}
+		g.release(s, ringMessageSlots(n))
+		next[p]++
+		received++
+	}
+	wg.Wait()
 }

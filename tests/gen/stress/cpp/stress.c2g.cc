@@ -79,6 +79,8 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppWork_block{0xa2b06ca986920a7aull, "stress.CppWork.block", 0};
   // stress.CppWork.inline_work(i64,i32)->i64
   const ::cxx2go::detail::MethodInfo c2g_method_CppWork_inline_work{0xb8abd7c786df0108ull, "stress.CppWork.inline_work", CXX2GO_METHOD_INLINE};
+  // stress.CppWork.reverse(bytes)->bytes
+  const ::cxx2go::detail::MethodInfo c2g_method_CppWork_reverse{0x10b451fd2a809437ull, "stress.CppWork.reverse", 0};
 }  // namespace
 
 ::cxx2go::Result<int64_t> CppWork::work(int64_t, int32_t, const ::cxx2go::Context&) {
@@ -180,15 +182,40 @@ static void c2g_invoke_CppWork_inline_work(::cxx2go::Service& c2g_service, ::cxx
   }
 }
 
+::cxx2go::Result<std::vector<uint8_t>> CppWork::reverse(std::span<const uint8_t>, const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "stress.CppWork.reverse is not implemented: override reverse or reverse_async"};
+}
+
+::cxx2go::Future<std::vector<uint8_t>> CppWork::reverse_async(std::vector<uint8_t> data, ::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(reverse(data, context));
+}
+
+static void c2g_invoke_CppWork_reverse(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppWork&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    std::vector<uint8_t> data = ::cxx2go::detail::to_owned<std::vector<uint8_t>>(c2g_call.view_bytes(0));
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.reverse_async(std::move(data), c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppWork_methods[] = {
     {c2g_method_CppWork_work, &c2g_invoke_CppWork_work, nullptr},
     {c2g_method_CppWork_async_work, &c2g_invoke_CppWork_async_work, nullptr},
     {c2g_method_CppWork_block, &c2g_invoke_CppWork_block, nullptr},
     {c2g_method_CppWork_inline_work, &c2g_invoke_CppWork_inline_work, nullptr},
+    {c2g_method_CppWork_reverse, &c2g_invoke_CppWork_reverse, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppWork_descriptor{
-      "stress.CppWork", false, c2g_CppWork_methods, 4, nullptr};
+      "stress.CppWork", false, c2g_CppWork_methods, 5, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppWork::cxx2go_descriptor() const noexcept {

@@ -76,6 +76,10 @@ class CppWork : public ::cxx2go::Service {
   /// @inline: runs on the calling Go thread; keep it short and non-blocking.
   virtual ::cxx2go::Result<int64_t> inline_work(int64_t x, int32_t mode, const ::cxx2go::Context& context) = 0;
 
+  /// Returns `data` reversed (payloads of any size, e.g. across the rings of an isolated worker).
+  virtual ::cxx2go::Result<std::vector<uint8_t>> reverse(std::span<const uint8_t> data, const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<std::vector<uint8_t>> reverse_async(std::vector<uint8_t> data, ::cxx2go::Context context);
+
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 
   // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
@@ -95,6 +99,10 @@ class CppWork : public ::cxx2go::Service {
       requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Result<int64_t>(int32_t, int64_t, const ::cxx2go::Context&)>(&Impl::block); } ||
       requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Future<int64_t>(int32_t, int64_t, ::cxx2go::Context)>(&Impl::block_async); },
       "cxx2go::register_service: the implementation of stress.CppWork overrides neither block(int32_t kind, int64_t micros, const ::cxx2go::Context&) nor block_async(int32_t kind, int64_t micros, ::cxx2go::Context) of cxx2go_stress::CppWork with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Result<std::vector<uint8_t>>(std::span<const uint8_t>, const ::cxx2go::Context&)>(&Impl::reverse); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppWork, ::cxx2go::Future<std::vector<uint8_t>>(std::vector<uint8_t>, ::cxx2go::Context)>(&Impl::reverse_async); },
+      "cxx2go::register_service: the implementation of stress.CppWork overrides neither reverse(std::span<const uint8_t> data, const ::cxx2go::Context&) nor reverse_async(std::vector<uint8_t> data, ::cxx2go::Context) of cxx2go_stress::CppWork with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
     return true;
   }
 };
