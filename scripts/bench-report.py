@@ -201,6 +201,7 @@ def check(rows):
                         f"CPU per call {fmt_ns(ring.get('cpu_ns_per_call', 0))} vs {fmt_ns(cgo.get('cpu_ns_per_call', 0))} "
                         "(target: not slower than cgo)"))
     res += check_echo(rows)
+    res += check_isolation(rows)
     # 5. noescape / nocallback
     for row in ("empty", "bytes 1 MiB"):
         r, b = find(rows, "go->cpp", row, "raw cgo noescape+nocallback"), find(rows, "go->cpp", row, BASELINE)
@@ -208,6 +209,27 @@ def check(rows):
             res.append(("INFO", f"#cgo noescape+nocallback on raw cgo ({row}): {fmt_ns(r['ns_per_call'])} vs "
                         f"{fmt_ns(b['ns_per_call'])} without; generated code does not use them "
                         "(runtime/go/cxx2go/c2gimpl/call.go: @inline implementations may call back into Go)"))
+    return res
+
+
+def check_isolation(rows):
+    """The targets of isolated services (docs/isolation.md): bench.CppBench in a worker process."""
+    iso, ring, cgo = "cxx2go executor, isolated", "cxx2go executor over ring, spin 20 µs", "cxx2go executor"
+    one = "small struct, 1 in flight"
+    res = [ratio_target("isolated round trip p50, 1 in flight, vs the in-process ring", find(rows, "go->cpp", one, iso, "async"),
+                        find(rows, "go->cpp", one, ring, "async"), "p50_ns", fmt_ns, at_most=3.0)]
+    grpc = [r for r in rows if r["kind"] == "latency" and r["mechanism"].startswith("gRPC")]
+    i = find(rows, "go->cpp", one, iso, "async")
+    if not grpc or not i:
+        res.append(("MISSING", "isolated p50 vs gRPC over a Unix socket: not measured"))
+    for g in grpc if i else []:
+        q = g["p50_ns"] / i["p50_ns"]
+        res.append(("HOLDS" if q >= 30 else "FAILS", f"isolated p50 vs gRPC ({g['mechanism']}, {g['row']}): "
+                    f"{fmt_ns(i['p50_ns'])} vs {fmt_ns(g['p50_ns'])} = {q:.0f}× lower (target ≥ 30×)"))
+    many = "small struct, 1024 in flight"
+    res.append(ratio_target("isolated throughput, 1,024 in flight, vs in-process async over cgo",
+                            find(rows, "go->cpp", many, iso, "async"), find(rows, "go->cpp", many, cgo, "async"),
+                            "calls_per_s", calls, at_least=1.0))
     return res
 
 

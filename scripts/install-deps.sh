@@ -9,7 +9,7 @@
 #             dependencies with dpkg-shlibdeps (dpkg-dev) and file
 set -euo pipefail
 
-packages=(cmake ninja-build g++ pkg-config libgtest-dev libleveldb-dev libiberty-dev)
+packages=(cmake ninja-build g++ pkg-config libgtest-dev libleveldb-dev libiberty-dev libseccomp-dev)
 if [[ "${1:-}" == "sanitize" ]]; then
   packages+=(clang libclang-rt-14-dev valgrind)
 elif [[ "${1:-}" == "package" ]]; then

@@ -49,6 +49,12 @@ for spin in 20 0; do
     -async-time "${async_ms}ms" | tee "$raw/gohost-ring-$spin.jsonl"
 done
 
+# Isolated (docs/isolation.md): bench.CppBench's implementation in a worker process of its own, over rings
+# in shared memory, with the default spin before parking.
+heading "Go → C++ isolated in a worker process (gohost, CXX2GO_ISOLATE)"
+CXX2GO_ISOLATE="bench.CppBench=$bench_build/bench_worker" "$bench_build/gohost" -reps "$reps" \
+  -rep-time "${rep_ms}ms" -async-time "${async_ms}ms" | tee "$raw/gohost-isolated.jsonl"
+
 # The same async rows (1 and 1,024 in flight) while bench/load keeps every core busy the way a parallel build
 # does, over cgo and over the rings, interleaved: spinning must not make the rings slower than cgo there.
 heading "Under load: async rows with bench/load running beside them"

@@ -103,6 +103,16 @@ var ringLabel = func() string {
 	return " over ring, spin " + spin + " µs"
 }()
 
+// isolatedLabel is non-empty in the isolated run of scripts/run-bench.sh (CXX2GO_ISOLATE: bench.CppBench in
+// a worker process, docs/isolation.md): it measures the executor rows that the ring runs measure, and
+// labels them.
+var isolatedLabel = func() string {
+	if os.Getenv("CXX2GO_ISOLATE") == "" {
+		return ""
+	}
+	return ", isolated"
+}()
+
 var ringRows = map[string]bool{"empty": true, "small struct": true, "string 16 B": true, "bytes 16 B": true, "echo": true,
 	"nested struct": true}
 
@@ -110,11 +120,11 @@ func syncRow(row string, payload int, mech string, fn func(n int)) {
 	if !filterMatches(row + " " + mech) {
 		return
 	}
-	if ringLabel != "" {
+	if ringLabel != "" || isolatedLabel != "" {
 		if mech != "cxx2go executor" || !ringRows[row] {
 			return
 		}
-		mech += ringLabel
+		mech += ringLabel + isolatedLabel
 	}
 	if *calls > 0 {
 		start := time.Now()
@@ -392,7 +402,7 @@ func main() {
 		asyncRow(k, "echo", echoBytes, "cxx2go executor", func() func() error {
 			return func() error { resp, err := exe.Echo(ctx, req); checkEcho(resp.ID, resp.N, err); return nil }
 		})
-		if k == 64 && ringLabel == "" {
+		if k == 64 && ringLabel == "" && isolatedLabel == "" {
 			withMetrics(func() {
 				asyncRow(k, "echo", echoBytes, "cxx2go executor, metrics on", func() func() error {
 					return func() error { resp, err := exe.Echo(ctx, req); checkEcho(resp.ID, resp.N, err); return nil }
@@ -435,7 +445,9 @@ func asyncRow(k int, row string, payload int, mech string, newCall func() func()
 		return
 	}
 	if !strings.HasPrefix(mech, "raw") {
-		mech += ringLabel
+		mech += ringLabel + isolatedLabel
+	} else if isolatedLabel != "" {
+		return // the raw baseline does not change with isolation
 	}
 	if condition := os.Getenv("BENCH_CONDITION"); condition != "" {
 		mech += ", " + condition // e.g. "under load": scripts/run-bench.sh runs bench/load beside it

@@ -26,16 +26,17 @@ const service = "stress.CppWork"
 
 // The modes of worker/worker.cc.
 const (
-	modeReturn       = 0
-	modeWaitCancel   = 2
-	modeSleepMicros  = 3
-	modeNullDeref    = 20
-	modeAbort        = 21
-	modeExit         = 27
-	modeHang         = 28
-	modePid          = 29
-	modeGarbage      = 30
-	modeGarbageSlots = 31
+	modeReturn           = 0
+	modeWaitCancel       = 2
+	modeSleepMicros      = 3
+	modeNullDeref        = 20
+	modeAbort            = 21
+	modeExit             = 27
+	modeHang             = 28
+	modePid              = 29
+	modeGarbage          = 30
+	modeGarbageSlots     = 31
+	modeForbiddenSyscall = 32
 )
 
 // hostChildEnv makes the test binary a host that starts a worker, prints its pid and waits to be killed
@@ -51,11 +52,66 @@ func workerPath(tb testing.TB) string {
 }
 
 func TestMain(m *testing.M) {
-	if os.Getenv(hostChildEnv) != "" {
+	switch os.Getenv(hostChildEnv) {
+	case "":
+		os.Exit(m.Run())
+	case "sandbox":
+		runSandboxChild()
+	default:
 		runHostChild()
-		return
 	}
-	os.Exit(m.Run())
+}
+
+// runSandboxChild is a host whose worker runs in the seccomp sandbox, with limits (TestSandbox): it prints
+// one line per call, "<name>: <result or error>".
+func runSandboxChild() {
+	err := cxx2go.Start(cxx2go.Options{Isolate: map[string]cxx2go.Worker{service: {
+		Path:           os.Getenv("CXX2GO_ISOLATION_WORKER"),
+		Seccomp:        []string{},
+		OpenFiles:      64,
+		NoNewPrivs:     true,
+		RestartBackoff: time.Millisecond,
+	}}})
+	if err != nil {
+		fmt.Println("start:", err)
+		os.Exit(1)
+	}
+	client := stress.NewCppWorkClient()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	report := func(name string, v int64, err error) {
+		if err != nil {
+			fmt.Printf("%s: error %d %q\n", name, cxx2go.CodeOf(err), err.Error())
+		} else {
+			fmt.Printf("%s: %d\n", name, v)
+		}
+	}
+	v, err := client.Work(ctx, 41, modeReturn)
+	report("allowed", v, err)
+	v, err = client.Work(ctx, 1, modeForbiddenSyscall)
+	report("forbidden", v, err)
+	v, err = client.Work(ctx, 41, modeReturn)
+	report("after restart", v, err)
+	limits, err := os.ReadFile(fmt.Sprintf("/proc/%d/limits", mustPid(client.Work(ctx, 0, modePid))))
+	if err != nil {
+		fmt.Println("limits:", err)
+	}
+	for _, line := range strings.Split(string(limits), "\n") {
+		if strings.HasPrefix(line, "Max open files") {
+			fmt.Println("limits:", strings.Join(strings.Fields(line), " "))
+		}
+	}
+	if err := cxx2go.Stop(); err != nil {
+		fmt.Println("stop:", err)
+	}
+}
+
+func mustPid(pid int64, err error) int64 {
+	if err != nil {
+		fmt.Println("pid:", err)
+		os.Exit(1)
+	}
+	return pid
 }
 
 func runHostChild() {
@@ -411,5 +467,34 @@ func TestHostDeathEndsWorker(t *testing.T) {
 	// The worker is not our child: once it has exited, it is reaped by init and gone.
 	if processExists(pid) {
 		t.Fatalf("worker %d outlived its host by 10s", pid)
+	}
+}
+
+// A worker in the seccomp sandbox serves calls, dies of a forbidden system call with an error that names
+// it, and comes back confined; its limits hold.
+func TestSandbox(t *testing.T) {
+	host := exec.Command(os.Args[0], "-test.run=^$")
+	host.Env = append(os.Environ(), hostChildEnv+"=sandbox", "CXX2GO_ISOLATION_WORKER="+workerPath(t))
+	out, err := host.Output()
+	t.Logf("host output:\n%s", out)
+	if err != nil {
+		t.Fatalf("host: %v", err)
+	}
+	lines := map[string]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if name, result, ok := strings.Cut(line, ": "); ok {
+			lines[name] = result
+		}
+	}
+	if lines["allowed"] != "42" || lines["after restart"] != "42" {
+		t.Errorf("calls in the sandbox: %q and %q after the restart; want 42", lines["allowed"], lines["after restart"])
+	}
+	forbidden := lines["forbidden"]
+	if !strings.HasPrefix(forbidden, fmt.Sprintf("error %d ", cxx2go.Unavailable)) || !strings.Contains(forbidden, "killed by signal SIGSYS") ||
+		!strings.Contains(forbidden, "forbidden system call socket") {
+		t.Errorf("a forbidden system call: %s; want Unavailable naming SIGSYS and the call (socket)", forbidden)
+	}
+	if !strings.Contains(lines["limits"], "Max open files 64 64") {
+		t.Errorf("the worker's open files limit: %q; want 64", lines["limits"])
 	}
 }

@@ -6,7 +6,9 @@
 //   29  returns the worker's pid (which process served the call)
 //   30  writes garbage over the whole shared region, then returns
 //   31  writes garbage over the header of every slot of the worker → host ring, then hangs
+//   32  makes a system call the seccomp sandbox forbids (socket), or returns x + 1 if it is allowed
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -24,6 +26,7 @@
 #include <vector>
 
 #include "cxx2go/cxx2go.h"
+#include "cxx2go/seccomp.h"
 #include "cxx2go/symbolizer.h"
 #include "cxx2go/worker.h"
 #include "cxx2go/ring_abi.h"
@@ -90,6 +93,11 @@ class Work final : public cxx2go_stress::CppWork {
         hang();
       case 29:
         return static_cast<int64_t>(getpid());
+      case 32: {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        if (fd >= 0) close(fd);
+        return x + 1;
+      }
       case 30:
       case 31: {
         auto [region, size] = shared_region();
@@ -133,6 +141,7 @@ class Work final : public cxx2go_stress::CppWork {
 
 int main() {
   cxx2go::install_libbacktrace_symbolizer();
+  cxx2go::use_seccomp_sandbox();  // when the host asks for it (Worker.Seccomp)
   if (auto registered = cxx2go::register_service(std::make_shared<Work>()); !registered) {
     std::fprintf(stderr, "worker: %s\n", registered.error().message.c_str());
     return 1;

@@ -16,6 +16,8 @@
 
 #include "cxx2go/require_cxx20.h"
 
+#include <string>
+
 #include "cxx2go/runtime.h"
 
 namespace cxx2go {
@@ -26,5 +28,13 @@ namespace cxx2go {
 // message on stderr otherwise (run outside a host, or the host vanished). Services registered before or
 // during the call are served.
 int run_worker(RuntimeOptions options = {});
+
+// A sandbox for run_worker to apply once the runtime runs, when the host asks for one (Worker.Seccomp in
+// Go): it receives the host's policy ("default,+name,…": a base list and the system calls added by name)
+// and returns an empty string once every thread of the process is confined, or why it could not be. A
+// worker asked for a sandbox it does not have refuses to start. cxx2go::use_seccomp_sandbox()
+// (cxx2go/seccomp.h, libseccomp) installs the library's.
+using WorkerSandbox = std::string (*)(const char* policy);
+void set_worker_sandbox(WorkerSandbox sandbox) noexcept;
 
 }  // namespace cxx2go

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +112,44 @@ void* map_worker_region(int fd, size_t& size, std::string& why) {
   return p;
 }
 
+// Applies the host's limits (CXX2GO_WORKER_LIMITS: "as=N,cpu=S,nofile=N,nonewprivs=1", each optional).
+bool apply_worker_limits(const char* text, std::string& why) {
+  std::string_view rest = text != nullptr ? text : "";
+  while (!rest.empty()) {
+    const size_t comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    const size_t eq = item.find('=');
+    const std::string key = item.substr(0, eq);
+    const unsigned long long value = eq == std::string::npos ? 0 : std::strtoull(item.c_str() + eq + 1, nullptr, 10);
+    int resource = -1;
+    if (key == "as") {
+      resource = RLIMIT_AS;
+    } else if (key == "cpu") {
+      resource = RLIMIT_CPU;
+    } else if (key == "nofile") {
+      resource = RLIMIT_NOFILE;
+    } else if (key == "nonewprivs") {
+      if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+        why = std::string("PR_SET_NO_NEW_PRIVS: ") + std::strerror(errno);
+        return false;
+      }
+      continue;
+    } else {
+      why = "unknown limit '" + key + "'";
+      return false;
+    }
+    const rlimit limit{value, value};
+    if (setrlimit(resource, &limit) != 0) {
+      why = "setrlimit(" + key + "=" + std::to_string(value) + "): " + std::strerror(errno);
+      return false;
+    }
+  }
+  return true;
+}
+
+WorkerSandbox g_worker_sandbox = nullptr;
+
 // Waits for the host's stop request ('S') or for its end of the control socket to close.
 void wait_for_host(int control) {
   for (;;) {
@@ -131,6 +170,8 @@ void wait_for_host(int control) {
 
 namespace cxx2go {
 
+void set_worker_sandbox(WorkerSandbox sandbox) noexcept { detail::g_worker_sandbox = sandbox; }
+
 int run_worker(RuntimeOptions options) {
   using namespace detail;
   detail::WorkerFds fds;
@@ -146,8 +187,18 @@ int run_worker(RuntimeOptions options) {
     std::fprintf(stderr, "cxx2go: run_worker: the host (pid %s) exited before the worker started\n", parent);
     return 1;
   }
-  size_t size = 0;
   std::string why;
+  if (!apply_worker_limits(std::getenv("CXX2GO_WORKER_LIMITS"), why)) {
+    std::fprintf(stderr, "cxx2go: run_worker: %s\n", why.c_str());
+    return 1;
+  }
+  const char* sandbox_policy = std::getenv("CXX2GO_WORKER_SECCOMP");
+  if (sandbox_policy != nullptr && g_worker_sandbox == nullptr) {
+    std::fprintf(stderr, "cxx2go: run_worker: the host asks for a seccomp sandbox, and this worker has none: link "
+                         "it with cxx2go's and call cxx2go::use_seccomp_sandbox() (cxx2go/seccomp.h)\n");
+    return 1;
+  }
+  size_t size = 0;
   void* region = map_worker_region(fds.region, size, why);
   close(fds.region);
   if (region == nullptr) {
@@ -163,6 +214,13 @@ int run_worker(RuntimeOptions options) {
   peer.direct = &worker_direct;
   install_go_peer(peer);
   ring_use_external_region(region, size, fds.doorbell);
+  // Before start: every thread the runtime starts inherits the filter, and no call runs unconfined.
+  if (sandbox_policy != nullptr) {
+    if (const std::string failed = g_worker_sandbox(sandbox_policy); !failed.empty()) {
+      std::fprintf(stderr, "cxx2go: run_worker: cannot confine the worker: %s\n", failed.c_str());
+      return 1;
+    }
+  }
   if (Result<void> started = start(std::move(options)); !started) {
     std::fprintf(stderr, "cxx2go: run_worker: cannot start the runtime: %s\n", started.error().message.c_str());
     return 1;

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -36,6 +37,43 @@ type Worker struct {
 	// RestartBackoff is the wait before restarting a worker that ended; it doubles with each worker that
 	// ends within 10s of its start, up to MaxRestartBackoff. 0: 50ms and 5s.
 	RestartBackoff, MaxRestartBackoff time.Duration
+	// Limits of the worker process, which it sets (setrlimit) before it serves calls; 0 leaves a limit as
+	// the worker inherits it. A worker past AddressSpace fails to allocate (std::bad_alloc: its calls fail
+	// with Exception); past CPUTime it is killed (SIGXCPU) and restarted.
+	AddressSpace uint64        // bytes of virtual memory (RLIMIT_AS)
+	CPUTime      time.Duration // CPU time of the whole process (RLIMIT_CPU), rounded up to seconds
+	OpenFiles    uint64        // descriptors (RLIMIT_NOFILE)
+	// NoNewPrivs sets the worker's no_new_privs flag (PR_SET_NO_NEW_PRIVS): nothing it executes gains
+	// privileges. Credential runs it as another user and group (the host must be allowed to switch).
+	NoNewPrivs bool
+	Credential *syscall.Credential
+	// Seccomp confines the worker to the system calls of pure computation (docs/isolation.md, "Sandbox")
+	// plus these, by name; a worker that makes any other is killed, and its calls' errors name the call.
+	// The worker must be linked with the sandbox (cxx2go::use_seccomp_sandbox, cxx2go/seccomp.h), or it
+	// refuses to start. nil: no sandbox; an empty non-nil slice: the default list alone.
+	Seccomp []string
+}
+
+// workerEnv is what the worker reads of its configuration (src/transport/worker.cc).
+func (w *Worker) workerEnv() []string {
+	var limits []string
+	if w.AddressSpace != 0 {
+		limits = append(limits, fmt.Sprintf("as=%d", w.AddressSpace))
+	}
+	if w.CPUTime > 0 {
+		limits = append(limits, fmt.Sprintf("cpu=%d", int64((w.CPUTime+time.Second-1)/time.Second)))
+	}
+	if w.OpenFiles != 0 {
+		limits = append(limits, fmt.Sprintf("nofile=%d", w.OpenFiles))
+	}
+	if w.NoNewPrivs {
+		limits = append(limits, "nonewprivs=1")
+	}
+	env := []string{"CXX2GO_WORKER_LIMITS=" + strings.Join(limits, ",")}
+	if w.Seccomp != nil {
+		env = append(env, "CXX2GO_WORKER_SECCOMP=default"+strings.Join(append([]string{""}, w.Seccomp...), ","))
+	}
+	return env
 }
 
 // isolatedService is a cpp service served by worker processes, one at a time.

@@ -107,10 +107,11 @@ func (s *isolatedService) spawn() (*workerProcess, error) {
 	env := append(os.Environ(), s.cfg.Env...)
 	env = append(env, "CXX2GO_WORKER_FDS=3,4,5", "CXX2GO_WORKER_SERVICE="+s.name,
 		"CXX2GO_WORKER_PARENT="+strconv.Itoa(os.Getpid()))
+	env = append(env, s.cfg.workerEnv()...)
 	attr := &syscall.ProcAttr{
 		Env:   env,
 		Files: []uintptr{uintptr(fds.stdin), uintptr(fds.stdoutW), uintptr(fds.stderrW), uintptr(fds.region), uintptr(fds.doorbell), uintptr(fds.childControl)},
-		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL},
+		Sys:   &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Credential: s.cfg.Credential},
 	}
 	pid, err := forkExec(s.cfg.Path, append([]string{s.cfg.Path}, s.cfg.Args...), attr)
 	if err != nil {
