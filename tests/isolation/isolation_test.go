@@ -37,7 +37,22 @@ const (
 	modeGarbage          = 30
 	modeGarbageSlots     = 31
 	modeForbiddenSyscall = 32
+	modeCallGoSync       = 33
+	modeCallGoAsync      = 34
 )
+
+// goWork is the host's implementation of stress.GoWork, which the worker calls back.
+type goWork struct{}
+
+func (goWork) Work(ctx context.Context, x int64, mode int32) (int64, error) {
+	if mode == 2 {
+		<-ctx.Done()
+		return 0, ctx.Err()
+	}
+	return x + 1, nil
+}
+func (goWork) Panic(ctx context.Context, message string) error { panic(message) }
+func (goWork) ThreadID(ctx context.Context) (uint64, error)    { return 0, nil }
 
 // hostChildEnv makes the test binary a host that starts a worker, prints its pid and waits to be killed
 // (TestHostDeathEndsWorker).
@@ -187,6 +202,9 @@ func processExists(pid int) bool { return syscall.Kill(pid, 0) == nil }
 // One Start and one Stop per process: the subtests run in order against the same isolated service.
 func TestIsolatedService(t *testing.T) {
 	path := workerPath(t)
+	if err := stress.RegisterGoWork(goWork{}); err != nil {
+		t.Fatal(err)
+	}
 	err := cxx2go.Start(cxx2go.Options{Isolate: map[string]cxx2go.Worker{service: {
 		Path:              path,
 		CancelGrace:       500 * time.Millisecond,
@@ -230,6 +248,28 @@ func TestIsolatedService(t *testing.T) {
 		close(errs)
 		for err := range errs {
 			t.Fatal(err)
+		}
+	})
+
+	t.Run("worker_calls_back_into_go", func(t *testing.T) {
+		var wg sync.WaitGroup
+		for g := 0; g < 16; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := int64(0); i < 50; i++ {
+					for _, mode := range []int32{modeCallGoSync, modeCallGoAsync} {
+						if got, err := client.Work(ctx, i, mode); err != nil || got != i+1001 {
+							t.Errorf("Work(%d, mode %d) = %d, %v; want %d (the host's GoWork + 1000)", i, mode, got, err, i+1001)
+							return
+						}
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if _, err := client.InlineWork(ctx, 1, modeCallGoSync); code(err) != cxx2go.FailedPrecondition {
+			t.Errorf("a synchronous call into Go from an @inline method of a worker: %v; want FailedPrecondition", err)
 		}
 	})
 

@@ -7,6 +7,8 @@
 //   30  writes garbage over the whole shared region, then returns
 //   31  writes garbage over the header of every slot of the worker → host ring, then hangs
 //   32  makes a system call the seccomp sandbox forbids (socket), or returns x + 1 if it is allowed
+//   33  calls GoWork.work(x, 0) in the host synchronously, and returns its result + 1000
+//   34  the same through work_async, waiting for the future
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -93,6 +95,16 @@ class Work final : public cxx2go_stress::CppWork {
         hang();
       case 29:
         return static_cast<int64_t>(getpid());
+      case 33: {
+        Result<int64_t> r = cxx2go_stress::GoWorkClient().work(x, 0);
+        if (!r) return r.error();
+        return *r + 1000;
+      }
+      case 34: {
+        Result<int64_t> r = cxx2go_stress::GoWorkClient().work_async(x, 0).get();
+        if (!r) return r.error();
+        return *r + 1000;
+      }
       case 32: {
         const int fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd >= 0) close(fd);

@@ -65,6 +65,7 @@ struct RingTransport {
   // shared, stop() unmaps it instead of freeing it, and nobody acknowledges a detach.
   bool external = false;
   size_t external_size = 0;
+  RingCompletionTaker take_completion = nullptr;  // an isolated worker's, for its synchronous calls
   int64_t spin_ns = 0;        // the most any side spins before parking (CXX2GO_RING_SPIN_US)
   AdaptiveSpin consumer_spin;  // of the ring thread, when to_cpp runs dry
   AdaptiveSpin helper_spin;    // of threads waiting for a future (ring_help_wait)
@@ -354,6 +355,8 @@ void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t le
       return;
     }
     if (slot->kind == CXX2GO_RING_COMPLETE) {
+      RingTransport& t = ring_transport();
+      if (t.take_completion != nullptr && t.take_completion(slot->call_id, slot->code, payload, len)) return;
       receive_completion(slot->call_id, slot->code, payload, len);
       return;
     }
@@ -465,11 +468,12 @@ struct ExternalRegion {
   cxx2go_ring_region* region = nullptr;
   size_t size = 0;
   int doorbell = -1;
+  RingCompletionTaker take_completion = nullptr;
 };
 ExternalRegion g_external_region;
 
-void ring_use_external_region(void* region, size_t size, int doorbell_fd) noexcept {
-  g_external_region = ExternalRegion{static_cast<cxx2go_ring_region*>(region), size, doorbell_fd};
+void ring_use_external_region(void* region, size_t size, int doorbell_fd, RingCompletionTaker take_completion) noexcept {
+  g_external_region = ExternalRegion{static_cast<cxx2go_ring_region*>(region), size, doorbell_fd, take_completion};
 }
 
 // Frees what ring_start set up for the region: unmaps a host's region, frees our own.
@@ -537,6 +541,7 @@ Result<void> ring_start(Core& c) {
   t.region = region;
   t.external = region == external.region;
   t.external_size = external.size;
+  t.take_completion = external.take_completion;
   t.to_go = Ring(region, &region->to_go);
   t.to_cpp = Ring(region, &region->to_cpp);
   t.max_payload.store(ring_max_payload(std::min(t.to_go.capacity(), t.to_cpp.capacity())));

@@ -31,8 +31,10 @@ Result<void> ring_start(Core& c);
 // Makes the next ring_start use `region` (`size` bytes, mapped from a host's memfd, laid out by the host)
 // instead of allocating one, for an isolated worker (src/transport/worker.cc): every call goes over it,
 // futexes are shared between the processes, and the host's doorbell is `doorbell_fd`, an eventfd this
-// process owns from then on.
-void ring_use_external_region(void* region, size_t size, int doorbell_fd) noexcept;
+// process owns from then on. `take_completion` sees each completion first, and keeps those it returns
+// true for from the call layer (the worker's synchronous calls into Go).
+using RingCompletionTaker = bool (*)(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept;
+void ring_use_external_region(void* region, size_t size, int doorbell_fd, RingCompletionTaker take_completion) noexcept;
 // Detaches Go (bounded by deadline), joins the ring thread and frees the region. Called by stop() once
 // calls have drained and the executors are joined.
 void ring_stop(Core& c, std::chrono::steady_clock::time_point deadline) noexcept;

@@ -17,7 +17,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -36,14 +41,97 @@ void worker_reply_error(cxx2go_reply* reply, Code code, std::string_view message
   write_incoming_error(*reply, Error(code, std::string(message)));
 }
 
-constexpr std::string_view kWorkerSyncCall =
-    "a synchronous call into Go from an isolated worker is not supported (docs/isolation.md): call its "
-    "_async form";
+constexpr std::string_view kWorkerDirectCall =
+    "a call of a @direct go method from an isolated worker is not supported yet (docs/isolation.md)";
 
-// The Go peer of a worker. Calls and completions that fit a slot never reach it (the seam sends them over
-// the ring); these are the rest.
-void worker_invoke(cxx2go_call*, cxx2go_reply* reply) {
-  worker_reply_error(reply, Code::unimplemented, kWorkerSyncCall);
+// Synchronous calls into Go. In process, the Go handler runs on the calling thread; here it runs in the
+// host, so the call goes over the ring like an asynchronous one, under an id of its own (kWorkerSyncBit),
+// and the calling thread waits for its completion, which the ring thread hands over
+// (worker_take_completion) instead of the call layer.
+constexpr uint64_t kWorkerSyncBit = uint64_t{1} << 62;
+
+struct SyncWaiter {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  int32_t code = 0;
+  std::vector<uint8_t> payload;
+};
+
+std::mutex g_sync_mu;
+std::unordered_map<uint64_t, SyncWaiter*> g_sync_waiters;  // under g_sync_mu
+std::atomic<uint64_t> g_last_sync_id{0};
+
+bool worker_take_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept {
+  if ((call_id & kWorkerSyncBit) == 0) return false;
+  SyncWaiter* waiter = nullptr;
+  {
+    std::lock_guard lock(g_sync_mu);
+    if (auto it = g_sync_waiters.find(call_id); it != g_sync_waiters.end()) {
+      waiter = it->second;
+      g_sync_waiters.erase(it);
+    }
+  }
+  if (waiter == nullptr) return true;  // nobody waits for it (a bug of the host): dropped
+  {
+    std::lock_guard lock(waiter->mu);
+    waiter->code = code;
+    try {
+      waiter->payload.assign(data, data + len);
+    } catch (...) {
+      waiter->code = CXX2GO_RESOURCE_EXHAUSTED;
+    }
+    waiter->done = true;
+  }
+  waiter->cv.notify_one();
+  return true;
+}
+
+// The Go peer of a worker. Asynchronous calls and completions that fit the ring never reach it (the seam
+// sends them over the ring); these are the rest.
+void worker_invoke(cxx2go_call* call, cxx2go_reply* reply) {
+  if (ring_is_current_thread()) {
+    // Only the ring thread reads the completion this thread would wait for.
+    worker_reply_error(reply, Code::failed_precondition,
+                       "a synchronous call into Go from an @inline method of an isolated worker would wait for "
+                       "itself: call it from a method that runs on an executor, or call its _async form");
+    return;
+  }
+  SyncWaiter waiter;
+  const uint64_t id = (g_last_sync_id.fetch_add(1, std::memory_order_relaxed) + 1) % kWorkerSyncBit |
+                      kWorkerSyncBit | kRingCallBit;
+  cxx2go_call sent = *call;
+  sent.call_id = id;
+  try {
+    std::lock_guard lock(g_sync_mu);
+    g_sync_waiters.emplace(id, &waiter);
+  } catch (...) {
+    worker_reply_error(reply, Code::resource_exhausted, "out of memory");
+    return;
+  }
+  if (!ring_send_call(sent, false)) {
+    std::lock_guard lock(g_sync_mu);
+    g_sync_waiters.erase(id);
+    worker_reply_error(reply, Code::resource_exhausted,
+                       "cannot send " + std::string(call->method_name ? call->method_name : "a call") +
+                           " to the host: its arguments do not fit the ring (" +
+                           std::to_string(ring_max_call_payload()) + " bytes), or the host is detached");
+    return;
+  }
+  // No timeout: the host's handler has the call's deadline, and a host that goes away takes this process.
+  std::unique_lock lock(waiter.mu);
+  waiter.cv.wait(lock, [&] { return waiter.done; });
+  reply->code = waiter.code;
+  reply->len = waiter.payload.size();
+  if (waiter.payload.size() <= CXX2GO_REPLY_INLINE_CAP) {
+    reply->where = CXX2GO_REPLY_INLINE;
+    if (!waiter.payload.empty()) std::memcpy(reply->inline_buf, waiter.payload.data(), waiter.payload.size());
+  } else if ((reply->heap = static_cast<uint8_t*>(std::malloc(waiter.payload.size()))) != nullptr) {
+    reply->where = CXX2GO_REPLY_MALLOC;
+    std::memcpy(reply->heap, waiter.payload.data(), waiter.payload.size());
+  } else {
+    worker_reply_error(reply, Code::resource_exhausted, "out of memory for the reply");
+  }
 }
 
 void worker_submit(cxx2go_call* call) {
@@ -71,8 +159,8 @@ void worker_complete(uint64_t call_id, int32_t code, uint8_t*, size_t len) {
 
 void worker_direct(uint64_t, char*, uint64_t*, cxx2go_view*, uint32_t, int64_t, cxx2go_direct_result* result) {
   result->code = CXX2GO_UNIMPLEMENTED;
-  result->message = strndup(kWorkerSyncCall.data(), kWorkerSyncCall.size());
-  result->message_len = result->message != nullptr ? kWorkerSyncCall.size() : 0;
+  result->message = strndup(kWorkerDirectCall.data(), kWorkerDirectCall.size());
+  result->message_len = result->message != nullptr ? kWorkerDirectCall.size() : 0;
 }
 
 struct WorkerFds {
@@ -213,7 +301,7 @@ int run_worker(RuntimeOptions options) {
   peer.complete = &worker_complete;
   peer.direct = &worker_direct;
   install_go_peer(peer);
-  ring_use_external_region(region, size, fds.doorbell);
+  ring_use_external_region(region, size, fds.doorbell, &worker_take_completion);
   // Before start: every thread the runtime starts inherits the filter, and no call runs unconfined.
   if (sandbox_policy != nullptr) {
     if (const std::string failed = g_worker_sandbox(sandbox_policy); !failed.empty()) {
