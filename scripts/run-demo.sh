@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the two examples of `make demo` (examples/README.md):
+# Builds and runs the examples of `make demo` (examples/README.md):
 #
 #   scripts/run-demo.sh BUILD_DIR
 #
@@ -20,7 +20,7 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 
 heading "Building the examples"
-ninja -C "$build" -j "$jobs" cxx2go examples  # the compiler, and the C++ program of examples/http (CMake)
+ninja -C "$build" -j "$jobs" cxx2go examples  # the compiler, the C++ program of examples/http, the LevelDB worker
 build_abs=$(cd "$build" && pwd)
 # The Go program of examples/leveldb, built as a user's module builds it: `go generate` runs this build's
 # cxx2go, whose cxx2go.pc names this checkout's headers, and `go build` compiles the C++ too.
@@ -53,11 +53,14 @@ run() {
   fi
 }
 
-heading "1/2  LevelDB (C++) used from Go: a cpp service, and a go service called back from C++"
+heading "1/3  LevelDB (C++) used from Go: a cpp service, and a go service called back from C++"
 run leveldb "$build/examples/leveldb/leveldb-demo"
 
-heading "2/2  net/http (Go) used from C++: a go service called by coroutines on one thread"
+heading "2/3  net/http (Go) used from C++: a go service called by coroutines on one thread"
 run http "$build/examples/http/http-demo"
+
+heading "3/3  LevelDB isolated in a worker process: the Go program survives a crash of the native code"
+run leveldb-isolated "$build/examples/leveldb/leveldb-demo" -isolate "$build_abs/examples/leveldb/leveldb-worker"
 
 echo
 if [ ${#failed[@]} -gt 0 ]; then

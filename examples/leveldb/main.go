@@ -27,7 +27,16 @@ func main() {
 	seed := flag.Uint64("seed", 1, "seed of the pseudo-random workload: the same seed makes the same operations")
 	threads := flag.Int("threads", 0, "C++ executor threads serving the store (0: the runtime's default)")
 	buffer := flag.Uint64("write-buffer", 1<<20, "LevelDB write buffer in bytes")
+	isolate := flag.String("isolate", "", "run kv.Store in this worker process (examples/leveldb/CMakeLists.txt "+
+		"builds it: leveldb-worker) and crash it with a poison request (isolated.go)")
 	flag.Parse()
+	if *isolate != "" {
+		if err := runIsolated(*isolate, *workers); err != nil {
+			fmt.Fprintln(os.Stderr, "leveldb-demo: FAILED:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *workers < 1 || *ops < *workers {
 		fmt.Fprintln(os.Stderr, "leveldb-demo: need -workers >= 1 and -ops >= -workers")
 		os.Exit(2)

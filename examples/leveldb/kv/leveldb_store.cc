@@ -34,6 +34,15 @@ std::vector<uint8_t> to_vector(const leveldb::Slice& s) {
   return {bytes.begin(), bytes.end()};
 }
 
+// The isolated run's stand-in for a bug in a native library (examples/README.md): putting this key crashes
+// the process serving the store. In process, that is the Go program; isolated, only its worker process.
+constexpr std::string_view kPoisonKey = "cxx2go-demo:poison";
+
+// A store through a null pointer the compiler cannot see is null (it would otherwise drop the path, whose
+// behaviour is undefined): a segmentation fault, as a real bug would make.
+int* volatile g_nowhere = nullptr;
+[[gnu::noinline]] void crash_on_poison() { *g_nowhere = 1; }
+
 // A LevelDB status as the code the Go caller sees (in gRPC's sense of each code), with what failed.
 Error to_error(const leveldb::Status& status, std::string_view what) {
   Code code = Code::internal;
@@ -114,6 +123,7 @@ Result<void> LevelDbStore::close(const cxx2go::Context&) {
 
 Result<void> LevelDbStore::put(std::span<const uint8_t> key, std::span<const uint8_t> value,
                                const cxx2go::Context&) {
+  if (as_chars(key) == kPoisonKey) crash_on_poison();
   Result<std::shared_ptr<Db>> db = acquire();
   if (!db) return db.error();
   KeyLocks::Guard guard(locks_, KeyLocks::Set().set(KeyLocks::stripe(key)));
