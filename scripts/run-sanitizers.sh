@@ -163,6 +163,10 @@ step fuzz-decoder $((decoder_fuzz_seconds + 300)) build/fuzz-decoder/decoder_fuz
   -artifact_prefix=build/fuzz-decoder/ build/fuzz-decoder/corpus runtime/cpp/fuzz/corpus
 step fuzz-go-decoder $((go_fuzz_seconds + 600)) "$go" test -run '^$' -fuzz '^FuzzDecoder$' \
   -fuzztime "${go_fuzz_seconds}s" ./runtime/go/cxx2go/c2gimpl
+# The host reading an isolated worker's region, which the worker may have filled with anything
+# (docs/isolation.md, "Trust").
+step fuzz-go-region $((go_fuzz_seconds + 600)) "$go" test -run '^$' -fuzz '^FuzzRemoteRegion$' \
+  -fuzztime "${go_fuzz_seconds}s" ./runtime/go/cxx2go/c2gimpl
 
 echo "sanitize: $passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -14,6 +14,7 @@ import "C"
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -35,8 +36,12 @@ func cxx2go_go_attach(eps *C.cxx2go_go_entry_points) {
 }
 
 // reportInternalPanic reports a panic of this package's own code (not a handler's) on stderr.
+// diagnostics is where the runtime reports what it cannot return to a caller (stderr): a fuzz test that
+// provokes such reports by the thousand silences it.
+var diagnostics io.Writer = os.Stderr
+
 func reportInternalPanic(where string, v any) {
-	fmt.Fprintf(os.Stderr, "cxx2go: internal error in %s: %v\n%s", where, v, debug.Stack())
+	fmt.Fprintf(diagnostics, "cxx2go: internal error in %s: %v\n%s", where, v, debug.Stack())
 }
 
 // recoverExport is the last line of defence of an exported function, deferred first: handler panics are

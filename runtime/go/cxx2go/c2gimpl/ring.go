@@ -48,6 +48,7 @@ const (
 type (
 	ringHeader = C.cxx2go_ring
 	ringSlot   = C.cxx2go_ring_slot
+	ringRegion = C.cxx2go_ring_region
 )
 
 // goRing is one direction of the region; the same algorithm as cxx2go::detail::Ring (runtime/cpp/src/transport/ring.h).

@@ -17,7 +17,6 @@ import "C"
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime/pprof"
 	"time"
 )
@@ -197,7 +196,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 // goroutine because a receiver (the ring's dispatcher) must never wait.
 func rejectCall(tr transport, id uint64, oneway bool, code Code, msg string) {
 	if oneway {
-		fmt.Fprintf(os.Stderr, "cxx2go: dropped oneway call: %s\n", msg)
+		fmt.Fprintf(diagnostics, "cxx2go: dropped oneway call: %s\n", msg)
 		return
 	}
 	go tr.complete(id, code, []byte(msg))

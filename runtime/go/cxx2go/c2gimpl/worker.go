@@ -363,7 +363,7 @@ func (p *workerProcess) kill(reason string) {
 // can only fail its own calls (docs/isolation.md), and it is counted and reported once.
 func (p *workerProcess) violation(what string) {
 	if p.violations.Add(1) == 1 {
-		fmt.Fprintf(os.Stderr, "cxx2go: the worker process of %s (pid %d) broke the ring protocol: %s "+
+		fmt.Fprintf(diagnostics, "cxx2go: the worker process of %s (pid %d) broke the ring protocol: %s "+
 			"(ignored; reported once)\n", p.service.name, p.pid, what)
 	}
 }
