@@ -390,6 +390,54 @@ TEST(Ring, CallsOfSeveralSlotsReadBackWhole) {
   for (uint64_t i = 0; i < 8; ++i) ASSERT_TRUE(push_value(r.ring, i));  // every slot is free again
 }
 
+// Messages of every size up to the ring's, from concurrent producers, interleaved with messages of one
+// slot: each arrives whole, in each producer's order (the slots of a message are freed in order, or a
+// producer claiming the slots after them could be overtaken by the consumer's release of the first).
+TEST(Ring, ConcurrentMessagesOfSeveralSlotsArriveWhole) {
+  TestRegion r(8);
+  constexpr int kProducers = 3, kPerProducer = 3000;
+  const size_t most = ring_max_payload(r.ring.capacity());
+  auto size_of = [most](int i) { return static_cast<size_t>(i) * 977 % (most + 1); };
+  auto byte_of = [](int producer, int i, size_t j) { return static_cast<unsigned char>(producer * 131 + i * 7 + j); };
+  std::vector<std::thread> producers;
+  for (int p = 0; p < kProducers; ++p) {
+    producers.emplace_back([&, p] {
+      std::vector<unsigned char> data;
+      for (int i = 0; i < kPerProducer; ++i) {
+        data.resize(size_of(i));
+        for (size_t j = 0; j < data.size(); ++j) data[j] = byte_of(p, i, j);
+        const uint64_t n = ring_message_slots(data.size());
+        uint64_t pos = 0;
+        cxx2go_ring_slot* slot;
+        while ((slot = r.ring.try_claim(pos, n)) == nullptr) std::this_thread::yield();
+        slot->call_id = uint64_t(p) << 32 | uint32_t(i);
+        slot->len = static_cast<uint32_t>(data.size());
+        ring_put(r.ring, pos, 0, data.data(), data.size());
+        r.ring.publish(slot, pos, n);
+      }
+    });
+  }
+  std::vector<int> next(kProducers, 0);
+  std::vector<unsigned char> got;
+  for (int received = 0; received < kProducers * kPerProducer;) {
+    cxx2go_ring_slot* slot = r.ring.front();
+    if (slot == nullptr) {
+      std::this_thread::yield();
+      continue;
+    }
+    const int p = static_cast<int>(slot->call_id >> 32), i = static_cast<int>(uint32_t(slot->call_id));
+    ASSERT_EQ(i, next[p]) << "producer " << p;
+    ASSERT_EQ(slot->len, size_of(i));
+    got.resize(slot->len);
+    ring_get(r.ring, r.ring.head(), 0, got.data(), got.size());
+    for (size_t j = 0; j < got.size(); ++j) ASSERT_EQ(got[j], byte_of(p, i, j)) << "message " << i << ", byte " << j;
+    r.ring.release(slot, ring_message_slots(got.size()));
+    ++next[p];
+    ++received;
+  }
+  for (std::thread& t : producers) t.join();
+}
+
 TEST(Ring, OversizeCallsAreMeasuredNotWritten) {
   std::string big(CXX2GO_RING_PAYLOAD_CAP, 'x');
   cxx2go_view view{big.data(), big.size()};

@@ -165,14 +165,16 @@ class Ring {
     return slot;
   }
 
-  // Gives the front message's n slots back to producers (its payload must not be read afterwards).
+  // Gives the front message's n slots back to producers (its payload must not be read afterwards), in
+  // order: a producer that finds the last slot of its claim free relies on every slot before it being free
+  // too (try_claim).
   void release(cxx2go_ring_slot* slot, uint64_t n = 1) noexcept {
     ring_tsan_release();
     const uint64_t pos = ring_atomic(ring_->head).load(std::memory_order_relaxed);
+    ring_atomic(slot->seq).store(pos + ring_->capacity, std::memory_order_release);
     for (uint64_t i = 1; i < n; ++i) {
       ring_atomic(at(pos + i)->seq).store(pos + i + ring_->capacity, std::memory_order_release);
     }
-    ring_atomic(slot->seq).store(pos + ring_->capacity, std::memory_order_release);
     ring_atomic(ring_->head).store(pos + n, std::memory_order_seq_cst);
   }
 

@@ -162,13 +162,14 @@ func (g *goRing) front() *C.cxx2go_ring_slot {
 	return s
 }
 
-// release gives the front message's n slots back to the producers.
+// release gives the front message's n slots back to the producers, in order: a producer that finds the
+// last slot of its claim free relies on every slot before it being free too (tryClaim).
 func (g *goRing) release(s *C.cxx2go_ring_slot, n uint64) {
 	pos := g.head
+	atomic.StoreUint64(u64(&s.seq), pos+g.mask+1)
 	for i := uint64(1); i < n; i++ {
 		atomic.StoreUint64(u64(&g.slot(pos+i).seq), pos+i+g.mask+1)
 	}
-	atomic.StoreUint64(u64(&s.seq), pos+g.mask+1)
 	g.head = pos + n
 	atomic.StoreUint64(u64(&g.r.head), pos+n)
 }
