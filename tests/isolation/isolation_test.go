@@ -383,6 +383,42 @@ func TestIsolatedService(t *testing.T) {
 		waitForNewWorker(t, pid)
 	})
 
+	t.Run("worker_that_stops_draining_its_ring", func(t *testing.T) {
+		pid := workerPid(t)
+		// An @inline method runs on the worker's ring thread: hung there, nothing drains the ring, which
+		// fills up. Every call must still end at its deadline, and the worker be replaced.
+		start := time.Now()
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		outcomes := map[cxx2go.Code]int{}
+		for g := 0; g < 1500; g++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+				defer cancel()
+				mode := int32(modeReturn)
+				if g == 0 {
+					mode = modeHang
+				}
+				_, err := client.InlineWork(c, 1, mode)
+				mu.Lock()
+				outcomes[code(err)]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		took := time.Since(start)
+		t.Logf("1,500 calls to a wedged worker: %v after %v", outcomes, took)
+		if took > 5*time.Second {
+			t.Errorf("the calls took %v to end; their deadline was 300ms", took)
+		}
+		if outcomes[cxx2go.DeadlineExceeded] < 1000 {
+			t.Errorf("outcomes %v: want most calls DeadlineExceeded", outcomes)
+		}
+		waitForNewWorker(t, pid)
+	})
+
 	for _, mode := range []int32{modeGarbage, modeGarbageSlots} {
 		t.Run(fmt.Sprintf("worker_writes_garbage_mode_%d", mode), func(t *testing.T) {
 			pid := workerPid(t)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -27,8 +28,8 @@ constexpr const char* kDefaultAllowed[] = {
     "dup", "dup3", "poll", "ppoll", "pselect6", "select",
     "mmap", "munmap", "mprotect", "mremap", "madvise", "brk", "membarrier",
     "futex", "futex_waitv", "set_robust_list", "get_robust_list", "rseq", "clone", "clone3", "exit", "exit_group",
-    "sched_yield", "sched_getaffinity", "sched_setaffinity", "getpriority", "setpriority", "prctl",
-    "gettid", "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid", "tgkill", "tkill",
+    "sched_yield", "sched_getaffinity", "sched_setaffinity", "getpriority", "setpriority",
+    "gettid", "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid",
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait", "sigaltstack", "restart_syscall",
     "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time", "getrusage",
     "times", "getrandom", "uname", "sysinfo", "getcpu", "ioctl",
@@ -125,6 +126,18 @@ std::string apply_seccomp_policy(const char* policy) {
   }
   if (base) {
     for (const char* name : kDefaultAllowed) allow(name, false);
+    // Signals to this process only (abort(), raise()): never to the host or any other process.
+    const int tgkill = seccomp_syscall_resolve_name("tgkill");
+    if (tgkill != __NR_SCMP_ERROR && allowed.insert(tgkill).second) {
+      seccomp_rule_add(ctx, SCMP_ACT_ALLOW, tgkill, 1, SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(getpid())));
+    }
+    // prctl for thread names (and glibc's names of its mappings) only: nothing that lifts a restriction.
+    const int prctl = seccomp_syscall_resolve_name("prctl");
+    if (prctl != __NR_SCMP_ERROR && allowed.insert(prctl).second) {
+      for (const scmp_datum_t option : {scmp_datum_t{PR_SET_NAME}, scmp_datum_t{PR_GET_NAME}, scmp_datum_t{0x53564d41}}) {
+        seccomp_rule_add(ctx, SCMP_ACT_ALLOW, prctl, 1, SCMP_A0(SCMP_CMP_EQ, option));
+      }
+    }
   }
   if (!why.empty()) return why;
   // Opening files fails instead of killing: libbacktrace opens the program while writing a crash report.

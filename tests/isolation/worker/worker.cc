@@ -144,7 +144,8 @@ class Work final : public cxx2go_stress::CppWork {
     return std::vector<uint8_t>(data.rbegin(), data.rend());
   }
   Result<int64_t> inline_work(int64_t x, int32_t mode, const Context& context) override {
-    if (mode == 2 || mode == 28) return Error(Code::invalid_argument, "inline_work does not wait");
+    if (mode == 2) return Error(Code::invalid_argument, "inline_work does not wait for cancellation");
+    // 28 hangs the ring thread, which runs @inline methods: the worker stops draining its ring.
     return work(x, mode, context);
   }
 };

@@ -73,16 +73,15 @@ bool worker_take_completion(uint64_t call_id, int32_t code, const uint8_t* data,
     }
   }
   if (waiter == nullptr) return true;  // nobody waits for it (a bug of the host): dropped
-  {
-    std::lock_guard lock(waiter->mu);
-    waiter->code = code;
-    try {
-      waiter->payload.assign(data, data + len);
-    } catch (...) {
-      waiter->code = CXX2GO_RESOURCE_EXHAUSTED;
-    }
-    waiter->done = true;
+  // Notified under the lock: once the waiter sees `done` it returns, and the waiter (on its stack) is gone.
+  std::lock_guard lock(waiter->mu);
+  waiter->code = code;
+  try {
+    waiter->payload.assign(data, data + len);
+  } catch (...) {
+    waiter->code = CXX2GO_RESOURCE_EXHAUSTED;
   }
+  waiter->done = true;
   waiter->cv.notify_one();
   return true;
 }

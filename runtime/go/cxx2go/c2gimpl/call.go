@@ -164,6 +164,9 @@ type pendingCall struct {
 	ready atomic.Bool   // set just before done is signalled, for a waiter that spins (spinForCompletion)
 	code  Code
 	data  []byte
+	// Non-nil for a call to a worker process that its caller gave up on (workerProcess.abandon): the
+	// entry stays until the worker answers, and this timer kills the worker if it never does.
+	abandoned *time.Timer
 }
 
 var (
@@ -279,10 +282,6 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	flags := (m.flags &^ methodOnlyMask) | CallOneway
 	if answered, ok := callOver(tr, m, 0, 0, flags, buf, views, r); ok && !answered {
 		r.Release()
-		if t, remote := tr.(*ringTransport); remote && t.remote != nil && t.closing() {
-			code, reason := t.endError()
-			return &Error{Code: code, Message: reason} // refused: the worker exited
-		}
 		return nil // accepted by the ring: the C++ ring thread reports a call it cannot run on stderr
 	} else if !ok {
 		cgoTransport{}.call(m, 0, 0, flags, buf, views, r)
@@ -312,6 +311,10 @@ func completePending(id uint64, code Code, data []byte) {
 	p, ok := pendingCalls.LoadAndDelete(id)
 	if !ok {
 		return // the caller gave up (its context ended); it already cancelled the call
+	}
+	if p.abandoned != nil {
+		p.abandoned.Stop() // a worker's answer to a call given up on: it did answer
+		return
 	}
 	livePending.Add(-1)
 	p.code = code

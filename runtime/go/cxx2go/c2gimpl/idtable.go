@@ -55,6 +55,30 @@ func (t *idTable[V]) LoadAndDelete(id uint64) (V, bool) {
 	return v, ok
 }
 
+// ReplaceIf replaces id's entry with v if it exists and keep(old) says so; it reports whether it did.
+func (t *idTable[V]) ReplaceIf(id uint64, v V, replace func(old V) bool) bool {
+	s := t.shard(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.m[id]; ok && replace(old) {
+		s.m[id] = v
+		return true
+	}
+	return false
+}
+
+// DeleteIf removes id's entry if it exists and remove(entry) says so; it reports whether it did.
+func (t *idTable[V]) DeleteIf(id uint64, remove func(V) bool) bool {
+	s := t.shard(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if v, ok := s.m[id]; ok && remove(v) {
+		delete(s.m, id)
+		return true
+	}
+	return false
+}
+
 // Range calls f for the entries present when it reaches their shard, with no lock held (f may use the
 // table), one shard at a time.
 func (t *idTable[V]) Range(f func(id uint64, v V)) {

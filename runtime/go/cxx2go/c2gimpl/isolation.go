@@ -222,6 +222,7 @@ func (s *isolatedService) transportFor(ctx context.Context, args []byte, views [
 		}
 		select {
 		case <-up:
+		case <-s.stopReq: // Stop: the next round answers Stopped
 		case <-ctx.Done():
 			return nil, contextError(ctx)
 		}

@@ -121,6 +121,7 @@ func (g *goRing) tryClaim(n uint64) (*C.cxx2go_ring_slot, uint64) {
 			if atomic.CompareAndSwapUint64(tail, p, p+n) {
 				return g.slot(p), p
 			}
+			p = atomic.LoadUint64(tail) // another producer moved it (Go's CAS does not say where)
 		case diff < 0:
 			return nil, 0
 		default:
@@ -218,6 +219,10 @@ type ringTransport struct {
 	endCode   Code
 	endReason string
 	endCancel context.CancelFunc // ends calls' root context when a remote transport detaches
+	// The calls of a worker process being served here (handlers running, rejections being sent): at
+	// remoteMaxServing the dispatcher stops taking more, so that a worker cannot start goroutines without
+	// bound.
+	serving atomic.Int64
 	// The payload of a message of several slots, gathered by the dispatcher (its only user): whoever
 	// keeps a payload copies it (completePending, ringIncoming).
 	gathered []byte
@@ -304,9 +309,10 @@ func (t *ringTransport) wakeCpp() {
 		uintptr(^uint32(0)>>1), 0, 0, 0)
 }
 
-// claimToCpp claims a slot of the Go → C++ ring, waiting while it is full (backpressure). It gives up
-// (nil) when the transport closes: the caller then takes the cgo path.
-func (t *ringTransport) claimToCpp(n uint64) (*C.cxx2go_ring_slot, uint64) {
+// claimToCpp claims n slots of the Go → C++ ring, waiting while it is full (backpressure). It gives up
+// (nil) when the transport closes (the caller then takes the cgo path) or, if until is not zero, at that
+// time: a worker process that stops draining its ring must not hold its callers past their deadlines.
+func (t *ringTransport) claimToCpp(n uint64, until time.Time) (*C.cxx2go_ring_slot, uint64) {
 	nap := 20 * time.Microsecond
 	for spins := 0; ; spins++ {
 		if s, pos := t.toCpp.tryClaim(n); s != nil {
@@ -317,12 +323,33 @@ func (t *ringTransport) claimToCpp(n uint64) (*C.cxx2go_ring_slot, uint64) {
 		}
 		if spins < 64 {
 			runtime.Gosched()
-		} else {
-			time.Sleep(nap)
-			nap = min(2*nap, time.Millisecond)
+			continue
 		}
+		if !until.IsZero() && time.Now().After(until) {
+			return nil, 0
+		}
+		time.Sleep(nap)
+		nap = min(2*nap, time.Millisecond)
 	}
 }
+
+// remoteMaxServing bounds the calls of one worker process served at once (ringTransport.serving).
+const remoteMaxServing = 4096
+
+// callServed ends a call received over tr: for a worker process's transport, one fewer is being served.
+func callServed(tr transport) {
+	if t, ok := tr.(*ringTransport); ok && t.remote != nil {
+		t.serving.Add(-1)
+	}
+}
+
+// Bounds of a remote transport's waits for room in its worker's ring, when the worker stops draining it:
+// a cancellation (the worker is killed at the end of its grace anyway) and a completion (whose caller in
+// the worker then never hears back: the worker broke the protocol).
+const (
+	remoteCancelWait   = 10 * time.Millisecond
+	remoteCompleteWait = 10 * time.Second
+)
 
 // dispatchYieldEvery is how many messages the dispatcher takes out of the ring before it lets the
 // goroutines it started run. Without yielding, a full ring became up to 1,024 runnable goroutines at once:
@@ -337,13 +364,26 @@ func (t *ringTransport) dispatch() {
 	defer func() {
 		if v := recover(); v != nil {
 			reportInternalPanic("ring dispatcher", v)
+			if t.remote != nil {
+				// A bug of this package, but its worker's calls must still end, and its supervisor go on.
+				t.remote.kill("broke the host's ring dispatcher")
+				for !t.closing() {
+					time.Sleep(time.Millisecond)
+				}
+				t.detach()
+			}
 		}
 	}()
 	var buf [8]byte
 	for {
+		throttled := false
 		for n := 1; ; n++ {
 			s := t.toGo.front()
 			if s == nil {
+				break
+			}
+			if t.remote != nil && t.serving.Load() >= remoteMaxServing {
+				throttled = true // the worker has enough calls running here: they wait in its ring
 				break
 			}
 			t.toGo.release(s, t.handle(s))
@@ -354,6 +394,10 @@ func (t *ringTransport) dispatch() {
 		if t.closing() {
 			t.detach()
 			return
+		}
+		if throttled {
+			time.Sleep(50 * time.Microsecond)
+			continue
 		}
 		if t.dispatchSpin.spin(func() bool { return t.toGo.front() != nil || t.closing() }) && !t.closing() {
 			continue
@@ -413,7 +457,6 @@ func (t *ringTransport) handlePayload(s *C.cxx2go_ring_slot, id uint64, kind uin
 				t.remote.violation(fmt.Sprintf("completion of call %#x, which it was never sent", id))
 				return
 			}
-			t.remote.answered(id)
 			if code < 0 {
 				code, payload = Protocol, []byte(fmt.Sprintf("the worker answered with code %d", code))
 			}
@@ -422,6 +465,9 @@ func (t *ringTransport) handlePayload(s *C.cxx2go_ring_slot, id uint64, kind uin
 	case ringCancel:
 		t.calls.cancel(id)
 	case ringCall, ringOneway:
+		if t.remote != nil {
+			t.serving.Add(1) // until served (callServed)
+		}
 		t.startCall(s, id, kind == ringOneway, payload)
 	default:
 		if t.remote != nil {
@@ -506,7 +552,7 @@ func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
 	// enter first: after Stop's detach the region may be freed (a handler can outlive a Stop that gave up
 	// waiting for it), and consumerAsleep reads it.
 	if len(payload) <= t.toCpp.maxPayload() && t.enter() {
-		sent := (t.remote != nil || !t.toCpp.consumerAsleep()) && t.sendComplete(id, code, payload)
+		sent := (t.remote != nil || !t.toCpp.consumerAsleep()) && t.sendComplete(id, code, payload, time.Time{})
 		t.leave()
 		if sent {
 			return
@@ -529,16 +575,19 @@ func (t *ringTransport) completeRemote(id uint64, code Code, payload []byte) {
 			"(%d bytes; CXX2GO_RING_SLOTS makes them larger)", len(payload), t.toCpp.maxPayload()))
 	}
 	if t.enter() {
-		t.sendComplete(id, code, payload)
+		if !t.sendComplete(id, code, payload, time.Now().Add(remoteCompleteWait)) && !t.closing() {
+			t.remote.violation(fmt.Sprintf("its ring stayed full for %v: the answer of its call %#x is dropped",
+				remoteCompleteWait, id))
+		}
 		t.leave()
 	}
 }
 
 // sendComplete writes a completion into the Go → C++ ring, inside the transport (enter); false if the
-// ring closed meanwhile.
-func (t *ringTransport) sendComplete(id uint64, code Code, payload []byte) bool {
+// ring closed meanwhile, or stayed full until `until` (if not zero).
+func (t *ringTransport) sendComplete(id uint64, code Code, payload []byte, until time.Time) bool {
 	n := ringMessageSlots(len(payload))
-	s, pos := t.claimToCpp(n)
+	s, pos := t.claimToCpp(n, until)
 	if s == nil {
 		return false
 	}
@@ -587,15 +636,23 @@ func (t *ringTransport) spinFor(p *pendingCall) bool {
 // call writes a Go → C++ call, which fits (fits), into the ring; it is never answered at once. ok is
 // false if it did not (closing): the caller takes cgo.
 func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View,
-	_ *Reply) (answered, ok bool) {
+	r *Reply) (answered, ok bool) {
 	if !t.enter() {
-		return t.refuse(id)
+		return t.refuse(id, r)
 	}
 	defer t.leave()
 	n := ringMessageSlots(callPayloadSize(args, views))
-	s, pos := t.claimToCpp(n)
+	var until time.Time
+	switch {
+	case t.remote == nil:
+	case deadline != 0:
+		until = time.Unix(0, deadline)
+	case id == 0: // a oneway call has no deadline, and its caller must not wait forever
+		until = time.Now().Add(remoteCompleteWait)
+	}
+	s, pos := t.claimToCpp(n, until)
 	if s == nil {
-		return t.refuse(id)
+		return t.refuse(id, r)
 	}
 	kind := C.uint32_t(ringCall)
 	if id == 0 {
@@ -654,37 +711,34 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 // refuse is call's answer when t cannot take the call. In-process: not ok, the caller takes cgo. A worker
 // process has no other way in: the call (registered as pending under id) fails with t's end, or, if t
 // has not ended (the ring stayed full until a claim gave up), with Unavailable.
-func (t *ringTransport) refuse(id uint64) (answered, ok bool) {
+func (t *ringTransport) refuse(id uint64, r *Reply) (answered, ok bool) {
 	if t.remote == nil {
 		return false, false
 	}
-	if id != 0 {
-		code, reason := t.endError()
-		completePending(id, code, []byte(reason))
+	code, reason := t.endError()
+	if id == 0 { // a oneway call: answered here, with the error
+		writeReply(r.raw, code, []byte(reason))
+		return true, true
 	}
+	completePending(id, code, []byte(reason))
 	return false, true
 }
 
-// endError is the error of the calls a remote transport could not carry.
+// endError is the error of the calls a remote transport could not carry: its end, or, while its worker
+// runs, the deadline that passed while the ring stayed full.
 func (t *ringTransport) endError() (Code, string) {
 	if t.ended.Load() {
 		return t.endCode, t.endReason
 	}
-	return Unavailable, "the worker process of " + t.remote.service.name + " does not take calls (its ring stays full)"
+	return DeadlineExceeded, "the worker process of " + t.remote.service.name +
+		" did not take the call in time (its ring stayed full)"
 }
 
 // cancel asks C++ to cancel Go → C++ call id over the ring that carried it, so that the C++ ring thread
 // sees the call before its cancellation; through cgo if the ring is closing (a worker process's calls
 // end with it).
 func (t *ringTransport) cancel(id uint64) {
-	sent := t.sendCancel(id)
-	if t.remote != nil {
-		if sent {
-			t.remote.watchCancel(id)
-		}
-		return
-	}
-	if !sent {
+	if !t.sendCancel(id) && t.remote == nil {
 		cgoT.cancel(id) // after leave: C++'s stop may be waiting for the detach
 	}
 }
@@ -694,7 +748,11 @@ func (t *ringTransport) sendCancel(id uint64) bool {
 		return false
 	}
 	defer t.leave()
-	s, pos := t.claimToCpp(1)
+	var until time.Time
+	if t.remote != nil {
+		until = time.Now().Add(remoteCancelWait)
+	}
+	s, pos := t.claimToCpp(1, until)
 	if s == nil {
 		return false
 	}

@@ -5,7 +5,6 @@ import (
 	"io"
 	"os"
 	"testing"
-	"time"
 	"unsafe"
 )
 
@@ -42,7 +41,7 @@ func readRemoteRegion(t *testing.T, data []byte, published uint8) {
 		base := make([]uint64, (unsafe.Sizeof(ringRegion{})+2*slots*ringSlotSize)/8)
 		region := (*ringRegion)(unsafe.Pointer(&base[0]))
 		first := uint64(unsafe.Sizeof(ringRegion{}))
-		p := &workerProcess{service: &isolatedService{name: "fuzz.Service"}, cancelled: map[uint64]*time.Timer{}}
+		p := &workerProcess{service: &isolatedService{name: "fuzz.Service"}}
 		tr := &ringTransport{
 			region: (*_Ctype_struct_cxx2go_ring_region)(unsafe.Pointer(region)),
 			toGo:   goRing{r: &region.to_go, slots: unsafe.Add(unsafe.Pointer(&base[0]), first), mask: slots - 1},

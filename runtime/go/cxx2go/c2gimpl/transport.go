@@ -137,7 +137,13 @@ func awaitCpp(ctx context.Context, tr transport, id uint64, p *pendingCall, r *R
 		select {
 		case <-p.done:
 		case <-ctx.Done():
-			if withdrawPending(id, p) {
+			withdrawn := false
+			if rt, ok := tr.(*ringTransport); ok && rt.remote != nil {
+				withdrawn = rt.remote.abandon(id, p)
+			} else {
+				withdrawn = withdrawPending(id, p)
+			}
+			if withdrawn {
 				tr.cancel(id)
 				return 0, contextError(ctx)
 			}
@@ -166,6 +172,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		go func() {
 			pprof.SetGoroutineLabels(md.labels)
 			defer liveHandlers.Add(-1)
+			defer callServed(tr)
 			defer cancel()
 			out := GetEncoder()
 			runHandler(withTrace(ctx, in), md, in, out) // no one to report to; runHandler already logged a panic
@@ -187,6 +194,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		ctx.end(context.Canceled)
 		in.release()                   // before the completion, after which C++ may free borrowed memory
 		tr.complete(id, code, payload) // exactly once per received call, cancelled ones included
+		callServed(tr)
 		out.Release()
 	}()
 }
@@ -197,9 +205,13 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 func rejectCall(tr transport, id uint64, oneway bool, code Code, msg string) {
 	if oneway {
 		fmt.Fprintf(diagnostics, "cxx2go: dropped oneway call: %s\n", msg)
+		callServed(tr)
 		return
 	}
-	go tr.complete(id, code, []byte(msg))
+	go func() {
+		tr.complete(id, code, []byte(msg))
+		callServed(tr)
+	}()
 }
 
 func unknownMethodMessage(name string, id uint64) string {

@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime"
 	"strconv"
@@ -36,7 +37,6 @@ type workerProcess struct {
 	control *os.File // the host's end of the control socket
 	t       *ringTransport
 	output  sync.WaitGroup // the goroutines forwarding stdout and stderr
-	ready   chan struct{}  // closed when the worker says it serves calls
 
 	crashMu sync.Mutex
 	crash   []string // the last crash report the worker printed (docs/debugging.md)
@@ -44,10 +44,6 @@ type workerProcess struct {
 	detachedCh chan struct{} // closed by the dispatcher once it let go of the region
 	killReason atomic.Pointer[string]
 	violations atomic.Int64
-
-	cancelMu   sync.Mutex
-	cancelled  map[uint64]*time.Timer // calls cancelled and not answered yet, each with its grace timer
-	nCancelled atomic.Int64           // len(cancelled), read without the lock by every completion
 }
 
 var workerTags atomic.Uint64
@@ -104,7 +100,14 @@ func (s *isolatedService) spawn() (*workerProcess, error) {
 	if fds.stderrR, fds.stderrW, err = pipe(); err != nil {
 		return nil, s.spawnError("pipe", err)
 	}
-	env := append(os.Environ(), s.cfg.Env...)
+	// The worker's own settings come from here alone: inherited ones (from this process's environment, or
+	// Worker.Env) would come first in its environment, and be the ones it reads.
+	var env []string
+	for _, kv := range append(os.Environ(), s.cfg.Env...) {
+		if !strings.HasPrefix(kv, "CXX2GO_WORKER_") {
+			env = append(env, kv)
+		}
+	}
 	env = append(env, "CXX2GO_WORKER_FDS=3,4,5", "CXX2GO_WORKER_SERVICE="+s.name,
 		"CXX2GO_WORKER_PARENT="+strconv.Itoa(os.Getpid()))
 	env = append(env, s.cfg.workerEnv()...)
@@ -126,9 +129,7 @@ func (s *isolatedService) spawn() (*workerProcess, error) {
 		pid:        pid,
 		proc:       proc,
 		region:     mem,
-		ready:      make(chan struct{}),
 		detachedCh: make(chan struct{}),
-		cancelled:  map[uint64]*time.Timer{},
 	}
 	p.control = fds.take(&fds.control, "cxx2go-control")
 	p.t = newRemoteTransport(p, mem, fds.take(&fds.doorbell, "cxx2go-doorbell"), spinNs)
@@ -298,8 +299,13 @@ func (p *workerProcess) forward(f *os.File, isStderr bool) {
 	var report []string
 	inReport := false
 	for {
-		line, err := r.ReadString('\n')
-		if line != "" {
+		// A line longer than the buffer is cut into pieces of its size: the worker's output never grows
+		// this process's memory.
+		chunk, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			err = nil
+		}
+		if line := string(chunk); line != "" {
 			line = strings.TrimRight(line, "\n")
 			fmt.Fprintln(os.Stderr, prefix+line)
 			if isStderr {
@@ -339,7 +345,6 @@ func (p *workerProcess) readControl() {
 	for {
 		n, err := p.control.Read(b[:])
 		if n == 1 && b[0] == 'R' {
-			close(p.ready)
 			return
 		}
 		if err != nil {
@@ -420,14 +425,8 @@ func (p *workerProcess) end(reason string) {
 	}
 	t.ended.Store(true)
 	t.efd.Write([]byte{1, 0, 0, 0, 0, 0, 0, 0}) // wakes the dispatcher, which detaches (an error: it has)
-	<-p.detachedCh
+	<-p.detachedCh                              // it completed every call still pending, abandoned ones too (their timers stopped)
 	p.control.Close()
-	p.cancelMu.Lock()
-	for _, timer := range p.cancelled {
-		timer.Stop()
-	}
-	p.cancelled = nil
-	p.cancelMu.Unlock()
 	syscall.Munmap(p.region)
 }
 
@@ -437,37 +436,30 @@ func (p *workerProcess) detached(t *ringTransport) {
 	close(p.detachedCh)
 }
 
-// watchCancel starts the grace period of call id, just cancelled: a worker that has not answered it by
-// then is hung, and is killed (and restarted).
-func (p *workerProcess) watchCancel(id uint64) {
+// abandon gives up on pending call id (its caller's context ended): the caller returns at once, and p
+// replaces the call's entry with one that waits for the worker's answer to the cancellation that follows.
+// A worker that has not answered within Worker.CancelGrace is hung: it is killed (and restarted). false if
+// the completion came first.
+func (p *workerProcess) abandon(id uint64, pc *pendingCall) bool {
 	grace := p.service.cfg.CancelGrace
-	if grace < 0 {
-		return
-	}
 	if grace == 0 {
 		grace = 10 * time.Second
 	}
-	p.cancelMu.Lock()
-	defer p.cancelMu.Unlock()
-	if p.cancelled == nil {
-		return // ended
+	tomb := &pendingCall{}
+	if grace < 0 { // never killed for it: the entry waits for the answer, or for the worker's end
+		tomb.abandoned = time.AfterFunc(math.MaxInt64, func() {})
+	} else {
+		tomb.abandoned = time.AfterFunc(grace, func() {
+			if pendingCalls.DeleteIf(id, func(v *pendingCall) bool { return v == tomb }) {
+				p.kill(fmt.Sprintf("did not answer a call of %s within %v of its cancellation", p.service.name, grace))
+			}
+		})
 	}
-	p.nCancelled.Add(1)
-	p.cancelled[id] = time.AfterFunc(grace, func() {
-		p.kill(fmt.Sprintf("did not answer a call of %s within %v of its cancellation", p.service.name, grace))
-	})
-}
-
-// answered ends the grace period of call id, if it had one.
-func (p *workerProcess) answered(id uint64) {
-	if p.nCancelled.Load() == 0 {
-		return
+	if !pendingCalls.ReplaceIf(id, tomb, func(v *pendingCall) bool { return v == pc }) {
+		tomb.abandoned.Stop()
+		return false
 	}
-	p.cancelMu.Lock()
-	defer p.cancelMu.Unlock()
-	if timer, ok := p.cancelled[id]; ok {
-		timer.Stop()
-		delete(p.cancelled, id)
-		p.nCancelled.Add(-1)
-	}
+	livePending.Add(-1)
+	pendingPool.Put(pc) // no completion can reach it any more
+	return true
 }
