@@ -306,7 +306,7 @@ TEST(Ring, CallMessagesRoundTrip) {
   uint64_t pos = 0;
   cxx2go_ring_slot* slot = r.ring.try_claim(pos);
   ASSERT_NE(slot, nullptr);
-  ring_write_call(slot, CXX2GO_RING_ONEWAY, call);
+  ring_write_call(r.ring, pos, CXX2GO_RING_ONEWAY, call);
   r.ring.publish(slot, pos);
 
   cxx2go_ring_slot* got = r.ring.front();

@@ -294,32 +294,6 @@ inline void ring_write_call(const Ring& ring, uint64_t pos, uint32_t kind, const
   slot->len = static_cast<uint32_t>(off);
 }
 
-// Writes `call` into a claimed slot; the caller checked ring_call_size() <= CXX2GO_RING_PAYLOAD_CAP.
-inline void ring_write_call(cxx2go_ring_slot* slot, uint32_t kind, const cxx2go_call& call) noexcept {
-  slot->kind = kind;
-  slot->call_id = call.call_id;
-  slot->method_id = call.method_id;
-  slot->deadline_unix_nanos = call.deadline_unix_nanos;
-  slot->name = reinterpret_cast<uintptr_t>(call.method_name);
-  slot->code = 0;
-  slot->flags = call.flags;
-  slot->nviews = call.nviews;
-  slot->args_len = static_cast<uint32_t>(call.args_len);
-  unsigned char* p = slot->payload;
-  for (uint32_t i = 0; i < call.nviews; ++i) {
-    const auto len = static_cast<uint32_t>(call.views[i].len);
-    std::memcpy(p + 4 * i, &len, 4);
-  }
-  p += ring_round8(size_t{call.nviews} * 4);
-  if (call.args_len != 0) std::memcpy(p, call.args, call.args_len);
-  p += ring_round8(call.args_len);
-  for (uint32_t i = 0; i < call.nviews; ++i) {
-    if (call.views[i].len != 0) std::memcpy(p, call.views[i].data, call.views[i].len);
-    p += ring_round8(call.views[i].len);
-  }
-  slot->len = static_cast<uint32_t>(p - slot->payload);
-}
-
 // Reads a CALL/ONEWAY message into `call`, with views (into `views`, n_views entries) pointing into the
 // slot. Returns false for a message that does not describe itself consistently (bounds are checked
 // against the slot, never trusted).
