@@ -227,6 +227,9 @@ func TestIsolatedService(t *testing.T) {
 		if got, err := client.InlineWork(ctx, 7, modeReturn); err != nil || got != 8 {
 			t.Fatalf("InlineWork(7) = %d, %v; want 8 (an @inline method runs in the worker too)", got, err)
 		}
+		if got, err := client.DirectSum(ctx, 40, 1, "x"); err != nil || got != 42 {
+			t.Fatalf("DirectSum(40, 1, \"x\") = %d, %v; want 42 (a @direct method runs in the worker too)", got, err)
+		}
 		if pid := workerPid(t); pid == os.Getpid() || !processExists(pid) {
 			t.Fatalf("the call ran in pid %d; the host is %d", pid, os.Getpid())
 		}
@@ -387,6 +390,14 @@ func TestIsolatedService(t *testing.T) {
 		pid := workerPid(t)
 		// An @inline method runs on the worker's ring thread: hung there, nothing drains the ring, which
 		// fills up. Every call must still end at its deadline, and the worker be replaced.
+		hung := make(chan error, 1)
+		go func() {
+			c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
+			defer cancel()
+			_, err := client.InlineWork(c, 1, modeHang)
+			hung <- err
+		}()
+		time.Sleep(100 * time.Millisecond) // the ring thread is in it
 		start := time.Now()
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -397,11 +408,7 @@ func TestIsolatedService(t *testing.T) {
 				defer wg.Done()
 				c, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 				defer cancel()
-				mode := int32(modeReturn)
-				if g == 0 {
-					mode = modeHang
-				}
-				_, err := client.InlineWork(c, 1, mode)
+				_, err := client.InlineWork(c, 1, modeReturn)
 				mu.Lock()
 				outcomes[code(err)]++
 				mu.Unlock()
@@ -410,11 +417,14 @@ func TestIsolatedService(t *testing.T) {
 		wg.Wait()
 		took := time.Since(start)
 		t.Logf("1,500 calls to a wedged worker: %v after %v", outcomes, took)
+		if err := <-hung; code(err) != cxx2go.DeadlineExceeded {
+			t.Errorf("the call that hung the ring thread: %v; want DeadlineExceeded", err)
+		}
 		if took > 5*time.Second {
 			t.Errorf("the calls took %v to end; their deadline was 300ms", took)
 		}
-		if outcomes[cxx2go.DeadlineExceeded] < 1000 {
-			t.Errorf("outcomes %v: want most calls DeadlineExceeded", outcomes)
+		if outcomes[cxx2go.DeadlineExceeded] != 1500 {
+			t.Errorf("outcomes %v: want every call DeadlineExceeded (nothing drains the ring)", outcomes)
 		}
 		waitForNewWorker(t, pid)
 	})

@@ -113,6 +113,8 @@ type CppWork interface {
 	InlineWork(ctx context.Context, x int64, mode int32) (int64, error)
 	// Returns `data` reversed (payloads of any size, e.g. across the rings of an isolated worker).
 	Reverse(ctx context.Context, data []byte) ([]byte, error)
+	// Returns a + b + the length of `text`, as a @direct method (the isolation tests call it in a worker).
+	DirectSum(ctx context.Context, a int64, b int64, text string) (int64, error)
 }
 
 // CppWorkClient calls the C++ implementation of stress.CppWork.
@@ -129,6 +131,7 @@ var c2gMethodCppWork_AsyncWork = c2gimpl.NewMethod(0x8efd2f39340d9c85, "stress.C
 var c2gMethodCppWork_Block = c2gimpl.NewMethod(0xa2b06ca986920a7a, "stress.CppWork.block", 0)
 var c2gMethodCppWork_InlineWork = c2gimpl.NewMethod(0xb8abd7c786df0108, "stress.CppWork.inline_work", c2gimpl.MethodInline)
 var c2gMethodCppWork_Reverse = c2gimpl.NewMethod(0x10b451fd2a809437, "stress.CppWork.reverse", 0)
+var c2gMethodCppWork_DirectSum = c2gimpl.NewMethod(0x13d6cfd6e0e7e2da, "stress.CppWork.direct_sum", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 
 // Same modes as GoWork.work, on the executor, and modes 20-22 and 24-26 crash on purpose (the
 // crash-report tests, tests/stress/README.md: 20 dereferences null, 21 calls abort(), 22 divides by zero,
@@ -232,6 +235,18 @@ func (*CppWorkClient) Reverse(ctx context.Context, data []byte) ([]byte, error) 
 	if err := c2gD.Finish(); err != nil {
 		return c2gResult, err
 	}
+	return c2gResult, nil
+}
+
+// Returns a + b + the length of `text`, as a @direct method (the isolation tests call it in a worker).
+func (*CppWorkClient) DirectSum(ctx context.Context, a int64, b int64, text string) (int64, error) {
+	var c2gResult int64
+	c2gViews := [...]c2gimpl.View{c2gimpl.StringView(text)}
+	c2gOut, err := c2gimpl.CallDirect(ctx, c2gMethodCppWork_DirectSum, &c2gimpl.DirectWords{uint64(a), uint64(b)}, nil, c2gViews[:])
+	if err != nil {
+		return c2gResult, err
+	}
+	c2gResult = int64(c2gOut.W0)
 	return c2gResult, nil
 }
 

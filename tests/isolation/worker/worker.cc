@@ -140,6 +140,9 @@ class Work final : public cxx2go_stress::CppWork {
     std::this_thread::sleep_for(std::chrono::microseconds(micros));
     return micros + kind;
   }
+  cxx2go::Result<int64_t> direct_sum(int64_t a, int64_t b, std::string_view text, const cxx2go::Context&) override {
+    return a + b + static_cast<int64_t>(text.size());
+  }
   Result<std::vector<uint8_t>> reverse(std::span<const uint8_t> data, const Context&) override {
     return std::vector<uint8_t>(data.rbegin(), data.rend());
   }

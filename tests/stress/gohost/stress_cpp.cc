@@ -282,6 +282,9 @@ class CppWorkImpl final : public s::CppWork {
     return cxx2go::Error(Code::invalid_argument, "bad mode");
   }
 
+  cxx2go::Result<int64_t> direct_sum(int64_t a, int64_t b, std::string_view text, const cxx2go::Context&) override {
+    return a + b + static_cast<int64_t>(text.size());
+  }
   cxx2go::Result<std::vector<uint8_t>> reverse(std::span<const uint8_t> data, const cxx2go::Context&) override {
     return std::vector<uint8_t>(data.rbegin(), data.rend());
   }

@@ -74,6 +74,10 @@ typedef struct cxx2go_view {
 #define CXX2GO_CALL_ONEWAY 1u     /* no result and no completion: the callee copies what it needs before
                                      returning; a reply (invoke) only says whether the call was accepted */
 #define CXX2GO_CALL_SYNC_ONLY 2u  /* the callee must complete before returning (never CXX2GO_PENDING) */
+#define CXX2GO_CALL_DIRECT 8u     /* over the ring to an isolated worker (docs/isolation.md) only: a call of a
+                                     @direct method, whose args are its CXX2GO_DIRECT_WORDS words (8 bytes
+                                     each, little-endian) and whose views are its views; its result is
+                                     CXX2GO_DIRECT_RESULT_WORDS words, or an error */
 #define CXX2GO_CALL_TRACE 4u      /* the last view is not an argument but the caller's trace context: W3C
                                      traceparent and tracestate, and pprof labels, encoded (wire-format.md,
                                      "Trace context"); the callee strips it before the arguments are read */

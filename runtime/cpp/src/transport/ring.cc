@@ -346,6 +346,40 @@ bool ring_send_cancel(uint64_t call_id) noexcept {
   return true;
 }
 
+// A @direct call in message form (CXX2GO_CALL_DIRECT: an isolated worker's host cannot call the method's
+// function itself), run here on the ring thread, as its host would have run it on the calling thread;
+// the reply is its result words or its error.
+void ring_call_direct(const cxx2go_call& call, cxx2go_reply& reply) noexcept {
+  int32_t code = CXX2GO_OK;
+  char* message = nullptr;
+  const cxx2go_direct_fn fn = cxx2go_cpp_direct_entry(call.method_id, &code, &message);
+  if (fn == nullptr) {
+    write_incoming_error(reply, Error(static_cast<Code>(code), message != nullptr ? message : "no C++ function"));
+    std::free(message);
+    return;
+  }
+  if (call.args_len != CXX2GO_DIRECT_WORDS * sizeof(uint64_t) || call.nviews > CXX2GO_DIRECT_VIEWS) {
+    write_incoming_error(reply, Error(Code::protocol, "malformed @direct call in the Go → C++ ring"));
+    return;
+  }
+  uint64_t words[CXX2GO_DIRECT_WORDS];
+  std::memcpy(words, call.args, sizeof words);
+  cxx2go_view views[CXX2GO_DIRECT_VIEWS] = {};
+  for (uint32_t i = 0; i < call.nviews; ++i) views[i] = call.views[i];
+  cxx2go_direct_result result = {{0, 0, 0, 0}, CXX2GO_OK, nullptr, 0};
+  fn(words, views, call.deadline_unix_nanos, &result);
+  if (result.code != CXX2GO_OK) {
+    write_incoming_error(reply, Error(static_cast<Code>(result.code),
+                                      result.message != nullptr ? std::string(result.message, result.message_len) : ""));
+    std::free(result.message);
+    return;
+  }
+  reply.code = CXX2GO_OK;
+  reply.where = CXX2GO_REPLY_INLINE;
+  reply.len = sizeof result.words;
+  std::memcpy(reply.inline_buf, result.words, sizeof result.words);
+}
+
 // One Go → C++ message, on the ring thread: its first slot, and its payload (in place, or gathered from
 // its slots by ring_front_payload).
 void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t len) noexcept {
@@ -369,9 +403,13 @@ void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t le
       write_incoming_error(reply, Error(Code::protocol, "malformed message in the Go → C++ ring"));
     } else {
       if (ring_transport().external) call.method_name = nullptr;  // an address in the host's memory
-      // Copies what it keeps before returning (an executor call owns its arguments), so the slot is
-      // released right after; the answer comes later through send_completion.
-      receive_call(call, reply);
+      if ((call.flags & CXX2GO_CALL_DIRECT) != 0) {
+        ring_call_direct(call, reply);
+      } else {
+        // Copies what it keeps before returning (an executor call owns its arguments), so the slot is
+        // released right after; the answer comes later through send_completion.
+        receive_call(call, reply);
+      }
     }
     const uint8_t* data = reply.where == CXX2GO_REPLY_MALLOC ? reply.heap : reply.inline_buf;
     if (oneway) {

@@ -56,6 +56,7 @@ import "C"
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"os"
 	"runtime/debug"
@@ -95,6 +96,9 @@ func BoolWord(b bool) uint64 {
 func CallDirect(ctx context.Context, m *Method, in *DirectWords, args *Encoder, views []View) (DirectResult, error) {
 	fn, deadline, err := prepareDirect(ctx, m)
 	if err != nil {
+		if s := m.isolated.Load(); s != nil {
+			return callDirectIsolated(ctx, s, m, in, args, views)
+		}
 		return DirectResult{}, err
 	}
 	var w DirectWords
@@ -131,6 +135,9 @@ func CallDirect(ctx context.Context, m *Method, in *DirectWords, args *Encoder, 
 func CallDirect4(ctx context.Context, m *Method, w0, w1, w2, w3 uint64) (DirectResult, error) {
 	fn, deadline, err := prepareDirect(ctx, m)
 	if err != nil {
+		if s := m.isolated.Load(); s != nil {
+			return callDirectIsolated(ctx, s, m, &DirectWords{w0, w1, w2, w3}, nil, nil)
+		}
 		return DirectResult{}, err
 	}
 	r := C.cxx2go_call_direct4(C.uintptr_t(fn), C.int64_t(deadline),
@@ -167,8 +174,8 @@ func directResult(r *C.cxx2go_direct_result) (DirectResult, error) {
 // running, no registered service has the method). Only a found function is kept.
 func resolveDirect(m *Method) (uintptr, error) {
 	if s := m.isolated.Load(); s != nil {
-		return 0, &Error{Code: Unimplemented, Message: m.name + ": a @direct method of an isolated service " +
-			"cannot be called yet (docs/isolation.md); its service runs in the worker process of " + s.name}
+		// Never kept: CallDirect sends the call to the service's worker process instead.
+		return 0, &Error{Code: Unimplemented, Message: m.name + ": its service runs in the worker process of " + s.name}
 	}
 	var code C.int32_t
 	var message *C.char
@@ -252,4 +259,57 @@ func failDirect(result *C.cxx2go_direct_result, code Code, msg string) {
 		result.message = C.CString(msg)
 		result.message_len = C.size_t(len(msg))
 	}
+}
+
+// callDirectIsolated makes a @direct call of an isolated service: in message form over its worker's rings
+// (CXX2GO_CALL_DIRECT: the words as the arguments, the views as views), where the worker's ring thread
+// calls the method's function as this thread would have in process, and answers its result words.
+func callDirectIsolated(ctx context.Context, s *isolatedService, m *Method, in *DirectWords, args *Encoder,
+	views []View) (DirectResult, error) {
+	var w DirectWords
+	if in != nil {
+		w = *in
+	}
+	var v [directViews]View
+	n := copy(v[:], views)
+	if args != nil {
+		if args.err != nil {
+			return DirectResult{}, args.err
+		}
+		if n == directViews {
+			return DirectResult{}, &Error{Code: Protocol, Message: m.name + ": more views than a @direct call carries"}
+		}
+		v[n] = View{unsafe.Pointer(unsafe.SliceData(args.buf)), len(args.buf)}
+		n++
+	}
+	var buf [8 * len(DirectWords{})]byte
+	for i, word := range w {
+		binary.LittleEndian.PutUint64(buf[8*i:], word)
+	}
+	if ctx.Err() != nil {
+		return DirectResult{}, contextError(ctx)
+	}
+	var deadline int64
+	if d, ok := ctx.Deadline(); ok {
+		deadline = max(d.UnixNano(), 1)
+	}
+	tr, err := s.transportFor(ctx, buf[:], v[:n])
+	if err != nil {
+		return DirectResult{}, err
+	}
+	r := replyFor(nil)
+	defer r.Release()
+	id, p, tr := sendCpp(tr, m, deadline, callDirect, buf[:], v[:n], r)
+	code, err := awaitCpp(ctx, tr, id, p, r)
+	if err != nil {
+		return DirectResult{}, err
+	}
+	if code != OK {
+		return DirectResult{}, &Error{Code: code, Message: string(r.data)}
+	}
+	if len(r.data) != 8*directResultWords {
+		return DirectResult{}, &Error{Code: Protocol, Message: fmt.Sprintf("%s: a result of %d bytes from the worker", m.name, len(r.data))}
+	}
+	return DirectResult{W0: binary.LittleEndian.Uint64(r.data), W1: binary.LittleEndian.Uint64(r.data[8:]),
+		W2: binary.LittleEndian.Uint64(r.data[16:]), W3: binary.LittleEndian.Uint64(r.data[24:])}, nil
 }

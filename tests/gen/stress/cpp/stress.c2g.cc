@@ -81,6 +81,10 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppWork_inline_work{0xb8abd7c786df0108ull, "stress.CppWork.inline_work", CXX2GO_METHOD_INLINE};
   // stress.CppWork.reverse(bytes)->bytes
   const ::cxx2go::detail::MethodInfo c2g_method_CppWork_reverse{0x10b451fd2a809437ull, "stress.CppWork.reverse", 0};
+  // stress.CppWork.direct_sum(i64,i64,string)->i64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppWork_direct_sum{0x13d6cfd6e0e7e2daull, "stress.CppWork.direct_sum", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
+  // The implementation the @direct methods call: set by cxx2go::register_service.
+  ::cxx2go::detail::DirectBinding c2g_CppWork_binding;
 }  // namespace
 
 ::cxx2go::Result<int64_t> CppWork::work(int64_t, int32_t, const ::cxx2go::Context&) {
@@ -206,6 +210,41 @@ static void c2g_invoke_CppWork_reverse(::cxx2go::Service& c2g_service, ::cxx2go:
   }
 }
 
+static void c2g_invoke_CppWork_direct_sum(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppWork&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    int64_t a{};
+    c2g_decode(c2g_args, a);
+    int64_t b{};
+    c2g_decode(c2g_args, b);
+    auto text = c2g_call.view_string(0);
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_with(c2g_call, c2g_impl.direct_sum(a, b, text, c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+// Go calls stress.CppWork.direct_sum through this (abi.h, cxx2go_direct_fn).
+static void c2g_direct_CppWork_direct_sum(const uint64_t* c2g_words, const cxx2go_view* c2g_views, int64_t c2g_deadline, cxx2go_direct_result* c2g_result) noexcept {
+  auto c2g_call = [&](CppWork& c2g_impl, const ::cxx2go::Context& c2g_context, ::cxx2go::detail::DirectResultWords& c2g_out) -> ::cxx2go::Result<void> {
+    const ::cxx2go::detail::ArgumentViews c2g_in(c2g_views, 1);
+    const int64_t a = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[0]);
+    const int64_t b = ::cxx2go::detail::from_direct_word<int64_t>(c2g_words[1]);
+    const auto text = c2g_in.view_string(0);
+    ::cxx2go::Result<int64_t> c2g_r = c2g_impl.direct_sum(a, b, text, c2g_context);
+    if (!c2g_r) return c2g_r.error();
+    c2g_out[0] = ::cxx2go::detail::to_direct_word(*c2g_r);
+    return {};
+  };
+  ::cxx2go::detail::run_direct<CppWork>(c2g_CppWork_binding, c2g_method_CppWork_direct_sum,
+                                        c2g_deadline, c2g_result, c2g_call);
+}
+
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_CppWork_methods[] = {
     {c2g_method_CppWork_work, &c2g_invoke_CppWork_work, nullptr},
@@ -213,9 +252,10 @@ namespace {
     {c2g_method_CppWork_block, &c2g_invoke_CppWork_block, nullptr},
     {c2g_method_CppWork_inline_work, &c2g_invoke_CppWork_inline_work, nullptr},
     {c2g_method_CppWork_reverse, &c2g_invoke_CppWork_reverse, nullptr},
+    {c2g_method_CppWork_direct_sum, &c2g_invoke_CppWork_direct_sum, &c2g_direct_CppWork_direct_sum},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppWork_descriptor{
-      "stress.CppWork", false, c2g_CppWork_methods, 5, nullptr};
+      "stress.CppWork", false, c2g_CppWork_methods, 6, &c2g_CppWork_binding};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppWork::cxx2go_descriptor() const noexcept {

@@ -80,6 +80,12 @@ class CppWork : public ::cxx2go::Service {
   virtual ::cxx2go::Result<std::vector<uint8_t>> reverse(std::span<const uint8_t> data, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<std::vector<uint8_t>> reverse_async(std::vector<uint8_t> data, ::cxx2go::Context context);
 
+  /// Returns a + b + the length of `text`, as a @direct method (the isolation tests call it in a worker).
+  ///
+  /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
+  /// Its context carries the Go context's deadline, not its cancellation.
+  virtual ::cxx2go::Result<int64_t> direct_sum(int64_t a, int64_t b, std::string_view text, const ::cxx2go::Context& context) = 0;
+
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 
   // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
