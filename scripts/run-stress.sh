@@ -89,6 +89,14 @@ step cpphost-ring-race 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=16 GORACE
   CPPHOST_SCENARIOS=storm,containment_matrix,alloc_fail "$cpphost/stress_cpphost_race"
 
 # The soak's smoke test (tests/soak): 200,000 mixed calls; memory growth is judged only by `make soak`.
+echo "stress: isolated services (tests/isolation)"
+# 1,000 kill -9 and restart cycles of a worker process with calls in flight (docs/isolation.md): exactly one
+# outcome per call, and the host's descriptors, threads and goroutines flat afterwards.
+step build-isolation-worker 900 ninja -C "$build" isolation_worker
+step isolation-kill-loop 900 env CXX2GO_ISOLATION_KILL_CYCLES=1000 \
+  CXX2GO_ISOLATION_WORKER="$(cd "$build" && pwd)/tests/isolation/isolation_worker" \
+  "$go" test -count=1 -v -timeout 800s -run 'TestIsolatedService/kill_loop' ./tests/isolation/
+
 echo "stress: soak smoke test (tests/soak)"
 step soak-smoke 600 env SOAK_CALLS="${SOAK_SMOKE_CALLS:-200000}" SOAK_SAMPLES=20 scripts/run-soak.sh "$build"
 

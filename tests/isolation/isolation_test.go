@@ -72,6 +72,8 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	case "sandbox":
 		runSandboxChild()
+	case "crash-at-start":
+		runCrashAtStartChild()
 	default:
 		runHostChild()
 	}
@@ -121,6 +123,32 @@ func runSandboxChild() {
 	}
 }
 
+// runCrashAtStartChild is a host whose worker dies while it starts, every time (TestWorkerCrashingAtStart):
+// it prints its calls' errors, and how long Stop took.
+func runCrashAtStartChild() {
+	err := cxx2go.Start(cxx2go.Options{Isolate: map[string]cxx2go.Worker{service: {
+		Path:              os.Getenv("CXX2GO_ISOLATION_WORKER"),
+		Env:               []string{"ISOLATION_WORKER_CRASH_AT_START=1"},
+		RestartBackoff:    time.Millisecond,
+		MaxRestartBackoff: 20 * time.Millisecond,
+	}}})
+	if err != nil {
+		fmt.Println("start:", err)
+		os.Exit(1)
+	}
+	client := stress.NewCppWorkClient()
+	for i := 0; i < 3; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := client.Work(ctx, 0, modeReturn)
+		cancel()
+		first, _, _ := strings.Cut(fmt.Sprint(err), "\n")
+		fmt.Printf("call %d: code %d: %s\n", i, cxx2go.CodeOf(err), first)
+	}
+	start := time.Now()
+	err = cxx2go.Stop()
+	fmt.Printf("stop: %v after %v\n", err, time.Since(start).Round(time.Millisecond))
+}
+
 func mustPid(pid int64, err error) int64 {
 	if err != nil {
 		fmt.Println("pid:", err)
@@ -146,16 +174,21 @@ func runHostChild() {
 
 func code(err error) cxx2go.Code { return cxx2go.CodeOf(err) }
 
-// workerPid asks the current worker for its pid, waiting for a restart if one is under way.
+// workerPid asks the current worker for its pid, waiting for a restart if one is under way. A worker
+// killed just before may still take the question and die with it (Unavailable): it is asked again.
 func workerPid(t *testing.T) int {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	pid, err := stress.NewCppWorkClient().Work(ctx, 0, modePid)
-	if err != nil {
-		t.Fatalf("pid of the worker: %v", err)
+	for {
+		pid, err := stress.NewCppWorkClient().Work(ctx, 0, modePid)
+		if err == nil {
+			return int(pid)
+		}
+		if code(err) != cxx2go.Unavailable || ctx.Err() != nil {
+			t.Fatalf("pid of the worker: %v", err)
+		}
 	}
-	return int(pid)
 }
 
 // waitForNewWorker calls until a worker other than `old` answers (a restart).
@@ -582,5 +615,34 @@ func TestSandbox(t *testing.T) {
 	}
 	if !strings.Contains(lines["limits"], "Max open files 64 64") {
 		t.Errorf("the worker's open files limit: %q; want 64", lines["limits"])
+	}
+}
+
+// A worker that dies while it starts, at every restart: calls fail with Unavailable (or at their deadline,
+// while a restart is under way), never hang, and Stop ends the restart loop at once.
+func TestWorkerCrashingAtStart(t *testing.T) {
+	host := exec.Command(os.Args[0], "-test.run=^$")
+	host.Env = append(os.Environ(), hostChildEnv+"=crash-at-start", "CXX2GO_ISOLATION_WORKER="+workerPath(t))
+	out, err := host.Output()
+	t.Logf("host output:\n%s", out)
+	if err != nil {
+		t.Fatalf("host: %v", err)
+	}
+	calls, unavailable := 0, 0
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.HasPrefix(line, "call ") {
+			calls++
+			if strings.Contains(line, fmt.Sprintf("code %d: ", cxx2go.Unavailable)) && strings.Contains(line, "SIGABRT") {
+				unavailable++
+			} else if !strings.Contains(line, fmt.Sprintf("code %d: ", cxx2go.DeadlineExceeded)) {
+				t.Errorf("a call to a worker that dies at start: %s; want Unavailable naming SIGABRT, or DeadlineExceeded", line)
+			}
+		}
+		if strings.HasPrefix(line, "stop: ") && !strings.HasPrefix(line, "stop: <nil>") {
+			t.Errorf("%s; want Stop to succeed", line)
+		}
+	}
+	if calls != 3 || unavailable == 0 {
+		t.Errorf("%d calls, %d of them Unavailable naming SIGABRT: want 3, and at least one", calls, unavailable)
 	}
 }

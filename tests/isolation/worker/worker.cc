@@ -156,6 +156,8 @@ class Work final : public cxx2go_stress::CppWork {
 }  // namespace
 
 int main() {
+  // A worker that dies while it starts, every time it is started (the supervisor's restart loop).
+  if (std::getenv("ISOLATION_WORKER_CRASH_AT_START") != nullptr) std::abort();
   cxx2go::install_libbacktrace_symbolizer();
   cxx2go::use_seccomp_sandbox();  // when the host asks for it (Worker.Seccomp)
   if (auto registered = cxx2go::register_service(std::make_shared<Work>()); !registered) {
