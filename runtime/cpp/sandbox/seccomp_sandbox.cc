@@ -4,7 +4,11 @@
 #include <errno.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <termios.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -24,15 +28,50 @@ namespace {
 // crash report's handler, its alternate stacks, abort()), the rings' reads, writes and polls of the
 // doorbell and the control socket, stdio, and exiting. Names unknown to this architecture are skipped.
 constexpr const char* kDefaultAllowed[] = {
-    "read", "write", "readv", "writev", "pread64", "pwrite64", "close", "lseek", "fstat", "newfstatat", "fcntl",
+    "read", "write", "readv", "writev", "pread64", "pwrite64", "close", "lseek", "fstat", "newfstatat",
     "dup", "dup3", "poll", "ppoll", "pselect6", "select",
     "mmap", "munmap", "mprotect", "mremap", "madvise", "brk", "membarrier",
-    "futex", "futex_waitv", "set_robust_list", "get_robust_list", "rseq", "clone", "clone3", "exit", "exit_group",
-    "sched_yield", "sched_getaffinity", "sched_setaffinity", "getpriority", "setpriority",
+    "futex", "futex_waitv", "set_robust_list", "rseq", "exit", "exit_group",
+    "sched_yield", "sched_getaffinity", "getpriority",
     "gettid", "getpid", "getppid", "getuid", "geteuid", "getgid", "getegid",
     "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigtimedwait", "sigaltstack", "restart_syscall",
     "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time", "getrusage",
-    "times", "getrandom", "uname", "sysinfo", "getcpu", "ioctl",
+    "times", "getrandom", "uname", "sysinfo", "getcpu",
+};
+
+// System calls allowed with some arguments only, because others reach outside the worker (rules of
+// apply_seccomp_policy): an argument must equal a value, or have the bits of `mask` equal to `value`.
+struct ArgRule {
+  const char* name;
+  unsigned arg;
+  scmp_compare op;
+  scmp_datum_t value;
+  scmp_datum_t mask;  // SCMP_CMP_MASKED_EQ only
+};
+// getpid() is filled in when the filter is built.
+constexpr scmp_datum_t kThisProcess = ~scmp_datum_t{0};
+const ArgRule kArgRules[] = {
+    // Signals to this process only (abort(), raise()): never to the host or any other process.
+    {"tgkill", 0, SCMP_CMP_EQ, kThisProcess, 0},
+    // Thread names (and glibc's names of its mappings): nothing that lifts a restriction.
+    {"prctl", 0, SCMP_CMP_EQ, PR_SET_NAME, 0},
+    {"prctl", 0, SCMP_CMP_EQ, PR_GET_NAME, 0},
+    {"prctl", 0, SCMP_CMP_EQ, 0x53564d41 /* PR_SET_VMA */, 0},
+    // Descriptor flags, but not F_SETOWN/F_SETSIG or O_ASYNC, which make the kernel signal another process.
+    {"fcntl", 1, SCMP_CMP_EQ, F_GETFD, 0},
+    {"fcntl", 1, SCMP_CMP_EQ, F_SETFD, 0},
+    {"fcntl", 1, SCMP_CMP_EQ, F_GETFL, 0},
+    {"fcntl", 1, SCMP_CMP_EQ, F_DUPFD, 0},
+    {"fcntl", 1, SCMP_CMP_EQ, F_DUPFD_CLOEXEC, 0},
+    // The terminal queries of stdio and non-blocking mode; not FIOSETOWN/FIOASYNC (signals again).
+    {"ioctl", 1, SCMP_CMP_EQ, TCGETS, 0},
+    {"ioctl", 1, SCMP_CMP_EQ, FIONBIO, 0},
+    {"ioctl", 1, SCMP_CMP_EQ, FIONREAD, 0},
+    // Threads, not processes: a child would outlive the worker's death signal.
+    {"clone", 0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD},
+    // The calling thread's affinity and priority only: not the host's.
+    {"sched_setaffinity", 0, SCMP_CMP_EQ, 0, 0},
+    {"setpriority", 1, SCMP_CMP_EQ, 0, 0},
 };
 
 // The names of system calls by number, resolved once when the filter is installed: the SIGSYS handler
@@ -126,17 +165,25 @@ std::string apply_seccomp_policy(const char* policy) {
   }
   if (base) {
     for (const char* name : kDefaultAllowed) allow(name, false);
-    // Signals to this process only (abort(), raise()): never to the host or any other process.
-    const int tgkill = seccomp_syscall_resolve_name("tgkill");
-    if (tgkill != __NR_SCMP_ERROR && allowed.insert(tgkill).second) {
-      seccomp_rule_add(ctx, SCMP_ACT_ALLOW, tgkill, 1, SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(getpid())));
-    }
-    // prctl for thread names (and glibc's names of its mappings) only: nothing that lifts a restriction.
-    const int prctl = seccomp_syscall_resolve_name("prctl");
-    if (prctl != __NR_SCMP_ERROR && allowed.insert(prctl).second) {
-      for (const scmp_datum_t option : {scmp_datum_t{PR_SET_NAME}, scmp_datum_t{PR_GET_NAME}, scmp_datum_t{0x53564d41}}) {
-        seccomp_rule_add(ctx, SCMP_ACT_ALLOW, prctl, 1, SCMP_A0(SCMP_CMP_EQ, option));
+    // A system call the host added by name is allowed with any arguments; the others only with these.
+    std::set<int> restricted;
+    for (const ArgRule& rule : kArgRules) {
+      const int nr = seccomp_syscall_resolve_name(rule.name);
+      if (nr == __NR_SCMP_ERROR || (allowed.contains(nr) && !restricted.contains(nr))) continue;
+      restricted.insert(nr);
+      allowed.insert(nr);
+      const scmp_datum_t value = rule.value == kThisProcess ? static_cast<scmp_datum_t>(getpid()) : rule.value;
+      const scmp_arg_cmp cmp = rule.op == SCMP_CMP_MASKED_EQ ? scmp_arg_cmp{rule.arg, rule.op, rule.mask, value}
+                                                             : scmp_arg_cmp{rule.arg, rule.op, value, 0};
+      if (int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp); rc != 0 && why.empty()) {
+        why = std::string("seccomp_rule_add(") + rule.name + "): " + strerror(-rc);
       }
+    }
+    // clone3 passes its flags in memory, where a filter cannot read them: it fails with ENOSYS, and glibc
+    // creates threads with clone instead.
+    if (const int nr = seccomp_syscall_resolve_name("clone3"); nr != __NR_SCMP_ERROR && !allowed.contains(nr)) {
+      allowed.insert(nr);
+      seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
     }
   }
   if (!why.empty()) return why;

@@ -9,6 +9,9 @@
 //   32  makes a system call the seccomp sandbox forbids (socket), or returns x + 1 if it is allowed
 //   33  calls GoWork.work(x, 0) in the host synchronously, and returns its result + 1000
 //   34  the same through work_async, waiting for the future
+//   37  asks the kernel to signal the host on its stdout's activity (fcntl F_SETOWN): forbidden in the sandbox
+//   38  forks a process: forbidden in the sandbox
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -104,6 +107,14 @@ class Work final : public cxx2go_stress::CppWork {
         Result<int64_t> r = cxx2go_stress::GoWorkClient().work_async(x, 0).get();
         if (!r) return r.error();
         return *r + 1000;
+      }
+      case 37:
+        fcntl(STDOUT_FILENO, F_SETOWN, getppid());
+        return x + 1;
+      case 38: {
+        const pid_t child = fork();
+        if (child == 0) _exit(0);
+        return x + 1;
       }
       case 32: {
         const int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -92,7 +92,7 @@ void worker_invoke(cxx2go_call* call, cxx2go_reply* reply) {
   if (ring_is_current_thread()) {
     // Only the ring thread reads the completion this thread would wait for.
     worker_reply_error(reply, Code::failed_precondition,
-                       "a synchronous call into Go from an @inline method of an isolated worker would wait for "
+                       "a synchronous call into Go from an @inline or @direct method of an isolated worker would wait for "
                        "itself: call it from a method that runs on an executor, or call its _async form");
     return;
   }

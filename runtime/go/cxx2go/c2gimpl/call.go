@@ -274,7 +274,13 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	if err != nil {
 		return err
 	}
-	tr, err := transportFor(context.Background(), m, buf, views)
+	ctx := context.Background()
+	if m.isolated.Load() != nil { // a oneway call has no deadline, but must not wait forever for a restart
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, remoteCompleteWait)
+		defer cancel()
+	}
+	tr, err := transportFor(ctx, m, buf, views)
 	if err != nil {
 		return err
 	}

@@ -96,8 +96,8 @@ func BoolWord(b bool) uint64 {
 func CallDirect(ctx context.Context, m *Method, in *DirectWords, args *Encoder, views []View) (DirectResult, error) {
 	fn, deadline, err := prepareDirect(ctx, m)
 	if err != nil {
-		if s := m.isolated.Load(); s != nil {
-			return callDirectIsolated(ctx, s, m, in, args, views)
+		if err == errIsolatedDirect {
+			return callDirectIsolated(ctx, m.isolated.Load(), m, in, args, views)
 		}
 		return DirectResult{}, err
 	}
@@ -135,8 +135,8 @@ func CallDirect(ctx context.Context, m *Method, in *DirectWords, args *Encoder, 
 func CallDirect4(ctx context.Context, m *Method, w0, w1, w2, w3 uint64) (DirectResult, error) {
 	fn, deadline, err := prepareDirect(ctx, m)
 	if err != nil {
-		if s := m.isolated.Load(); s != nil {
-			return callDirectIsolated(ctx, s, m, &DirectWords{w0, w1, w2, w3}, nil, nil)
+		if err == errIsolatedDirect {
+			return callDirectIsolated(ctx, m.isolated.Load(), m, &DirectWords{w0, w1, w2, w3}, nil, nil)
 		}
 		return DirectResult{}, err
 	}
@@ -173,9 +173,8 @@ func directResult(r *C.cxx2go_direct_result) (DirectResult, error) {
 // resolveDirect finds m's C++ function, or the error that says why there is none now (the runtime is not
 // running, no registered service has the method). Only a found function is kept.
 func resolveDirect(m *Method) (uintptr, error) {
-	if s := m.isolated.Load(); s != nil {
-		// Never kept: CallDirect sends the call to the service's worker process instead.
-		return 0, &Error{Code: Unimplemented, Message: m.name + ": its service runs in the worker process of " + s.name}
+	if m.isolated.Load() != nil {
+		return 0, errIsolatedDirect // never kept: CallDirect sends the call to the worker process instead
 	}
 	var code C.int32_t
 	var message *C.char
@@ -261,6 +260,10 @@ func failDirect(result *C.cxx2go_direct_result, code Code, msg string) {
 	}
 }
 
+// errIsolatedDirect is resolveDirect's answer for a method of an isolated service: CallDirect then takes
+// callDirectIsolated (an error made once, as this is every such call's path).
+var errIsolatedDirect = &Error{Code: Unimplemented, Message: "a @direct method of an isolated service"}
+
 // callDirectIsolated makes a @direct call of an isolated service: in message form over its worker's rings
 // (CXX2GO_CALL_DIRECT: the words as the arguments, the views as views), where the worker's ring thread
 // calls the method's function as this thread would have in process, and answers its result words.
@@ -269,6 +272,9 @@ func callDirectIsolated(ctx context.Context, s *isolatedService, m *Method, in *
 	var w DirectWords
 	if in != nil {
 		w = *in
+	}
+	if len(views) > directViews { // generated code never passes more (direct_layout.h)
+		return DirectResult{}, &Error{Code: Protocol, Message: m.name + ": more views than a @direct call carries"}
 	}
 	var v [directViews]View
 	n := copy(v[:], views)

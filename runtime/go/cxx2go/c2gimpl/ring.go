@@ -219,10 +219,12 @@ type ringTransport struct {
 	endCode   Code
 	endReason string
 	endCancel context.CancelFunc // ends calls' root context when a remote transport detaches
-	// The calls of a worker process being served here (handlers running, rejections being sent): at
-	// remoteMaxServing the dispatcher stops taking more, so that a worker cannot start goroutines without
-	// bound.
-	serving atomic.Int64
+	// The calls of a worker process being served here (handlers running, rejections being sent). Past
+	// remoteMaxServing its further calls are refused at once, through overflow (one goroutine answers
+	// them), so that a worker cannot make the host start goroutines without bound; completions and
+	// cancellations are still read.
+	serving  atomic.Int64
+	overflow chan uint64
 	// The payload of a message of several slots, gathered by the dispatcher (its only user): whoever
 	// keeps a payload copies it (completePending, ringIncoming).
 	gathered []byte
@@ -336,6 +338,29 @@ func (t *ringTransport) claimToCpp(n uint64, until time.Time) (*C.cxx2go_ring_sl
 // remoteMaxServing bounds the calls of one worker process served at once (ringTransport.serving).
 const remoteMaxServing = 4096
 
+// refuseOverflow answers a worker's call beyond remoteMaxServing with ResourceExhausted, through the
+// transport's one overflow goroutine; a oneway call, or a call beyond what that goroutine has queued, is
+// dropped and reported.
+func (t *ringTransport) refuseOverflow(id uint64, oneway bool) {
+	if !oneway {
+		select {
+		case t.overflow <- id:
+			return
+		default:
+		}
+	}
+	t.remote.violation(fmt.Sprintf("it had more than %d calls into Go running at once: call %#x is dropped",
+		remoteMaxServing, id))
+}
+
+// answerOverflow is the overflow goroutine of a remote transport, until it detaches.
+func (t *ringTransport) answerOverflow() {
+	msg := []byte(fmt.Sprintf("the host is serving %d calls of this worker already", remoteMaxServing))
+	for id := range t.overflow {
+		t.complete(id, ResourceExhausted, msg)
+	}
+}
+
 // callServed ends a call received over tr: for a worker process's transport, one fewer is being served.
 func callServed(tr transport) {
 	if t, ok := tr.(*ringTransport); ok && t.remote != nil {
@@ -370,20 +395,15 @@ func (t *ringTransport) dispatch() {
 				for !t.closing() {
 					time.Sleep(time.Millisecond)
 				}
-				t.detach()
+				t.detachDraining(false)
 			}
 		}
 	}()
 	var buf [8]byte
 	for {
-		throttled := false
 		for n := 1; ; n++ {
 			s := t.toGo.front()
 			if s == nil {
-				break
-			}
-			if t.remote != nil && t.serving.Load() >= remoteMaxServing {
-				throttled = true // the worker has enough calls running here: they wait in its ring
 				break
 			}
 			t.toGo.release(s, t.handle(s))
@@ -394,10 +414,6 @@ func (t *ringTransport) dispatch() {
 		if t.closing() {
 			t.detach()
 			return
-		}
-		if throttled {
-			time.Sleep(50 * time.Microsecond)
-			continue
 		}
 		if t.dispatchSpin.spin(func() bool { return t.toGo.front() != nil || t.closing() }) && !t.closing() {
 			continue
@@ -466,6 +482,10 @@ func (t *ringTransport) handlePayload(s *C.cxx2go_ring_slot, id uint64, kind uin
 		t.calls.cancel(id)
 	case ringCall, ringOneway:
 		if t.remote != nil {
+			if t.serving.Load() >= remoteMaxServing {
+				t.refuseOverflow(id, kind == ringOneway)
+				return
+			}
 			t.serving.Add(1) // until served (callServed)
 		}
 		t.startCall(s, id, kind == ringOneway, payload)
@@ -549,18 +569,18 @@ func ringMethodName(s *C.cxx2go_ring_slot) string {
 // the future itself and only the waiter is woken, as on the cgo path. That is what happens on a busy
 // machine, where nobody spins (spin.go): the ring must not be slower than cgo there.
 func (t *ringTransport) complete(id uint64, code Code, payload []byte) {
+	if t.remote != nil {
+		t.completeRemote(id, code, payload)
+		return
+	}
 	// enter first: after Stop's detach the region may be freed (a handler can outlive a Stop that gave up
 	// waiting for it), and consumerAsleep reads it.
 	if len(payload) <= t.toCpp.maxPayload() && t.enter() {
-		sent := (t.remote != nil || !t.toCpp.consumerAsleep()) && t.sendComplete(id, code, payload, time.Time{})
+		sent := !t.toCpp.consumerAsleep() && t.sendComplete(id, code, payload, time.Time{})
 		t.leave()
 		if sent {
 			return
 		}
-	}
-	if t.remote != nil {
-		t.completeRemote(id, code, payload)
-		return
 	}
 	cgoT.complete(id, code, payload)
 }
@@ -647,7 +667,7 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 	case t.remote == nil:
 	case deadline != 0:
 		until = time.Unix(0, deadline)
-	case id == 0: // a oneway call has no deadline, and its caller must not wait forever
+	default: // without a deadline, a caller must not wait forever for room either
 		until = time.Now().Add(remoteCompleteWait)
 	}
 	s, pos := t.claimToCpp(n, until)
@@ -768,13 +788,20 @@ func (t *ringTransport) sendCancel(id uint64) bool {
 // detach ends Go's use of the region (C++ set `closing` in stop): no new producer may start, the ones
 // writing finish, what the ring still holds is delivered, callers still waiting for a ring completion
 // get Stopped, and the acknowledgement lets C++ free the region.
-func (t *ringTransport) detach() {
+func (t *ringTransport) detach() { t.detachDraining(true) }
+
+// detachDraining is detach, which delivers what the ring still holds only if drain: not after handling a
+// message panicked, which would panic again.
+func (t *ringTransport) detachDraining(drain bool) {
 	t.closed.Store(true)
 	for t.users.Load() != 0 {
 		runtime.Gosched()
 	}
-	for s := t.toGo.front(); s != nil; s = t.toGo.front() {
+	for s := t.toGo.front(); drain && s != nil; s = t.toGo.front() {
 		t.toGo.release(s, t.handle(s))
+	}
+	if t.overflow != nil {
+		close(t.overflow) // after the last handle: nothing sends to it any more
 	}
 	code, reason := Stopped, "the cxx2go runtime stopped"
 	if t.remote != nil {

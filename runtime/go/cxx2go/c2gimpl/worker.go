@@ -284,6 +284,8 @@ func newRemoteTransport(p *workerProcess, mem []byte, doorbell *os.File, spinNs 
 		tag:    nextWorkerTag(),
 	}
 	t.endCancel = cancel
+	t.overflow = make(chan uint64, 1024)
+	go t.answerOverflow()
 	t.dispatchSpin.reset(t.spinNs)
 	t.callerSpin.reset(t.spinNs)
 	return t
@@ -445,19 +447,19 @@ func (p *workerProcess) abandon(id uint64, pc *pendingCall) bool {
 	if grace == 0 {
 		grace = 10 * time.Second
 	}
+	// The timer starts once the tombstone is in the table: firing earlier, it would not find it.
 	tomb := &pendingCall{}
-	if grace < 0 { // never killed for it: the entry waits for the answer, or for the worker's end
-		tomb.abandoned = time.AfterFunc(math.MaxInt64, func() {})
-	} else {
-		tomb.abandoned = time.AfterFunc(grace, func() {
-			if pendingCalls.DeleteIf(id, func(v *pendingCall) bool { return v == tomb }) {
-				p.kill(fmt.Sprintf("did not answer a call of %s within %v of its cancellation", p.service.name, grace))
-			}
-		})
-	}
+	tomb.abandoned = time.AfterFunc(math.MaxInt64, func() {
+		if pendingCalls.DeleteIf(id, func(v *pendingCall) bool { return v == tomb }) {
+			p.kill(fmt.Sprintf("did not answer a call of %s within %v of its cancellation", p.service.name, grace))
+		}
+	})
 	if !pendingCalls.ReplaceIf(id, tomb, func(v *pendingCall) bool { return v == pc }) {
 		tomb.abandoned.Stop()
 		return false
+	}
+	if grace >= 0 { // negative: never killed for it; the entry waits for the answer, or the worker's end
+		tomb.abandoned.Reset(grace)
 	}
 	livePending.Add(-1)
 	pendingPool.Put(pc) // no completion can reach it any more
