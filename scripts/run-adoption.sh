@@ -9,6 +9,8 @@
 #                         built in Release and run
 #   cpphost-fetchcontent  the same project with cxx2go through FetchContent of this checkout: no tests, no
 #                         GoogleTest, no -Werror in cxx2go's targets
+#   worker-installed      tests/adoption/worker (an isolated service's worker process) against the moved
+#                         prefix: find_package(cxx2go), cxx2go_add_worker; built and run outside a host
 #   release-build         the whole repository configured and built as -DCMAKE_BUILD_TYPE=Release with g++
 #   release-ctest         the compiler's tests in that build
 # The samples' Go modules require github.com/cxx2go/cxx2go v0.1.0 with a replace pointing at this checkout.
@@ -80,11 +82,16 @@ install_and_check() {
   for f in bin/cxx2go include/cxx2go/cxx2go.h include/cxx2go/version.h lib/cmake/cxx2go/cxx2goConfig.cmake \
     lib/cmake/cxx2go/cxx2goConfigVersion.cmake lib/cmake/cxx2go/cxx2goTargets.cmake \
     lib/cmake/cxx2go/Cxx2GoGenerate.cmake lib/cmake/cxx2go/Cxx2GoCArchive.cmake \
-    lib/cmake/cxx2go/Cxx2GoCArchiveBuild.cmake lib/pkgconfig/cxx2go.pc; do
+    lib/cmake/cxx2go/Cxx2GoCArchiveBuild.cmake lib/cmake/cxx2go/Cxx2GoWorker.cmake lib/pkgconfig/cxx2go.pc \
+    lib/libcxx2go_runtime.a include/cxx2go/worker.h; do
     [[ -f "$prefix/$f" ]] || fail "not installed: $f"
   done
-  # The C++ runtime comes from the Go runtime package in every process: no library of it is installed.
-  [[ -z "$(find "$prefix" -name '*.a' -o -name '*.so*')" ]] || fail "a library was installed"
+  # In a process that contains Go the C++ runtime comes from the Go runtime package: the only libraries
+  # installed are those of isolated workers, which contain no Go (docs/isolation.md): the runtime without
+  # Go, and its optional sandbox and symbolizer.
+  others=$(find "$prefix" \( -name '*.a' -o -name '*.so*' \) ! -name libcxx2go_runtime.a ! -name libcxx2go_seccomp.a \
+    ! -name libcxx2go_symbolizer.a)
+  [[ -z "$others" ]] || fail "a library other than the workers' was installed: $others"
   local printed
   printed="$("$prefix/bin/cxx2go" --version)"
   [[ "$printed" == "cxx2go $version" ]] || fail "cxx2go --version printed '$printed', version.h says $version"
@@ -148,6 +155,22 @@ cpphost() {
 cpphost_installed() {
   [[ -d "$prefix" ]] || fail "no installed tree (the install step failed)"
   cpphost "$tmp/cpphost-installed" "-DCMAKE_PREFIX_PATH=$prefix"
+}
+
+# The worker sample (tests/adoption/worker) against the installed package: cxx2go_add_worker, one line.
+# Outside a host it must refuse to run, saying why (exit status 2).
+worker_installed() {
+  set -ex
+  [[ -d "$prefix" ]] || fail "no installed tree (the install step failed)"
+  local dir="$tmp/worker-installed"
+  rm -rf "$dir"
+  cp -r "$root/tests/adoption/worker" "$dir"
+  cmake -S "$dir" -B "$dir/build" -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$prefix"
+  cmake --build "$dir/build" -j "$jobs"
+  local out status=0
+  out="$("$dir/build/echo_worker" 2>&1)" || status=$?
+  echo "$out"
+  [[ $status -eq 2 && "$out" == *"CXX2GO_WORKER_FDS is not set"* ]] || fail "echo_worker: status $status, '$out'"
 }
 
 # The C++-host sample with cxx2go as a subproject: the developer options must all be off there.
@@ -327,6 +350,9 @@ echo "adoption: a C++ program calling Go (tests/adoption/cpphost)"
 step cpphost-installed 900 cpphost_installed
 step cpphost-fetchcontent 900 cpphost_fetchcontent
 step link-check 300 link_check
+
+echo "adoption: the worker process of an isolated service (tests/adoption/worker)"
+step worker-installed 600 worker_installed
 
 echo "adoption: a Go program calling C++ (tests/adoption/gohost)"
 step gohost-replace 900 gohost_replace
