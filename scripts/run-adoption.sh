@@ -339,7 +339,7 @@ link_check() {
   grep -q "multiple definition of \`$symbol'" "$dir/two.log" || fail "the second runtime is not named"
 }
 
-export -f fail install_and_check debian_package sample_copy cpphost cpphost_installed cpphost_fetchcontent release_build module_copy \
+export -f fail install_and_check debian_package sample_copy cpphost cpphost_installed worker_installed cpphost_fetchcontent release_build module_copy \
   link_check gohost_sample gohost_generate gohost_run gohost_replace gohost_vendor gohost_modcache
 
 echo "adoption: install (temporary prefix: $prefix)"
