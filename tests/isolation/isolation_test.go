@@ -485,6 +485,42 @@ func TestIsolatedService(t *testing.T) {
 		})
 	}
 
+	t.Run("calls_made_while_the_worker_restarts_are_answered", func(t *testing.T) {
+		// Calls made while the worker restarts are written into the new worker's ring before its runtime
+		// has started. They must all be run and answered once it has: none may be refused for a runtime not
+		// yet running, nor have its answer dropped because the ring was not open yet.
+		for round := 0; round < 20; round++ {
+			pid := workerPid(t)
+			syscall.Kill(pid, syscall.SIGKILL)
+			var wg sync.WaitGroup
+			errs := make(chan error, 64)
+			for g := 0; g < 64; g++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c, cancel := context.WithTimeout(ctx, 20*time.Second)
+					defer cancel()
+					for {
+						got, err := client.Work(c, int64(g), modeReturn)
+						// The killed worker may still take the call and die with it: at most once, so asked again.
+						if code(err) == cxx2go.Unavailable {
+							continue
+						}
+						if err != nil || got != int64(g)+1 {
+							errs <- fmt.Errorf("Work(%d) = %d, %v; want %d", g, got, err, g+1)
+						}
+						return
+					}
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+	})
+
 	t.Run("kill_loop_leaves_nothing_behind", func(t *testing.T) {
 		cycles := 40
 		if n, err := strconv.Atoi(os.Getenv("CXX2GO_ISOLATION_KILL_CYCLES")); err == nil {

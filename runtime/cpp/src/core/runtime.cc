@@ -168,6 +168,7 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
   }
   c.state.store(State::running);  // publishes everything above to the calls that read `running`
   direct_calls_open.store(true);
+  serve_transports();
   try {
     start_stuck_call_watchdog(options);
   } catch (...) {

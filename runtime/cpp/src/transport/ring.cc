@@ -71,6 +71,9 @@ struct RingTransport {
   AdaptiveSpin helper_spin;    // of threads waiting for a future (ring_help_wait)
   AdaptiveSpin executor_spin;  // of idle executor threads (ring_help_executor)
   std::atomic<bool> stop_thread{false};
+  // The ring thread takes no message before the runtime runs (ring_serve): a worker's host may have written
+  // calls into the region before the worker started, and their answers need the runtime running.
+  std::atomic<bool> serving{false};
   // The consumer's role of to_cpp: held by the ring thread while it drains, or for one message by a thread
   // waiting for a future (ring_help_wait). The holder alone reads messages and moves head.
   std::atomic<bool> consuming{false};
@@ -452,6 +455,7 @@ void ring_thread_main(RingTransport& t) noexcept {
   set_thread_name("cxx2go-ring");
   enter_runtime_thread();
   t_on_ring_thread = true;
+  t.serving.wait(false);
   for (;;) {
     if (ring_try_consume(t)) {
       while (cxx2go_ring_slot* slot = t.to_cpp.front()) {
@@ -593,6 +597,7 @@ Result<void> ring_start(Core& c) {
   t.transport.store(t.external ? CXX2GO_TRANSPORT_RING : region->transport);
   t.users.store(0);
   t.stop_thread.store(false);
+  t.serving.store(false);
   try {
     t.thread = std::thread([&t] { ring_thread_main(t); });
   } catch (...) {
@@ -607,6 +612,7 @@ Result<void> ring_start(Core& c) {
   }();
   if (attached != CXX2GO_OK) {
     t.stop_thread.store(true);
+    ring_serve();
     ring_atomic(*t.to_cpp.sleeping_word()).store(0);
     ring_futex_wake(t.to_cpp.sleeping_word());
     t.thread.join();
@@ -617,6 +623,12 @@ Result<void> ring_start(Core& c) {
   t.carried.store(false, std::memory_order_relaxed);
   t.active.store(true, std::memory_order_release);
   return {};
+}
+
+void ring_serve() noexcept {
+  RingTransport& t = ring_transport();
+  t.serving.store(true);
+  t.serving.notify_all();
 }
 
 void ring_stop(Core&, std::chrono::steady_clock::time_point deadline) noexcept {
@@ -644,6 +656,7 @@ void ring_stop(Core&, std::chrono::steady_clock::time_point deadline) noexcept {
   t.closed.store(true);
   while (t.users.load() != 0) std::this_thread::yield();  // producers finishing a message Go will not read
   t.stop_thread.store(true);
+  ring_serve();  // a thread that never served (start failed after ring_start) ends too
   ring_atomic(*t.to_cpp.sleeping_word()).store(0);
   ring_futex_wake(t.to_cpp.sleeping_word(), t.external);
   if (t.thread.joinable()) t.thread.join();

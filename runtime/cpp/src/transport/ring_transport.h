@@ -28,6 +28,9 @@ inline constexpr uint64_t kRingCallBit = uint64_t{1} << 63;
 // Creates the region, starts the ring thread and attaches Go, if the Go peer supports it. Called by
 // start() after attaching Go, before the state becomes running.
 Result<void> ring_start(Core& c);
+// Lets the ring thread take messages: called by start() once the state is running. Until then what Go
+// wrote waits in the ring (a worker's host writes calls before the worker starts).
+void ring_serve() noexcept;
 // Makes the next ring_start use `region` (`size` bytes, mapped from a host's memfd, laid out by the host)
 // instead of allocating one, for an isolated worker (src/transport/worker.cc): every call goes over it,
 // futexes are shared between the processes, and the host's doorbell is `doorbell_fd`, an eventfd this

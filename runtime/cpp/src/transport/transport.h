@@ -103,6 +103,10 @@ inline Result<void> start_transports(Core& c) {
   return {};
 }
 
+// Lets them serve Go's calls, once the state is running (a call taken earlier would be refused, and its
+// answer could not be sent yet).
+inline void serve_transports() noexcept { ring_serve(); }
+
 // Stops them once calls have drained and the executors are joined (their last answers may still use them).
 inline void stop_transports(Core& c, std::chrono::steady_clock::time_point deadline) noexcept {
   ring_stop(c, deadline);
