@@ -60,6 +60,9 @@ struct SyncWaiter {
 
 std::mutex g_sync_mu;
 std::unordered_map<uint64_t, SyncWaiter*> g_sync_waiters;  // under g_sync_mu
+// The ring ids of the synchronous calls whose stop token is watched, by the id the call layer gave them
+// (call_go_stoppable): its cancellation (worker_cancel) goes over the ring under the ring id.
+std::unordered_map<uint64_t, uint64_t> g_sync_ring_ids;  // under g_sync_mu
 std::atomic<uint64_t> g_last_sync_id{0};
 
 bool worker_take_completion(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept {
@@ -101,22 +104,36 @@ void worker_invoke(cxx2go_call* call, cxx2go_reply* reply) {
                       kWorkerSyncBit | kRingCallBit;
   cxx2go_call sent = *call;
   sent.call_id = id;
+  const uint64_t stoppable_id = call->call_id;  // nonzero: the caller's stop token may cancel the call
+  struct Unlist {
+    uint64_t id, stoppable_id;
+    ~Unlist() {
+      std::lock_guard lock(g_sync_mu);
+      g_sync_waiters.erase(id);
+      if (stoppable_id != 0) g_sync_ring_ids.erase(stoppable_id);
+    }
+  };
   try {
     std::lock_guard lock(g_sync_mu);
     g_sync_waiters.emplace(id, &waiter);
+    if (stoppable_id != 0) g_sync_ring_ids.emplace(stoppable_id, id);
   } catch (...) {
+    std::lock_guard lock(g_sync_mu);
+    g_sync_waiters.erase(id);
     worker_reply_error(reply, Code::resource_exhausted, "out of memory");
     return;
   }
+  const Unlist unlist{id, stoppable_id};
   if (!ring_send_call(sent, false)) {
-    std::lock_guard lock(g_sync_mu);
-    g_sync_waiters.erase(id);
     worker_reply_error(reply, Code::resource_exhausted,
                        "cannot send " + std::string(call->method_name ? call->method_name : "a call") +
                            " to the host: its arguments do not fit the ring (" +
                            std::to_string(ring_max_call_payload()) + " bytes), or the host is detached");
     return;
   }
+  // The host lists the call before it reads a cancellation behind it in the ring: the token may be watched
+  // now (in process, Go tells the caller when, cxx2go_cpp_sync_listed).
+  if (stoppable_id != 0) cxx2go_cpp_sync_listed(stoppable_id);
   // No timeout: the host's handler has the call's deadline, and a host that goes away takes this process.
   std::unique_lock lock(waiter.mu);
   waiter.cv.wait(lock, [&] { return waiter.done; });
@@ -145,7 +162,15 @@ void worker_submit(cxx2go_call* call) {
                      message.size());
 }
 
-void worker_cancel(uint64_t) {}  // the ring carries every cancellation it can; the rest has no one to reach
+// The cancellation of a synchronous call by its caller's stop token (the ring carries the others).
+void worker_cancel(uint64_t call_id) {
+  uint64_t ring_id = 0;
+  {
+    std::lock_guard lock(g_sync_mu);
+    if (auto it = g_sync_ring_ids.find(call_id); it != g_sync_ring_ids.end()) ring_id = it->second;
+  }
+  if (ring_id != 0) ring_send_cancel(ring_id);
+}
 
 void worker_complete(uint64_t call_id, int32_t code, uint8_t*, size_t len) {
   // Too big for the ring (or the ring is closed, and then this is dropped too): the host still gets an answer.
