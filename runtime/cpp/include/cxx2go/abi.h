@@ -78,6 +78,10 @@ typedef struct cxx2go_view {
                                      @direct method, whose args are its CXX2GO_DIRECT_WORDS words (8 bytes
                                      each, little-endian) and whose views are its views; its result is
                                      CXX2GO_DIRECT_RESULT_WORDS words, or an error */
+#define CXX2GO_CALL_NESTED 16u    /* over the ring to an isolated worker only: a call made by the host's handler
+                                     of the worker's synchronous call whose id is in the slot's `name`
+                                     (cxx2go/ring_abi.h); the worker runs it on the thread that waits for that
+                                     call, as a re-entrant call runs on the calling thread in process */
 #define CXX2GO_CALL_TRACE 4u      /* the last view is not an argument but the caller's trace context: W3C
                                      traceparent and tracestate, and pprof labels, encoded (wire-format.md,
                                      "Trace context"); the callee strips it before the arguments are read */

@@ -62,7 +62,9 @@ typedef struct cxx2go_ring_slot {
   uint64_t call_id;             /* CALL, COMPLETE; 0 for ONEWAY */
   uint64_t method_id;           /* CALL, ONEWAY */
   int64_t deadline_unix_nanos;  /* CALL, ONEWAY; 0 = none */
-  uint64_t name;                /* CALL, ONEWAY: address of the static method name, for messages only */
+  uint64_t name;                /* CALL, ONEWAY: address of the static method name, for messages only; to an
+                                   isolated worker (which has the names), the id of the call a
+                                   CXX2GO_CALL_NESTED call is nested in */
   uint32_t kind;                /* CXX2GO_RING_* */
   int32_t code;                 /* COMPLETE */
   uint32_t flags;               /* CALL, ONEWAY: cxx2go_call.flags */

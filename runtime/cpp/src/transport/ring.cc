@@ -65,7 +65,7 @@ struct RingTransport {
   // shared, stop() unmaps it instead of freeing it, and nobody acknowledges a detach.
   bool external = false;
   size_t external_size = 0;
-  RingCompletionTaker take_completion = nullptr;  // an isolated worker's, for its synchronous calls
+  ExternalRingHooks hooks;  // an isolated worker's (ring_use_external_region)
   int64_t spin_ns = 0;        // the most any side spins before parking (CXX2GO_RING_SPIN_US)
   AdaptiveSpin consumer_spin;  // of the ring thread, when to_cpp runs dry
   AdaptiveSpin helper_spin;    // of threads waiting for a future (ring_help_wait)
@@ -185,7 +185,9 @@ bool ring_take_front(RingTransport& t, RingTake take, cxx2go_ring_slot& out) noe
   cxx2go_ring_slot* slot = t.to_cpp.front();
   // A call is noted as in hand while this thread still holds the consumer's role, so that its CANCEL, which
   // the ring thread may handle before this thread lists the call, is not lost.
+  // Nested calls are the ring thread's: only it hands them to the threads they belong to.
   const bool mine = slot != nullptr && slot->len <= CXX2GO_RING_PAYLOAD_CAP && ring_takes(take, slot->kind) &&
+                    (slot->flags & CXX2GO_CALL_NESTED) == 0 &&
                     (slot->kind != CXX2GO_RING_CALL || note_call_in_hand(slot->call_id));
   if (mine) {
     const uint32_t len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
@@ -212,8 +214,6 @@ void ring_end_help(RingTransport& t) noexcept {
   if (t.to_cpp.front(std::memory_order_seq_cst) != nullptr) ring_wake_cpp_consumer(t);
   t.leave();
 }
-
-void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t len) noexcept;
 
 // Polls ready(arg) and to_cpp for up to the ring's spin time, taking out and handling the messages of
 // kind `take` (the budget starts again after each). Returns ready(arg)'s last value.
@@ -393,9 +393,13 @@ void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t le
     }
     if (slot->kind == CXX2GO_RING_COMPLETE) {
       RingTransport& t = ring_transport();
-      if (t.take_completion != nullptr && t.take_completion(slot->call_id, slot->code, payload, len)) return;
+      if (t.hooks.take_completion != nullptr && t.hooks.take_completion(slot->call_id, slot->code, payload, len)) return;
       receive_completion(slot->call_id, slot->code, payload, len);
       return;
+    }
+    if ((slot->flags & CXX2GO_CALL_NESTED) != 0 && slot->kind == CXX2GO_RING_CALL) {
+      const RingTransport& t = ring_transport();
+      if (t.hooks.take_nested != nullptr && t.hooks.take_nested(*slot, payload, len)) return;
     }
     const bool oneway = slot->kind == CXX2GO_RING_ONEWAY;
     const uint64_t id = slot->call_id;
@@ -510,12 +514,12 @@ struct ExternalRegion {
   cxx2go_ring_region* region = nullptr;
   size_t size = 0;
   int doorbell = -1;
-  RingCompletionTaker take_completion = nullptr;
+  ExternalRingHooks hooks;
 };
 ExternalRegion g_external_region;
 
-void ring_use_external_region(void* region, size_t size, int doorbell_fd, RingCompletionTaker take_completion) noexcept {
-  g_external_region = ExternalRegion{static_cast<cxx2go_ring_region*>(region), size, doorbell_fd, take_completion};
+void ring_use_external_region(void* region, size_t size, int doorbell_fd, ExternalRingHooks hooks) noexcept {
+  g_external_region = ExternalRegion{static_cast<cxx2go_ring_region*>(region), size, doorbell_fd, hooks};
 }
 
 // Frees what ring_start set up for the region: unmaps a host's region, frees our own.
@@ -583,7 +587,7 @@ Result<void> ring_start(Core& c) {
   t.region = region;
   t.external = region == external.region;
   t.external_size = external.size;
-  t.take_completion = external.take_completion;
+  t.hooks = external.hooks;
   t.to_go = Ring(region, &region->to_go);
   t.to_cpp = Ring(region, &region->to_cpp);
   t.max_payload.store(ring_max_payload(std::min(t.to_go.capacity(), t.to_cpp.capacity())));

@@ -34,10 +34,19 @@ void ring_serve() noexcept;
 // Makes the next ring_start use `region` (`size` bytes, mapped from a host's memfd, laid out by the host)
 // instead of allocating one, for an isolated worker (src/transport/worker.cc): every call goes over it,
 // futexes are shared between the processes, and the host's doorbell is `doorbell_fd`, an eventfd this
-// process owns from then on. `take_completion` sees each completion first, and keeps those it returns
-// true for from the call layer (the worker's synchronous calls into Go).
-using RingCompletionTaker = bool (*)(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept;
-void ring_use_external_region(void* region, size_t size, int doorbell_fd, RingCompletionTaker take_completion) noexcept;
+// process owns from then on. The hooks see some messages before the call layer, and keep those they
+// return true for.
+struct ExternalRingHooks {
+  // Every completion (the worker's synchronous calls into Go are waited for by their threads).
+  bool (*take_completion)(uint64_t call_id, int32_t code, const uint8_t* data, size_t len) noexcept = nullptr;
+  // Every CXX2GO_CALL_NESTED call, its slot's header and its payload (the thread waiting for the call it is
+  // nested in runs it).
+  bool (*take_nested)(const cxx2go_ring_slot& slot, const unsigned char* payload, size_t len) noexcept = nullptr;
+};
+void ring_use_external_region(void* region, size_t size, int doorbell_fd, ExternalRingHooks hooks) noexcept;
+// Handles one Go → C++ message as the ring thread does, on the calling thread: `slot` is its header (a
+// copy will do) and payload its payload.
+void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t len) noexcept;
 // Detaches Go (bounded by deadline), joins the ring thread and frees the region. Called by stop() once
 // calls have drained and the executors are joined.
 void ring_stop(Core& c, std::chrono::steady_clock::time_point deadline) noexcept;

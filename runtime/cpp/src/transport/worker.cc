@@ -20,6 +20,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <unordered_map>
 #include <vector>
@@ -56,6 +57,9 @@ struct SyncWaiter {
   bool done = false;
   int32_t code = 0;
   std::vector<uint8_t> payload;
+  // Calls the host's handler of this call makes back into this process (CXX2GO_CALL_NESTED), each a copy
+  // of its message (the slot's header, then the payload): the waiting thread runs them.
+  std::deque<std::vector<uint64_t>> nested;
 };
 
 std::mutex g_sync_mu;
@@ -87,6 +91,36 @@ bool worker_take_completion(uint64_t call_id, int32_t code, const uint8_t* data,
   waiter->done = true;
   waiter->cv.notify_one();
   return true;
+}
+
+// Hands a nested call to the thread waiting for the call it is nested in. false if that call has ended
+// (the nested one then runs as any other), or if there is no memory to copy it.
+bool worker_take_nested(const cxx2go_ring_slot& slot, const unsigned char* payload, size_t len) noexcept {
+  std::lock_guard lock(g_sync_mu);  // then the waiter's: worker_take_completion unlists it first
+  const auto it = g_sync_waiters.find(slot.name);
+  if (it == g_sync_waiters.end()) return false;
+  SyncWaiter& waiter = *it->second;
+  try {
+    std::vector<uint64_t> message((CXX2GO_RING_HEADER_SIZE + len + 7) / 8);
+    auto* header = reinterpret_cast<cxx2go_ring_slot*>(message.data());
+    std::memcpy(header, &slot, CXX2GO_RING_HEADER_SIZE);
+    header->flags &= ~CXX2GO_CALL_NESTED;  // run as a call of this thread's, not handed over again
+    header->len = static_cast<uint32_t>(len);
+    if (len != 0) std::memcpy(reinterpret_cast<unsigned char*>(message.data()) + CXX2GO_RING_HEADER_SIZE, payload, len);
+    std::lock_guard waiter_lock(waiter.mu);
+    waiter.nested.push_back(std::move(message));
+    waiter.cv.notify_one();
+  } catch (...) {
+    return false;
+  }
+  return true;
+}
+
+// Runs a nested call (worker_take_nested) on this thread: an executor's thread runs it inline, as in
+// process (dispatch_incoming), and its answer goes back over the ring.
+void worker_run_nested(std::vector<uint64_t>& message) noexcept {
+  auto* header = reinterpret_cast<cxx2go_ring_slot*>(message.data());
+  ring_handle(header, reinterpret_cast<const unsigned char*>(message.data()) + CXX2GO_RING_HEADER_SIZE, header->len);
 }
 
 // The Go peer of a worker. Asynchronous calls and completions that fit the ring never reach it (the seam
@@ -136,7 +170,15 @@ void worker_invoke(cxx2go_call* call, cxx2go_reply* reply) {
   if (stoppable_id != 0) cxx2go_cpp_sync_listed(stoppable_id);
   // No timeout: the host's handler has the call's deadline, and a host that goes away takes this process.
   std::unique_lock lock(waiter.mu);
-  waiter.cv.wait(lock, [&] { return waiter.done; });
+  for (;;) {
+    waiter.cv.wait(lock, [&] { return waiter.done || !waiter.nested.empty(); });
+    if (waiter.nested.empty()) break;  // done, and nothing more can be handed over (it is unlisted)
+    std::vector<uint64_t> message = std::move(waiter.nested.front());
+    waiter.nested.pop_front();
+    lock.unlock();
+    worker_run_nested(message);
+    lock.lock();
+  }
   reply->code = waiter.code;
   reply->len = waiter.payload.size();
   if (waiter.payload.size() <= CXX2GO_REPLY_INLINE_CAP) {
@@ -325,7 +367,10 @@ int run_worker(RuntimeOptions options) {
   peer.complete = &worker_complete;
   peer.direct = &worker_direct;
   install_go_peer(peer);
-  ring_use_external_region(region, size, fds.doorbell, &worker_take_completion);
+  ExternalRingHooks hooks;
+  hooks.take_completion = &worker_take_completion;
+  hooks.take_nested = &worker_take_nested;
+  ring_use_external_region(region, size, fds.doorbell, hooks);
   // Before start: every thread the runtime starts inherits the filter, and no call runs unconfined.
   if (sandbox_policy != nullptr) {
     if (const std::string failed = g_worker_sandbox(sandbox_policy); !failed.empty()) {

@@ -37,6 +37,7 @@ var (
 	_ = [1]struct{}{}[CallOneway-uint32(C.CXX2GO_CALL_ONEWAY)]
 	_ = [1]struct{}{}[CallTrace-uint32(C.CXX2GO_CALL_TRACE)]
 	_ = [1]struct{}{}[callDirect-uint32(C.CXX2GO_CALL_DIRECT)]
+	_ = [1]struct{}{}[callNested-uint32(C.CXX2GO_CALL_NESTED)]
 	_ = [1]struct{}{}[callSyncOnly-uint32(C.CXX2GO_CALL_SYNC_ONLY)]
 	_ = [1]struct{}{}[MethodInline-uint32(C.CXX2GO_METHOD_INLINE)]
 	_ = [1]struct{}{}[MethodRing-uint32(C.CXX2GO_METHOD_RING)]

@@ -207,6 +207,10 @@ func (s *isolatedService) transportFor(ctx context.Context, args []byte, views [
 						"(%d bytes; CXX2GO_RING_SLOTS makes them larger)", s.name, callPayloadSize(args, views),
 					t.toCpp.maxPayload())}
 			}
+			// A handler of one of this worker's synchronous calls calling back into it: nested in that call.
+			if served, ok := ctx.Value(servedCallKey{}).(*callContext); ok && served.servedBy == t {
+				return nestedCall{t, served.servedID}, nil
+			}
 			return t, nil
 		}
 		s.mu.Lock()

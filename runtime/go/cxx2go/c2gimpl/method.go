@@ -18,8 +18,9 @@ const (
 	MethodRing   uint32 = 0x20000 // a method of a @transport(ring) service (docs/ring.md)
 	MethodDirect uint32 = 0x40000 // @direct cpp method: called through its C++ direct function (CallDirect)
 
-	callSyncOnly   uint32 = 2 // cxx2go_call.flags: the callee must complete before returning
-	callDirect     uint32 = 8 // cxx2go_call.flags, to an isolated worker: a @direct call in message form
+	callSyncOnly   uint32 = 2  // cxx2go_call.flags: the callee must complete before returning
+	callDirect     uint32 = 8  // cxx2go_call.flags, to an isolated worker: a @direct call in message form
+	callNested     uint32 = 16 // cxx2go_call.flags, to an isolated worker: made by the handler of its sync call
 	methodOnlyMask        = MethodInline | MethodRing | MethodDirect
 	codePending    Code   = -1 // cxx2go_reply.code: a completion follows
 	replyInlineCap        = 224

@@ -32,6 +32,7 @@ const (
 	ringComplete   = C.CXX2GO_RING_COMPLETE
 	ringCancel     = C.CXX2GO_RING_CANCEL
 	ringCallBit    = uint64(1) << 63 // ids of Go → C++ calls sent over the ring (src/transport/ring_transport.h)
+	workerSyncBit  = uint64(1) << 62 // ids of a worker's synchronous calls into Go (src/transport/worker.cc)
 	ringTagShift   = 48              // ringTransport.tag's place in those ids
 	ringTagMask    = 1<<15 - 1
 	ringMaxViews   = 64 // as many as the C++ ring thread accepts
@@ -657,6 +658,21 @@ func (t *ringTransport) spinFor(p *pendingCall) bool {
 // false if it did not (closing): the caller takes cgo.
 func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View,
 	r *Reply) (answered, ok bool) {
+	return t.send(m, id, deadline, flags, args, views, r, 0)
+}
+
+// nestedCall is the transport of a call into a worker process made by the handler of one of its
+// synchronous calls, `parent` (with callNested): the worker runs it on the thread waiting for parent, as
+// a re-entrant call runs on the calling thread in process. Without it, a worker whose threads all wait
+// for the host could not serve the calls their handlers make back into it.
+type nestedCall struct {
+	*ringTransport
+	parent uint64
+}
+
+// send is call, for a call nested in the worker's synchronous call parent (0: none).
+func (t *ringTransport) send(m *Method, id uint64, deadline int64, flags uint32, args []byte, views []View,
+	r *Reply, parent uint64) (answered, ok bool) {
 	if !t.enter() {
 		return t.refuse(id, r)
 	}
@@ -682,7 +698,7 @@ func (t *ringTransport) call(m *Method, id uint64, deadline int64, flags uint32,
 	s.call_id = C.uint64_t(id)
 	s.method_id = C.uint64_t(m.id)
 	s.deadline_unix_nanos = C.int64_t(deadline)
-	s.name = 0
+	s.name = C.uint64_t(parent) // to a worker: the call this one is nested in (its own name is in its bindings)
 	if t.remote == nil {
 		*(**C.char)(unsafe.Pointer(&s.name)) = m.cname // C memory: the ring never holds a Go pointer
 	}

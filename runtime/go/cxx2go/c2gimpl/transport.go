@@ -75,6 +75,8 @@ func callOver(tr transport, m *Method, id uint64, deadline int64, flags uint32, 
 		return t.call(m, id, deadline, flags, args, views, r)
 	case *ringTransport:
 		return t.call(m, id, deadline, flags, args, views, r)
+	case nestedCall:
+		return t.send(m, id, deadline, flags|callNested, args, views, r, t.parent)
 	}
 	panic(fmt.Sprintf("cxx2go: unknown transport %T", tr))
 }
@@ -138,8 +140,8 @@ func awaitCpp(ctx context.Context, tr transport, id uint64, p *pendingCall, r *R
 		case <-p.done:
 		case <-ctx.Done():
 			withdrawn := false
-			if rt, ok := tr.(*ringTransport); ok && rt.remote != nil {
-				withdrawn = rt.remote.abandon(id, p)
+			if worker := workerOf(tr); worker != nil {
+				withdrawn = worker.abandon(id, p)
 			} else {
 				withdrawn = withdrawPending(id, p)
 			}
@@ -182,6 +184,9 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		return
 	}
 	ctx := newCallContext(deadline, md.labels)
+	if rt, ok := tr.(*ringTransport); ok && rt.remote != nil && id&workerSyncBit != 0 {
+		ctx.servedBy, ctx.servedID = rt, id // a worker's thread waits for it, and serves calls nested in it
+	}
 	calls := tr.contexts()
 	calls.add(id, ctx)
 	liveHandlers.Add(1)
@@ -197,6 +202,17 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		callServed(tr)
 		out.Release()
 	}()
+}
+
+// workerOf is the worker process whose calls tr carries, or nil (in process).
+func workerOf(tr transport) *workerProcess {
+	switch t := tr.(type) {
+	case *ringTransport:
+		return t.remote
+	case nestedCall:
+		return t.remote
+	}
+	return nil
 }
 
 // rejectCall answers C++ → Go call id, which cannot run, with code and msg. A oneway call has nowhere to
