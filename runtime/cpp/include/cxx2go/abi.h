@@ -70,6 +70,11 @@ typedef struct cxx2go_view {
   size_t len;
 } cxx2go_view;
 
+/* Where an error names a method whose name the callee does not have (an isolated worker's calls carry
+ * ids, not names: docs/isolation.md), it writes this instead; a caller getting CXX2GO_UNKNOWN_METHOD puts
+ * the method's name in its place. */
+#define CXX2GO_UNNAMED_METHOD "<unnamed method>"
+
 /* cxx2go_call.flags */
 #define CXX2GO_CALL_ONEWAY 1u     /* no result and no completion: the callee copies what it needs before
                                      returning; a reply (invoke) only says whether the call was accepted */

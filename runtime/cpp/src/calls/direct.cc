@@ -160,6 +160,8 @@ Context direct_context(int64_t deadline_unix_nanos) noexcept {
   return context;
 }
 
+thread_local uint32_t t_direct_element_views = 0;
+
 Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, const ViewList& views,
                             const Encoder* args, const CallOptions& options, cxx2go_direct_result* result) {
   if (args != nullptr && !args->ok()) return args->error();
@@ -187,11 +189,14 @@ Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, con
   }
   *result = cxx2go_direct_result{};
   const CountedCall counted = maybe_count_call_start(method, Direction::cpp_to_go, 0);
+  const uint32_t elements = views.element_views();
+  if (elements != 0) [[unlikely]] t_direct_element_views = elements;
   {
     InGo in_go;
     direct(method.id, const_cast<char*>(method.name), const_cast<uint64_t*>(words), all,
            static_cast<uint32_t>(nviews), deadline, result);
   }
+  if (elements != 0) [[unlikely]] t_direct_element_views = 0;
   maybe_count_call_end_here(counted, result->code, 0);
   if (result->code == CXX2GO_OK) [[likely]] return {};
   std::string message(result->message != nullptr ? result->message : "", result->message_len);

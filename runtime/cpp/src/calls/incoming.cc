@@ -365,7 +365,7 @@ Error unknown_method_error(const cxx2go_call& call) {
   char id[24];
   std::snprintf(id, sizeof id, "%#" PRIx64, call.method_id);
   return Error(Code::unknown_method, std::string("no C++ implementation of ") +
-                                         (call.method_name != nullptr ? call.method_name : "<unnamed method>") +
+                                         (call.method_name != nullptr ? call.method_name : CXX2GO_UNNAMED_METHOD) +
                                          " (method id " + id +
                                          "): the service is not registered, or the bindings come from a "
                                          "different schema version");

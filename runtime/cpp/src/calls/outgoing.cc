@@ -68,6 +68,16 @@ Result<void> check_can_call(const CallOptions& options) noexcept {
 
 // ---- synchronous calls ----
 
+// An unknown_method error names the method: the callee writes CXX2GO_UNNAMED_METHOD where it could not
+// (abi.h), and the caller puts the name there.
+std::string named_unknown_method(const MethodInfo& method, std::string message) {
+  constexpr std::string_view unnamed = CXX2GO_UNNAMED_METHOD;
+  if (const size_t at = message.find(unnamed); at != std::string::npos && method.name != nullptr) {
+    message.replace(at, unnamed.size(), method.name);
+  }
+  return message;
+}
+
 // The Error a synchronous reply carries, or none. Checks that Go's reply is well-formed.
 std::optional<Error> reply_error(const cxx2go_reply& r, const MethodInfo& method) {
   if (r.where == CXX2GO_REPLY_INLINE ? r.len > CXX2GO_REPLY_INLINE_CAP
@@ -79,7 +89,9 @@ std::optional<Error> reply_error(const cxx2go_reply& r, const MethodInfo& method
     return Error(Code::protocol, std::string("Go answered PENDING to the synchronous call ") + method.name);
   }
   const uint8_t* p = r.where == CXX2GO_REPLY_MALLOC ? r.heap : r.inline_buf;
-  return Error(static_cast<Code>(r.code), std::string(reinterpret_cast<const char*>(p), r.len));
+  std::string message(reinterpret_cast<const char*>(p), r.len);
+  if (r.code == CXX2GO_UNKNOWN_METHOD) message = named_unknown_method(method, std::move(message));
+  return Error(static_cast<Code>(r.code), std::move(message));
 }
 
 // ---- synchronous calls with a stop token ----
@@ -418,8 +430,13 @@ void receive_completion(uint64_t call_id, int32_t code, const uint8_t* data, siz
     // Go is done with the call's memory. Counted out before resolving the Future, whose continuations may
     // call stop(), which would otherwise wait for this very call.
     release_call(c.outgoing_count);
-    if (const MethodInfo* method = book(*call).method; method != nullptr) {
-      maybe_count_call_end(*method, Direction::cpp_to_go, code, len, book(*call).metrics_started);
+    const MethodInfo* method = book(*call).method;
+    if (method != nullptr) maybe_count_call_end(*method, Direction::cpp_to_go, code, len, book(*call).metrics_started);
+    std::string named;
+    if (code == CXX2GO_UNKNOWN_METHOD && method != nullptr) {
+      named = named_unknown_method(*method, std::string(reinterpret_cast<const char*>(data), len));
+      data = reinterpret_cast<const uint8_t*>(named.data());
+      len = named.size();
     }
     deliver_outgoing(*call, code, data, len);  // data is valid only now: decoded on the spot
     unref_outgoing(call);

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "../calls/direct_calls.h"
 #include "../calls/receive.h"
 #include "cxx2go/detail/testing.h"
 #include "ring.h"
@@ -41,9 +42,6 @@ namespace cxx2go::detail {
 void worker_reply_error(cxx2go_reply* reply, Code code, std::string_view message) noexcept {
   write_incoming_error(*reply, Error(code, std::string(message)));
 }
-
-constexpr std::string_view kWorkerDirectCall =
-    "a call of a @direct go method from an isolated worker is not supported yet (docs/isolation.md)";
 
 // Synchronous calls into Go. In process, the Go handler runs on the calling thread; here it runs in the
 // host, so the call goes over the ring like an asynchronous one, under an id of its own (kWorkerSyncBit),
@@ -223,10 +221,79 @@ void worker_complete(uint64_t call_id, int32_t code, uint8_t*, size_t len) {
                        message.size());
 }
 
-void worker_direct(uint64_t, char*, uint64_t*, cxx2go_view*, uint32_t, int64_t, cxx2go_direct_result* result) {
-  result->code = CXX2GO_UNIMPLEMENTED;
-  result->message = strndup(kWorkerDirectCall.data(), kWorkerDirectCall.size());
-  result->message_len = result->message != nullptr ? kWorkerDirectCall.size() : 0;
+void worker_direct_error(cxx2go_direct_result* result, int32_t code, std::string_view message) noexcept {
+  result->code = code;
+  result->message = strndup(message.data(), message.size());
+  result->message_len = result->message != nullptr ? message.size() : 0;
+}
+
+// A list's element views (abi.h) in message form, for the host, which cannot follow them: the count, each
+// element's length (4 bytes each, little-endian), then the elements' bytes one after the other.
+std::vector<uint8_t> flatten_element_views(const cxx2go_view& list) {
+  const auto* elements = static_cast<const cxx2go_view*>(list.data);
+  const size_t count = list.len / sizeof(cxx2go_view);
+  size_t total = 4 + 4 * count;
+  for (size_t i = 0; i < count; ++i) total += elements[i].len;
+  std::vector<uint8_t> out;
+  out.reserve(total);
+  auto put32 = [&out](size_t v) {
+    for (int shift = 0; shift < 32; shift += 8) out.push_back(static_cast<uint8_t>(v >> shift));
+  };
+  put32(count);
+  for (size_t i = 0; i < count; ++i) put32(elements[i].len);
+  for (size_t i = 0; i < count; ++i) {
+    const auto* bytes = static_cast<const uint8_t*>(elements[i].data);
+    out.insert(out.end(), bytes, bytes + elements[i].len);
+  }
+  return out;
+}
+
+// A @direct call into Go: in process the handler runs on this thread; here it goes to the host in message
+// form (CXX2GO_CALL_DIRECT: the words as the arguments, the views as views, element views flattened), as a
+// synchronous call, and its result words come back as the answer's payload.
+void worker_direct(uint64_t method_id, char* name, uint64_t* words, cxx2go_view* views, uint32_t nviews,
+                   int64_t deadline, cxx2go_direct_result* result) {
+  const uint32_t elements = t_direct_element_views;
+  std::vector<uint8_t> flattened[CXX2GO_DIRECT_VIEWS];
+  cxx2go_view sent_views[CXX2GO_DIRECT_VIEWS] = {};
+  if (nviews > CXX2GO_DIRECT_VIEWS) {
+    worker_direct_error(result, CXX2GO_INVALID_ARGUMENT, "more views than a direct call carries");
+    return;
+  }
+  try {
+    for (uint32_t i = 0; i < nviews; ++i) {
+      sent_views[i] = views[i];
+      if ((elements >> i & 1) != 0) {
+        flattened[i] = flatten_element_views(views[i]);
+        sent_views[i] = cxx2go_view{flattened[i].data(), flattened[i].size()};
+      }
+    }
+  } catch (...) {
+    worker_direct_error(result, CXX2GO_RESOURCE_EXHAUSTED, "out of memory for a @direct call's arguments");
+    return;
+  }
+  cxx2go_call call{};
+  call.method_id = method_id;
+  call.method_name = name;
+  call.deadline_unix_nanos = deadline;
+  call.flags = CXX2GO_CALL_DIRECT;
+  call.nviews = nviews;
+  call.args = reinterpret_cast<const uint8_t*>(words);  // little-endian, as the message wants them
+  call.args_len = CXX2GO_DIRECT_WORDS * sizeof(uint64_t);
+  call.views = sent_views;
+  cxx2go_reply reply{};
+  worker_invoke(&call, &reply);
+  const uint8_t* data = reply.where == CXX2GO_REPLY_MALLOC ? reply.heap : reply.inline_buf;
+  if (reply.code != CXX2GO_OK) {
+    worker_direct_error(result, reply.code, std::string_view(reinterpret_cast<const char*>(data), reply.len));
+  } else if (reply.len != sizeof result->words) {
+    worker_direct_error(result, CXX2GO_PROTOCOL, "the host answered a @direct call with a result of " +
+                                                     std::to_string(reply.len) + " bytes");
+  } else {
+    std::memcpy(result->words, data, sizeof result->words);
+    result->code = CXX2GO_OK;
+  }
+  if (reply.where == CXX2GO_REPLY_MALLOC) std::free(reply.heap);
 }
 
 struct WorkerFds {

@@ -77,6 +77,7 @@ import "C"
 import (
 	"context"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -218,7 +219,7 @@ func CallCpp(ctx context.Context, m *Method, args *Encoder, views []View) (*Repl
 		return nil, err
 	}
 	if code != OK {
-		err := &Error{Code: code, Message: string(r.data)}
+		err := callError(m, code, r.data)
 		r.Release()
 		return nil, err
 	}
@@ -260,7 +261,7 @@ func callCppInline(ctx context.Context, m *Method, args *Encoder, views []View) 
 	}
 	r.takeRaw()
 	if code := Code(r.raw.code); code != OK { // takeRaw makes a malformed reply Protocol
-		err := &Error{Code: code, Message: string(r.data)}
+		err := callError(m, code, r.data)
 		r.Release()
 		return nil, err
 	}
@@ -294,10 +295,21 @@ func CallCppOneway(m *Method, args *Encoder, views []View) error {
 	}
 	r.takeRaw()
 	if code := Code(r.raw.code); code != OK {
-		err = &Error{Code: code, Message: string(r.data)}
+		err = callError(m, code, r.data)
 	}
 	r.Release()
 	return err
+}
+
+// callError is the error a call of m was answered with. An UnknownMethod error names the method: the
+// callee writes CXX2GO_UNNAMED_METHOD where it could not (an isolated service's worker gets method ids,
+// not names), and its name goes there.
+func callError(m *Method, code Code, data []byte) *Error {
+	msg := string(data)
+	if code == UnknownMethod {
+		msg = strings.Replace(msg, C.CXX2GO_UNNAMED_METHOD, m.name, 1)
+	}
+	return &Error{Code: code, Message: msg}
 }
 
 // argBytes returns the encoded arguments (a nil Encoder stands for none) or the encoder's error.

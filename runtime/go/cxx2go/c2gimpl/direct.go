@@ -260,6 +260,30 @@ func failDirect(result *C.cxx2go_direct_result, code Code, msg string) {
 	}
 }
 
+// directMessageHandler serves md, a @direct go method, called by a worker process in message form
+// (CXX2GO_CALL_DIRECT): its words are the arguments, its views the views (a list's elements flattened,
+// see Incoming.elementViews), and the result's words the answer.
+func directMessageHandler(md *MethodDesc) Handler {
+	return func(ctx context.Context, in *Incoming, out *Encoder) error {
+		var words DirectWords
+		data := in.args.data
+		if len(data) != 8*len(words) {
+			return &Error{Code: Protocol, Message: fmt.Sprintf("%s: a @direct call of %d argument bytes from the worker", md.Name, len(data))}
+		}
+		for i := range words {
+			words[i] = binary.LittleEndian.Uint64(data[8*i:])
+		}
+		res, err := md.Direct(ctx, *in, &words)
+		if err != nil {
+			return err
+		}
+		for _, w := range [...]uint64{res.W0, res.W1, res.W2, res.W3} {
+			out.buf = binary.LittleEndian.AppendUint64(out.buf, w)
+		}
+		return nil
+	}
+}
+
 // errIsolatedDirect is resolveDirect's answer for a method of an isolated service: CallDirect then takes
 // callDirectIsolated (an error made once, as this is every such call's path).
 var errIsolatedDirect = &Error{Code: Unimplemented, Message: "a @direct method of an isolated service"}
@@ -311,7 +335,7 @@ func callDirectIsolated(ctx context.Context, s *isolatedService, m *Method, in *
 		return DirectResult{}, err
 	}
 	if code != OK {
-		return DirectResult{}, &Error{Code: code, Message: string(r.data)}
+		return DirectResult{}, callError(m, code, r.data)
 	}
 	if len(r.data) != 8*directResultWords {
 		return DirectResult{}, &Error{Code: Protocol, Message: fmt.Sprintf("%s: a result of %d bytes from the worker", m.name, len(r.data))}

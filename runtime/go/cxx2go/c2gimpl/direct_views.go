@@ -5,7 +5,10 @@ package c2gimpl
 */
 import "C"
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"unsafe"
+)
 
 // The readers of a @direct call's views that build owned Go values (abi.h; the compiler's direct_layout.h
 // decides which leaf travels how). Each copies out of C++'s memory in one pass: nothing they return
@@ -65,8 +68,8 @@ func (in *Incoming) ViewBytesList(i int) [][]byte {
 // elementViews views view i as the array of cxx2go_view that C++ passes for a list's elements; nil if its
 // size or alignment does not fit one, which bindings of one schema never produce.
 func (in *Incoming) elementViews(i int) []C.cxx2go_view {
-	if in.owned != nil { // direct calls always point into C++'s memory
-		return nil
+	if in.owned != nil { // a worker's @direct call (directMessageHandler): flattened
+		return flattenedElements(in.owned[i])
 	}
 	b := in.viewBytes(i)
 	const size = int(unsafe.Sizeof(C.cxx2go_view{}))
@@ -74,6 +77,33 @@ func (in *Incoming) elementViews(i int) []C.cxx2go_view {
 		return nil
 	}
 	return unsafe.Slice((*C.cxx2go_view)(unsafe.Pointer(unsafe.SliceData(b))), len(b)/size)
+}
+
+// flattenedElements views the elements of a list a worker process flattened (worker.cc,
+// flatten_element_views): a count, each element's length, then their bytes, lengths 4 bytes little-endian.
+// The views point into b. nil if b is not of that form, which a worker's bindings never produce: a
+// broken worker's call gets an empty list.
+func flattenedElements(b []byte) []C.cxx2go_view {
+	if len(b) < 4 {
+		return nil
+	}
+	count := uint64(binary.LittleEndian.Uint32(b))
+	if count == 0 || count > uint64(len(b)-4)/4 {
+		return nil
+	}
+	data := 4 + 4*int(count)
+	out := make([]C.cxx2go_view, count)
+	for j := range out {
+		n := int(binary.LittleEndian.Uint32(b[4+4*j:]))
+		if n > len(b)-data {
+			return nil
+		}
+		if n != 0 {
+			out[j] = C.cxx2go_view{data: unsafe.Pointer(&b[data]), len: C.size_t(n)}
+		}
+		data += n
+	}
+	return out
 }
 
 func elementBytes(elems []C.cxx2go_view) int {

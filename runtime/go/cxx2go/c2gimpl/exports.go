@@ -217,14 +217,14 @@ func cxx2go_go_ring_attach(region unsafe.Pointer) (code C.int32_t) {
 
 // runHandler runs md's handler and returns what to send back: the result encoding or an error message.
 // A panic becomes Code Panic with "panic: <value>" (its stack goes to stderr, like net/http does).
-func runHandler(ctx context.Context, md *MethodDesc, in *Incoming, out *Encoder) (code Code, payload []byte) {
+func runHandler(ctx context.Context, md *MethodDesc, handler Handler, in *Incoming, out *Encoder) (code Code, payload []byte) {
 	defer func() {
 		if v := recover(); v != nil {
 			fmt.Fprintf(os.Stderr, "cxx2go: Go handler of %s panicked: %v\n%s", md.Name, v, debug.Stack())
 			code, payload = Panic, []byte(fmt.Sprint("panic: ", v))
 		}
 	}()
-	err := md.Handler(ctx, in, out)
+	err := handler(ctx, in, out)
 	if err == nil {
 		err = out.Err() // e.g. a result too long for the wire format
 	}

@@ -508,19 +508,27 @@ func (t *ringTransport) owns(id uint64) bool {
 func (t *ringTransport) startCall(s *C.cxx2go_ring_slot, id uint64, oneway bool, payload []byte) {
 	md := lookupMethod(uint64(s.method_id))
 	if md == nil {
-		name := "<a method of the worker's bindings>"
+		name := C.CXX2GO_UNNAMED_METHOD // the worker's name is not trusted: the worker puts its own there
 		if t.remote == nil {
 			name = ringMethodName(s)
 		}
 		rejectCall(t, id, oneway, UnknownMethod, unknownMethodMessage(name, uint64(s.method_id)))
 		return
 	}
+	handler := md.Handler
+	if uint32(s.flags)&callDirect != 0 { // a worker's @direct call, in message form
+		if md.Direct == nil || oneway || t.remote == nil {
+			rejectCall(t, id, oneway, UnknownMethod, md.Name+" is not @direct in the Go bindings (the Go and C++ bindings differ)")
+			return
+		}
+		handler = directMessageHandler(md)
+	}
 	in, ok := ringIncoming(s, payload)
 	if !ok {
 		rejectCall(t, id, oneway, Protocol, "malformed message in the C++ → Go ring")
 		return
 	}
-	serveCall(t, md, id, oneway, int64(s.deadline_unix_nanos), in)
+	serveCallWith(t, md, handler, id, oneway, int64(s.deadline_unix_nanos), in)
 }
 
 // ringIncoming copies a call's arguments out of its slot into Go memory (the handler may outlive the
@@ -558,7 +566,7 @@ func ringIncoming(s *C.cxx2go_ring_slot, payload []byte) (*Incoming, bool) {
 func ringMethodName(s *C.cxx2go_ring_slot) string {
 	p := *(**C.char)(unsafe.Pointer(&s.name))
 	if p == nil {
-		return "<unnamed method>"
+		return C.CXX2GO_UNNAMED_METHOD
 	}
 	return C.GoString(p)
 }

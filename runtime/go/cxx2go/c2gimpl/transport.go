@@ -163,6 +163,11 @@ func awaitCpp(ctx context.Context, tr transport, id uint64, p *pendingCall, r *R
 // serveCall runs md's handler for C++ → Go call id, received over tr, on a new goroutine, and sends the
 // result back over tr (a oneway call has no one to report to). in must stay valid until in.release().
 func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline int64, in *Incoming) {
+	serveCallWith(tr, md, md.Handler, id, oneway, deadline, in)
+}
+
+// serveCallWith is serveCall with the handler that serves the call (a worker's @direct call has its own).
+func serveCallWith(tr transport, md *MethodDesc, handler Handler, id uint64, oneway bool, deadline int64, in *Incoming) {
 	if oneway {
 		// Nobody can cancel a oneway call: the runtime's stop or its deadline end its context.
 		ctx := md.onewayCtx
@@ -177,7 +182,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 			defer callServed(tr)
 			defer cancel()
 			out := GetEncoder()
-			runHandler(withTrace(ctx, in), md, in, out) // no one to report to; runHandler already logged a panic
+			runHandler(withTrace(ctx, in), md, handler, in, out) // no one to report to; runHandler already logged a panic
 			in.release()
 			out.Release()
 		}()
@@ -194,7 +199,7 @@ func serveCall(tr transport, md *MethodDesc, id uint64, oneway bool, deadline in
 		pprof.SetGoroutineLabels(md.labels)
 		defer liveHandlers.Add(-1) // after the completion: C++ sees the call end first
 		out := GetEncoder()
-		code, payload := runHandler(withTrace(ctx, in), md, in, out)
+		code, payload := runHandler(withTrace(ctx, in), md, handler, in, out)
 		calls.LoadAndDelete(id)
 		ctx.end(context.Canceled)
 		in.release()                   // before the completion, after which C++ may free borrowed memory

@@ -111,10 +111,15 @@ class ViewList {
   }
 
   // A list<string> or list<bytes>, as a view of its elements' views (abi.h: len is in bytes).
-  void add(const ElementViews& elements) { push(elements.data(), elements.size() * sizeof(cxx2go_view)); }
+  void add(const ElementViews& elements) {
+    if (size_ < 32) element_views_ |= uint32_t{1} << size_;
+    push(elements.data(), elements.size() * sizeof(cxx2go_view));
+  }
 
   const cxx2go_view* data() const noexcept { return overflow_.empty() ? inline_ : overflow_.data(); }
   uint32_t size() const noexcept { return size_; }
+  // Bit i: view i is an ElementViews' (the views of a list's elements, which point further).
+  uint32_t element_views() const noexcept { return element_views_; }
 
  private:
   void push(const void* p, size_t len) {
@@ -131,6 +136,7 @@ class ViewList {
   cxx2go_view inline_[kInlineViews];
   std::vector<cxx2go_view> overflow_;  // all views, once there are more than kInlineViews
   uint32_t size_ = 0;
+  uint32_t element_views_ = 0;
 };
 
 // The result bytes of a successful synchronous call. Owns them: frees a malloc()ed payload.
