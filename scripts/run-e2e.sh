@@ -4,7 +4,8 @@
 #   C++ host (tests/e2e/cpphost) the GoogleTest program with its Go side built normally, with
 #                                GOEXPERIMENT=cgocheck2, and with the race detector
 # and again over the ring transport (CXX2GO_TRANSPORT=ring): Go host with -race (default and 2-slot rings),
-# C++ host normally and with -race on 2-slot rings.
+# C++ host normally and with -race on 2-slot rings; and the Go host with every cpp service isolated in a
+# worker process (CXX2GO_ISOLATE, docs/isolation.md), with -race.
 #
 # usage: scripts/run-e2e.sh BUILD_DIR     (a CMake build directory of the repository; configured if needed)
 #
@@ -77,7 +78,7 @@ step go-race-ring 1500 env CXX2GO_TRANSPORT=ring "$go" test -race -count=1 -v -t
 step go-race-ring-tiny 1500 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/...
 
 echo "e2e: C++ host (tests/e2e/cpphost)"
-targets=(e2e_cpphost e2e_cpphost_cgocheck2 e2e_cpphost_race isolation_worker)
+targets=(e2e_cpphost e2e_cpphost_cgocheck2 e2e_cpphost_race isolation_worker e2e_worker)
 if [[ ! -f "$build/build.ninja" ]]; then
   step configure 300 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 fi
@@ -90,6 +91,12 @@ worker="$(cd "$build" && pwd)/tests/isolation/isolation_worker"
 step isolation-race 600 env CXX2GO_ISOLATION_WORKER="$worker" "$go" test -race -count=1 -v -timeout 300s ./tests/isolation/
 step isolation-cgocheck2 600 env GOEXPERIMENT=cgocheck2 CXX2GO_ISOLATION_WORKER="$worker" \
   "$go" test -count=1 -v -timeout 300s ./tests/isolation/
+# The whole Go host suite again with every cpp service isolated, each in a worker process of its own
+# (tests/e2e/worker): the batteries and life-cycle scenarios unchanged, with the race detector. Rings of
+# 8,192 slots carry the suite's largest arguments (2.5 MB; the default carries 504 KiB).
+e2e_worker="$(cd "$build" && pwd)/tests/e2e/cpphost/e2e_worker"
+step go-race-isolated 1500 env CXX2GO_ISOLATE="e2e.CppSide=$e2e_worker,e2e.Affine=$e2e_worker" \
+  CXX2GO_RING_SLOTS=8192 "$go" test -race -count=1 -v -timeout 600s ./tests/e2e/gohost/
 if [[ -x "$build/tests/e2e/cpphost/e2e_cpphost" ]]; then
   step cpphost 900 "$build/tests/e2e/cpphost/e2e_cpphost"
   step cpphost-cgocheck2 900 "$build/tests/e2e/cpphost/e2e_cpphost_cgocheck2"

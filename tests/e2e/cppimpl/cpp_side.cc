@@ -1,5 +1,7 @@
 #include "cpp_side.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -127,6 +129,17 @@ cxx2go::Result<std::string> CppSideImpl::inline_concat(std::string_view a, std::
 
 cxx2go::Result<uint64_t> CppSideImpl::thread_id(const cxx2go::Context&) { return current_tid(); }
 
+cxx2go::Result<uint64_t> CppSideImpl::process_id(const cxx2go::Context&) { return static_cast<uint64_t>(getpid()); }
+
+cxx2go::Result<e2e::LiveCounts> CppSideImpl::live_counts(const cxx2go::Context&) {
+  const cxx2go::LiveCounts c = cxx2go::live_counts();
+  // Less this call: it runs on an executor, so it is a Go → C++ call with a heap record.
+  auto less_one = [](uint64_t n) { return n > 0 ? n - 1 : 0; };
+  return e2e::LiveCounts{c.outgoing_calls, less_one(c.incoming_calls), less_one(c.records)};
+}
+
+cxx2go::Result<int32_t> CppSideImpl::active_sleeps(const cxx2go::Context&) { return g_active_sleeps.load(); }
+
 cxx2go::Result<int64_t> CppSideImpl::deadline(const cxx2go::Context& context) {
   return unix_nanos(context.deadline());
 }
@@ -151,6 +164,8 @@ cxx2go::Result<std::vector<std::string>> CppSideImpl::notifications(uint32_t cou
 }
 
 cxx2go::Result<uint64_t> AffineImpl::thread_id(const cxx2go::Context&) { return current_tid(); }
+
+cxx2go::Result<uint64_t> AffineImpl::process_id(const cxx2go::Context&) { return static_cast<uint64_t>(getpid()); }
 
 cxx2go::Result<void> register_cpp_services() {
   if (cxx2go::Result<void> r = cxx2go::register_service(std::make_shared<CppSideImpl>()); !r) return r;

@@ -58,6 +58,10 @@ class CppSideImpl final : public e2e::CppSide {
   cxx2go::Result<std::vector<std::string>> context_ends(std::string_view tag, uint32_t count,
                                                         const cxx2go::Context& context) override;
   cxx2go::Result<void> relay_wait(std::string_view tag, bool use_async, const cxx2go::Context& context) override;
+  // What the host's tests ask of the process CppSide runs in, which is another one when it is isolated.
+  cxx2go::Result<uint64_t> process_id(const cxx2go::Context& context) override;
+  cxx2go::Result<e2e::LiveCounts> live_counts(const cxx2go::Context& context) override;
+  cxx2go::Result<int32_t> active_sleeps(const cxx2go::Context& context) override;
 
  private:
   std::mutex mu_;
@@ -68,6 +72,7 @@ class CppSideImpl final : public e2e::CppSide {
 class AffineImpl final : public e2e::Affine {
  public:
   cxx2go::Result<uint64_t> thread_id(const cxx2go::Context& context) override;
+  cxx2go::Result<uint64_t> process_id(const cxx2go::Context& context) override;
 };
 
 // Registers a CppSideImpl and an AffineImpl (cxx2go::register_service), before or after cxx2go::start().

@@ -489,9 +489,10 @@ func checkInlineConcat(ctx context.Context) error {
 	return nil
 }
 
-// ThreadName returns the name of thread tid of this process (/proc/self/task/<tid>/comm).
-func ThreadName(tid uint64) (string, error) {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/self/task/%d/comm", tid))
+// ThreadName returns the name of thread tid of process pid (/proc/<pid>/task/<tid>/comm): the process
+// the C++ side runs in, this one unless its services are isolated (each then in its worker process).
+func ThreadName(pid, tid uint64) (string, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/task/%d/comm", pid, tid))
 	if err != nil {
 		return "", err
 	}
@@ -522,9 +523,13 @@ func checkExecutorThread(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("ThreadID: %w", err)
 		}
-		name, err := ThreadName(tid)
+		pid, err := cpp.ProcessID(ctx)
 		if err != nil {
-			return fmt.Errorf("CppSide ran on thread %d, which is not a thread of this process: %v", tid, err)
+			return fmt.Errorf("ProcessID: %w", err)
+		}
+		name, err := ThreadName(pid, tid)
+		if err != nil {
+			return fmt.Errorf("CppSide ran on thread %d, which is not a thread of its process %d: %v", tid, pid, err)
 		}
 		if !strings.HasPrefix(name, "cxx2go-") {
 			return fmt.Errorf("CppSide ran on thread %d named %q, not on an executor thread (cxx2go-N)", tid, name)
@@ -553,9 +558,13 @@ func checkAffineThread(ctx context.Context) error {
 		return err
 	}
 	tid := first.Load()
-	name, err := ThreadName(tid)
+	pid, err := affine.ProcessID(ctx)
 	if err != nil {
-		return fmt.Errorf("Affine ran on thread %d, which is not a thread of this process: %v", tid, err)
+		return fmt.Errorf("Affine.ProcessID: %w", err)
+	}
+	name, err := ThreadName(pid, tid)
+	if err != nil {
+		return fmt.Errorf("Affine ran on thread %d, which is not a thread of its process %d: %v", tid, pid, err)
 	}
 	if strings.HasPrefix(name, "cxx2go-") || !strings.HasPrefix(name, "Affine") {
 		return fmt.Errorf("Affine ran on thread %d named %q, want its own thread (Affine-0)", tid, name)

@@ -121,6 +121,13 @@ type CheckResult struct {
 	Failure string `json:"failure"`
 }
 
+// cxx2go::live_counts() of the process CppSide runs in.
+type LiveCounts struct {
+	Outgoing uint64 `json:"outgoing"`
+	Incoming uint64 `json:"incoming"`
+	Records  uint64 `json:"records"`
+}
+
 func c2gEncodeScalars(e *c2gimpl.Encoder, v *Scalars) {
 	e.Bool(v.Flag)
 	e.I8(v.I8Value)
@@ -421,6 +428,12 @@ func c2gEncodeCheckResult(e *c2gimpl.Encoder, v *CheckResult) {
 func c2gDecodeCheckResult(d *c2gimpl.Decoder, v *CheckResult) {
 	v.Name = d.String()
 	v.Failure = d.String()
+}
+
+func c2gDecodeLiveCounts(d *c2gimpl.Decoder, v *LiveCounts) {
+	v.Outgoing = d.U64()
+	v.Incoming = d.U64()
+	v.Records = d.U64()
 }
 
 // Implemented in Go, called from C++.
@@ -866,6 +879,12 @@ type CppSide interface {
 	// synchronous or the _async form, records the code_name of what that call answered under
 	// `tag + "#relay"`, and answers with it.
 	RelayWait(ctx context.Context, tag string, useAsync bool) error
+	// The process the implementation runs in: the host, or its worker when CppSide is isolated.
+	ProcessID(ctx context.Context) (uint64, error)
+	// cxx2go::live_counts() where the implementation runs, this call not counted.
+	LiveCounts(ctx context.Context) (LiveCounts, error)
+	// How many sleep calls are sleeping where the implementation runs.
+	ActiveSleeps(ctx context.Context) (int32, error)
 	// @direct (called without dispatch, on the calling Go thread): a + b.
 	DirectAdd(ctx context.Context, a int64, b int64) (int64, error)
 	// @direct with views and an encoded list: len(text) + len(blob) + 4 * len(numbers) + the lengths of names.
@@ -905,6 +924,9 @@ var c2gMethodCppSide_Notifications = c2gimpl.NewMethod(0xd1143d47d0cbccca, "e2e.
 var c2gMethodCppSide_WaitContext = c2gimpl.NewMethod(0xc3aa262bd0acccbc, "e2e.CppSide.wait_context", 0)
 var c2gMethodCppSide_ContextEnds = c2gimpl.NewMethod(0x2fbdbc2a7a3375bb, "e2e.CppSide.context_ends", 0)
 var c2gMethodCppSide_RelayWait = c2gimpl.NewMethod(0xf4f724229f165c84, "e2e.CppSide.relay_wait", 0)
+var c2gMethodCppSide_ProcessID = c2gimpl.NewMethod(0x25532e2382f40fef, "e2e.CppSide.process_id", 0)
+var c2gMethodCppSide_LiveCounts = c2gimpl.NewMethod(0x65607417f6a2b182, "e2e.CppSide.live_counts", 0)
+var c2gMethodCppSide_ActiveSleeps = c2gimpl.NewMethod(0xf951feaf3117176a, "e2e.CppSide.active_sleeps", 0)
 var c2gMethodCppSide_DirectAdd = c2gimpl.NewMethod(0x86b9d3408e2a7c7d, "e2e.CppSide.direct_add", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 var c2gMethodCppSide_DirectSizes = c2gimpl.NewMethod(0x0f8fe48a20d8b3cf, "e2e.CppSide.direct_sizes", c2gimpl.MethodInline|c2gimpl.MethodDirect)
 var c2gMethodCppSide_FailDirect = c2gimpl.NewMethod(0x2398745e68f133bd, "e2e.CppSide.fail_direct", c2gimpl.MethodInline|c2gimpl.MethodDirect)
@@ -1278,6 +1300,60 @@ func (*CppSideClient) RelayWait(ctx context.Context, tag string, useAsync bool) 
 	return nil
 }
 
+// The process the implementation runs in: the host, or its worker when CppSide is isolated.
+func (*CppSideClient) ProcessID(ctx context.Context) (uint64, error) {
+	var c2gResult uint64
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_ProcessID, c2gArgs, nil)
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.U64()
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
+// cxx2go::live_counts() where the implementation runs, this call not counted.
+func (*CppSideClient) LiveCounts(ctx context.Context) (LiveCounts, error) {
+	var c2gResult LiveCounts
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_LiveCounts, c2gArgs, nil)
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gDecodeLiveCounts(c2gD, &c2gResult)
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
+// How many sleep calls are sleeping where the implementation runs.
+func (*CppSideClient) ActiveSleeps(ctx context.Context) (int32, error) {
+	var c2gResult int32
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodCppSide_ActiveSleeps, c2gArgs, nil)
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.I32()
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
 // @direct (called without dispatch, on the calling Go thread): a + b.
 func (*CppSideClient) DirectAdd(ctx context.Context, a int64, b int64) (int64, error) {
 	var c2gResult int64
@@ -1343,6 +1419,8 @@ func (*CppSideClient) DirectDigest(ctx context.Context, r DirectRecord, salt uin
 // in for it in tests of the code that calls it.
 type Affine interface {
 	ThreadID(ctx context.Context) (uint64, error)
+	// The process the implementation runs in (CppSide.process_id).
+	ProcessID(ctx context.Context) (uint64, error)
 }
 
 // AffineClient calls the C++ implementation of e2e.Affine.
@@ -1355,6 +1433,7 @@ var _ Affine = (*AffineClient)(nil)
 func NewAffineClient() *AffineClient { return &AffineClient{} }
 
 var c2gMethodAffine_ThreadID = c2gimpl.NewMethod(0x02f8e8c1131a01c9, "e2e.Affine.thread_id", 0)
+var c2gMethodAffine_ProcessID = c2gimpl.NewMethod(0x964d9eba9a381028, "e2e.Affine.process_id", 0)
 
 // ThreadID calls e2e.Affine.thread_id in C++.
 func (*AffineClient) ThreadID(ctx context.Context) (uint64, error) {
@@ -1362,6 +1441,24 @@ func (*AffineClient) ThreadID(ctx context.Context) (uint64, error) {
 	c2gArgs := c2gimpl.GetEncoder()
 	defer c2gArgs.Release()
 	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffine_ThreadID, c2gArgs, nil)
+	if err != nil {
+		return c2gResult, err
+	}
+	defer c2gReply.Release()
+	c2gD := c2gReply.Decoder()
+	c2gResult = c2gD.U64()
+	if err := c2gD.Finish(); err != nil {
+		return c2gResult, err
+	}
+	return c2gResult, nil
+}
+
+// The process the implementation runs in (CppSide.process_id).
+func (*AffineClient) ProcessID(ctx context.Context) (uint64, error) {
+	var c2gResult uint64
+	c2gArgs := c2gimpl.GetEncoder()
+	defer c2gArgs.Release()
+	c2gReply, err := c2gimpl.CallCpp(ctx, c2gMethodAffine_ProcessID, c2gArgs, nil)
 	if err != nil {
 		return c2gResult, err
 	}

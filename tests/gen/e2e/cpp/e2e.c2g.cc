@@ -39,6 +39,7 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, Everything& v);
 [[maybe_unused]] constexpr size_t c2g_min_size(const CheckResult*) { return 8; }
 static void c2g_encode(::cxx2go::detail::Encoder& e, const CheckResult& v);
 static void c2g_decode(::cxx2go::detail::Decoder& d, CheckResult& v);
+static void c2g_encode(::cxx2go::detail::Encoder& e, const LiveCounts& v);
 
 static void c2g_encode(::cxx2go::detail::Encoder& e, const Scalars& v) {
   c2g_encode(e, v.flag);
@@ -186,6 +187,12 @@ static void c2g_decode(::cxx2go::detail::Decoder& d, CheckResult& v) {
   c2g_decode(d, v.failure);
 }
 
+static void c2g_encode(::cxx2go::detail::Encoder& e, const LiveCounts& v) {
+  c2g_encode(e, v.outgoing);
+  c2g_encode(e, v.incoming);
+  c2g_encode(e, v.records);
+}
+
 bool operator==(const Scalars& a, const Scalars& b) {
   return a.flag == b.flag &&
          a.i8_value == b.i8_value &&
@@ -255,6 +262,12 @@ bool operator==(const Everything& a, const Everything& b) {
 bool operator==(const CheckResult& a, const CheckResult& b) {
   return a.name == b.name &&
          a.failure == b.failure;
+}
+
+bool operator==(const LiveCounts& a, const LiveCounts& b) {
+  return a.outgoing == b.outgoing &&
+         a.incoming == b.incoming &&
+         a.records == b.records;
 }
 
 namespace {
@@ -709,6 +722,12 @@ namespace {
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_context_ends{0x2fbdbc2a7a3375bbull, "e2e.CppSide.context_ends", 0};
   // e2e.CppSide.relay_wait(string,bool)
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_relay_wait{0xf4f724229f165c84ull, "e2e.CppSide.relay_wait", 0};
+  // e2e.CppSide.process_id()->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_process_id{0x25532e2382f40fefull, "e2e.CppSide.process_id", 0};
+  // e2e.CppSide.live_counts()->struct LiveCounts{outgoing:u64,incoming:u64,records:u64}
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_live_counts{0x65607417f6a2b182ull, "e2e.CppSide.live_counts", 0};
+  // e2e.CppSide.active_sleeps()->i32
+  const ::cxx2go::detail::MethodInfo c2g_method_CppSide_active_sleeps{0xf951feaf3117176aull, "e2e.CppSide.active_sleeps", 0};
   // e2e.CppSide.direct_add(i64,i64)->i64
   const ::cxx2go::detail::MethodInfo c2g_method_CppSide_direct_add{0x86b9d3408e2a7c7dull, "e2e.CppSide.direct_add", CXX2GO_METHOD_INLINE | CXX2GO_METHOD_DIRECT};
   // e2e.CppSide.direct_sizes(string,bytes,list<i32>,list<string>)->u64
@@ -1196,6 +1215,75 @@ static void c2g_invoke_CppSide_relay_wait(::cxx2go::Service& c2g_service, ::cxx2
   }
 }
 
+::cxx2go::Result<uint64_t> CppSide::process_id(const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.CppSide.process_id is not implemented: override process_id or process_id_async"};
+}
+
+::cxx2go::Future<uint64_t> CppSide::process_id_async(::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(process_id(context));
+}
+
+static void c2g_invoke_CppSide_process_id(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.process_id_async(c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+::cxx2go::Result<LiveCounts> CppSide::live_counts(const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.CppSide.live_counts is not implemented: override live_counts or live_counts_async"};
+}
+
+::cxx2go::Future<LiveCounts> CppSide::live_counts_async(::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(live_counts(context));
+}
+
+static void c2g_invoke_CppSide_live_counts(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.live_counts_async(c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
+::cxx2go::Result<int32_t> CppSide::active_sleeps(const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.CppSide.active_sleeps is not implemented: override active_sleeps or active_sleeps_async"};
+}
+
+::cxx2go::Future<int32_t> CppSide::active_sleeps_async(::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(active_sleeps(context));
+}
+
+static void c2g_invoke_CppSide_active_sleeps(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<CppSide&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.active_sleeps_async(c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 static void c2g_invoke_CppSide_direct_add(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
   try {
     auto& c2g_impl = static_cast<CppSide&>(c2g_service);
@@ -1365,13 +1453,16 @@ namespace {
     {c2g_method_CppSide_wait_context, &c2g_invoke_CppSide_wait_context, nullptr},
     {c2g_method_CppSide_context_ends, &c2g_invoke_CppSide_context_ends, nullptr},
     {c2g_method_CppSide_relay_wait, &c2g_invoke_CppSide_relay_wait, nullptr},
+    {c2g_method_CppSide_process_id, &c2g_invoke_CppSide_process_id, nullptr},
+    {c2g_method_CppSide_live_counts, &c2g_invoke_CppSide_live_counts, nullptr},
+    {c2g_method_CppSide_active_sleeps, &c2g_invoke_CppSide_active_sleeps, nullptr},
     {c2g_method_CppSide_direct_add, &c2g_invoke_CppSide_direct_add, &c2g_direct_CppSide_direct_add},
     {c2g_method_CppSide_direct_sizes, &c2g_invoke_CppSide_direct_sizes, &c2g_direct_CppSide_direct_sizes},
     {c2g_method_CppSide_fail_direct, &c2g_invoke_CppSide_fail_direct, &c2g_direct_CppSide_fail_direct},
     {c2g_method_CppSide_direct_digest, &c2g_invoke_CppSide_direct_digest, &c2g_direct_CppSide_direct_digest},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_CppSide_descriptor{
-      "e2e.CppSide", false, c2g_CppSide_methods, 24, &c2g_CppSide_binding};
+      "e2e.CppSide", false, c2g_CppSide_methods, 27, &c2g_CppSide_binding};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const noexcept {
@@ -1381,6 +1472,8 @@ const ::cxx2go::detail::ServiceDescriptor& CppSide::cxx2go_descriptor() const no
 namespace {
   // e2e.Affine.thread_id()->u64
   const ::cxx2go::detail::MethodInfo c2g_method_Affine_thread_id{0x02f8e8c1131a01c9ull, "e2e.Affine.thread_id", 0};
+  // e2e.Affine.process_id()->u64
+  const ::cxx2go::detail::MethodInfo c2g_method_Affine_process_id{0x964d9eba9a381028ull, "e2e.Affine.process_id", 0};
 }  // namespace
 
 ::cxx2go::Result<uint64_t> Affine::thread_id(const ::cxx2go::Context&) {
@@ -1406,12 +1499,36 @@ static void c2g_invoke_Affine_thread_id(::cxx2go::Service& c2g_service, ::cxx2go
   }
 }
 
+::cxx2go::Result<uint64_t> Affine::process_id(const ::cxx2go::Context&) {
+  return ::cxx2go::Error{::cxx2go::Code::unimplemented,
+                        "e2e.Affine.process_id is not implemented: override process_id or process_id_async"};
+}
+
+::cxx2go::Future<uint64_t> Affine::process_id_async(::cxx2go::Context context) {
+  return ::cxx2go::make_ready_future(process_id(context));
+}
+
+static void c2g_invoke_Affine_process_id(::cxx2go::Service& c2g_service, ::cxx2go::detail::IncomingCall& c2g_call) noexcept {
+  try {
+    auto& c2g_impl = static_cast<Affine&>(c2g_service);
+    auto c2g_args = c2g_call.args();
+    if (!c2g_args.finish()) {
+      c2g_call.fail(c2g_args.error());
+      return;
+    }
+    ::cxx2go::detail::reply_when_ready(c2g_call, c2g_impl.process_id_async(c2g_call.context()));
+  } catch (...) {
+    c2g_call.fail(::cxx2go::error_from_current_exception());
+  }
+}
+
 namespace {
   const ::cxx2go::detail::MethodEntry c2g_Affine_methods[] = {
     {c2g_method_Affine_thread_id, &c2g_invoke_Affine_thread_id, nullptr},
+    {c2g_method_Affine_process_id, &c2g_invoke_Affine_process_id, nullptr},
   };
   const ::cxx2go::detail::ServiceDescriptor c2g_Affine_descriptor{
-      "e2e.Affine", true, c2g_Affine_methods, 1, nullptr};
+      "e2e.Affine", true, c2g_Affine_methods, 2, nullptr};
 }  // namespace
 
 const ::cxx2go::detail::ServiceDescriptor& Affine::cxx2go_descriptor() const noexcept {

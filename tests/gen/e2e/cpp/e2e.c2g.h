@@ -37,6 +37,7 @@ struct DirectPoint;
 struct DirectRecord;
 struct Everything;
 struct CheckResult;
+struct LiveCounts;
 
 struct Scalars {
   bool flag{};
@@ -114,6 +115,13 @@ struct CheckResult {
   std::string failure{};
 };
 
+/// cxx2go::live_counts() of the process CppSide runs in.
+struct LiveCounts {
+  uint64_t outgoing{};
+  uint64_t incoming{};
+  uint64_t records{};
+};
+
 bool operator==(const Scalars& a, const Scalars& b);
 bool operator==(const Node& a, const Node& b);
 bool operator==(const Empty& a, const Empty& b);
@@ -121,6 +129,7 @@ bool operator==(const DirectPoint& a, const DirectPoint& b);
 bool operator==(const DirectRecord& a, const DirectRecord& b);
 bool operator==(const Everything& a, const Everything& b);
 bool operator==(const CheckResult& a, const CheckResult& b);
+bool operator==(const LiveCounts& a, const LiveCounts& b);
 
 /// Implemented in Go, called from C++.
 ///
@@ -297,6 +306,18 @@ class CppSide : public ::cxx2go::Service {
   virtual ::cxx2go::Result<void> relay_wait(std::string_view tag, bool use_async, const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<void> relay_wait_async(std::string tag, bool use_async, ::cxx2go::Context context);
 
+  /// The process the implementation runs in: the host, or its worker when CppSide is isolated.
+  virtual ::cxx2go::Result<uint64_t> process_id(const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<uint64_t> process_id_async(::cxx2go::Context context);
+
+  /// cxx2go::live_counts() where the implementation runs, this call not counted.
+  virtual ::cxx2go::Result<LiveCounts> live_counts(const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<LiveCounts> live_counts_async(::cxx2go::Context context);
+
+  /// How many sleep calls are sleeping where the implementation runs.
+  virtual ::cxx2go::Result<int32_t> active_sleeps(const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<int32_t> active_sleeps_async(::cxx2go::Context context);
+
   /// @direct (called without dispatch, on the calling Go thread): a + b.
   ///
   /// @direct: Go calls it directly, on the calling Go thread; keep it short and non-blocking.
@@ -396,6 +417,18 @@ class CppSide : public ::cxx2go::Service {
       requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<void>(std::string_view, bool, const ::cxx2go::Context&)>(&Impl::relay_wait); } ||
       requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<void>(std::string, bool, ::cxx2go::Context)>(&Impl::relay_wait_async); },
       "cxx2go::register_service: the implementation of e2e.CppSide overrides neither relay_wait(std::string_view tag, bool use_async, const ::cxx2go::Context&) nor relay_wait_async(std::string tag, bool use_async, ::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<uint64_t>(const ::cxx2go::Context&)>(&Impl::process_id); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<uint64_t>(::cxx2go::Context)>(&Impl::process_id_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither process_id(const ::cxx2go::Context&) nor process_id_async(::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<LiveCounts>(const ::cxx2go::Context&)>(&Impl::live_counts); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<LiveCounts>(::cxx2go::Context)>(&Impl::live_counts_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither live_counts(const ::cxx2go::Context&) nor live_counts_async(::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Result<int32_t>(const ::cxx2go::Context&)>(&Impl::active_sleeps); } ||
+      requires { requires ::cxx2go::detail::declared_below<CppSide, ::cxx2go::Future<int32_t>(::cxx2go::Context)>(&Impl::active_sleeps_async); },
+      "cxx2go::register_service: the implementation of e2e.CppSide overrides neither active_sleeps(const ::cxx2go::Context&) nor active_sleeps_async(::cxx2go::Context) of cxx2go_test::e2e::CppSide with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
     return true;
   }
 };
@@ -422,6 +455,10 @@ class Affine : public ::cxx2go::Service {
   virtual ::cxx2go::Result<uint64_t> thread_id(const ::cxx2go::Context& context);
   virtual ::cxx2go::Future<uint64_t> thread_id_async(::cxx2go::Context context);
 
+  /// The process the implementation runs in (CppSide.process_id).
+  virtual ::cxx2go::Result<uint64_t> process_id(const ::cxx2go::Context& context);
+  virtual ::cxx2go::Future<uint64_t> process_id_async(::cxx2go::Context context);
+
   const ::cxx2go::detail::ServiceDescriptor& cxx2go_descriptor() const noexcept final;
 
   // For cxx2go::register_service(std::shared_ptr<Impl>): fails to compile, naming the method, when
@@ -433,6 +470,10 @@ class Affine : public ::cxx2go::Service {
       requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Result<uint64_t>(const ::cxx2go::Context&)>(&Impl::thread_id); } ||
       requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Future<uint64_t>(::cxx2go::Context)>(&Impl::thread_id_async); },
       "cxx2go::register_service: the implementation of e2e.Affine overrides neither thread_id(const ::cxx2go::Context&) nor thread_id_async(::cxx2go::Context) of cxx2go_test::e2e::Affine with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
+    static_assert(
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Result<uint64_t>(const ::cxx2go::Context&)>(&Impl::process_id); } ||
+      requires { requires ::cxx2go::detail::declared_below<Affine, ::cxx2go::Future<uint64_t>(::cxx2go::Context)>(&Impl::process_id_async); },
+      "cxx2go::register_service: the implementation of e2e.Affine overrides neither process_id(const ::cxx2go::Context&) nor process_id_async(::cxx2go::Context) of cxx2go_test::e2e::Affine with exactly that signature as a public member (a method of another signature hides it instead: declare overrides with `override`)");
     return true;
   }
 };
