@@ -4,7 +4,7 @@
 #   C++ host (tests/e2e/cpphost) the GoogleTest program with its Go side built normally, with
 #                                GOEXPERIMENT=cgocheck2, and with the race detector
 # and again over the ring transport (CXX2GO_TRANSPORT=ring): Go host with -race (default and 2-slot rings),
-# C++ host normally and with -race on 2-slot rings; and the Go host with every cpp service isolated in a
+# C++ host normally and with -race on 2-slot rings; and both hosts with every cpp service isolated in a
 # worker process (CXX2GO_ISOLATE, docs/isolation.md), with -race.
 #
 # usage: scripts/run-e2e.sh BUILD_DIR     (a CMake build directory of the repository; configured if needed)
@@ -104,6 +104,10 @@ if [[ -x "$build/tests/e2e/cpphost/e2e_cpphost" ]]; then
   step cpphost-ring 900 env CXX2GO_TRANSPORT=ring "$build/tests/e2e/cpphost/e2e_cpphost"
   step cpphost-race-ring-tiny 900 env CXX2GO_TRANSPORT=ring CXX2GO_RING_SLOTS=2 GORACE=halt_on_error=1 \
     "$build/tests/e2e/cpphost/e2e_cpphost_race"
+  # The C++ host with every cpp service isolated: its Go side (the c-archive) starts the workers when
+  # cxx2go::start() attaches it, and stops them in cxx2go::stop().
+  step cpphost-race-isolated 900 env CXX2GO_ISOLATE="e2e.CppSide=$e2e_worker,e2e.Affine=$e2e_worker" \
+    CXX2GO_RING_SLOTS=8192 GORACE=halt_on_error=1 "$build/tests/e2e/cpphost/e2e_cpphost_race"
 else
   failed=$((failed + 1))
   echo "FAIL cpphost                       (not built: is GoogleTest installed? see $logs/build-cpphost.log)"

@@ -145,7 +145,8 @@ Result<void> start_locked(Core& c, const RuntimeOptions& options) {
                                                 std::to_string(peer.abi_version));
   }
   if (peer.invoke == nullptr || peer.submit == nullptr || peer.cancel == nullptr || peer.complete == nullptr) {
-    return Error(Code::failed_precondition, "the Go peer's entry points are incomplete");
+    return Error(Code::failed_precondition,
+                 "the Go peer refused to start, or its entry points are incomplete (see its message on stderr)");
   }
   const size_t threads = options.executor_threads > 0
                              ? static_cast<size_t>(options.executor_threads)

@@ -33,6 +33,14 @@ var (
 func cxx2go_go_attach(eps *C.cxx2go_go_entry_points) {
 	defer recoverExport("cxx2go_go_attach")
 	C.cxx2go_go_fill_entry_points(eps)
+	// Started by a C++ host (cxx2go::start), not by Start: its isolated services come from CXX2GO_ISOLATE.
+	// If they cannot start, neither does the runtime: the incomplete entry points make C++ refuse.
+	if !startingFromGo.Load() {
+		if err := startIsolation(nil); err != nil {
+			fmt.Fprintf(os.Stderr, "cxx2go: start: %v\n", err)
+			eps.invoke = nil
+		}
+	}
 }
 
 // reportInternalPanic reports a panic of this package's own code (not a handler's) on stderr.
@@ -193,6 +201,7 @@ func cxx2go_go_cancel(id C.uint64_t) {
 	if id == 0 {
 		rootCancel()
 		asyncCalls.cancelAll()
+		stopIsolation() // a C++ host's (Stop stopped a Go host's already)
 		return
 	}
 	asyncCalls.cancel(uint64(id))

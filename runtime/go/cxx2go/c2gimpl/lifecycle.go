@@ -7,6 +7,8 @@ import "C"
 
 import (
 	"math"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -35,6 +37,13 @@ type Options struct {
 	Isolate map[string]Worker
 }
 
+// startMu serializes Start; startingFromGo tells cxx2go_go_attach, which C++ start calls, that a Go host
+// is starting (and started its isolated services), not a C++ host.
+var (
+	startMu        sync.Mutex
+	startingFromGo atomic.Bool
+)
+
 // Start starts the runtime of the process (there is one, held by the C++ side) in a Go host. Calls in
 // either direction fail with NotStarted before Start and with Stopped after Stop. Starting twice fails.
 //
@@ -42,6 +51,8 @@ type Options struct {
 // their C++ factories (e.g. shop::make_pricer()); if one fails (it throws, returns null, or registering
 // fails) Start returns that error, naming the service and the factory, and starts nothing.
 func Start(opts Options) error {
+	startMu.Lock()
+	defer startMu.Unlock()
 	if err := registerCppImplementations(); err != nil {
 		return err
 	}
@@ -68,7 +79,10 @@ func Start(opts Options) error {
 	if err := startIsolation(opts.Isolate); err != nil {
 		return err
 	}
-	if code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin), C.int64_t(stuck))); code != OK {
+	startingFromGo.Store(true) // the isolated services are started: C++'s attach must not start them again
+	code := Code(C.cxx2go_cpp_start(C.int32_t(n), C.int64_t(spin), C.int64_t(stuck)))
+	startingFromGo.Store(false)
+	if code != OK {
 		stopIsolation()
 		return &Error{Code: code, Message: "cannot start the runtime: " + lifecycleReason(code)}
 	}
