@@ -434,9 +434,12 @@ void receive_completion(uint64_t call_id, int32_t code, const uint8_t* data, siz
     if (method != nullptr) maybe_count_call_end(*method, Direction::cpp_to_go, code, len, book(*call).metrics_started);
     std::string named;
     if (code == CXX2GO_UNKNOWN_METHOD && method != nullptr) {
-      named = named_unknown_method(*method, std::string(reinterpret_cast<const char*>(data), len));
-      data = reinterpret_cast<const uint8_t*>(named.data());
-      len = named.size();
+      try {
+        named = named_unknown_method(*method, std::string(reinterpret_cast<const char*>(data), len));
+        data = reinterpret_cast<const uint8_t*>(named.data());
+        len = named.size();
+      } catch (...) {  // no memory to name it: delivered as it came, never lost
+      }
     }
     deliver_outgoing(*call, code, data, len);  // data is valid only now: decoded on the spot
     unref_outgoing(call);

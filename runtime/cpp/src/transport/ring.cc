@@ -187,7 +187,7 @@ bool ring_take_front(RingTransport& t, RingTake take, cxx2go_ring_slot& out) noe
   // the ring thread may handle before this thread lists the call, is not lost.
   // Nested calls are the ring thread's: only it hands them to the threads they belong to.
   const bool mine = slot != nullptr && slot->len <= CXX2GO_RING_PAYLOAD_CAP && ring_takes(take, slot->kind) &&
-                    (slot->flags & CXX2GO_CALL_NESTED) == 0 &&
+                    (slot->kind != CXX2GO_RING_CALL || (slot->flags & CXX2GO_CALL_NESTED) == 0) &&
                     (slot->kind != CXX2GO_RING_CALL || note_call_in_hand(slot->call_id));
   if (mine) {
     const uint32_t len = slot->len <= CXX2GO_RING_PAYLOAD_CAP ? slot->len : 0;  // never read past the slot
@@ -397,7 +397,7 @@ void ring_handle(cxx2go_ring_slot* slot, const unsigned char* payload, size_t le
       receive_completion(slot->call_id, slot->code, payload, len);
       return;
     }
-    if ((slot->flags & CXX2GO_CALL_NESTED) != 0 && slot->kind == CXX2GO_RING_CALL) {
+    if (slot->kind == CXX2GO_RING_CALL && (slot->flags & CXX2GO_CALL_NESTED) != 0) {
       const RingTransport& t = ring_transport();
       if (t.hooks.take_nested != nullptr && t.hooks.take_nested(*slot, payload, len)) return;
     }

@@ -23,6 +23,7 @@
 #include <deque>
 #include <mutex>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 #include <cstdio>
 #include <cstdlib>
@@ -98,6 +99,9 @@ bool worker_take_nested(const cxx2go_ring_slot& slot, const unsigned char* paylo
   const auto it = g_sync_waiters.find(slot.name);
   if (it == g_sync_waiters.end()) return false;
   SyncWaiter& waiter = *it->second;
+  // Noted as in hand now, while the ring thread handles this message: a cancellation it reads next finds
+  // the note, and is applied when the waiting thread lists the call (as for a call an executor took).
+  if (!note_call_in_hand(slot.call_id)) return false;
   try {
     std::vector<uint64_t> message((CXX2GO_RING_HEADER_SIZE + len + 7) / 8);
     auto* header = reinterpret_cast<cxx2go_ring_slot*>(message.data());
@@ -109,6 +113,7 @@ bool worker_take_nested(const cxx2go_ring_slot& slot, const unsigned char* paylo
     waiter.nested.push_back(std::move(message));
     waiter.cv.notify_one();
   } catch (...) {
+    forget_call_in_hand(slot.call_id);
     return false;
   }
   return true;
@@ -119,6 +124,7 @@ bool worker_take_nested(const cxx2go_ring_slot& slot, const unsigned char* paylo
 void worker_run_nested(std::vector<uint64_t>& message) noexcept {
   auto* header = reinterpret_cast<cxx2go_ring_slot*>(message.data());
   ring_handle(header, reinterpret_cast<const unsigned char*>(message.data()) + CXX2GO_RING_HEADER_SIZE, header->len);
+  forget_call_in_hand(header->call_id);  // if never listed
 }
 
 // The Go peer of a worker. Asynchronous calls and completions that fit the ring never reach it (the seam
@@ -253,7 +259,8 @@ std::vector<uint8_t> flatten_element_views(const cxx2go_view& list) {
 // synchronous call, and its result words come back as the answer's payload.
 void worker_direct(uint64_t method_id, char* name, uint64_t* words, cxx2go_view* views, uint32_t nviews,
                    int64_t deadline, cxx2go_direct_result* result) {
-  const uint32_t elements = t_direct_element_views;
+  // Taken, not read: a call nested in this one, run on this thread, makes its own direct calls.
+  const uint32_t elements = std::exchange(t_direct_element_views, 0);
   std::vector<uint8_t> flattened[CXX2GO_DIRECT_VIEWS];
   cxx2go_view sent_views[CXX2GO_DIRECT_VIEWS] = {};
   if (nviews > CXX2GO_DIRECT_VIEWS) {

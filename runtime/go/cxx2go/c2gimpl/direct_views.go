@@ -69,7 +69,7 @@ func (in *Incoming) ViewBytesList(i int) [][]byte {
 // size or alignment does not fit one, which bindings of one schema never produce.
 func (in *Incoming) elementViews(i int) []C.cxx2go_view {
 	if in.owned != nil { // a worker's @direct call (directMessageHandler): flattened
-		return flattenedElements(in.owned[i])
+		return flattenedElements(in.viewBytes(i))
 	}
 	b := in.viewBytes(i)
 	const size = int(unsafe.Sizeof(C.cxx2go_view{}))

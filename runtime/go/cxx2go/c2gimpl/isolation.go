@@ -126,6 +126,14 @@ func isolatedConfig(opts map[string]Worker) (map[string]Worker, error) {
 // startIsolation starts a worker for each isolated service and binds the service's Methods to it. On an
 // error nothing stays started.
 func startIsolation(opts map[string]Worker) error {
+	// Workers a C++ host's start left running when it failed after attaching Go: replaced, never doubled.
+	isolation.Lock()
+	previous := isolation.services
+	isolation.services = nil
+	isolation.Unlock()
+	for _, s := range previous {
+		s.stop()
+	}
 	cfg, err := isolatedConfig(opts)
 	if err != nil || len(cfg) == 0 {
 		return err
