@@ -440,10 +440,20 @@ class CppWriter {
       if (method.direct) add("CXX2GO_METHOD_DIRECT");
       if (service.ring) add("CXX2GO_METHOD_RING");
       if (flags.empty()) flags = "0";
+      // The views that point further (ElementViews), which a worker process flattens for its host.
+      uint32_t element_views = 0;
+      if (method.direct && service.side == ServiceSide::Go) {
+        for (const DirectParam& param : direct_layout(method, service.side).params) {
+          for (const DirectLeaf& leaf : param.leaves) {
+            if (leaf.passing == DirectPassing::ElementViews) element_views |= uint32_t{1} << leaf.index;
+          }
+        }
+      }
+      const std::string extra = element_views != 0 ? ", " + std::to_string(element_views) + "u" : "";
       write_wrapped_comment(w, method.canonical, 2);
       w.line("const ::cxx2go::detail::MethodInfo " + cpp_method_info(service.name, method.name) + "{" +
              hex64(method.id) + "ull, " +
-             quoted(qualified_method_name(schema_.package, service.name, method.name)) + ", " + flags + "};");
+             quoted(qualified_method_name(schema_.package, service.name, method.name)) + ", " + flags + extra + "};");
     }
     if (has_direct_methods(service)) {
       w.line("// The implementation the @direct methods call: set by cxx2go::register_service.");

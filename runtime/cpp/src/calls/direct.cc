@@ -189,7 +189,7 @@ Result<void> call_go_direct(const MethodInfo& method, const uint64_t* words, con
   }
   *result = cxx2go_direct_result{};
   const CountedCall counted = maybe_count_call_start(method, Direction::cpp_to_go, 0);
-  const uint32_t elements = views.element_views();
+  const uint32_t elements = method.element_views;
   if (elements != 0) [[unlikely]] t_direct_element_views = elements;
   {
     InGo in_go;

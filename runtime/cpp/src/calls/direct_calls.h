@@ -16,7 +16,7 @@ void enable_asymmetric_direct_fence() noexcept;
 // this see that and back out.
 bool wait_for_direct_calls(std::chrono::steady_clock::time_point deadline) noexcept;
 
-// ViewList::element_views() of the @direct call into Go this thread is making, while the Go peer's
+// MethodInfo::element_views of the @direct call into Go this thread is making, while the Go peer's
 // direct entry runs, if it is not 0 (else 0): a worker's peer (src/transport/worker.cc) sends the call to
 // its host in message form, where a view that points further must be flattened.
 extern thread_local uint32_t t_direct_element_views;

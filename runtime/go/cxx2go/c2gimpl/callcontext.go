@@ -28,16 +28,16 @@ type callContext struct {
 	err    error         // non-nil once ended
 	timer  *time.Timer   // the deadline's, stopped at the end
 	afters map[*callAfterFunc]struct{}
-
-	// The synchronous call of a worker process this context is the handler's (servedCall): its calls
-	// back into that worker are nested in it (isolatedService.transportFor). nil otherwise.
-	servedBy *ringTransport
-	servedID uint64
 }
 
-// servedCallKey is the key under which a handler's context answers itself, when it serves a worker's
-// synchronous call (callContext.servedBy).
+// servedCallKey is the key of the servedCall a handler's context carries when it serves a worker process's
+// synchronous call: the handler's calls back into that worker are nested in it (isolatedService.transportFor).
 type servedCallKey struct{}
+
+type servedCall struct {
+	t  *ringTransport
+	id uint64
+}
 
 type callAfterFunc struct{ f func() }
 
@@ -85,9 +85,6 @@ func (c *callContext) Err() error {
 
 // Value: a handler's context carries no values (it used to derive from context.Background()).
 func (c *callContext) Value(key any) any {
-	if _, ok := key.(servedCallKey); ok && c.servedBy != nil {
-		return c
-	}
 	if c.values == nil {
 		return nil
 	}

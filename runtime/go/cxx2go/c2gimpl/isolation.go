@@ -216,8 +216,8 @@ func (s *isolatedService) transportFor(ctx context.Context, args []byte, views [
 					t.toCpp.maxPayload())}
 			}
 			// A handler of one of this worker's synchronous calls calling back into it: nested in that call.
-			if served, ok := ctx.Value(servedCallKey{}).(*callContext); ok && served.servedBy == t {
-				return nestedCall{t, served.servedID}, nil
+			if served, ok := ctx.Value(servedCallKey{}).(servedCall); ok && served.t == t {
+				return nestedCall{t, served.id}, nil
 			}
 			return t, nil
 		}

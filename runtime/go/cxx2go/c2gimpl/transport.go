@@ -189,8 +189,15 @@ func serveCallWith(tr transport, md *MethodDesc, handler Handler, id uint64, one
 		return
 	}
 	ctx := newCallContext(deadline, md.labels)
-	if rt, ok := tr.(*ringTransport); ok && rt.remote != nil && id&workerSyncBit != 0 {
-		ctx.servedBy, ctx.servedID = rt, id // a worker's thread waits for it, and serves calls nested in it
+	if id&workerSyncBit != 0 { // in process, ids are a counter far below it
+		if rt, ok := tr.(*ringTransport); ok && rt.remote != nil {
+			// A worker's thread waits for it, and serves the calls nested in it.
+			parent := ctx.values
+			if parent == nil {
+				parent = context.Background()
+			}
+			ctx.values = context.WithValue(parent, servedCallKey{}, servedCall{rt, id})
+		}
 	}
 	calls := tr.contexts()
 	calls.add(id, ctx)

@@ -320,13 +320,13 @@ namespace {
   // e2e.GoSide.direct_add(i64,i64)->i64
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_add{0x1e990dd5bbe960a2ull, "e2e.GoSide.direct_add", CXX2GO_METHOD_DIRECT};
   // e2e.GoSide.direct_sizes(string,bytes,list<i32>,list<string>)->u64
-  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_sizes{0xe746faf6c2091614ull, "e2e.GoSide.direct_sizes", CXX2GO_METHOD_DIRECT};
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_sizes{0xe746faf6c2091614ull, "e2e.GoSide.direct_sizes", CXX2GO_METHOD_DIRECT, 8u};
   // e2e.GoSide.fail_direct(i32,string)
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_fail_direct{0xb39c59b21fce9308ull, "e2e.GoSide.fail_direct", CXX2GO_METHOD_DIRECT};
   // e2e.GoSide.direct_digest(struct DirectRecord{id:u64,name:string,tags:list<string>,blob:bytes,
   //     blobs:list<bytes>,numbers:list<i32>,color:enum Color{RED=0,GREEN=1,BLUE=2},
   //     point:struct DirectPoint{x:f64,ok:bool},note:optional<string>},u8)->u64
-  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_digest{0xeeb2afbd1cd9a11cull, "e2e.GoSide.direct_digest", CXX2GO_METHOD_DIRECT};
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_digest{0xeeb2afbd1cd9a11cull, "e2e.GoSide.direct_digest", CXX2GO_METHOD_DIRECT, 2u};
   // The implementation the @direct methods call: set by cxx2go::register_service.
   ::cxx2go::detail::DirectBinding c2g_GoSide_binding;
 }  // namespace

@@ -572,7 +572,7 @@ namespace {
   //     i64_value:i64,u8_value:u8,u16_value:u16,u32_value:u32,u64_value:u64,f32_value:f32,f64_value:f64},
   //     enum Flag{OFF=0,ON=1},string,list<string>,list<i32>)->enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,
   //     HIGH=10,MAX=2147483647}
-  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_mix{0xbd227a1ec341d73full, "everything.GoSide.direct_mix", CXX2GO_METHOD_DIRECT};
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_mix{0xbd227a1ec341d73full, "everything.GoSide.direct_mix", CXX2GO_METHOD_DIRECT, 2u};
   // everything.GoSide.direct_empty(enum Level{MIN=-2147483648,LOW=-1,MEDIUM=0,HIGH=10,MAX=2147483647},bool,
   //     struct Empty{})->struct Empty{}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSide_direct_empty{0xe27f27942f0c170aull, "everything.GoSide.direct_empty", CXX2GO_METHOD_DIRECT};

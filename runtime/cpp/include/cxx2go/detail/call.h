@@ -52,6 +52,9 @@ struct MethodInfo {
   uint64_t id;       // fingerprint of the canonical signature (docs/design.md)
   const char* name;  // "package.Service.method", static storage
   uint32_t flags;    // CXX2GO_CALL_ONEWAY | kMethodInline | kMethodDirect
+  // A @direct go method's views that are ElementViews (bit i: view i), which point further: a worker
+  // flattens them for its host (src/transport/worker.cc). Written by the compiler, which lays them out.
+  uint32_t element_views = 0;
 };
 
 // The elements of a list<string> or list<bytes> as views into the list, for a @direct call from C++
@@ -111,15 +114,10 @@ class ViewList {
   }
 
   // A list<string> or list<bytes>, as a view of its elements' views (abi.h: len is in bytes).
-  void add(const ElementViews& elements) {
-    if (size_ < 32) element_views_ |= uint32_t{1} << size_;
-    push(elements.data(), elements.size() * sizeof(cxx2go_view));
-  }
+  void add(const ElementViews& elements) { push(elements.data(), elements.size() * sizeof(cxx2go_view)); }
 
   const cxx2go_view* data() const noexcept { return overflow_.empty() ? inline_ : overflow_.data(); }
   uint32_t size() const noexcept { return size_; }
-  // Bit i: view i is an ElementViews' (the views of a list's elements, which point further).
-  uint32_t element_views() const noexcept { return element_views_; }
 
  private:
   void push(const void* p, size_t len) {
@@ -136,7 +134,6 @@ class ViewList {
   cxx2go_view inline_[kInlineViews];
   std::vector<cxx2go_view> overflow_;  // all views, once there are more than kInlineViews
   uint32_t size_ = 0;
-  uint32_t element_views_ = 0;
 };
 
 // The result bytes of a successful synchronous call. Owns them: frees a malloc()ed payload.

@@ -61,7 +61,7 @@ namespace {
   //     SECOND=2,THIRD=3,FOURTH=4},on_axis:bool}
   const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_move{0x1da17124f3427e38ull, "tiny.GoSvc.direct_move", CXX2GO_METHOD_DIRECT};
   // tiny.GoSvc.direct_len(string,list<string>,bytes)->u64
-  const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_len{0x867f3e3a4814cca0ull, "tiny.GoSvc.direct_len", CXX2GO_METHOD_DIRECT};
+  const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_len{0x867f3e3a4814cca0ull, "tiny.GoSvc.direct_len", CXX2GO_METHOD_DIRECT, 2u};
   // tiny.GoSvc.direct_fail(i32)
   const ::cxx2go::detail::MethodInfo c2g_method_GoSvc_direct_fail{0xc03ea167414e2b9eull, "tiny.GoSvc.direct_fail", CXX2GO_METHOD_DIRECT};
   // The implementation the @direct methods call: set by cxx2go::register_service.
