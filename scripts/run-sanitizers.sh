@@ -129,6 +129,25 @@ step e2e-asan-build-cpphost 2400 ninja -C build/asan -j "$jobs" e2e_cpphost_asan
 step e2e-asan-cpphost 1800 build/asan/tests/e2e/cpphost/e2e_cpphost_asan
 step e2e-asan-gohost 1800 "$go" test -asan -count=1 -v -timeout 1500s ./tests/e2e/gohost ./runtime/go/cxx2go/c2gimpl
 
+# ---- 3b. Isolated services with the worker's C++ under ASan + UBSan + LSan, then TSan ----
+# The worker is a C++ program of its own, so its whole runtime is instrumented; the Go host is built
+# normally (its -race runs are scripts/run-e2e.sh's). A report in the worker reaches this log through the
+# host, which forwards the worker's stderr. The whole e2e suite with every cpp service isolated, and the
+# fault suite but for the faults a sanitizer's own handlers change: the deliberate crashes (a null store is
+# a UBSan report; ASan and TSan take SIGSEGV and abort themselves), the garbage written over the region
+# (which the worker then trips on) and the seccomp sandbox (the sanitizers' runtimes need more calls).
+isolation_run=(-run 'TestIsolatedService|TestHostDeathEndsWorker'
+  -skip 'TestIsolatedService/(crash|abort_and_exit|worker_writes_garbage)')
+for san in asan tsan; do
+  echo "sanitize: isolated services, the worker under ${san} (build/${san})"
+  step "${san}-build-workers" 2400 ninja -C "build/${san}" -j "$jobs" isolation_worker e2e_worker
+  e2e_worker="$root/build/${san}/tests/e2e/cpphost/e2e_worker"
+  step "${san}-isolated-e2e" 1800 env CXX2GO_ISOLATE="e2e.CppSide=$e2e_worker,e2e.Affine=$e2e_worker" \
+    CXX2GO_RING_SLOTS=8192 "$go" test -count=1 -v -timeout 1500s ./tests/e2e/gohost
+  step "${san}-isolation" 1800 env CXX2GO_ISOLATION_WORKER="$root/build/${san}/tests/isolation/isolation_worker" \
+    "$go" test -count=1 -v -timeout 1500s "${isolation_run[@]}" ./tests/isolation
+done
+
 # ---- 4. valgrind memcheck: the C++ runtime tests (not the C++ host of e2e: tests/sanitizers/valgrind.supp) ----
 echo "sanitize: valgrind memcheck (build/release)"
 valgrind=(valgrind --tool=memcheck --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect
